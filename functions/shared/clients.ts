@@ -1,0 +1,34 @@
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { ECSClient } from '@aws-sdk/client-ecs';
+import { RDSClient } from '@aws-sdk/client-rds';
+import { Route53Client } from '@aws-sdk/client-route-53';
+import { SNSClient } from '@aws-sdk/client-sns';
+
+/**
+ * Client settings per region role. The orchestrator runs in the DR region, so success must not
+ * depend on the primary: calls there get short timeouts and one retry, and their failure means
+ * "unknown", never a stuck step. Endpoints come from the standard AWS_ENDPOINT_URL* variables,
+ * which is how the local world redirects the unchanged code.
+ */
+export interface ClientOptions {
+  region: string;
+  /** Best-effort calls (primary region): short timeouts, few attempts. */
+  bestEffort?: boolean;
+}
+
+function config({ region, bestEffort = false }: ClientOptions) {
+  return {
+    region,
+    maxAttempts: bestEffort ? 2 : 3,
+    requestHandler: bestEffort
+      ? { connectionTimeout: 1_000, requestTimeout: 2_000 }
+      : { connectionTimeout: 3_000, requestTimeout: 10_000 },
+  };
+}
+
+export const rdsClient = (options: ClientOptions) => new RDSClient(config(options));
+export const ecsClient = (options: ClientOptions) => new ECSClient(config(options));
+export const cloudWatchClient = (options: ClientOptions) => new CloudWatchClient(config(options));
+export const snsClient = (options: ClientOptions) => new SNSClient(config(options));
+/** Route 53 is global; its control plane is in us-east-1. */
+export const route53Client = () => new Route53Client(config({ region: 'us-east-1' }));

@@ -1,0 +1,202 @@
+import { z } from 'zod';
+import { fieldPath } from '../../plan/load.ts';
+import { InvalidInputError } from './errors.ts';
+
+/**
+ * The shapes that cross the state machine boundary: the execution input, and each Task's input
+ * and output. statemachines/failover.asl.json builds the inputs with Parameters; the handlers
+ * validate them at the edge with these schemas. Resource identifiers never travel here: a task
+ * names a plan entry by its logical id (`databaseId`, `serviceId`) and the function resolves
+ * the AWS identifiers from its own copy of the plan.
+ */
+
+const text = (max: number) => z.string().trim().min(1).max(max);
+
+/** What a person or an alarm passes to StartExecution, and nothing else. */
+export const executionInputSchema = z
+  .object({
+    mode: z.enum(['failover', 'dry-run']),
+    reason: text(500),
+    incidentId: z.string().regex(/^[A-Za-z0-9._:/-]{1,128}$/, 'letters, digits and . _ : / - (max 128)'),
+    requestedBy: text(200),
+  })
+  .strict();
+export type ExecutionInput = z.infer<typeof executionInputSchema>;
+
+/** Fields the state machine adds to every Task input, from the context object. */
+const taskEnvelope = {
+  /** The execution name; the handlers log it as the correlation id. */
+  correlationId: z.string().min(1),
+  executionStartTime: z.iso.datetime({ offset: true }),
+};
+
+export const preflightInputSchema = z.object({
+  operation: z.literal('preflight'),
+  ...taskEnvelope,
+  /** The raw execution input: preflight is where it is validated. */
+  request: z.unknown(),
+});
+
+export const assessInputSchema = z.object({ operation: z.literal('assess'), ...taskEnvelope });
+export const verifyInputSchema = z.object({ operation: z.literal('verify'), ...taskEnvelope });
+
+export const promoteInputSchema = z.object({
+  operation: z.enum(['start', 'status']),
+  ...taskEnvelope,
+  databaseId: z.string().min(1),
+  /** How many status polls have run so far (the state machine bounds the loop with it). */
+  attempt: z.number().int().min(0).default(0),
+});
+
+export const scaleInputSchema = z.object({
+  operation: z.enum(['start', 'status']),
+  ...taskEnvelope,
+  serviceId: z.string().min(1),
+  attempt: z.number().int().min(0).default(0),
+});
+
+export const dnsInputSchema = z.object({
+  operation: z.enum(['start', 'status']),
+  ...taskEnvelope,
+  /** The Route 53 change id returned by `start` (absent when nothing had to change). */
+  changeId: z.string().nullable().default(null),
+  attempt: z.number().int().min(0).default(0),
+});
+
+/** A change a failover makes (or, in a dry-run, would make). */
+export const changeSchema = z.object({
+  resource: z.string(),
+  action: z.string(),
+  before: z.string(),
+  after: z.string(),
+});
+export type Change = z.infer<typeof changeSchema>;
+
+/** A step of the run, as notify and the report show it. */
+export const stepSchema = z.object({
+  step: z.string(),
+  startedAt: z.string().nullable(),
+  endedAt: z.string().nullable(),
+  outcome: z.enum(['succeeded', 'failed', 'skipped', 'unknown']),
+  detail: z.string().optional(),
+});
+export type Step = z.infer<typeof stepSchema>;
+
+export const notifyInputSchema = z.object({
+  event: z.enum(['started', 'succeeded', 'failed']),
+  ...taskEnvelope,
+  request: executionInputSchema.partial().passthrough().default({}),
+  /** Step results gathered by the state machine so far (shapes of the Task outputs below). */
+  preflight: z.unknown().optional(),
+  recovery: z.unknown().optional(),
+  dns: z.unknown().optional(),
+  verification: z.unknown().optional(),
+  /** What was found changed, from the assess step (failure path). */
+  assessment: z.unknown().optional(),
+  /** The caught error: `{ Error, Cause }` as Step Functions passes it. */
+  error: z.object({ Error: z.string(), Cause: z.string().optional() }).optional(),
+});
+export type NotifyInput = z.infer<typeof notifyInputSchema>;
+
+/** Parses task input at the edge; the error names the field that is wrong. */
+export function parseTaskInput<S extends z.ZodType>(schema: S, input: unknown, what: string): z.output<S> {
+  const result = schema.safeParse(input, { reportInput: true });
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const field = issue ? fieldPath(issue.path) : '(root)';
+  const found = issue && 'input' in issue ? `; found ${JSON.stringify(issue.input) ?? 'nothing'}` : '';
+  throw new InvalidInputError(`${what}: ${field}: ${issue?.message ?? 'invalid'}${found}`, field);
+}
+
+// ---- Task outputs ----------------------------------------------------------------------------
+
+export type DatabaseReadiness = 'replica-ready' | 'promoting' | 'promoted';
+
+export interface PreflightDatabase {
+  id: string;
+  identifier: string;
+  readiness: DatabaseReadiness;
+  /** Last ReplicaLag >= 0 seen in the look-back window; null when none (unknown, never zero). */
+  lastActiveLagSeconds: number | null;
+  lagObservedAt: string | null;
+}
+
+export interface PreflightService {
+  id: string;
+  cluster: string;
+  service: string;
+  desiredCount: number;
+  drDesiredCount: number;
+}
+
+export interface PreflightOutput {
+  checkedAt: string;
+  request: ExecutionInput;
+  databases: PreflightDatabase[];
+  services: PreflightService[];
+  dns: { record: string; currentValue: string | null; pointsTo: 'primary' | 'dr' };
+  rpo: { budgetSeconds: number; worstLagSeconds: number | null };
+  /** What a failover changes from here; in a dry-run, the whole answer. */
+  changes: Change[];
+}
+
+export interface PromoteOutput {
+  databaseId: string;
+  identifier: string;
+  /** RDS DBInstanceStatus as last read. */
+  status: string;
+  done: boolean;
+  /** True when the instance was already a standalone instance before this run touched it. */
+  alreadyPromoted: boolean;
+  startedAt: string | null;
+  completedAt: string | null;
+  attempt: number;
+}
+
+export interface ScaleOutput {
+  serviceId: string;
+  cluster: string;
+  service: string;
+  desiredCount: number;
+  runningCount: number;
+  pendingCount: number;
+  /** The primary deployment's rolloutState (IN_PROGRESS, COMPLETED, FAILED) or null. */
+  rolloutState: string | null;
+  stoppedReasons: string[];
+  done: boolean;
+  alreadyScaled: boolean;
+  startedAt: string | null;
+  completedAt: string | null;
+  attempt: number;
+}
+
+export interface DnsOutput {
+  record: string;
+  before: string | null;
+  after: string;
+  changeId: string | null;
+  status: 'PENDING' | 'INSYNC';
+  done: boolean;
+  alreadySwitched: boolean;
+  submittedAt: string | null;
+  insyncAt: string | null;
+  attempt: number;
+}
+
+export interface VerifyOutput {
+  url: string;
+  httpStatus: number;
+  verifiedAt: string;
+}
+
+export interface AssessOutput {
+  assessedAt: string;
+  changes: Change[];
+  /** Resources whose state could not be read. */
+  unknown: string[];
+}
+
+export interface NotifyOutput {
+  subject: string;
+  messageId: string;
+}

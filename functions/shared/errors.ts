@@ -1,0 +1,151 @@
+/**
+ * The one error family of drctl. The state machine's Retry and Catch match these `name`s, so a
+ * name is a contract: never rename one without changing statemachines/*.asl.json.
+ */
+export class DrError extends Error {
+  /** Retryable errors may succeed when the same step runs again unchanged. */
+  readonly retryable: boolean;
+  /** The input or plan field the error is about, when there is one. */
+  readonly field: string | undefined;
+
+  constructor(message: string, options: { retryable?: boolean; field?: string; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.retryable = options.retryable ?? false;
+    this.field = options.field;
+  }
+}
+
+/** Task or execution input that does not match its contract. Nothing was changed. */
+export class InvalidInputError extends DrError {
+  constructor(message: string, field?: string) {
+    super(message, { retryable: false, ...(field === undefined ? {} : { field }) });
+  }
+}
+
+/** A recovery plan that does not validate. */
+export class InvalidPlanError extends DrError {
+  readonly issues: readonly string[];
+  constructor(message: string, issues: readonly string[], field?: string) {
+    super(message, { retryable: false, ...(field === undefined ? {} : { field }) });
+    this.issues = issues;
+  }
+}
+
+/** The function itself is set up wrongly (missing environment variable, unknown id). */
+export class ConfigurationError extends DrError {}
+
+/** A resource the plan names does not exist. */
+export class ResourceNotFoundError extends DrError {}
+
+/** The function's role may not do what the step needs. */
+export class AccessDeniedError extends DrError {}
+
+/** The promotion target is not a read replica of the plan's primary. */
+export class NotAReplicaError extends DrError {}
+
+/** The resource is busy in a state that forbids the action now (e.g. backing-up); try again. */
+export class InvalidStateError extends DrError {
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super(message, { ...options, retryable: true });
+  }
+}
+
+/** AWS throttled the call; try again with backoff. */
+export class ThrottledError extends DrError {
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super(message, { ...options, retryable: true });
+  }
+}
+
+/** A server-side or network failure that may pass (5xx, timeout, connection refused). */
+export class TransientError extends DrError {
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super(message, { ...options, retryable: true });
+  }
+}
+
+/** Preflight found a plan resource missing or in a state a failover cannot start from. */
+export class PreflightFailedError extends DrError {
+  readonly problems: readonly string[];
+  constructor(problems: readonly string[]) {
+    super(`Preflight failed: ${problems.join('; ')}`);
+    this.problems = problems;
+  }
+}
+
+/** The last replica lag observed while replication was active is over the RPO budget, or unknown. */
+export class RpoBudgetExceededError extends DrError {}
+
+/** ECS tasks of the DR service stop before they run; waiting longer will not help. */
+export class TaskStartFailureError extends DrError {}
+
+/** The DNS record no longer points where the plan says the primary is (compare-and-set failed). */
+export class DnsConflictError extends DrError {}
+
+/** Route 53 rejected the change batch. */
+export class DnsChangeRejectedError extends DrError {}
+
+/** The DR endpoint does not answer as healthy (yet). */
+export class EndpointUnhealthyError extends DrError {
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super(message, { ...options, retryable: true });
+  }
+}
+
+const THROTTLING_CODES = new Set([
+  'Throttling',
+  'ThrottlingException',
+  'ThrottledException',
+  'TooManyRequestsException',
+  'RequestLimitExceeded',
+  'RequestThrottled',
+  'RequestThrottledException',
+  'PriorRequestNotComplete',
+  'SlowDown',
+]);
+const TRANSIENT_NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+  'TimeoutError',
+  'RequestTimeout',
+  'RequestTimeoutException',
+  'AbortError',
+]);
+
+interface AwsLikeError {
+  name?: string;
+  code?: string;
+  message?: string;
+  $fault?: 'client' | 'server';
+  $metadata?: { httpStatusCode?: number };
+}
+
+/**
+ * Turns an AWS SDK (or network) error into the family. `what` names the resource and the call,
+ * so that the message tells an operator where to look. Already-family errors pass through.
+ */
+export function toDrError(error: unknown, what: string): DrError {
+  if (error instanceof DrError) return error;
+  const e = (typeof error === 'object' && error !== null ? error : {}) as AwsLikeError;
+  const code = e.name ?? e.code ?? 'Error';
+  const detail = `${what}: ${code}${e.message ? `: ${e.message}` : ''}`;
+  const status = e.$metadata?.httpStatusCode;
+  if (THROTTLING_CODES.has(code) || status === 429) return new ThrottledError(detail, { cause: error });
+  if (/AccessDenied|UnauthorizedOperation|NotAuthorized|AuthorizationError/i.test(code)) {
+    return new AccessDeniedError(detail, { cause: error });
+  }
+  if (/NotFound|NoSuch/i.test(code)) return new ResourceNotFoundError(detail, { cause: error });
+  if (TRANSIENT_NETWORK_CODES.has(code) || TRANSIENT_NETWORK_CODES.has(e.code ?? '')) {
+    return new TransientError(detail, { cause: error });
+  }
+  if (e.$fault === 'server' || (status !== undefined && status >= 500)) {
+    return new TransientError(detail, { cause: error });
+  }
+  return new DrError(detail, { cause: error });
+}

@@ -1,0 +1,253 @@
+import { z } from 'zod';
+
+/**
+ * The recovery plan: the one source of resource identities. Everything that names an AWS
+ * resource (database identifiers, clusters, services, the hosted zone, records, the topic)
+ * comes from here at deploy time, never from an execution's input.
+ */
+
+const regionName = z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'an AWS region name such as us-east-1');
+
+const logicalId = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{0,39}$/, 'lowercase letters, digits and dashes, starting with a letter (max 40)');
+
+// RDS: 1-63 letters, digits or hyphens; first a letter; no trailing hyphen or two hyphens in a row.
+const dbInstanceIdentifier = z
+  .string()
+  .regex(
+    /^[a-zA-Z](?!.*--)[a-zA-Z0-9-]{0,62}(?<!-)$/,
+    'an RDS DB instance identifier (1-63 letters, digits, hyphens; starts with a letter)',
+  );
+
+// ECS cluster and service names: up to 255 letters, digits, hyphens and underscores.
+const ecsName = z.string().regex(/^[a-zA-Z0-9_-]{1,255}$/, 'an ECS name (letters, digits, - and _)');
+
+const dnsName = z
+  .string()
+  .regex(
+    /^(?=.{1,253}\.?$)([a-zA-Z0-9_]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)+[a-zA-Z]{2,63}\.?$/,
+    'a fully qualified domain name such as app.example.com',
+  );
+
+const httpUrl = z.url({ protocol: /^https?$/, error: 'an http:// or https:// URL' });
+
+const regionalEndpoint = z
+  .object({
+    /** URL that answers 200 when the application in this region serves. */
+    healthUrl: httpUrl,
+    /** Regional DNS name the public record points at when this region serves (e.g. primary.app.example.com). */
+    target: dnsName,
+  })
+  .strict();
+
+export const databaseSchema = z
+  .object({
+    id: logicalId,
+    engine: z.enum(['mysql', 'mariadb', 'postgres']),
+    primary: z.object({ identifier: dbInstanceIdentifier, region: regionName }).strict(),
+    replica: z.object({ identifier: dbInstanceIdentifier, region: regionName }).strict(),
+  })
+  .strict();
+
+export const serviceSchema = z
+  .object({
+    id: logicalId,
+    /** The pilot-light service in the DR region. */
+    cluster: ecsName,
+    service: ecsName,
+    /** Tasks the DR service runs after failover. */
+    drDesiredCount: z.number().int().min(1).max(1000),
+    /** The same application service in the primary region. */
+    primary: z
+      .object({ cluster: ecsName, service: ecsName, desiredCount: z.number().int().min(1).max(1000) })
+      .strict(),
+  })
+  .strict();
+
+export const dnsSchema = z
+  .object({
+    hostedZoneId: z
+      .string()
+      .regex(/^Z[A-Z0-9]{1,31}$/, 'a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ'),
+    zoneName: dnsName,
+    /** The public record that moves from the primary to the DR region. */
+    record: dnsName,
+    type: z.literal('CNAME').default('CNAME'),
+    /**
+     * simple: one record whose value moves from the primary target to the DR target.
+     * weighted: two weighted records (set identifiers "primary" and "dr"); failover sets the
+     * primary weight to 0 and the DR weight to 100 in one atomic change.
+     */
+    strategy: z.enum(['simple', 'weighted']).default('simple'),
+    ttl: z.number().int().min(0).max(86_400).default(60),
+  })
+  .strict();
+
+export const detectionSchema = z
+  .object({
+    /** How often the health monitor runs. */
+    scheduleMinutes: z.number().int().min(1).max(60).default(5),
+    healthCheck: z
+      .object({
+        /** Route 53 allows 10 (fast) or 30 (standard) seconds. */
+        intervalSeconds: z.union([z.literal(10), z.literal(30)]).default(10),
+        /** Consecutive failed checks before unhealthy: Route 53 allows 1-10. */
+        failureThreshold: z.number().int().min(1).max(10).default(3),
+      })
+      .strict()
+      .default({ intervalSeconds: 10, failureThreshold: 3 }),
+    alarm: z
+      .object({
+        periodSeconds: z
+          .union([z.literal(10), z.literal(30), z.literal(60)])
+          .or(z.number().int().min(60).multipleOf(60))
+          .default(60),
+        evaluationPeriods: z.number().int().min(1).max(100).default(1),
+        datapointsToAlarm: z.number().int().min(1).max(100).default(1),
+      })
+      .strict()
+      .default({ periodSeconds: 60, evaluationPeriods: 1, datapointsToAlarm: 1 }),
+    /** How far back the RPO guard looks for the last replica lag observed while replication was active. */
+    replicaLagLookbackSeconds: z.number().int().min(60).max(86_400).default(900),
+  })
+  .strict()
+  .refine((d) => d.alarm.datapointsToAlarm <= d.alarm.evaluationPeriods, {
+    path: ['alarm', 'datapointsToAlarm'],
+    message: 'must not exceed alarm.evaluationPeriods',
+  });
+
+export const failoverSchema = z
+  .object({
+    /** automatic: an alarm starts the failover; approval: an alarm asks a human first. */
+    trigger: z.enum(['automatic', 'approval']).default('automatic'),
+    /** After a failover starts, further alarms start nothing for this long. */
+    cooldownMinutes: z.number().int().min(0).max(10_080).default(60),
+    /** Polling intervals of the state machine's Wait states. */
+    pollSeconds: z
+      .object({
+        promotion: z.number().int().min(1).max(600).default(30),
+        service: z.number().int().min(1).max(600).default(15),
+        dns: z.number().int().min(1).max(600).default(10),
+      })
+      .strict()
+      .default({ promotion: 30, service: 15, dns: 10 }),
+  })
+  .strict();
+
+export const notificationsSchema = z
+  .object({
+    topicName: z.string().regex(/^[a-zA-Z0-9_-]{1,256}$/, 'an SNS topic name (letters, digits, - and _)'),
+    emails: z.array(z.email()).default([]),
+  })
+  .strict();
+
+/** Deployment settings for the CDK app; the orchestrator itself needs none of them. */
+export const deploymentSchema = z
+  .object({
+    /** AWS account id; synth uses a documented placeholder when absent. */
+    account: z
+      .string()
+      .regex(/^\d{12}$/, 'a 12-digit AWS account id')
+      .optional(),
+    /** ACM certificate ARNs per region for HTTPS listeners (optional). */
+    certificateArns: z
+      .object({ primary: z.string().optional(), dr: z.string().optional() })
+      .strict()
+      .optional(),
+    containerImage: z.string().min(1).optional(),
+    containerPort: z.number().int().min(1).max(65_535).default(8080),
+    dbInstanceClass: z.string().default('db.t4g.medium'),
+    engineVersion: z.string().optional(),
+    vpcCidrs: z.object({ primary: z.string(), dr: z.string() }).strict().optional(),
+  })
+  .strict();
+
+export const planSchema = z
+  .object({
+    name: logicalId,
+    description: z.string().optional(),
+    regions: z.object({ primary: regionName, dr: regionName }).strict(),
+    objectives: z
+      .object({
+        rtoSeconds: z.number().int().min(60).max(86_400),
+        rpoSeconds: z.number().int().min(0).max(86_400),
+      })
+      .strict(),
+    application: z.object({ primary: regionalEndpoint, dr: regionalEndpoint }).strict(),
+    databases: z.array(databaseSchema).min(1),
+    services: z.array(serviceSchema).min(1),
+    dns: dnsSchema,
+    detection: detectionSchema.default({
+      scheduleMinutes: 5,
+      healthCheck: { intervalSeconds: 10, failureThreshold: 3 },
+      alarm: { periodSeconds: 60, evaluationPeriods: 1, datapointsToAlarm: 1 },
+      replicaLagLookbackSeconds: 900,
+    }),
+    failover: failoverSchema.default({
+      trigger: 'automatic',
+      cooldownMinutes: 60,
+      pollSeconds: { promotion: 30, service: 15, dns: 10 },
+    }),
+    notifications: notificationsSchema,
+    deployment: deploymentSchema.optional(),
+  })
+  .strict()
+  .superRefine((plan, ctx) => {
+    if (plan.regions.primary === plan.regions.dr) {
+      ctx.addIssue({ code: 'custom', path: ['regions', 'dr'], message: 'must differ from regions.primary' });
+    }
+    uniqueIds(plan.databases, 'databases', ctx);
+    uniqueIds(plan.services, 'services', ctx);
+    plan.databases.forEach((db, i) => {
+      if (db.primary.region !== plan.regions.primary) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['databases', i, 'primary', 'region'],
+          message: `must be regions.primary (${plan.regions.primary}), found ${db.primary.region}`,
+        });
+      }
+      if (db.replica.region !== plan.regions.dr) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['databases', i, 'replica', 'region'],
+          message: `must be regions.dr (${plan.regions.dr}), found ${db.replica.region}`,
+        });
+      }
+    });
+    const record = stripDot(plan.dns.record);
+    const zone = stripDot(plan.dns.zoneName);
+    if (record !== zone && !record.endsWith(`.${zone}`)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['dns', 'record'],
+        message: `must be inside dns.zoneName (${zone})`,
+      });
+    }
+    if (plan.application.primary.target === plan.application.dr.target) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['application', 'dr', 'target'],
+        message: 'must differ from application.primary.target',
+      });
+    }
+  });
+
+function uniqueIds(items: { id: string }[], field: string, ctx: z.RefinementCtx): void {
+  const seen = new Set<string>();
+  items.forEach((item, i) => {
+    if (seen.has(item.id)) {
+      ctx.addIssue({ code: 'custom', path: [field, i, 'id'], message: `duplicate id "${item.id}"` });
+    }
+    seen.add(item.id);
+  });
+}
+
+export function stripDot(name: string): string {
+  return name.endsWith('.') ? name.slice(0, -1) : name;
+}
+
+export type Plan = z.output<typeof planSchema>;
+export type PlanInput = z.input<typeof planSchema>;
+export type PlanDatabase = Plan['databases'][number];
+export type PlanService = Plan['services'][number];
