@@ -138,6 +138,17 @@ export interface PreflightOutput {
   rpo: { budgetSeconds: number; worstLagSeconds: number | null };
   /** What a failover changes from here; in a dry-run, the whole answer. */
   changes: Change[];
+  /** Polling settings for the state machine's Wait states and loop bounds (from the plan). */
+  timing: PollTiming;
+}
+
+export interface PollTiming {
+  promotionPollSeconds: number;
+  promotionMaxPolls: number;
+  servicePollSeconds: number;
+  serviceMaxPolls: number;
+  dnsPollSeconds: number;
+  dnsMaxPolls: number;
 }
 
 export interface PromoteOutput {
