@@ -149,3 +149,6 @@ export function toDrError(error: unknown, what: string): DrError {
   }
   return new DrError(detail, { cause: error });
 }
+
+/** A promoted database ended in a state it will not leave by waiting (failed, incompatible-*, storage-full). */
+export class PromotionFailedError extends DrError {}

@@ -1,0 +1,21 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import middy from '@middy/core';
+import { rdsClient } from '../shared/clients.ts';
+import { type PromoteOutput, parseTaskInput, promoteInputSchema } from '../shared/contracts.ts';
+import { loadDeployedPlan } from '../shared/plan.ts';
+import { CORRELATION_ID_PATH, powertools } from '../shared/powertools.ts';
+import { promoteReplica } from './promote-replica.ts';
+
+const { logger, tracer } = powertools('promote-replica');
+const plan = loadDeployedPlan();
+const rds = tracer.captureAWSv3Client(rdsClient({ region: plan.regions.dr }));
+
+async function promote(event: unknown): Promise<PromoteOutput> {
+  const input = parseTaskInput(promoteInputSchema, event, 'promote-replica');
+  return promoteReplica({ plan, rds, now: () => new Date(), logger }, input);
+}
+
+export const handler = middy(promote)
+  .use(captureLambdaHandler(tracer))
+  .use(injectLambdaContext(logger, { correlationIdPath: CORRELATION_ID_PATH }));
