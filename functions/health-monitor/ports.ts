@@ -1,0 +1,24 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import type { ECSClient } from '@aws-sdk/client-ecs';
+import type { RDSClient } from '@aws-sdk/client-rds';
+import type { Route53Client } from '@aws-sdk/client-route-53';
+import type { Plan } from '../../plan/schema.ts';
+import type { HttpProbe } from './http-probe.ts';
+
+/** Everything the health-monitor cores read through; each core takes the part it needs. */
+export interface HealthMonitorPorts {
+  plan: Plan;
+  /** RDS in the DR region. */
+  rds: RDSClient;
+  /** RDS in the primary region: best effort, any failure means "unknown". */
+  primaryRds: RDSClient;
+  /** CloudWatch in the DR region. */
+  cloudWatch: CloudWatchClient;
+  /** ECS in the DR region. */
+  ecs: ECSClient;
+  route53: Route53Client;
+  probe: HttpProbe;
+  now: () => Date;
+  logger?: Pick<Logger, 'info' | 'warn'>;
+}

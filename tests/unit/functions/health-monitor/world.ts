@@ -1,0 +1,200 @@
+import {
+  CloudWatchClient,
+  GetMetricStatisticsCommand,
+  PutMetricDataCommand,
+} from '@aws-sdk/client-cloudwatch';
+import { DescribeServicesCommand, ECSClient, type Service } from '@aws-sdk/client-ecs';
+import {
+  type DBInstance,
+  DBInstanceNotFoundFault,
+  DescribeDBInstancesCommand,
+  RDSClient,
+} from '@aws-sdk/client-rds';
+import {
+  ListResourceRecordSetsCommand,
+  type ResourceRecordSet,
+  Route53Client,
+} from '@aws-sdk/client-route-53';
+import { mockClient } from 'aws-sdk-client-mock';
+import type { HttpProbe, ProbeResult } from '../../../../functions/health-monitor/http-probe.ts';
+import type { HealthMonitorPorts } from '../../../../functions/health-monitor/ports.ts';
+import { loadPlanFile } from '../../../../plan/load.ts';
+import type { Plan, PlanDatabase, PlanService } from '../../../../plan/schema.ts';
+
+export const referencePlanPath = new URL('../../../../drctl.plan.yaml', import.meta.url).pathname;
+export const referencePlan = (): Plan => loadPlanFile(referencePlanPath);
+
+export const NOW = new Date('2026-03-01T12:00:00.000Z');
+export const EXECUTION_START = '2026-03-01T11:59:00.000Z';
+
+export const validRequest = {
+  mode: 'failover',
+  reason: 'us-east-1 outage',
+  incidentId: 'INC-42',
+  requestedBy: 'alice@example.com',
+};
+
+export const throttling = () =>
+  Object.assign(new Error('Rate exceeded'), {
+    name: 'ThrottlingException',
+    $fault: 'client',
+    $metadata: { httpStatusCode: 400 },
+  });
+
+export const serverError = () =>
+  Object.assign(new Error('We encountered an internal error'), {
+    name: 'InternalFailure',
+    $fault: 'server',
+    $metadata: { httpStatusCode: 500 },
+  });
+
+export const dbNotFound = (identifier: string) =>
+  new DBInstanceNotFoundFault({ message: `DBInstance ${identifier} not found.`, $metadata: {} });
+
+const ACCOUNT = '111111111111';
+
+export function replicaOf(db: PlanDatabase, status = 'available'): DBInstance {
+  return {
+    DBInstanceIdentifier: db.replica.identifier,
+    DBInstanceStatus: status,
+    ReadReplicaSourceDBInstanceIdentifier: `arn:aws:rds:${db.primary.region}:${ACCOUNT}:db:${db.primary.identifier}`,
+  };
+}
+
+export function standalone(identifier: string, status = 'available'): DBInstance {
+  return { DBInstanceIdentifier: identifier, DBInstanceStatus: status };
+}
+
+export function drService(
+  service: PlanService,
+  desiredCount = 0,
+  runningCount = 0,
+  status = 'ACTIVE',
+): Service {
+  return {
+    serviceName: service.service,
+    clusterArn: `arn:aws:ecs:us-west-2:${ACCOUNT}:cluster/${service.cluster}`,
+    status,
+    desiredCount,
+    runningCount,
+    pendingCount: 0,
+  };
+}
+
+export function cname(plan: Plan, value: string): ResourceRecordSet {
+  return { Name: `${plan.dns.record}.`, Type: 'CNAME', TTL: 60, ResourceRecords: [{ Value: value }] };
+}
+
+/** Per-minute ReplicaLag maxima, given as [seconds before NOW, value]. */
+export function lagDatapoints(points: readonly [number, number][]) {
+  return points.map(([secondsAgo, value]) => ({
+    Timestamp: new Date(NOW.getTime() - secondsAgo * 1000),
+    Maximum: value,
+    Unit: 'Seconds' as const,
+  }));
+}
+
+/** Mocked clients of a healthy pilot-light world: replicas available, services at 0, DNS on primary. */
+export function createWorld(plan: Plan = referencePlan()) {
+  const rds = new RDSClient({ region: plan.regions.dr });
+  const primaryRds = new RDSClient({ region: plan.regions.primary });
+  const cloudWatch = new CloudWatchClient({ region: plan.regions.dr });
+  const ecs = new ECSClient({ region: plan.regions.dr });
+  const route53 = new Route53Client({ region: 'us-east-1' });
+  const mocks = {
+    rds: mockClient(rds),
+    primaryRds: mockClient(primaryRds),
+    cloudWatch: mockClient(cloudWatch),
+    ecs: mockClient(ecs),
+    route53: mockClient(route53),
+  };
+  const probeResults = new Map<string, ProbeResult>();
+  const probeCalls: { url: string; timeoutMs: number }[] = [];
+  const probe: HttpProbe = async (url, timeoutMs) => {
+    probeCalls.push({ url, timeoutMs });
+    return probeResults.get(url) ?? { outcome: 'response', status: 200 };
+  };
+
+  const world = {
+    plan,
+    mocks,
+    probeResults,
+    probeCalls,
+    ports: {
+      plan,
+      rds,
+      primaryRds,
+      cloudWatch,
+      ecs,
+      route53,
+      probe,
+      now: () => NOW,
+    } satisfies HealthMonitorPorts,
+    database(db: PlanDatabase, instance: DBInstance | Error) {
+      const call = mocks.rds.on(DescribeDBInstancesCommand, { DBInstanceIdentifier: db.replica.identifier });
+      if (instance instanceof Error) call.rejects(instance);
+      else call.resolves({ DBInstances: [instance] });
+      return world;
+    },
+    primaryDatabase(db: PlanDatabase, instance: DBInstance | Error) {
+      const call = mocks.primaryRds.on(DescribeDBInstancesCommand, {
+        DBInstanceIdentifier: db.primary.identifier,
+      });
+      if (instance instanceof Error) call.rejects(instance);
+      else call.resolves({ DBInstances: [instance] });
+      return world;
+    },
+    service(service: PlanService, found: Service | null | Error) {
+      const call = mocks.ecs.on(DescribeServicesCommand, {
+        cluster: service.cluster,
+        services: [service.service],
+      });
+      if (found instanceof Error) call.rejects(found);
+      else if (found === null) {
+        call.resolves({
+          services: [],
+          failures: [
+            { arn: `arn:aws:ecs:us-west-2:${ACCOUNT}:service/${service.service}`, reason: 'MISSING' },
+          ],
+        });
+      } else call.resolves({ services: [found], failures: [] });
+      return world;
+    },
+    records(sets: ResourceRecordSet[] | Error) {
+      const call = mocks.route53.on(ListResourceRecordSetsCommand);
+      if (sets instanceof Error) call.rejects(sets);
+      else call.resolves({ ResourceRecordSets: sets, IsTruncated: false, MaxItems: 10 });
+      return world;
+    },
+    lag(db: PlanDatabase, points: readonly [number, number][] | Error) {
+      const call = mocks.cloudWatch.on(GetMetricStatisticsCommand, {
+        Dimensions: [{ Name: 'DBInstanceIdentifier', Value: db.replica.identifier }],
+      });
+      if (points instanceof Error) call.rejects(points);
+      else call.resolves({ Label: 'ReplicaLag', Datapoints: lagDatapoints(points) });
+      return world;
+    },
+    /** Every AWS command sent, by command name, across all clients. */
+    commandNames(): string[] {
+      return Object.values(mocks).flatMap((mock) =>
+        mock.calls().map((call) => call.args[0].constructor.name),
+      );
+    },
+  };
+
+  for (const db of plan.databases) {
+    world.database(db, replicaOf(db));
+    world.primaryDatabase(db, standalone(db.primary.identifier));
+    world.lag(db, [
+      [180, 2],
+      [120, 3],
+      [60, 1],
+    ]);
+  }
+  for (const service of plan.services) world.service(service, drService(service));
+  world.records([cname(plan, plan.application.primary.target)]);
+  mocks.cloudWatch.on(PutMetricDataCommand).resolves({});
+  return world;
+}
+
+export type World = ReturnType<typeof createWorld>;
