@@ -1,0 +1,60 @@
+import {
+  ChangeResourceRecordSetsCommand,
+  ListResourceRecordSetsCommand,
+  Route53Client,
+} from '@aws-sdk/client-route-53';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { fakeLambdaContext } from '../lambda-context.ts';
+
+const route53Mock = mockClient(Route53Client);
+let handler: (event: unknown, context: typeof fakeLambdaContext) => Promise<unknown>;
+
+beforeAll(async () => {
+  process.env.DRCTL_PLAN_FILE = new URL('../../../../drctl.plan.yaml', import.meta.url).pathname;
+  process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+  ({ handler } = await import('../../../../functions/update-dns/handler.ts'));
+});
+
+describe('update-dns handler', () => {
+  it('validates the event at the edge and keeps the error name through middy', async () => {
+    // Prepare
+    const event = {
+      operation: 'status',
+      correlationId: 'exec-1',
+      executionStartTime: 'yesterday',
+    };
+
+    // Act
+    const error = await handler(event, fakeLambdaContext).catch((caught: Error) => caught);
+
+    // Assess
+    expect((error as Error).name).toBe('InvalidInputError');
+    expect((error as Error).message).toContain('executionStartTime');
+    expect(route53Mock.calls()).toHaveLength(0);
+  });
+
+  it('switches the record the plan names', async () => {
+    // Prepare
+    route53Mock.on(ListResourceRecordSetsCommand).resolves({
+      ResourceRecordSets: [
+        {
+          Name: 'www.shop.example.com.',
+          Type: 'CNAME',
+          TTL: 60,
+          ResourceRecords: [{ Value: 'primary.shop.example.com' }],
+        },
+      ],
+    });
+    route53Mock
+      .on(ChangeResourceRecordSetsCommand)
+      .resolves({ ChangeInfo: { Id: '/change/C9', Status: 'PENDING', SubmittedAt: new Date() } });
+    const event = { operation: 'start', correlationId: 'exec-1', executionStartTime: '2026-03-01T10:00:00Z' };
+
+    // Act
+    const output = await handler(event, fakeLambdaContext);
+
+    // Assess
+    expect(output).toMatchObject({ record: 'www.shop.example.com', changeId: 'C9', done: false });
+  });
+});
