@@ -1,0 +1,165 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Context } from 'aws-lambda';
+import { StateMachine } from 'aws-local-stepfunctions';
+import { loadPlanFile } from '../../../../plan/load.ts';
+import type { Plan } from '../../../../plan/schema.ts';
+import {
+  allStates,
+  FUNCTION_KEYS,
+  type FunctionArns,
+  type FunctionKey,
+  loadFailoverDefinition,
+  taskFunctions,
+} from '../../../../statemachines/definition.ts';
+import { fakeLambdaContext } from '../../functions/lambda-context.ts';
+
+/** An aws-local-stepfunctions event (the library does not export its type). */
+export interface EventLog {
+  type: string;
+  [field: string]: unknown;
+}
+
+type Handler = (event: unknown, context: Context) => Promise<unknown>;
+
+const ARNS = Object.fromEntries(
+  FUNCTION_KEYS.map((key) => [key, `arn:aws:lambda:us-west-2:111111111111:function:shop-${key}`]),
+) as FunctionArns;
+
+const HANDLER_MODULES: Record<FunctionKey, string> = {
+  healthMonitor: '../../../../functions/health-monitor/handler.ts',
+  promoteReplica: '../../../../functions/promote-replica/handler.ts',
+  scaleService: '../../../../functions/scale-service/handler.ts',
+  updateDns: '../../../../functions/update-dns/handler.ts',
+  notify: '../../../../functions/notify/handler.ts',
+};
+
+export interface Harness {
+  plan: Plan;
+  /** Whether the DR application endpoint answers 200. */
+  setDrServing(check: () => boolean): void;
+  run(input: unknown): Promise<RunResult>;
+  close(): Promise<void>;
+}
+
+export interface RunResult {
+  status: 'SUCCEEDED' | 'FAILED';
+  output: unknown;
+  error: string | undefined;
+  cause: string | undefined;
+  /** Task state names in the order they were entered. */
+  entered: string[];
+  events: EventLog[];
+}
+
+/**
+ * Runs statemachines/failover.asl.json with aws-local-stepfunctions and the five real handlers
+ * in process (their AWS calls go to whatever aws-sdk-client-mock stubs the test installed).
+ * Waits and retry intervals are cut to zero: the bounds and the order are what is tested here.
+ */
+export async function startHarness(): Promise<Harness> {
+  let drServing: () => boolean = () => true;
+  const server = createServer((req, res) => {
+    const serving = req.url?.startsWith('/dr') ? drServing() : false;
+    res.writeHead(serving ? 200 : 503).end(serving ? 'ok' : 'primary region down');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+
+  const plan = loadPlanFile(new URL('../../../../drctl.plan.yaml', import.meta.url).pathname);
+  plan.application.primary.healthUrl = `http://127.0.0.1:${port}/primary/health`;
+  plan.application.dr.healthUrl = `http://127.0.0.1:${port}/dr/health`;
+  const dir = mkdtempSync(join(tmpdir(), 'drctl-sfn-'));
+  const planFile = join(dir, 'plan.json');
+  writeFileSync(planFile, JSON.stringify(plan));
+  process.env.DRCTL_PLAN_FILE = planFile;
+  process.env.DRCTL_TOPIC_ARN = `arn:aws:sns:${plan.regions.dr}:111111111111:${plan.notifications.topicName}`;
+  process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+  process.env.AWS_ACCESS_KEY_ID = 'test';
+  process.env.AWS_SECRET_ACCESS_KEY = 'test';
+
+  const handlers = Object.fromEntries(
+    await Promise.all(
+      FUNCTION_KEYS.map(async (key) => {
+        const module = (await import(HANDLER_MODULES[key])) as { handler: Handler };
+        return [key, module.handler] as const;
+      }),
+    ),
+  ) as Record<FunctionKey, Handler>;
+
+  const definition = loadFailoverDefinition(ARNS);
+  const functions = taskFunctions(definition, ARNS);
+  const states = allStates(definition);
+  const zero = (type: string) =>
+    Object.fromEntries(states.filter(([, state]) => state.Type === type).map(([name]) => [name, 0]));
+  const retried = Object.fromEntries(
+    states
+      .filter(([, state]) => state.Retry !== undefined)
+      .map(([name, state]) => [name, state.Retry?.map(() => 0) ?? []]),
+  );
+
+  return {
+    plan,
+    setDrServing(check) {
+      drServing = check;
+    },
+    async run(input) {
+      const entered: string[] = [];
+      const taskResourceLocalHandlers = Object.fromEntries(
+        Object.entries(functions).map(([stateName, key]) => [
+          stateName,
+          async (event: unknown) => {
+            entered.push(stateName);
+            return (await handlers[key](event, fakeLambdaContext)) as never;
+          },
+        ]),
+      );
+      const machine = new StateMachine(definition as never, { validationOptions: { checkArn: true } });
+      const execution = machine.run(input as never, {
+        overrides: {
+          taskResourceLocalHandlers,
+          waitTimeOverrides: zero('Wait'),
+          retryIntervalOverrides: retried,
+        },
+        context: { Execution: { Name: 'test-execution' } } as never,
+      });
+      const events: EventLog[] = [];
+      const collecting = (async () => {
+        for await (const event of execution.eventLogs) events.push(event as unknown as EventLog);
+      })();
+      try {
+        const output = await execution.result;
+        await collecting;
+        return { status: 'SUCCEEDED', output, error: undefined, cause: undefined, entered, events };
+      } catch (error) {
+        await collecting;
+        const failed = events.find((event) => event.type === 'ExecutionFailed') as
+          | { Error?: string; Cause?: unknown }
+          | undefined;
+        return {
+          status: 'FAILED',
+          output: undefined,
+          error: failed?.Error ?? (error as Error).name,
+          cause: typeof failed?.Cause === 'string' ? failed.Cause : JSON.stringify(failed?.Cause),
+          entered,
+          events,
+        };
+      }
+    },
+    close: () => closeServer(server),
+  };
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => server.close(() => resolve()));
+}
+
+export const failoverInput = (mode: 'failover' | 'dry-run' = 'failover') => ({
+  mode,
+  reason: 'primary region us-east-1 unavailable',
+  incidentId: 'INC-1234',
+  requestedBy: 'alarm:shop-primary-health',
+});

@@ -1,0 +1,392 @@
+import {
+  CloudWatchClient,
+  GetMetricStatisticsCommand,
+  PutMetricDataCommand,
+} from '@aws-sdk/client-cloudwatch';
+import {
+  DescribeServicesCommand,
+  DescribeTasksCommand,
+  ECSClient,
+  ListTasksCommand,
+  type Task,
+  UpdateServiceCommand,
+} from '@aws-sdk/client-ecs';
+import {
+  DBInstanceNotFoundFault,
+  DescribeDBInstancesCommand,
+  PromoteReadReplicaCommand,
+  RDSClient,
+} from '@aws-sdk/client-rds';
+import {
+  ChangeResourceRecordSetsCommand,
+  GetChangeCommand,
+  InvalidChangeBatch,
+  ListResourceRecordSetsCommand,
+  Route53Client,
+} from '@aws-sdk/client-route-53';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { mockClient } from 'aws-sdk-client-mock';
+import type { Plan } from '../../../../plan/schema.ts';
+
+/**
+ * A small, stateful stand-in for the AWS APIs the five functions call, built on
+ * aws-sdk-client-mock. It is not the local world (tests/integration covers that): it only keeps
+ * enough state for the state machine to make progress — a promotion finishes after a few
+ * describes, tasks become healthy after a few polls, a DNS change goes INSYNC after one GetChange.
+ */
+export interface FakeAwsOptions {
+  /** Last active ReplicaLag (seconds) per replica identifier; null means no active datapoint. */
+  lagSeconds?: Record<string, number | null>;
+  /** Describe calls after PromoteReadReplica until the instance is standalone and available. */
+  promotionPolls?: number;
+  /** Status polls until started tasks are running and healthy. */
+  taskStartPolls?: number;
+  /** Throttle the first N calls of the named commands. */
+  throttleFirst?: Partial<Record<string, number>>;
+  /** Services (by `cluster/service`) whose tasks stop before they run, with the reason. */
+  tasksFailToStart?: Record<string, string>;
+  /** Route 53 rejects every change batch. */
+  rejectDnsChanges?: boolean;
+  /** PromoteReadReplica fails with this error for the named replica. */
+  promotionError?: Record<string, Error>;
+}
+
+interface FakeInstance {
+  identifier: string;
+  status: string;
+  source: string | undefined;
+  describesUntilAvailable: number;
+}
+
+interface FakeService {
+  cluster: string;
+  service: string;
+  desired: number;
+  running: number;
+  pollsUntilHealthy: number;
+  stopped: Task[];
+}
+
+export const MUTATING_COMMANDS = [
+  'PromoteReadReplicaCommand',
+  'UpdateServiceCommand',
+  'ChangeResourceRecordSetsCommand',
+  'PublishCommand',
+] as const;
+
+const throttling = (command: string) =>
+  Object.assign(new Error(`Rate exceeded (${command})`), {
+    name: 'ThrottlingException',
+    $fault: 'client',
+    $metadata: { httpStatusCode: 400 },
+  });
+
+export class FakeAws {
+  readonly instances = new Map<string, FakeInstance>();
+  readonly services = new Map<string, FakeService>();
+  recordValue: string;
+  readonly published: { Subject?: string; Message?: string }[] = [];
+  readonly calls: { command: string; input: unknown }[] = [];
+  readonly stubs: { restore(): void }[] = [];
+  private readonly throttleLeft: Map<string, number>;
+  private changeCounter = 0;
+  private readonly changes = new Map<string, number>();
+
+  constructor(
+    private readonly plan: Plan,
+    readonly options: FakeAwsOptions = {},
+  ) {
+    for (const db of plan.databases) {
+      this.instances.set(db.replica.identifier, {
+        identifier: db.replica.identifier,
+        status: 'available',
+        source: `arn:aws:rds:${db.primary.region}:111111111111:db:${db.primary.identifier}`,
+        describesUntilAvailable: 0,
+      });
+    }
+    for (const svc of plan.services) {
+      this.services.set(`${svc.cluster}/${svc.service}`, {
+        cluster: svc.cluster,
+        service: svc.service,
+        desired: 0,
+        running: 0,
+        pollsUntilHealthy: 0,
+        stopped: [],
+      });
+    }
+    this.recordValue = plan.application.primary.target;
+    this.throttleLeft = new Map(Object.entries(options.throttleFirst ?? {}) as [string, number][]);
+  }
+
+  /** Commands that change something, in call order. */
+  mutatingCalls(): string[] {
+    return this.calls
+      .map((call) => call.command)
+      .filter((c) => (MUTATING_COMMANDS as readonly string[]).includes(c));
+  }
+
+  count(command: string): number {
+    return this.calls.filter((call) => call.command === command).length;
+  }
+
+  install(): this {
+    this.stubs.push(this.rds(), this.ecs(), this.route53(), this.cloudWatch(), this.sns());
+    return this;
+  }
+
+  restore(): void {
+    for (const stub of this.stubs) stub.restore();
+  }
+
+  private record(command: string, input: unknown): void {
+    this.calls.push({ command, input });
+    const left = this.throttleLeft.get(command) ?? 0;
+    if (left > 0) {
+      this.throttleLeft.set(command, left - 1);
+      throw throttling(command);
+    }
+  }
+
+  private rds() {
+    const stub = mockClient(RDSClient);
+    stub.on(DescribeDBInstancesCommand).callsFake((input: { DBInstanceIdentifier?: string }) => {
+      this.record('DescribeDBInstancesCommand', input);
+      const id = input.DBInstanceIdentifier ?? '';
+      const primary = this.plan.databases.find((db) => db.primary.identifier === id);
+      if (primary) return { DBInstances: [{ DBInstanceIdentifier: id, DBInstanceStatus: 'available' }] };
+      const instance = this.instances.get(id);
+      if (!instance) {
+        throw new DBInstanceNotFoundFault({ message: `DBInstance ${id} not found.`, $metadata: {} });
+      }
+      if (instance.status !== 'available' && instance.describesUntilAvailable-- <= 0) {
+        instance.status = 'available';
+      }
+      return {
+        DBInstances: [
+          {
+            DBInstanceIdentifier: id,
+            DBInstanceStatus: instance.status,
+            ...(instance.source ? { ReadReplicaSourceDBInstanceIdentifier: instance.source } : {}),
+          },
+        ],
+      };
+    });
+    stub.on(PromoteReadReplicaCommand).callsFake((input: { DBInstanceIdentifier?: string }) => {
+      this.record('PromoteReadReplicaCommand', input);
+      const id = input.DBInstanceIdentifier ?? '';
+      const failure = this.options.promotionError?.[id];
+      if (failure) throw failure;
+      const instance = this.instances.get(id);
+      if (!instance)
+        throw new DBInstanceNotFoundFault({ message: `DBInstance ${id} not found.`, $metadata: {} });
+      instance.source = undefined;
+      instance.status = 'modifying';
+      instance.describesUntilAvailable = this.options.promotionPolls ?? 2;
+      return { DBInstance: { DBInstanceIdentifier: id, DBInstanceStatus: 'modifying' } };
+    });
+    return stub;
+  }
+
+  private ecs() {
+    const stub = mockClient(ECSClient);
+    const find = (cluster?: string, service?: string) => this.services.get(`${cluster}/${service}`);
+    stub.on(DescribeServicesCommand).callsFake((input: { cluster?: string; services?: string[] }) => {
+      this.record('DescribeServicesCommand', input);
+      const services = (input.services ?? []).map((name) => {
+        const svc = find(input.cluster, name);
+        if (!svc) return undefined;
+        if (svc.running < svc.desired && !this.failsToStart(svc)) {
+          if (svc.pollsUntilHealthy-- <= 0) svc.running = svc.desired;
+        }
+        return {
+          serviceName: svc.service,
+          clusterArn: `arn:aws:ecs:us-west-2:111111111111:cluster/${svc.cluster}`,
+          status: 'ACTIVE',
+          desiredCount: svc.desired,
+          runningCount: svc.running,
+          pendingCount: svc.desired - svc.running,
+          deployments: [
+            {
+              status: 'PRIMARY',
+              rolloutState: 'COMPLETED',
+              desiredCount: svc.desired,
+              runningCount: svc.running,
+              pendingCount: svc.desired - svc.running,
+              createdAt: new Date('2026-01-01T00:00:00Z'),
+            },
+          ],
+        };
+      });
+      return {
+        services: services.filter((svc) => svc !== undefined),
+        failures: (input.services ?? [])
+          .filter((name) => !find(input.cluster, name))
+          .map((name) => ({ arn: name, reason: 'MISSING' })),
+      };
+    });
+    stub
+      .on(UpdateServiceCommand)
+      .callsFake((input: { cluster?: string; service?: string; desiredCount?: number }) => {
+        this.record('UpdateServiceCommand', input);
+        const svc = find(input.cluster, input.service);
+        if (!svc) throw Object.assign(new Error('Service not found.'), { name: 'ServiceNotFoundException' });
+        svc.desired = input.desiredCount ?? svc.desired;
+        svc.pollsUntilHealthy = this.options.taskStartPolls ?? 1;
+        const reason = this.failsToStart(svc);
+        if (reason) {
+          svc.stopped = Array.from({ length: svc.desired }, (_, i) => ({
+            taskArn: `arn:aws:ecs:us-west-2:111111111111:task/${svc.cluster}/failed${i}`,
+            lastStatus: 'STOPPED',
+            desiredStatus: 'STOPPED',
+            stopCode: 'TaskFailedToStart',
+            stoppedReason: reason,
+            createdAt: new Date(Date.now() + 1_000),
+            stoppedAt: new Date(Date.now() + 2_000),
+            group: `service:${svc.service}`,
+          }));
+        }
+        return { service: { serviceName: svc.service, desiredCount: svc.desired, status: 'ACTIVE' } };
+      });
+    stub
+      .on(ListTasksCommand)
+      .callsFake((input: { cluster?: string; serviceName?: string; desiredStatus?: string }) => {
+        this.record('ListTasksCommand', input);
+        const svc = find(input.cluster, input.serviceName);
+        if (!svc) return { taskArns: [] };
+        if (input.desiredStatus === 'STOPPED') return { taskArns: svc.stopped.map((task) => task.taskArn) };
+        return {
+          taskArns: Array.from(
+            { length: svc.running },
+            (_, i) => `arn:aws:ecs:us-west-2:111111111111:task/${svc.cluster}/${svc.service}-${i}`,
+          ),
+        };
+      });
+    stub.on(DescribeTasksCommand).callsFake((input: { cluster?: string; tasks?: string[] }) => {
+      this.record('DescribeTasksCommand', input);
+      const stopped = [...this.services.values()].flatMap((svc) => svc.stopped);
+      return {
+        tasks: (input.tasks ?? []).map(
+          (arn) =>
+            stopped.find((task) => task.taskArn === arn) ?? {
+              taskArn: arn,
+              lastStatus: 'RUNNING',
+              desiredStatus: 'RUNNING',
+              healthStatus: 'HEALTHY',
+              createdAt: new Date(),
+              startedAt: new Date(),
+            },
+        ),
+        failures: [],
+      };
+    });
+    return stub;
+  }
+
+  private failsToStart(svc: FakeService): string | undefined {
+    return this.options.tasksFailToStart?.[`${svc.cluster}/${svc.service}`];
+  }
+
+  private route53() {
+    const stub = mockClient(Route53Client);
+    const dns = this.plan.dns;
+    stub.on(ListResourceRecordSetsCommand).callsFake((input: unknown) => {
+      this.record('ListResourceRecordSetsCommand', input);
+      return {
+        ResourceRecordSets: [
+          {
+            Name: `${dns.zoneName}.`,
+            Type: 'SOA',
+            TTL: 900,
+            ResourceRecords: [{ Value: 'ns.example.com.' }],
+          },
+          {
+            Name: `${dns.record}.`,
+            Type: 'CNAME',
+            TTL: dns.ttl,
+            ResourceRecords: [{ Value: this.recordValue }],
+          },
+        ],
+        IsTruncated: false,
+      };
+    });
+    stub.on(ChangeResourceRecordSetsCommand).callsFake(
+      (input: {
+        ChangeBatch?: {
+          Changes?: { Action?: string; ResourceRecordSet?: { ResourceRecords?: { Value?: string }[] } }[];
+        };
+      }) => {
+        this.record('ChangeResourceRecordSetsCommand', input);
+        if (this.options.rejectDnsChanges) {
+          throw new InvalidChangeBatch({
+            message: 'Tried to change a record that is locked by a test fault',
+            $metadata: { httpStatusCode: 400 },
+          });
+        }
+        const change = input.ChangeBatch?.Changes?.[0];
+        const value = change?.ResourceRecordSet?.ResourceRecords?.[0]?.Value;
+        if (change?.Action !== 'UPSERT' || !value)
+          throw new Error('fake Route 53 expects one UPSERT with a value');
+        this.recordValue = value;
+        const id = `C${++this.changeCounter}`;
+        this.changes.set(id, 1);
+        return { ChangeInfo: { Id: `/change/${id}`, Status: 'PENDING', SubmittedAt: new Date() } };
+      },
+    );
+    stub.on(GetChangeCommand).callsFake((input: { Id?: string }) => {
+      this.record('GetChangeCommand', input);
+      const id = (input.Id ?? '').replace('/change/', '');
+      const left = this.changes.get(id) ?? 0;
+      this.changes.set(id, left - 1);
+      return {
+        ChangeInfo: {
+          Id: `/change/${id}`,
+          Status: left <= 0 ? 'INSYNC' : 'PENDING',
+          SubmittedAt: new Date(),
+        },
+      };
+    });
+    return stub;
+  }
+
+  private cloudWatch() {
+    const stub = mockClient(CloudWatchClient);
+    stub.on(GetMetricStatisticsCommand).callsFake((input: { Dimensions?: { Value?: string }[] }) => {
+      this.record('GetMetricStatisticsCommand', input);
+      const id = input.Dimensions?.[0]?.Value ?? '';
+      const lag =
+        this.options.lagSeconds?.[id] ??
+        (this.options.lagSeconds && id in this.options.lagSeconds ? null : 2);
+      const now = Date.now();
+      // The replica's source is gone: the newest datapoints read -1 ("replication not active").
+      const datapoints = [
+        ...(lag === null ? [] : [{ Timestamp: new Date(now - 180_000), Maximum: lag, Unit: 'Seconds' }]),
+        { Timestamp: new Date(now - 120_000), Maximum: -1, Unit: 'Seconds' },
+        { Timestamp: new Date(now - 60_000), Maximum: -1, Unit: 'Seconds' },
+      ];
+      return { Label: 'ReplicaLag', Datapoints: datapoints };
+    });
+    stub.on(PutMetricDataCommand).callsFake((input: unknown) => {
+      this.record('PutMetricDataCommand', input);
+      return {};
+    });
+    return stub;
+  }
+
+  private sns() {
+    const stub = mockClient(SNSClient);
+    stub.on(PublishCommand).callsFake((input: { Subject?: string; Message?: string }) => {
+      this.record('PublishCommand', input);
+      this.published.push({ Subject: input.Subject, Message: input.Message });
+      return { MessageId: `m-${this.published.length}` };
+    });
+    return stub;
+  }
+
+  /** True when every DR service runs what the plan asks (the DR endpoint can serve). */
+  drServing(): boolean {
+    return this.plan.services.every((svc) => {
+      const fake = this.services.get(`${svc.cluster}/${svc.service}`);
+      return fake !== undefined && fake.running >= svc.drDesiredCount;
+    });
+  }
+}
