@@ -1,0 +1,140 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { type ECSClient, type Service, UpdateServiceCommand } from '@aws-sdk/client-ecs';
+import type { z } from 'zod';
+import type { Plan, PlanService } from '../../plan/schema.ts';
+import type { ScaleOutput, scaleInputSchema } from '../shared/contracts.ts';
+import { InvalidInputError, TaskStartFailureError } from '../shared/errors.ts';
+import { ecsError } from './ecs-errors.ts';
+import { describeService, primaryRolloutState } from './ecs-service.ts';
+import { readiness } from './readiness.ts';
+import { serviceTasks } from './service-tasks.ts';
+import { placementProblemsSince, startFailuresSince, unique } from './start-failures.ts';
+
+export type ScaleInput = z.output<typeof scaleInputSchema>;
+
+export interface ScaleServicePorts {
+  plan: Plan;
+  /** ECS client in the DR region. */
+  ecs: ECSClient;
+  now: () => Date;
+  logger?: Pick<Logger, 'info' | 'warn'>;
+}
+
+/**
+ * Scales the plan's pilot-light ECS service up to its DR size (`start`) and reports when its
+ * tasks run healthy (`status`). A task that cannot start fails the step with ECS's reason
+ * instead of leaving the state machine polling until its bound.
+ */
+export async function scaleService(ports: ScaleServicePorts, input: ScaleInput): Promise<ScaleOutput> {
+  const service = findService(ports.plan, input.serviceId);
+  return input.operation === 'start' ? start(ports, service, input) : status(ports, service, input);
+}
+
+function findService(plan: Plan, serviceId: string): PlanService {
+  const service = plan.services.find((candidate) => candidate.id === serviceId);
+  if (service) return service;
+  const known = plan.services.map((candidate) => candidate.id).join(', ');
+  throw new InvalidInputError(
+    `scale-service: serviceId: no service "${serviceId}" in the plan (known: ${known})`,
+    'serviceId',
+  );
+}
+
+async function start(
+  { ecs, now, logger }: ScaleServicePorts,
+  service: PlanService,
+  input: ScaleInput,
+): Promise<ScaleOutput> {
+  const current = await describeService(ecs, service);
+  // Never scale down: more tasks than the plan asks for (someone scaled by hand) serve too.
+  if ((current.desiredCount ?? 0) >= service.drDesiredCount) {
+    logger?.info('Service already at its DR size', {
+      service: service.id,
+      desiredCount: current.desiredCount,
+    });
+    return { ...output(service, current, input.attempt), alreadyScaled: true };
+  }
+
+  const startedAt = now().toISOString();
+  let updated: Service | undefined;
+  try {
+    ({ service: updated } = await ecs.send(
+      new UpdateServiceCommand({
+        cluster: service.cluster,
+        service: service.service,
+        desiredCount: service.drDesiredCount,
+      }),
+    ));
+  } catch (error) {
+    throw ecsError(error, service, `UpdateService ${service.cluster}/${service.service}`);
+  }
+  logger?.info('Service scaled to its DR size', {
+    service: service.id,
+    desiredCount: service.drDesiredCount,
+  });
+  return {
+    ...output(service, updated ?? current, input.attempt),
+    desiredCount: service.drDesiredCount,
+    startedAt,
+  };
+}
+
+async function status(
+  { ecs, now }: ScaleServicePorts,
+  service: PlanService,
+  input: ScaleInput,
+): Promise<ScaleOutput> {
+  const current = await describeService(ecs, service);
+  const [running, stopped] = await Promise.all([
+    serviceTasks(ecs, service, 'RUNNING'),
+    serviceTasks(ecs, service, 'STOPPED'),
+  ]);
+  // Tasks stopped before this run (earlier drills, old deployments) say nothing about this one.
+  const since = new Date(input.executionStartTime);
+  const failures = startFailuresSince(stopped, since);
+  const stoppedReasons = unique([...failures.reasons, ...placementProblemsSince(current.events, since)]);
+  const state = readiness(current, running, service.drDesiredCount);
+  const rolloutState = primaryRolloutState(current);
+
+  if (rolloutState === 'FAILED') {
+    throw taskStartFailure(
+      service,
+      'its deployment failed (rollout state FAILED, circuit breaker)',
+      stoppedReasons,
+    );
+  }
+  if (failures.count >= service.drDesiredCount && state.healthy === 0) {
+    throw taskStartFailure(service, `${failures.count} task(s) stopped before serving`, stoppedReasons);
+  }
+  return {
+    ...output(service, current, input.attempt + 1),
+    stoppedReasons,
+    done: state.ready,
+    completedAt: state.ready ? now().toISOString() : null,
+  };
+}
+
+function output(service: PlanService, current: Service, attempt: number): ScaleOutput {
+  return {
+    serviceId: service.id,
+    cluster: service.cluster,
+    service: service.service,
+    desiredCount: current.desiredCount ?? 0,
+    runningCount: current.runningCount ?? 0,
+    pendingCount: current.pendingCount ?? 0,
+    rolloutState: primaryRolloutState(current),
+    stoppedReasons: [],
+    done: false,
+    alreadyScaled: false,
+    startedAt: null,
+    completedAt: null,
+    attempt,
+  };
+}
+
+function taskStartFailure(service: PlanService, what: string, reasons: string[]): TaskStartFailureError {
+  const why = reasons.length > 0 ? reasons.join(' | ') : 'ECS gave no reason';
+  return new TaskStartFailureError(
+    `ECS service ${service.service} in cluster ${service.cluster} cannot start its tasks: ${what}. Reasons: ${why}. Fix the cause (image, secrets, subnets, health check) and run the failover again.`,
+  );
+}
