@@ -1,0 +1,65 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import middy from '@middy/core';
+import { z } from 'zod';
+import { cloudWatchClient, ecsClient, rdsClient, route53Client } from '../shared/clients.ts';
+import {
+  type AssessOutput,
+  assessInputSchema,
+  type PreflightOutput,
+  parseTaskInput,
+  preflightInputSchema,
+  type VerifyOutput,
+  verifyInputSchema,
+} from '../shared/contracts.ts';
+import { loadDeployedPlan } from '../shared/plan.ts';
+import { CORRELATION_ID_PATH, powertools } from '../shared/powertools.ts';
+import { assess } from './assess.ts';
+import { createHttpProbe } from './http-probe.ts';
+import { monitor } from './monitor.ts';
+import type { MonitorReport } from './monitor-report.ts';
+import type { HealthMonitorPorts } from './ports.ts';
+import { preflight } from './preflight.ts';
+import { verify } from './verify.ts';
+
+const { logger, tracer } = powertools('health-monitor');
+const plan = loadDeployedPlan();
+const ports: HealthMonitorPorts = {
+  plan,
+  rds: tracer.captureAWSv3Client(rdsClient({ region: plan.regions.dr })),
+  primaryRds: tracer.captureAWSv3Client(rdsClient({ region: plan.regions.primary, bestEffort: true })),
+  cloudWatch: tracer.captureAWSv3Client(cloudWatchClient({ region: plan.regions.dr })),
+  ecs: tracer.captureAWSv3Client(ecsClient({ region: plan.regions.dr })),
+  route53: tracer.captureAWSv3Client(route53Client()),
+  probe: createHttpProbe(),
+  now: () => new Date(),
+  logger,
+};
+
+/** Scheduled events carry no `operation`: they run the monitor. */
+const routeSchema = z.object({
+  operation: z.enum(['monitor', 'preflight', 'assess', 'verify']).default('monitor'),
+});
+
+async function observe(
+  event: unknown,
+): Promise<MonitorReport | PreflightOutput | AssessOutput | VerifyOutput> {
+  const routable = typeof event === 'object' && event !== null ? event : {};
+  const { operation } = parseTaskInput(routeSchema, routable, 'health-monitor');
+  switch (operation) {
+    case 'preflight':
+      return preflight(ports, parseTaskInput(preflightInputSchema, event, 'health-monitor preflight'));
+    case 'assess':
+      parseTaskInput(assessInputSchema, event, 'health-monitor assess');
+      return assess(ports);
+    case 'verify':
+      parseTaskInput(verifyInputSchema, event, 'health-monitor verify');
+      return verify(ports);
+    case 'monitor':
+      return monitor(ports);
+  }
+}
+
+export const handler = middy(observe)
+  .use(captureLambdaHandler(tracer))
+  .use(injectLambdaContext(logger, { correlationIdPath: CORRELATION_ID_PATH }));
