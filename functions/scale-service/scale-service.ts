@@ -3,12 +3,10 @@ import { type ECSClient, type Service, UpdateServiceCommand } from '@aws-sdk/cli
 import type { z } from 'zod';
 import type { Plan, PlanService } from '../../plan/schema.ts';
 import type { ScaleOutput, scaleInputSchema } from '../shared/contracts.ts';
-import { InvalidInputError, TaskStartFailureError } from '../shared/errors.ts';
+import { InvalidInputError } from '../shared/errors.ts';
 import { ecsError } from './ecs-errors.ts';
 import { describeService, primaryRolloutState } from './ecs-service.ts';
-import { readiness } from './readiness.ts';
-import { serviceTasks } from './service-tasks.ts';
-import { placementProblemsSince, startFailuresSince, unique } from './start-failures.ts';
+import { observeProgress } from './service-progress.ts';
 
 export type ScaleInput = z.output<typeof scaleInputSchema>;
 
@@ -52,7 +50,15 @@ async function start(
       service: service.id,
       desiredCount: current.desiredCount,
     });
-    return { ...output(service, current, input.attempt), alreadyScaled: true };
+    // A re-run after the service came up reports done at once instead of polling again.
+    const progress = await observeProgress(ecs, service, current, new Date(input.executionStartTime));
+    return {
+      ...output(service, current, input.attempt),
+      alreadyScaled: true,
+      stoppedReasons: progress.stoppedReasons,
+      done: progress.ready,
+      completedAt: progress.ready ? now().toISOString() : null,
+    };
   }
 
   const startedAt = now().toISOString();
@@ -85,32 +91,12 @@ async function status(
   input: ScaleInput,
 ): Promise<ScaleOutput> {
   const current = await describeService(ecs, service);
-  const [running, stopped] = await Promise.all([
-    serviceTasks(ecs, service, 'RUNNING'),
-    serviceTasks(ecs, service, 'STOPPED'),
-  ]);
-  // Tasks stopped before this run (earlier drills, old deployments) say nothing about this one.
-  const since = new Date(input.executionStartTime);
-  const failures = startFailuresSince(stopped, since);
-  const stoppedReasons = unique([...failures.reasons, ...placementProblemsSince(current.events, since)]);
-  const state = readiness(current, running, service.drDesiredCount);
-  const rolloutState = primaryRolloutState(current);
-
-  if (rolloutState === 'FAILED') {
-    throw taskStartFailure(
-      service,
-      'its deployment failed (rollout state FAILED, circuit breaker)',
-      stoppedReasons,
-    );
-  }
-  if (failures.count >= service.drDesiredCount && state.healthy === 0) {
-    throw taskStartFailure(service, `${failures.count} task(s) stopped before serving`, stoppedReasons);
-  }
+  const progress = await observeProgress(ecs, service, current, new Date(input.executionStartTime));
   return {
     ...output(service, current, input.attempt + 1),
-    stoppedReasons,
-    done: state.ready,
-    completedAt: state.ready ? now().toISOString() : null,
+    stoppedReasons: progress.stoppedReasons,
+    done: progress.ready,
+    completedAt: progress.ready ? now().toISOString() : null,
   };
 }
 
@@ -130,11 +116,4 @@ function output(service: PlanService, current: Service, attempt: number): ScaleO
     completedAt: null,
     attempt,
   };
-}
-
-function taskStartFailure(service: PlanService, what: string, reasons: string[]): TaskStartFailureError {
-  const why = reasons.length > 0 ? reasons.join(' | ') : 'ECS gave no reason';
-  return new TaskStartFailureError(
-    `ECS service ${service.service} in cluster ${service.cluster} cannot start its tasks: ${what}. Reasons: ${why}. Fix the cause (image, secrets, subnets, health check) and run the failover again.`,
-  );
 }

@@ -11,7 +11,7 @@ import { DnsChangeRejectedError, ResourceNotFoundError, toDrError } from '../sha
 import { type DnsSwitch, targetsOf } from './dns-switch.ts';
 import { errorName, readRecordSets } from './record-sets.ts';
 import { planSimpleSwitch } from './simple-switch.ts';
-import { planWeightedSwitch } from './weighted-switch.ts';
+import { describeSwitchedWeights, planWeightedSwitch } from './weighted-switch.ts';
 
 export type DnsInput = z.output<typeof dnsInputSchema>;
 
@@ -96,7 +96,10 @@ async function status({ plan, route53, now }: UpdateDnsPorts, input: DnsInput): 
   const base = {
     record: plan.dns.record,
     before: null,
-    after: plan.application.dr.target,
+    after:
+      plan.dns.strategy === 'weighted'
+        ? describeSwitchedWeights(targetsOf(plan))
+        : plan.application.dr.target,
     changeId: input.changeId,
     alreadySwitched: false,
     submittedAt: null,
@@ -108,9 +111,11 @@ async function status({ plan, route53, now }: UpdateDnsPorts, input: DnsInput): 
   }
   const changeId = bareChangeId(input.changeId);
   let changeStatus: string | undefined;
+  let submittedAt: Date | undefined;
   try {
     const response = await route53.send(new GetChangeCommand({ Id: changeId }));
     changeStatus = response.ChangeInfo?.Status;
+    submittedAt = response.ChangeInfo?.SubmittedAt;
   } catch (error) {
     if (errorName(error) === 'NoSuchChange') {
       throw new ResourceNotFoundError(
@@ -124,6 +129,8 @@ async function status({ plan, route53, now }: UpdateDnsPorts, input: DnsInput): 
   return {
     ...base,
     changeId,
+    // The state machine replaces start's output with this one: keep what Route 53 still knows.
+    submittedAt: submittedAt ? submittedAt.toISOString() : null,
     status: insync ? 'INSYNC' : 'PENDING',
     done: insync,
     insyncAt: insync ? now().toISOString() : null,

@@ -56,7 +56,7 @@ export function planWeightedSwitch(
   });
   return {
     before,
-    after: describeWeights(targets.primary, 0, targets.dr, DR_WEIGHT_AFTER),
+    after: describeSwitchedWeights(targets),
     changes: [weighted(PRIMARY_SET, targets.primary, 0), weighted(DR_SET, targets.dr, DR_WEIGHT_AFTER)],
   };
 }
@@ -70,6 +70,7 @@ function describeSets(sets: ResourceRecordSet[]): string {
     .join(', ');
 }
 
-function describeWeights(primary: string, primaryWeight: number, dr: string, drWeight: number): string {
-  return `"${PRIMARY_SET}" -> ${primary} weight ${primaryWeight}, "${DR_SET}" -> ${dr} weight ${drWeight}`;
+/** The weighted records once switched, in words. */
+export function describeSwitchedWeights(targets: DnsTargets): string {
+  return `"${PRIMARY_SET}" -> ${targets.primary} weight 0, "${DR_SET}" -> ${targets.dr} weight ${DR_WEIGHT_AFTER}`;
 }

@@ -150,16 +150,34 @@ describe('scale-service start', () => {
     });
   });
 
-  it('does not update a service already at its DR size', async () => {
+  it('reports a service already serving at its DR size as done without updating it', async () => {
     // Prepare
-    ecsWith(webService({ desiredCount: 2 }));
+    ecsWith(webService({ desiredCount: 2 }), { running: [runningTask('a'), runningTask('b')] });
 
     // Act
     const output = await scaleService(ports(), input('start'));
 
     // Assess
     expect(ecsMock.commandCalls(UpdateServiceCommand)).toHaveLength(0);
-    expect(output).toMatchObject({ alreadyScaled: true, desiredCount: 2, startedAt: null });
+    expect(output).toMatchObject({
+      alreadyScaled: true,
+      done: true,
+      desiredCount: 2,
+      startedAt: null,
+      completedAt: NOW.toISOString(),
+    });
+  });
+
+  it('does not update a service already scaled whose tasks are still starting', async () => {
+    // Prepare
+    ecsWith(webService({ desiredCount: 2, runningCount: 0, pendingCount: 2 }));
+
+    // Act
+    const output = await scaleService(ports(), input('start'));
+
+    // Assess
+    expect(ecsMock.commandCalls(UpdateServiceCommand)).toHaveLength(0);
+    expect(output).toMatchObject({ alreadyScaled: true, done: false, completedAt: null });
   });
 
   it('reports a service ECS does not know as not found, naming cluster and service', async () => {

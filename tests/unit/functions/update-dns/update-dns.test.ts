@@ -275,7 +275,12 @@ describe('update-dns start, weighted records', () => {
       },
     ]);
     expect(output).toMatchObject({ done: false, alreadySwitched: false, changeId: 'C0123456789ABC' });
-    expect(output.before).toContain('weight 100');
+    expect(output.before).toBe(
+      '"primary" -> primary.shop.example.com weight 100, "dr" -> dr.shop.example.com weight 0',
+    );
+    expect(output.after).toBe(
+      '"primary" -> primary.shop.example.com weight 0, "dr" -> dr.shop.example.com weight 100',
+    );
   });
 
   it('reports records with all weight on DR as switched without changing them', async () => {
@@ -329,6 +334,7 @@ describe('update-dns status', () => {
     expect(output).toMatchObject({
       done: false,
       status: 'PENDING',
+      submittedAt: NOW.toISOString(),
       insyncAt: null,
       attempt: 3,
       changeId: 'C1',
