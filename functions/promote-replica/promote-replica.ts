@@ -120,6 +120,7 @@ async function status(
   const done = !instance.ReadReplicaSourceDBInstanceIdentifier && status === AVAILABLE;
   return {
     ...baseOutput(database, status, input.attempt + 1),
+    startedAt: input.startedAt,
     done,
     completedAt: done ? now().toISOString() : null,
   };

@@ -94,6 +94,7 @@ async function status(
   const progress = await observeProgress(ecs, service, current, new Date(input.executionStartTime));
   return {
     ...output(service, current, input.attempt + 1),
+    startedAt: input.startedAt,
     stoppedReasons: progress.stoppedReasons,
     done: progress.ready,
     completedAt: progress.ready ? now().toISOString() : null,

@@ -46,6 +46,8 @@ export const promoteInputSchema = z.object({
   databaseId: z.string().min(1),
   /** How many status polls have run so far (the state machine bounds the loop with it). */
   attempt: z.number().int().min(0).default(0),
+  /** `status` echoes the start output's startedAt, so the timeline keeps it across polls. */
+  startedAt: z.string().nullable().default(null),
 });
 
 export const scaleInputSchema = z.object({
@@ -53,6 +55,7 @@ export const scaleInputSchema = z.object({
   ...taskEnvelope,
   serviceId: z.string().min(1),
   attempt: z.number().int().min(0).default(0),
+  startedAt: z.string().nullable().default(null),
 });
 
 export const dnsInputSchema = z.object({
@@ -61,6 +64,8 @@ export const dnsInputSchema = z.object({
   /** The Route 53 change id returned by `start` (absent when nothing had to change). */
   changeId: z.string().nullable().default(null),
   attempt: z.number().int().min(0).default(0),
+  /** `status` echoes what start saw, so the failure notice and the report keep it across polls. */
+  before: z.string().nullable().default(null),
 });
 
 /** A change a failover makes (or, in a dry-run, would make). */

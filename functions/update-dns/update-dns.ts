@@ -95,7 +95,7 @@ async function start({ plan, route53, now, logger }: UpdateDnsPorts, input: DnsI
 async function status({ plan, route53, now }: UpdateDnsPorts, input: DnsInput): Promise<DnsOutput> {
   const base = {
     record: plan.dns.record,
-    before: null,
+    before: input.before,
     after:
       plan.dns.strategy === 'weighted'
         ? describeSwitchedWeights(targetsOf(plan))

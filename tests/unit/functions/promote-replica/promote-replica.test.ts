@@ -275,12 +275,16 @@ describe('promote-replica status', () => {
     describes(instance('available'));
 
     // Act
-    const output = await promoteReplica(ports(), input('status', { attempt: 5 }));
+    const output = await promoteReplica(
+      ports(),
+      input('status', { attempt: 5, startedAt: '2026-01-01T00:00:00.000Z' }),
+    );
 
-    // Assess
+    // Assess: startedAt survives the polls so the timeline keeps the promotion's start
     expect(output).toMatchObject({
       done: true,
       status: 'available',
+      startedAt: '2026-01-01T00:00:00.000Z',
       completedAt: NOW.toISOString(),
       attempt: 6,
     });
