@@ -37,6 +37,7 @@ function input(operation: 'start' | 'status', overrides: Partial<PromoteInput> =
     executionStartTime: '2026-03-01T09:59:00.000Z',
     databaseId: 'orders',
     attempt: 0,
+    startedAt: null,
     ...overrides,
   };
 }

@@ -41,6 +41,7 @@ function input(operation: 'start' | 'status', overrides: Partial<ScaleInput> = {
     executionStartTime: EXECUTION_START.toISOString(),
     serviceId: 'web',
     attempt: 0,
+    startedAt: null,
     ...overrides,
   };
 }

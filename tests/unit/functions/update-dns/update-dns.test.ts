@@ -39,6 +39,7 @@ function input(operation: 'start' | 'status', overrides: Partial<DnsInput> = {})
     executionStartTime: '2026-03-01T10:00:00.000Z',
     changeId: null,
     attempt: 0,
+    before: null,
     ...overrides,
   };
 }
