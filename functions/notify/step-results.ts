@@ -1,0 +1,113 @@
+import { z } from 'zod';
+import { changeSchema, type NotifyInput } from '../shared/contracts.ts';
+
+/**
+ * The step results the state machine passes to notify, read defensively: a notification must go
+ * out even when a result is missing or odd, so a shape that does not fit is treated as absent
+ * (and reported), never as a reason to fail. Only the fields the message uses are checked; the
+ * shapes are those of PreflightOutput, PromoteOutput, ScaleOutput, DnsOutput, VerifyOutput and
+ * AssessOutput in contracts.ts.
+ */
+const nullableString = z.string().nullable();
+
+const preflightSchema = z.looseObject({
+  checkedAt: z.string(),
+  databases: z.array(z.looseObject({ id: z.string(), identifier: z.string(), readiness: z.string() })),
+  services: z.array(z.looseObject({ id: z.string(), cluster: z.string(), service: z.string() })),
+  rpo: z.looseObject({ budgetSeconds: z.number(), worstLagSeconds: z.number().nullable() }),
+  changes: z.array(changeSchema),
+});
+
+const promoteSchema = z.looseObject({
+  databaseId: z.string(),
+  identifier: z.string(),
+  status: z.string(),
+  done: z.boolean(),
+  alreadyPromoted: z.boolean(),
+  startedAt: nullableString,
+  completedAt: nullableString,
+  attempt: z.number(),
+});
+
+const scaleSchema = z.looseObject({
+  serviceId: z.string(),
+  cluster: z.string(),
+  service: z.string(),
+  desiredCount: z.number(),
+  runningCount: z.number(),
+  stoppedReasons: z.array(z.string()).default([]),
+  done: z.boolean(),
+  alreadyScaled: z.boolean(),
+  startedAt: nullableString,
+  completedAt: nullableString,
+});
+
+const dnsSchema = z.looseObject({
+  record: z.string(),
+  before: nullableString,
+  after: z.string(),
+  changeId: nullableString,
+  status: z.string(),
+  done: z.boolean(),
+  alreadySwitched: z.boolean(),
+  submittedAt: nullableString,
+  insyncAt: nullableString,
+});
+
+const verifySchema = z.looseObject({ url: z.string(), httpStatus: z.number(), verifiedAt: z.string() });
+
+const assessSchema = z.looseObject({
+  assessedAt: z.string(),
+  changes: z.array(changeSchema),
+  unknown: z.array(z.string()),
+});
+
+/** When the assess step itself failed, its Catch puts the error where the assessment would be. */
+const caughtSchema = z.looseObject({ Error: z.string(), Cause: z.string().optional() });
+
+export interface StepResults {
+  preflight?: z.output<typeof preflightSchema>;
+  promotions?: z.output<typeof promoteSchema>[];
+  scalings?: z.output<typeof scaleSchema>[];
+  dns?: z.output<typeof dnsSchema>;
+  verification?: z.output<typeof verifySchema>;
+  assessment?: z.output<typeof assessSchema>;
+  /** Why the assessment is missing although one was passed (the assess step failed). */
+  assessmentFailure?: string;
+  /** Results that were passed but did not have the expected shape. */
+  unreadable: string[];
+}
+
+export function readStepResults(input: NotifyInput): StepResults {
+  const results: StepResults = { unreadable: [] };
+  const read = <S extends z.ZodType>(name: string, schema: S, value: unknown): z.output<S> | undefined => {
+    if (value === undefined || value === null) return undefined;
+    const parsed = schema.safeParse(value);
+    if (parsed.success) return parsed.data;
+    results.unreadable.push(name);
+    return undefined;
+  };
+
+  const preflight = read('preflight', preflightSchema, input.preflight);
+  if (preflight) results.preflight = preflight;
+  const recovery = read('recovery', z.tuple([z.array(promoteSchema), z.array(scaleSchema)]), input.recovery);
+  if (recovery) {
+    results.promotions = recovery[0];
+    results.scalings = recovery[1];
+  }
+  const dns = read('dns', dnsSchema, input.dns);
+  if (dns) results.dns = dns;
+  const verification = read('verification', verifySchema, input.verification);
+  if (verification) results.verification = verification;
+
+  if (input.assessment !== undefined && input.assessment !== null) {
+    const caught = caughtSchema.safeParse(input.assessment);
+    if (caught.success && !('changes' in (input.assessment as object))) {
+      results.assessmentFailure = `${caught.data.Error}${caught.data.Cause ? `: ${caught.data.Cause.slice(0, 500)}` : ''}`;
+    } else {
+      const assessment = read('assessment', assessSchema, input.assessment);
+      if (assessment) results.assessment = assessment;
+    }
+  }
+  return results;
+}

@@ -1,0 +1,157 @@
+import type { Plan } from '../../plan/schema.ts';
+import { dnsRecordResource, drServiceResource, replicaResource } from '../health-monitor/resource-names.ts';
+import type { NotifyInput } from '../shared/contracts.ts';
+import { formatDuration } from './duration.ts';
+import type { FailureDescription } from './failure.ts';
+import type { StepResults } from './step-results.ts';
+
+/** SNS: "less than 100 characters", no line breaks or control characters. */
+export const MAX_SUBJECT_CHARS = 99;
+
+export interface SummaryContext {
+  plan: Plan;
+  event: NotifyInput['event'];
+  request: NotifyInput['request'];
+  results: StepResults;
+  failure: FailureDescription | null;
+  elapsedSeconds: number;
+}
+
+export function subjectLine({ plan, event, request, failure, elapsedSeconds }: SummaryContext): string {
+  const mode = request.mode ?? 'failover';
+  const elapsed = formatDuration(elapsedSeconds);
+  const incident = request.incidentId ? ` (${request.incidentId})` : '';
+  const text =
+    event === 'started'
+      ? `[drctl] ${plan.name} ${mode} STARTED${incident}`
+      : event === 'succeeded'
+        ? `[drctl] ${plan.name} ${mode} SUCCEEDED in ${elapsed}`
+        : `[drctl] ${plan.name} ${mode} FAILED after ${elapsed}${failure ? `: ${failure.name}` : ''}`;
+  // Printable ASCII only: email clients and SNS reject control characters in subjects.
+  const clean = text.replace(/[^\x20-\x7e]/g, '?');
+  return clean.length > MAX_SUBJECT_CHARS ? `${clean.slice(0, MAX_SUBJECT_CHARS - 3)}...` : clean;
+}
+
+/** The human part of the message: what happened, who asked and why, RTO so far, what changed, what next. */
+export function summaryText(context: SummaryContext): string {
+  const { plan, event, request, failure, results } = context;
+  const mode = request.mode ?? 'failover';
+  const lines: string[] = [];
+  const headline = {
+    started: `drctl ${mode} of plan "${plan.name}" STARTED: ${plan.regions.primary} → ${plan.regions.dr}.`,
+    succeeded: `drctl ${mode} of plan "${plan.name}" SUCCEEDED: the application now serves from ${plan.regions.dr}.`,
+    failed: `drctl ${mode} of plan "${plan.name}" FAILED.`,
+  }[event];
+  lines.push(headline, '');
+  lines.push(
+    `Requested by: ${request.requestedBy ?? 'unknown'}; incident ${request.incidentId ?? 'unknown'}; reason: ${request.reason ?? 'not given'}`,
+  );
+  lines.push(rtoLine(context));
+  if (results.preflight) {
+    const { worstLagSeconds, budgetSeconds } = results.preflight.rpo;
+    lines.push(
+      worstLagSeconds === null
+        ? `RPO: no replica lag to judge (databases were already promoted); budget ${budgetSeconds} s.`
+        : `RPO: worst replica lag last observed while replication was active: ${worstLagSeconds} s (budget ${budgetSeconds} s).`,
+    );
+  }
+  if (failure) lines.push('', `Error: ${failure.name}: ${failure.message}`);
+  lines.push('', ...changesSection(context), '', `Next: ${nextStep(context)}`);
+  if (results.unreadable.length > 0) {
+    lines.push(
+      '',
+      `Note: step result(s) with an unexpected shape were left out: ${results.unreadable.join(', ')}.`,
+    );
+  }
+  return lines.join('\n');
+}
+
+function rtoLine({ plan, elapsedSeconds, event }: SummaryContext): string {
+  const objective = plan.objectives.rtoSeconds;
+  const label = event === 'succeeded' ? 'RTO' : 'RTO so far';
+  const verdict =
+    elapsedSeconds > objective
+      ? `OVER the objective of ${formatDuration(objective)} by ${formatDuration(elapsedSeconds - objective)}`
+      : `objective ${formatDuration(objective)}`;
+  return `${label}: ${formatDuration(elapsedSeconds)} since the execution started (${verdict}).`;
+}
+
+function changesSection({ plan, event, results }: SummaryContext): string[] {
+  const bullet = (text: string) => `  - ${text}`;
+  if (event === 'started') {
+    const planned = results.preflight?.changes ?? [];
+    return planned.length === 0
+      ? ['Planned changes: none (everything is already in the DR state).']
+      : [
+          'Planned changes:',
+          ...planned.map((c) => bullet(`${c.resource}: ${c.action} (${c.before} → ${c.after})`)),
+        ];
+  }
+  if (event === 'succeeded') {
+    const done: string[] = [];
+    for (const p of results.promotions ?? []) {
+      const db = plan.databases.find((d) => d.id === p.databaseId);
+      const name = db ? replicaResource(db) : p.identifier;
+      done.push(
+        p.alreadyPromoted
+          ? `${name}: was already promoted before this run`
+          : `${name}: promoted (${p.status})`,
+      );
+    }
+    for (const s of results.scalings ?? []) {
+      const service = plan.services.find((x) => x.id === s.serviceId);
+      const name = service ? drServiceResource(plan, service) : `${s.cluster}/${s.service}`;
+      done.push(
+        `${name}: desiredCount ${s.desiredCount}, running ${s.runningCount}${s.alreadyScaled ? ' (already scaled before this run)' : ''}`,
+      );
+    }
+    if (results.dns) {
+      done.push(
+        results.dns.alreadySwitched
+          ? `${dnsRecordResource(plan)}: already pointed to ${results.dns.after}`
+          : `${dnsRecordResource(plan)}: ${results.dns.before ?? '(none)'} → ${results.dns.after}`,
+      );
+    }
+    if (done.length === 0 && results.preflight) {
+      done.push(
+        ...results.preflight.changes.map((c) => `${c.resource}: ${c.action} (${c.before} → ${c.after})`),
+      );
+    }
+    return done.length === 0 ? ['What changed: nothing reported.'] : ['What changed:', ...done.map(bullet)];
+  }
+  // failed
+  if (results.assessment) {
+    const { changes, unknown } = results.assessment;
+    const section =
+      changes.length === 0
+        ? ['Already changed: nothing (every readable resource is still in its pilot-light state).']
+        : [
+            'Already changed:',
+            ...changes.map((c) => bullet(`${c.resource} ${c.action} (${c.before} → ${c.after})`)),
+          ];
+    if (unknown.length > 0) section.push('Could not be read (check by hand):', ...unknown.map(bullet));
+    return section;
+  }
+  if (results.assessmentFailure) {
+    return [
+      `Already changed: UNKNOWN, the assessment failed (${results.assessmentFailure}). Check every database, service and the DNS record by hand.`,
+    ];
+  }
+  if (results.preflight === undefined)
+    return ['Already changed: nothing; the run stopped in preflight, before any change.'];
+  return [
+    'Already changed: UNKNOWN, no assessment was passed. Check every database, service and the DNS record by hand.',
+  ];
+}
+
+function nextStep({ plan, event, results }: SummaryContext): string {
+  if (event === 'started') {
+    return 'nothing yet. Another message follows when the failover succeeds or fails; do not change the plan resources by hand meanwhile.';
+  }
+  if (event === 'succeeded') {
+    return `keep ${plan.regions.primary} fenced: traffic and writes must not return to the old primary on their own. Plan the failback once ${plan.regions.primary} is healthy, and keep this message as evidence (timeline below).`;
+  }
+  const restart =
+    'Fix the cause, then start the failover again with the same input: completed steps are skipped, no second promotion.';
+  return results.preflight === undefined ? `${restart} Nothing was changed by this run.` : restart;
+}
