@@ -286,15 +286,13 @@ describe('notify', () => {
   it('throws family errors when publishing fails: throttling is retryable, access denied is not', async () => {
     // Prepare
     const throttled = setup();
-    throttled.snsMock
-      .on(PublishCommand)
-      .rejects(
-        Object.assign(new Error('Rate exceeded'), {
-          name: 'Throttling',
-          $fault: 'client',
-          $metadata: { httpStatusCode: 400 },
-        }),
-      );
+    throttled.snsMock.on(PublishCommand).rejects(
+      Object.assign(new Error('Rate exceeded'), {
+        name: 'Throttling',
+        $fault: 'client',
+        $metadata: { httpStatusCode: 400 },
+      }),
+    );
     const denied = setup();
     denied.snsMock.on(PublishCommand).rejects(
       Object.assign(new Error('not authorized to perform SNS:Publish'), {
