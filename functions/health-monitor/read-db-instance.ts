@@ -29,7 +29,10 @@ export function replicaSource(instance: DBInstance): string | null {
 export function isReplicaOfPlanPrimary(instance: DBInstance, db: PlanDatabase): boolean {
   const source = replicaSource(instance);
   if (source === null) return false;
-  if (source === db.primary.identifier) return db.primary.region === db.replica.region;
-  const arn = /^arn:[a-z-]+:rds:([a-z0-9-]+):\d*:db:(.+)$/.exec(source);
-  return arn !== null && arn[1] === db.primary.region && arn[2] === db.primary.identifier;
+  // RDS identifiers are case-insensitive (stored lowercase).
+  const sameIdentifier = (reported: string) => reported.toLowerCase() === db.primary.identifier.toLowerCase();
+  const arn = /^arn:aws[a-z-]*:rds:([a-z0-9-]+):\d*:db:(.+)$/.exec(source);
+  if (arn?.[1] && arn[2]) return arn[1] === db.primary.region && sameIdentifier(arn[2]);
+  // A bare identifier names a source in the replica's own region.
+  return db.primary.region === db.replica.region && sameIdentifier(source);
 }
