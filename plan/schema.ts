@@ -160,6 +160,18 @@ export const deploymentSchema = z
     dbInstanceClass: z.string().default('db.t4g.medium'),
     engineVersion: z.string().optional(),
     vpcCidrs: z.object({ primary: z.string(), dr: z.string() }).strict().optional(),
+    /** Availability zones per region (2 or more); the default is the region's "a" and "b" zones. */
+    availabilityZones: z
+      .object({
+        primary: z
+          .array(z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/, 'an AZ name such as us-east-1a'))
+          .min(2),
+        dr: z
+          .array(z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/, 'an AZ name such as us-west-2a'))
+          .min(2),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 

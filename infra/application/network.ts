@@ -1,0 +1,44 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import { FlowLogDestination, FlowLogTrafficType, IpAddresses, SubnetType, Vpc } from 'aws-cdk-lib/aws-ec2';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+
+export interface NetworkProps {
+  cidr: string;
+  /** NAT gateways: one per AZ where tasks must survive an AZ loss, one for a pilot light. */
+  natGateways: number;
+  availabilityZones: string[];
+}
+
+/**
+ * A VPC over the given AZs (two by default): public subnets for the load balancer and NAT, private subnets for tasks
+ * (and the rotation function), isolated subnets for the database. All traffic is flow-logged.
+ */
+export class Network extends Construct {
+  readonly vpc: Vpc;
+
+  constructor(scope: Construct, id: string, props: NetworkProps) {
+    super(scope, id);
+    this.vpc = new Vpc(this, 'Vpc', {
+      ipAddresses: IpAddresses.cidr(props.cidr),
+      // Named AZs: with an explicit account, maxAzs would need an AWS lookup, and synth must stay offline.
+      availabilityZones: props.availabilityZones,
+      natGateways: props.natGateways,
+      // Nothing uses the default security group; closing it needs a custom-resource Lambda.
+      restrictDefaultSecurityGroup: false,
+      subnetConfiguration: [
+        { name: 'public', subnetType: SubnetType.PUBLIC, cidrMask: 24 },
+        { name: 'private', subnetType: SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 22 },
+        { name: 'isolated', subnetType: SubnetType.PRIVATE_ISOLATED, cidrMask: 24 },
+      ],
+    });
+    const flowLogs = new LogGroup(this, 'FlowLogs', {
+      retention: RetentionDays.THREE_MONTHS,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.vpc.addFlowLog('FlowLog', {
+      destination: FlowLogDestination.toCloudWatchLogs(flowLogs),
+      trafficType: FlowLogTrafficType.ALL,
+    });
+  }
+}

@@ -1,0 +1,34 @@
+import { Construct } from 'constructs';
+import { AssetsBucket } from './assets-bucket.ts';
+import { LogsBucket } from './logs-bucket.ts';
+import { Network } from './network.ts';
+
+export interface RegionFoundationProps {
+  cidr: string;
+  natGateways: number;
+  availabilityZones: string[];
+  assetsBucketName: string;
+  replicateAssetsTo?: { bucketName: string; region: string };
+}
+
+/** What a region needs before its application: the network, the log bucket and the assets bucket. */
+export class RegionFoundation extends Construct {
+  readonly network: Network;
+  readonly logs: LogsBucket;
+  readonly assets: AssetsBucket;
+
+  constructor(scope: Construct, id: string, props: RegionFoundationProps) {
+    super(scope, id);
+    this.network = new Network(this, 'Network', {
+      cidr: props.cidr,
+      natGateways: props.natGateways,
+      availabilityZones: props.availabilityZones,
+    });
+    this.logs = new LogsBucket(this, 'Logs');
+    this.assets = new AssetsBucket(this, 'Assets', {
+      bucketName: props.assetsBucketName,
+      logsBucket: this.logs.bucket,
+      ...(props.replicateAssetsTo ? { replicateTo: props.replicateAssetsTo } : {}),
+    });
+  }
+}

@@ -1,0 +1,100 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { InstanceType, type ISecurityGroup, type IVpc, SubnetType } from 'aws-cdk-lib/aws-ec2';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import {
+  type CfnDBInstance,
+  DatabaseInstance,
+  DatabaseInstanceReadReplica,
+  ParameterGroup,
+  StorageType,
+} from 'aws-cdk-lib/aws-rds';
+import { Construct } from 'constructs';
+import type { PlanDatabase } from '../../plan/schema.ts';
+import { acknowledge } from '../nag.ts';
+import {
+  acknowledgeMajorVersion,
+  defaultVersionOf,
+  instanceEngine,
+  tlsOnlyParameters,
+} from './database-engine.ts';
+
+export interface ReplicaDatabaseProps {
+  database: PlanDatabase;
+  /** ARN of the primary instance in the primary region (from the plan, no cross-region reference). */
+  sourceArn: string;
+  vpc: IVpc;
+  securityGroup: ISecurityGroup;
+  instanceClass: string;
+  engineVersion: string | undefined;
+}
+
+/**
+ * The cross-region read replica the failover promotes: encrypted with its own KMS key in the DR
+ * region (a key cannot cross regions), TLS enforced, backups on, deletion protection.
+ */
+export class ReplicaDatabase extends Construct {
+  readonly instance: DatabaseInstanceReadReplica;
+  readonly key: Key;
+
+  constructor(scope: Construct, id: string, props: ReplicaDatabaseProps) {
+    super(scope, id);
+    const { database } = props;
+    const engine = instanceEngine(database.engine, props.engineVersion);
+    this.key = new Key(this, 'Key', {
+      description: `Encrypts the ${database.replica.identifier} cross-region replica`,
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const source = DatabaseInstance.fromDatabaseInstanceAttributes(this, 'Source', {
+      instanceIdentifier: database.primary.identifier,
+      instanceEndpointAddress: `${database.primary.identifier}.${database.primary.region}.rds.amazonaws.com`,
+      port: engine.engineType === 'postgres' ? 5432 : 3306,
+      securityGroups: [],
+      engine,
+    });
+    this.instance = new DatabaseInstanceReadReplica(this, 'Instance', {
+      instanceIdentifier: database.replica.identifier,
+      sourceDatabaseInstance: source,
+      instanceType: new InstanceType(props.instanceClass.replace(/^db\./, '')),
+      vpc: props.vpc,
+      vpcSubnets: { subnetType: SubnetType.PRIVATE_ISOLATED },
+      securityGroups: [props.securityGroup],
+      storageEncrypted: true,
+      storageEncryptionKey: this.key,
+      storageType: StorageType.GP3,
+      parameterGroup: new ParameterGroup(this, 'Parameters', {
+        engine,
+        description: `TLS-only connections to ${database.replica.identifier}`,
+        parameters: tlsOnlyParameters(database.engine),
+      }),
+      iamAuthentication: true,
+      backupRetention: Duration.days(7),
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.SNAPSHOT,
+      enablePerformanceInsights: false,
+    });
+    // The L2 would derive the source ARN in this (DR) region; a cross-region replica needs the
+    // primary's real ARN and its region.
+    const cfn = this.instance.node.defaultChild as CfnDBInstance;
+    cfn.sourceDbInstanceIdentifier = props.sourceArn;
+    cfn.sourceRegion = database.primary.region;
+    // CloudFormation: with a source, StorageEncrypted must be absent; KmsKeyId (the DR key) encrypts.
+    cfn.storageEncrypted = undefined;
+    acknowledge(
+      this.instance,
+      'AwsSolutions-RDS2',
+      'The replica is encrypted with its own KMS key in the DR region (KmsKeyId); CloudFormation requires StorageEncrypted to be left out when SourceDBInstanceIdentifier is set.',
+    );
+    acknowledge(
+      this.instance,
+      'AwsSolutions-RDS3',
+      'Pilot light: the replica is single-AZ until promoted, to halve its cost; after a failover it can be modified to Multi-AZ online.',
+    );
+    acknowledgeMajorVersion(this.instance, props.engineVersion ?? defaultVersionOf(database.engine));
+    acknowledge(
+      this.instance,
+      'AwsSolutions-RDS11',
+      'The replica keeps its source engine port: a non-default port is obscurity, not a control. Only the DR tasks reach it (security groups), over TLS.',
+    );
+  }
+}

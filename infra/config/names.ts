@@ -1,0 +1,33 @@
+import type { Plan, PlanDatabase, PlanService } from '../../plan/schema.ts';
+import { accountOf } from './plan-environment.ts';
+
+/** Physical names derived from the plan, shared by the stacks of both regions. */
+
+export function assetsBucketName(plan: Plan, region: string): string {
+  return `${plan.name}-assets-${accountOf(plan)}-${region}`;
+}
+
+export function databaseSecretName(plan: Plan, database: PlanDatabase): string {
+  return `drctl/${plan.name}/${database.id}/credentials`;
+}
+
+export function repositoryName(plan: Plan, service: PlanService): string {
+  return `${plan.name}/${service.id}`;
+}
+
+/** Environment-variable prefix of a database in the containers: `orders` -> `ORDERS`. */
+export function databaseEnvPrefix(database: PlanDatabase): string {
+  return database.id.toUpperCase().replace(/-/g, '_');
+}
+
+/** The service the load balancer routes to: the plan's first service (the others run without one). */
+export function loadBalancedService(plan: Plan): PlanService {
+  const [first] = plan.services;
+  if (!first) throw new Error('The plan has no services');
+  return first;
+}
+
+export function healthCheckPath(plan: Plan, role: 'primary' | 'dr'): string {
+  const url = new URL(plan.application[role].healthUrl);
+  return `${url.pathname}${url.search}` || '/';
+}

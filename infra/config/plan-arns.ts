@@ -1,0 +1,59 @@
+import type { Plan } from '../../plan/schema.ts';
+import { stripDot } from '../../plan/schema.ts';
+import { accountOf } from './plan-environment.ts';
+
+/**
+ * ARNs of the resources the plan names. Roles are built from these, never from wildcards,
+ * and they are plain strings so that stacks in other regions can use them without
+ * cross-region references.
+ */
+
+export function dbInstanceArn(plan: Plan, region: string, identifier: string): string {
+  return `arn:aws:rds:${region}:${accountOf(plan)}:db:${identifier.toLowerCase()}`;
+}
+
+export function primaryDbArns(plan: Plan): string[] {
+  return plan.databases.map((db) => dbInstanceArn(plan, db.primary.region, db.primary.identifier));
+}
+
+export function replicaDbArns(plan: Plan): string[] {
+  return plan.databases.map((db) => dbInstanceArn(plan, db.replica.region, db.replica.identifier));
+}
+
+export function ecsClusterArn(plan: Plan, region: string, cluster: string): string {
+  return `arn:aws:ecs:${region}:${accountOf(plan)}:cluster/${cluster}`;
+}
+
+export function ecsServiceArn(plan: Plan, region: string, cluster: string, service: string): string {
+  return `arn:aws:ecs:${region}:${accountOf(plan)}:service/${cluster}/${service}`;
+}
+
+export function ecsTaskArnPattern(plan: Plan, region: string, cluster: string): string {
+  return `arn:aws:ecs:${region}:${accountOf(plan)}:task/${cluster}/*`;
+}
+
+/** The DR services the failover scales, grouped by their cluster. */
+export function drServicesByCluster(plan: Plan): Map<string, string[]> {
+  const byCluster = new Map<string, string[]>();
+  for (const service of plan.services) {
+    byCluster.set(service.cluster, [...(byCluster.get(service.cluster) ?? []), service.service]);
+  }
+  return byCluster;
+}
+
+export function hostedZoneArn(plan: Plan): string {
+  return `arn:aws:route53:::hostedzone/${plan.dns.hostedZoneId}`;
+}
+
+/** Route 53 compares record names lowercased and without the trailing dot in IAM conditions. */
+export function normalizedRecordName(name: string): string {
+  return stripDot(name).toLowerCase();
+}
+
+export function topicArn(plan: Plan): string {
+  return `arn:aws:sns:${plan.regions.dr}:${accountOf(plan)}:${plan.notifications.topicName}`;
+}
+
+export function defaultEventBusArn(plan: Plan, region: string): string {
+  return `arn:aws:events:${region}:${accountOf(plan)}:event-bus/default`;
+}

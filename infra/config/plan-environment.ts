@@ -1,0 +1,26 @@
+import type { Environment } from 'aws-cdk-lib';
+import type { Plan } from '../../plan/schema.ts';
+
+/**
+ * Synth must work offline with no credentials, so every stack gets an explicit environment.
+ * When the plan names no account, this documented placeholder is used: the templates are
+ * complete, but deploying them needs `deployment.account` set in the plan.
+ */
+export const PLACEHOLDER_ACCOUNT = '000000000000';
+
+/** Route 53 health-check metrics (and so their alarms) exist only in us-east-1. */
+export const ROUTE53_METRICS_REGION = 'us-east-1';
+
+export type RegionRole = 'primary' | 'dr';
+
+export function accountOf(plan: Plan): string {
+  return plan.deployment?.account ?? PLACEHOLDER_ACCOUNT;
+}
+
+export function environmentOf(plan: Plan, role: RegionRole): Required<Environment> {
+  return { account: accountOf(plan), region: plan.regions[role] };
+}
+
+export function globalEnvironmentOf(plan: Plan): Required<Environment> {
+  return { account: accountOf(plan), region: ROUTE53_METRICS_REGION };
+}

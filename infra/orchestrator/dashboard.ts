@@ -1,0 +1,115 @@
+import { Duration } from 'aws-cdk-lib';
+import {
+  Dashboard,
+  GraphWidget,
+  LogQueryWidget,
+  MathExpression,
+  Metric,
+  TextWidget,
+} from 'aws-cdk-lib/aws-cloudwatch';
+import type { ILogGroup } from 'aws-cdk-lib/aws-logs';
+import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import type { Plan } from '../../plan/schema.ts';
+import { ROUTE53_METRICS_REGION } from '../config/plan-environment.ts';
+import { METRICS_NAMESPACE } from './function-policies.ts';
+
+export interface DrDashboardProps {
+  plan: Plan;
+  stateMachine: IStateMachine;
+  executionLogs: ILogGroup;
+}
+
+/**
+ * One page an operator opens during an incident: is the primary healthy, how far behind are the
+ * replicas against the RPO budget, is the DR side ready, and what did the last executions do.
+ */
+export class DrDashboard extends Construct {
+  readonly dashboard: Dashboard;
+
+  constructor(scope: Construct, id: string, props: DrDashboardProps) {
+    super(scope, id);
+    const { plan } = props;
+    const period = Duration.minutes(plan.detection.scheduleMinutes);
+    this.dashboard = new Dashboard(this, 'Dashboard', {
+      dashboardName: `${plan.name}-disaster-recovery`,
+      defaultInterval: Duration.hours(6),
+    });
+
+    const primaryHealth = new GraphWidget({
+      title: 'Primary health (Route 53 health checks, 1 = healthy)',
+      width: 12,
+      leftYAxis: { min: 0, max: 1.1 },
+      left: [
+        new MathExpression({
+          label: '',
+          expression: `SEARCH('{AWS/Route53,HealthCheckId} MetricName="HealthCheckStatus"', 'Minimum', 60)`,
+          searchRegion: ROUTE53_METRICS_REGION,
+          period: Duration.minutes(1),
+        }),
+      ],
+    });
+    const replicaLag = new GraphWidget({
+      title: `Replica lag (s) against the RPO budget (${plan.objectives.rpoSeconds} s)`,
+      width: 12,
+      left: plan.databases.map(
+        (db) =>
+          new Metric({
+            namespace: 'AWS/RDS',
+            metricName: 'ReplicaLag',
+            dimensionsMap: { DBInstanceIdentifier: db.replica.identifier },
+            statistic: 'Maximum',
+            period: Duration.minutes(1),
+            region: plan.regions.dr,
+            label: db.id,
+          }),
+      ),
+      leftAnnotations: [{ value: plan.objectives.rpoSeconds, label: 'RPO budget' }],
+    });
+    const readiness = new GraphWidget({
+      title: 'DR readiness (health-monitor metrics)',
+      width: 12,
+      left: [
+        new MathExpression({
+          label: '',
+          expression: `SEARCH('{${METRICS_NAMESPACE}} ${plan.name}', 'Minimum', ${period.toSeconds()})`,
+          period,
+        }),
+      ],
+    });
+    const executions = new GraphWidget({
+      title: 'Failover executions',
+      width: 12,
+      left: [
+        'ExecutionsStarted',
+        'ExecutionsSucceeded',
+        'ExecutionsFailed',
+        'ExecutionsTimedOut',
+        'ExecutionsAborted',
+      ].map((name) =>
+        props.stateMachine.metric(name, { statistic: 'Sum', period: Duration.hours(1), label: name }),
+      ),
+    });
+    const lastExecutions = new LogQueryWidget({
+      title: 'Last executions',
+      width: 24,
+      logGroupNames: [props.executionLogs.logGroupName],
+      queryLines: [
+        'fields @timestamp, type, execution_arn',
+        'filter type in ["ExecutionStarted", "ExecutionSucceeded", "ExecutionFailed", "ExecutionAborted", "ExecutionTimedOut"]',
+        'sort @timestamp desc',
+        'limit 20',
+      ],
+    });
+    this.dashboard.addWidgets(
+      new TextWidget({
+        markdown: `# ${plan.name}: ${plan.regions.primary} → ${plan.regions.dr}\nRTO ${plan.objectives.rtoSeconds} s · RPO ${plan.objectives.rpoSeconds} s · trigger ${plan.failover.trigger}`,
+        width: 24,
+        height: 2,
+      }),
+    );
+    this.dashboard.addWidgets(primaryHealth, replicaLag);
+    this.dashboard.addWidgets(readiness, executions);
+    this.dashboard.addWidgets(lastExecutions);
+  }
+}

@@ -1,0 +1,148 @@
+import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { Plan } from '../../plan/schema.ts';
+import {
+  drServicesByCluster,
+  ecsClusterArn,
+  ecsServiceArn,
+  ecsTaskArnPattern,
+  hostedZoneArn,
+  normalizedRecordName,
+  primaryDbArns,
+  replicaDbArns,
+} from '../config/plan-arns.ts';
+
+/**
+ * The least-privilege statements of each function, built from the plan alone. Resource types
+ * and condition keys follow the IAM Service Authorization Reference for RDS, ECS, Route 53,
+ * CloudWatch and SNS.
+ */
+
+/** The namespace health-monitor publishes its metrics in; PutMetricData is restricted to it. */
+export const METRICS_NAMESPACE = 'drctl';
+
+export function healthMonitorStatements(plan: Plan): PolicyStatement[] {
+  return [
+    new PolicyStatement({
+      sid: 'DescribePlanDatabases',
+      actions: ['rds:DescribeDBInstances'],
+      resources: [...primaryDbArns(plan), ...replicaDbArns(plan)],
+    }),
+    new PolicyStatement({
+      // GetMetricStatistics has no resource type: AWS only accepts "*". Read-only.
+      sid: 'ReadReplicaLag',
+      actions: ['cloudwatch:GetMetricStatistics'],
+      resources: ['*'],
+    }),
+    new PolicyStatement({
+      // PutMetricData has no resource type either; the namespace condition is the only scope.
+      sid: 'PublishDrctlMetrics',
+      actions: ['cloudwatch:PutMetricData'],
+      resources: ['*'],
+      conditions: { StringEquals: { 'cloudwatch:namespace': METRICS_NAMESPACE } },
+    }),
+    ...describeDrServices(plan, 'DescribeDrServices'),
+    new PolicyStatement({
+      sid: 'ReadPlanZone',
+      actions: ['route53:ListResourceRecordSets'],
+      resources: [hostedZoneArn(plan)],
+    }),
+  ];
+}
+
+export function promoteReplicaStatements(plan: Plan): PolicyStatement[] {
+  return [
+    new PolicyStatement({
+      sid: 'PromotePlanReplicas',
+      actions: ['rds:DescribeDBInstances', 'rds:PromoteReadReplica'],
+      resources: replicaDbArns(plan),
+    }),
+  ];
+}
+
+export function scaleServiceStatements(plan: Plan): PolicyStatement[] {
+  const statements: PolicyStatement[] = [];
+  for (const [cluster, services] of drServicesByCluster(plan)) {
+    const clusterArn = ecsClusterArn(plan, plan.regions.dr, cluster);
+    const id = statementId(cluster);
+    statements.push(
+      new PolicyStatement({
+        sid: `ScaleDrServices${id}`,
+        actions: ['ecs:DescribeServices', 'ecs:UpdateService'],
+        resources: services.map((service) => ecsServiceArn(plan, plan.regions.dr, cluster, service)),
+        conditions: { ArnEquals: { 'ecs:cluster': clusterArn } },
+      }),
+      new PolicyStatement({
+        // ListTasks is authorized on container instances, which Fargate has none of: AWS requires "*"
+        // here. Read-only, and the cluster condition keeps it to the plan's cluster.
+        sid: `ListDrTasks${id}`,
+        actions: ['ecs:ListTasks'],
+        resources: ['*'],
+        conditions: { ArnEquals: { 'ecs:cluster': clusterArn } },
+      }),
+      new PolicyStatement({
+        sid: `DescribeDrTasks${id}`,
+        actions: ['ecs:DescribeTasks'],
+        resources: [ecsTaskArnPattern(plan, plan.regions.dr, cluster)],
+        conditions: { ArnEquals: { 'ecs:cluster': clusterArn } },
+      }),
+    );
+  }
+  return statements;
+}
+
+export function updateDnsStatements(plan: Plan): PolicyStatement[] {
+  const zone = hostedZoneArn(plan);
+  return [
+    new PolicyStatement({
+      sid: 'ReadPlanZone',
+      actions: ['route53:ListResourceRecordSets'],
+      resources: [zone],
+    }),
+    new PolicyStatement({
+      sid: 'UpsertPlanRecordOnly',
+      actions: ['route53:ChangeResourceRecordSets'],
+      resources: [zone],
+      conditions: {
+        'ForAllValues:StringEquals': {
+          'route53:ChangeResourceRecordSetsNormalizedRecordNames': [normalizedRecordName(plan.dns.record)],
+          'route53:ChangeResourceRecordSetsRecordTypes': [plan.dns.type],
+          'route53:ChangeResourceRecordSetsActions': ['UPSERT'],
+        },
+      },
+    }),
+    new PolicyStatement({
+      // Never delete or empty a record, whatever another statement may allow later.
+      sid: 'NeverDeleteRecords',
+      effect: Effect.DENY,
+      actions: ['route53:ChangeResourceRecordSets'],
+      resources: [zone],
+      conditions: { 'ForAnyValue:StringEquals': { 'route53:ChangeResourceRecordSetsActions': ['DELETE'] } },
+    }),
+    new PolicyStatement({
+      sid: 'WatchChanges',
+      actions: ['route53:GetChange'],
+      resources: ['arn:aws:route53:::change/*'],
+    }),
+  ];
+}
+
+function describeDrServices(plan: Plan, sid: string): PolicyStatement[] {
+  return [...drServicesByCluster(plan)].map(
+    ([cluster, services]) =>
+      new PolicyStatement({
+        sid: `${sid}${statementId(cluster)}`,
+        actions: ['ecs:DescribeServices'],
+        resources: services.map((service) => ecsServiceArn(plan, plan.regions.dr, cluster, service)),
+        conditions: { ArnEquals: { 'ecs:cluster': ecsClusterArn(plan, plan.regions.dr, cluster) } },
+      }),
+  );
+}
+
+/** Statement ids allow only letters and digits. */
+function statementId(name: string): string {
+  return name
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((part) => part[0]?.toUpperCase() + part.slice(1))
+    .join('');
+}

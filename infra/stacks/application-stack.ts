@@ -1,0 +1,36 @@
+import { Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import type { Plan } from '../../plan/schema.ts';
+import type { RegionFoundation } from '../application/region-foundation.ts';
+import { RegionalApplication } from '../application/regional-application.ts';
+import { environmentOf, type RegionRole } from '../config/plan-environment.ts';
+
+export interface ApplicationStackProps extends StackProps {
+  plan: Plan;
+  role: RegionRole;
+  /** The same region's foundation stack. */
+  foundation: RegionFoundation;
+}
+
+/** The reference application in one region: databases, ECS services, load balancer, regional DNS name. */
+export class ApplicationStack extends Stack {
+  readonly application: RegionalApplication;
+
+  constructor(scope: Construct, id: string, props: ApplicationStackProps) {
+    const { plan, role } = props;
+    super(scope, id, {
+      ...props,
+      env: environmentOf(plan, role),
+      description:
+        role === 'primary'
+          ? `drctl ${plan.name}: primary application (Multi-AZ RDS, ECS Fargate at running count, ALB, ${plan.application.primary.target})`
+          : `drctl ${plan.name}: DR pilot light (encrypted cross-region replicas, ECS Fargate at 0 tasks, ALB, ${plan.application.dr.target})`,
+    });
+    this.application = new RegionalApplication(this, 'Application', {
+      plan,
+      role,
+      vpc: props.foundation.network.vpc,
+      logsBucket: props.foundation.logs.bucket,
+    });
+  }
+}
