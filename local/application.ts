@@ -1,0 +1,104 @@
+import type { WorldContext } from './context.ts';
+import type { EcsModel } from './ecs/model.ts';
+import type { AppRole, Listener } from './endpoints.ts';
+import type { Route53Model } from './route53/model.ts';
+
+/**
+ * The application in each region: it serves (200) only when its region is up and every plan
+ * service there has at least one task that passed its load-balancer health check. A region
+ * that is down does not answer at all (the connection is reset).
+ */
+export class Application {
+  private readonly context: WorldContext;
+  private readonly ecs: EcsModel;
+
+  constructor(context: WorldContext, ecs: EcsModel) {
+    this.context = context;
+    this.ecs = ecs;
+  }
+
+  region(role: AppRole): string {
+    return this.context.plan.regions[role];
+  }
+
+  /** Why the region's application does not serve, or undefined when it serves. */
+  problem(role: AppRole): string | undefined {
+    const { plan } = this.context;
+    const region = this.region(role);
+    if (!this.context.isRegionUp(region)) return `region ${region} is down`;
+    for (const planService of plan.services) {
+      const cluster = role === 'primary' ? planService.primary.cluster : planService.cluster;
+      const name = role === 'primary' ? planService.primary.service : planService.service;
+      const found = this.ecs.findCluster(region, cluster);
+      const service = found ? this.ecs.findService(found, name) : undefined;
+      if (!service || this.ecs.healthyTargets(service) === 0)
+        return `service ${planService.id} has no healthy targets`;
+    }
+    return undefined;
+  }
+
+  serves(role: AppRole): boolean {
+    return this.problem(role) === undefined;
+  }
+
+  listener(role: AppRole): Listener {
+    return (req, res) => {
+      req.resume();
+      const problem = this.problem(role);
+      if (problem !== undefined && !this.context.isRegionUp(this.region(role))) {
+        res.socket?.destroy();
+        return;
+      }
+      const status = problem === undefined ? 200 : 503;
+      const body = JSON.stringify({
+        status: problem === undefined ? 'ok' : 'unavailable',
+        role,
+        region: this.region(role),
+        ...(problem ? { problem } : {}),
+      });
+      res.writeHead(status, {
+        'content-type': 'application/json',
+        'content-length': String(Buffer.byteLength(body)),
+      });
+      res.end(body);
+    };
+  }
+}
+
+/**
+ * Which region the record's traffic reaches, sampled every `trafficProbeSeconds`: the record's
+ * value as a resolver's client sees it (in sync, old TTL expired) mapped to the region whose
+ * target it names, and whether that region serves.
+ */
+export function watchTraffic(
+  context: WorldContext,
+  route53: Route53Model,
+  application: Application,
+): () => void {
+  const { plan, events, scheduler, timings } = context;
+  let last: string | undefined;
+  const sample = (at: number) => {
+    const target = route53.resolve(at)?.replace(/\.$/, '').toLowerCase();
+    const role: AppRole | undefined =
+      target === plan.application.primary.target.toLowerCase()
+        ? 'primary'
+        : target === plan.application.dr.target.toLowerCase()
+          ? 'dr'
+          : undefined;
+    const serving = role !== undefined && application.serves(role);
+    const state = `${role ?? 'none'}|${serving}`;
+    if (state === last) return;
+    last = state;
+    events.record(
+      'traffic.served',
+      at,
+      role === undefined
+        ? `the record ${plan.dns.record} resolves to ${target ?? 'nothing'}: no region serves`
+        : `traffic for ${plan.dns.record} goes to ${role} (${plan.regions[role]}), which ${serving ? 'serves' : 'does not serve'}`,
+      { role: role ?? null, region: role ? plan.regions[role] : null, serving, target: target ?? null },
+      role ? plan.regions[role] : undefined,
+    );
+  };
+  sample(context.clock.now());
+  return scheduler.every(timings.trafficProbeSeconds * 1000, sample);
+}

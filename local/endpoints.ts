@@ -1,0 +1,71 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * The loopback HTTP servers of the world: one AWS endpoint and one application endpoint per
+ * region role. They live once per process and serve whichever world is running, because the
+ * in-process Lambda handlers read the endpoint and the health URLs once, when first imported.
+ * The servers are unref'd: they never keep the process alive.
+ */
+export type Listener = (req: IncomingMessage, res: ServerResponse) => void;
+export type AppRole = 'primary' | 'dr';
+
+export interface Endpoints {
+  awsUrl: string;
+  appUrls: Record<AppRole, string>;
+  attach(delegates: { aws: Listener; app: (role: AppRole) => Listener }): () => void;
+}
+
+let shared: Promise<Endpoints> | undefined;
+const servers: Server[] = [];
+
+export function sharedEndpoints(): Promise<Endpoints> {
+  shared ??= open();
+  return shared;
+}
+
+/** Closes the servers (the next world opens new ones, on new ports). */
+export async function closeSharedEndpoints(): Promise<void> {
+  shared = undefined;
+  const closing = servers.splice(0).map(
+    (server) =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  );
+  await Promise.all(closing);
+}
+
+async function open(): Promise<Endpoints> {
+  let aws: Listener | undefined;
+  let app: ((role: AppRole) => Listener) | undefined;
+  const unavailable: Listener = (_req, res) => {
+    res.writeHead(503, { 'content-type': 'text/plain' });
+    res.end('no local world is running');
+  };
+  const listen = async (listener: Listener) => {
+    const server = createServer(listener);
+    server.keepAliveTimeout = 1_000;
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    server.unref();
+    servers.push(server);
+    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  };
+  const awsUrl = await listen((req, res) => (aws ?? unavailable)(req, res));
+  const primary = await listen((req, res) => (app ? app('primary') : unavailable)(req, res));
+  const dr = await listen((req, res) => (app ? app('dr') : unavailable)(req, res));
+  return {
+    awsUrl,
+    appUrls: { primary: `${primary}/health`, dr: `${dr}/health` },
+    attach(delegates) {
+      if (aws) throw new Error('a local world is already running in this process; close it first');
+      aws = delegates.aws;
+      app = delegates.app;
+      return () => {
+        aws = undefined;
+        app = undefined;
+      };
+    },
+  };
+}

@@ -1,0 +1,247 @@
+import { XMLParser } from 'fast-xml-parser';
+import { AwsError } from '../protocol/errors.ts';
+import type { RestXmlRequest, RestXmlResponse, RestXmlService } from '../protocol/server.ts';
+import { list, type XmlObject } from '../protocol/xml.ts';
+import type { HealthCheck, HealthChecks } from './health-checks.ts';
+import { type Change, type ChangeAction, fqdn, type RecordSet, type Route53Model } from './model.ts';
+
+/** Route 53 restXml operations (API version 2013-04-01). */
+export function route53Api(route53: Route53Model, healthChecks: HealthChecks): RestXmlService {
+  const parser = new XMLParser({
+    parseTagValue: false,
+    ignoreAttributes: true,
+    isArray: (name) => name === 'Change' || name === 'ResourceRecord',
+  });
+  const routes: {
+    method: string;
+    pattern: RegExp;
+    operation: string;
+    run: (match: RegExpExecArray, request: RestXmlRequest) => RestXmlResponse;
+  }[] = [
+    {
+      method: 'GET',
+      pattern: /^\/2013-04-01\/hostedzone\/([^/]+)\/rrset\/?$/,
+      operation: 'ListResourceRecordSets',
+      run: (match, request) => listRecordSets(route53, decodeURIComponent(match[1] as string), request.query),
+    },
+    {
+      method: 'POST',
+      pattern: /^\/2013-04-01\/hostedzone\/([^/]+)\/rrset\/?$/,
+      operation: 'ChangeResourceRecordSets',
+      run: (match, request) => {
+        const document = parser.parse(request.body) as Record<string, unknown>;
+        const batch = (
+          document.ChangeResourceRecordSetsRequest as { ChangeBatch?: Record<string, unknown> } | undefined
+        )?.ChangeBatch;
+        if (!batch) throw new AwsError('InvalidInput', 'ChangeBatch is required');
+        const actions = parseChanges(batch);
+        const change = route53.submit(
+          decodeURIComponent(match[1] as string),
+          actions,
+          batch.Comment as string | undefined,
+        );
+        return { root: 'ChangeResourceRecordSetsResponse', body: { ChangeInfo: changeInfo(change) } };
+      },
+    },
+    {
+      method: 'GET',
+      pattern: /^\/2013-04-01\/change\/([^/]+)$/,
+      operation: 'GetChange',
+      run: (match) => ({
+        root: 'GetChangeResponse',
+        body: { ChangeInfo: changeInfo(route53.change(decodeURIComponent(match[1] as string))) },
+      }),
+    },
+    {
+      method: 'GET',
+      pattern: /^\/2013-04-01\/hostedzone\/([^/]+)$/,
+      operation: 'GetHostedZone',
+      run: (match) => {
+        const zone = route53.zone(decodeURIComponent(match[1] as string));
+        return {
+          root: 'GetHostedZoneResponse',
+          body: {
+            HostedZone: {
+              Id: `/hostedzone/${zone.id}`,
+              Name: zone.name,
+              CallerReference: zone.id,
+              Config: { PrivateZone: false },
+              ResourceRecordSetCount: zone.records.length,
+            },
+          },
+        };
+      },
+    },
+    {
+      method: 'GET',
+      pattern: /^\/2013-04-01\/healthcheck\/?$/,
+      operation: 'ListHealthChecks',
+      run: () => ({
+        root: 'ListHealthChecksResponse',
+        body: {
+          HealthChecks: list('HealthCheck', healthChecks.checks.map(healthCheckXml)),
+          Marker: '',
+          IsTruncated: false,
+          MaxItems: 100,
+        },
+      }),
+    },
+    {
+      method: 'GET',
+      pattern: /^\/2013-04-01\/healthcheck\/([^/]+)\/status$/,
+      operation: 'GetHealthCheckStatus',
+      run: (match) => {
+        const check = findCheck(healthChecks, match[1] as string);
+        return {
+          root: 'GetHealthCheckStatusResponse',
+          body: {
+            HealthCheckObservations: list(
+              'HealthCheckObservation',
+              ['us-east-1', 'us-west-1', 'eu-west-1'].map((region, i) => ({
+                Region: region,
+                IPAddress: `15.177.${i}.1`,
+                StatusReport: {
+                  Status: check.lastReport,
+                  CheckedTime: check.lastCheckedAt === undefined ? undefined : new Date(check.lastCheckedAt),
+                },
+              })),
+            ),
+          },
+        };
+      },
+    },
+    {
+      method: 'GET',
+      pattern: /^\/2013-04-01\/healthcheck\/([^/]+)$/,
+      operation: 'GetHealthCheck',
+      run: (match) => ({
+        root: 'GetHealthCheckResponse',
+        body: { HealthCheck: healthCheckXml(findCheck(healthChecks, match[1] as string)) },
+      }),
+    },
+  ];
+  return {
+    service: 'route53',
+    pathPrefix: '/2013-04-01/',
+    xmlNamespace: 'https://route53.amazonaws.com/doc/2013-04-01/',
+    route(request) {
+      for (const route of routes) {
+        const match = route.pattern.exec(request.path);
+        if (match && route.method === request.method) {
+          return { operation: route.operation, run: async () => route.run(match, request) };
+        }
+      }
+      return undefined;
+    },
+  };
+}
+
+function findCheck(healthChecks: HealthChecks, id: string): HealthCheck {
+  const check = healthChecks.checks.find((c) => c.id === id);
+  if (!check) throw new AwsError('NoSuchHealthCheck', `A health check with id ${id} does not exist.`, 404);
+  return check;
+}
+
+function healthCheckXml(check: HealthCheck): XmlObject {
+  const url = new URL(check.url);
+  return {
+    Id: check.id,
+    CallerReference: `drctl-${check.role}`,
+    HealthCheckConfig: {
+      Port: Number(url.port || 443),
+      Type: url.protocol === 'https:' ? 'HTTPS' : 'HTTP',
+      ResourcePath: url.pathname,
+      FullyQualifiedDomainName: url.hostname,
+      RequestInterval: check.intervalSeconds,
+      FailureThreshold: check.failureThreshold,
+      MeasureLatency: false,
+      Inverted: false,
+      Disabled: false,
+      EnableSNI: url.protocol === 'https:',
+    },
+    HealthCheckVersion: 1,
+  };
+}
+
+function changeInfo(change: Change): XmlObject {
+  return {
+    Id: `/change/${change.id}`,
+    Status: change.status,
+    SubmittedAt: change.submittedAt,
+    Comment: change.comment,
+  };
+}
+
+function parseChanges(batch: Record<string, unknown>): ChangeAction[] {
+  const changes = ((batch.Changes as { Change?: unknown[] } | undefined)?.Change ?? []) as Record<
+    string,
+    unknown
+  >[];
+  return changes.map((change) => {
+    const action = String(change.Action ?? '');
+    if (action !== 'CREATE' && action !== 'DELETE' && action !== 'UPSERT') {
+      throw new AwsError(
+        'InvalidInput',
+        `Invalid XML ; cvc-enumeration-valid: Value '${action}' is not facet-valid with respect to enumeration '[CREATE, DELETE, UPSERT]'.`,
+      );
+    }
+    const set = (change.ResourceRecordSet ?? {}) as Record<string, unknown>;
+    const records = (
+      (set.ResourceRecords as { ResourceRecord?: { Value?: unknown }[] } | undefined)?.ResourceRecord ?? []
+    ).map((r) => String(r.Value ?? ''));
+    const record: RecordSet = {
+      name: String(set.Name ?? ''),
+      type: String(set.Type ?? ''),
+      values: records,
+      ...(set.TTL === undefined ? {} : { ttl: Number(set.TTL) }),
+      ...(set.SetIdentifier === undefined ? {} : { setIdentifier: String(set.SetIdentifier) }),
+      ...(set.Weight === undefined ? {} : { weight: Number(set.Weight) }),
+    };
+    return { action, record };
+  });
+}
+
+/** Route 53 lists records sorted by name with labels reversed (com.example.www), then type. */
+function sortKey(record: RecordSet): string {
+  return `${fqdn(record.name).split('.').reverse().join('.')}|${record.type}|${record.setIdentifier ?? ''}`;
+}
+
+function listRecordSets(route53: Route53Model, zoneId: string, query: URLSearchParams): RestXmlResponse {
+  const zone = route53.zone(zoneId);
+  const maxItems = Math.min(300, Number(query.get('maxitems') ?? 300) || 300);
+  const startName = query.get('name');
+  const startType = query.get('type');
+  if (startType && !startName)
+    throw new AwsError('InvalidInput', 'The input is not valid: type requires name');
+  let records = [...zone.records].sort((a, b) => sortKey(a).localeCompare(sortKey(b)));
+  if (startName) {
+    const start = `${fqdn(startName).split('.').reverse().join('.')}|${startType ?? ''}`;
+    records = records.filter((r) => sortKey(r) >= start);
+  }
+  const page = records.slice(0, maxItems);
+  const rest = records[maxItems];
+  return {
+    root: 'ListResourceRecordSetsResponse',
+    body: {
+      ResourceRecordSets: list(
+        'ResourceRecordSet',
+        page.map((r) => ({
+          Name: r.name,
+          Type: r.type,
+          SetIdentifier: r.setIdentifier,
+          Weight: r.weight,
+          TTL: r.ttl,
+          ResourceRecords: list(
+            'ResourceRecord',
+            r.values.map((value) => ({ Value: value })),
+          ),
+        })),
+      ),
+      IsTruncated: rest !== undefined,
+      NextRecordName: rest?.name,
+      NextRecordType: rest?.type,
+      NextRecordIdentifier: rest?.setIdentifier,
+      MaxItems: maxItems,
+    },
+  };
+}

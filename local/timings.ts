@@ -1,0 +1,51 @@
+/**
+ * Default durations of the simulated AWS, in simulated seconds. Sources and reasoning:
+ * docs/local-world-timings.md. Every value can be overridden per world (`startWorld({ timings })`).
+ */
+export interface Timings {
+  /** PromoteReadReplica: total time until the instance is available as a standalone instance. */
+  promotionSeconds: number;
+  /** Share of the promotion spent in `modifying` before the reboot. */
+  promotionModifyingShare: number;
+  /** How often RDS publishes ReplicaLag to CloudWatch (per replica). */
+  replicaLagMetricPeriodSeconds: number;
+  /** Normal cross-region replication lag of a healthy replica. */
+  replicaLagSeconds: number;
+  /** Writes per second on each primary database (the simulated application's write stream). */
+  writesPerSecond: number;
+  /** Fargate task: PROVISIONING → PENDING (ENI attached). */
+  taskProvisioningSeconds: number;
+  /** Fargate task: PENDING → RUNNING (image pull and container start), min and max. */
+  taskPendingSeconds: [number, number];
+  /** Container health check: RUNNING → HEALTHY. */
+  containerHealthySeconds: number;
+  /** ALB: registration → first passing target health check. */
+  targetHealthySeconds: number;
+  /** A task that cannot start: PENDING → STOPPED. */
+  taskFailSeconds: number;
+  /** ECS service scheduler: how often it compares desired with running tasks. */
+  serviceSchedulerSeconds: number;
+  /** Route 53 change PENDING → INSYNC, min and max (AWS: within 60 s). */
+  dnsInsyncSeconds: [number, number];
+  /** EventBridge delivery of an alarm state change to its target. */
+  eventDeliverySeconds: number;
+  /** How often the world samples which region serves the record's traffic. */
+  trafficProbeSeconds: number;
+}
+
+export const DEFAULT_TIMINGS: Timings = {
+  promotionSeconds: 300,
+  promotionModifyingShare: 0.7,
+  replicaLagMetricPeriodSeconds: 60,
+  replicaLagSeconds: 2,
+  writesPerSecond: 20,
+  taskProvisioningSeconds: 15,
+  taskPendingSeconds: [20, 40],
+  containerHealthySeconds: 10,
+  targetHealthySeconds: 10,
+  taskFailSeconds: 25,
+  serviceSchedulerSeconds: 5,
+  dnsInsyncSeconds: [20, 60],
+  eventDeliverySeconds: 1,
+  trafficProbeSeconds: 1,
+};

@@ -1,0 +1,403 @@
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadPlanFile } from '../plan/load.ts';
+import type { Plan } from '../plan/schema.ts';
+import { type FunctionKey, loadFailoverDefinition, taskFunctions } from '../statemachines/definition.ts';
+import { Application, watchTraffic } from './application.ts';
+import { createClock, type SimClock } from './clock.ts';
+import { cloudWatchApi } from './cloudwatch/api.ts';
+import { CloudWatchModel } from './cloudwatch/model.ts';
+import type { WorldContext } from './context.ts';
+import { type Detection, startDetection } from './detection.ts';
+import { ecsApi } from './ecs/api.ts';
+import { EcsModel } from './ecs/model.ts';
+import { sharedEndpoints } from './endpoints.ts';
+import { createEventLog, type EventLog, type WorldEvent } from './events.ts';
+import { createFaults, type Faults } from './faults.ts';
+import { type Measurements, measure } from './measure.ts';
+import { awsRequestListener, type RequestContext } from './protocol/server.ts';
+import { rdsApi } from './rds/api.ts';
+import { RdsModel } from './rds/model.ts';
+import { createRandom } from './rng.ts';
+import { route53Api } from './route53/api.ts';
+import { HealthChecks } from './route53/health-checks.ts';
+import { Route53Model } from './route53/model.ts';
+import { createScheduler } from './scheduler.ts';
+import { snapshotWorld, type WorldSnapshot } from './snapshot.ts';
+import { snsApi } from './sns/api.ts';
+import { type SnsMessage, SnsModel } from './sns/model.ts';
+import { stepFunctionsApi } from './stepfunctions/api.ts';
+import { type Execution, StepFunctionsModel } from './stepfunctions/executions.ts';
+import { functionArns, type Invoke, loadFunctions } from './stepfunctions/lambda-functions.ts';
+import { scaledOverrides } from './stepfunctions/overrides.ts';
+import { DEFAULT_TIMINGS, type Timings } from './timings.ts';
+
+export interface WorldOptions {
+  /** The recovery plan, or the path of a plan file. */
+  plan: Plan | string;
+  /** Simulated seconds per wall second (default 200: a 15-minute failover in ~4.5 s). */
+  scale?: number;
+  /** Seed of the world's random choices (timings within their ranges, fault rates). */
+  seed?: number;
+  /** Simulated start instant (default: now). */
+  startAt?: Date;
+  timings?: Partial<Timings>;
+  /** Run the health monitor on its schedule (default true). */
+  schedule?: boolean;
+  /** Let the failover alarm start the state machine (default true). */
+  alarmTrigger?: boolean;
+  /** Powertools log level of the in-process handlers (default ERROR; the world's own log is `events`). */
+  handlerLogLevel?: string;
+}
+
+export interface StepFunctionsFacade {
+  stateMachineArn: string;
+  start(input: unknown, name?: string): Execution;
+  describe(executionArn: string): Execution;
+  list(): Execution[];
+  stop(executionArn: string, error?: string, cause?: string): void;
+  /** Resolves when the execution has ended. */
+  wait(executionArn: string): Promise<Execution>;
+}
+
+export interface World {
+  /** The plan as given. */
+  plan: Plan;
+  /** The plan the handlers use: the same, with health URLs on the world's loopback endpoints. */
+  worldPlan: Plan;
+  planFile: string;
+  /** The AWS endpoint (for --endpoint-url / AWS_ENDPOINT_URL). */
+  endpoint: string;
+  /** Environment for the AWS CLI or an SDK client pointed at the world. */
+  env: Record<string, string>;
+  clock: SimClock;
+  events: EventLog;
+  faults: Faults;
+  stepFunctions: StepFunctionsFacade;
+  detection: Detection;
+  /** Messages delivered to the plan's SNS topic. */
+  messages(): SnsMessage[];
+  snapshot(): WorldSnapshot;
+  measurements(): Measurements;
+  /** Resolves when `condition` holds (checked on every event and every simulated second). */
+  until(condition: (events: WorldEvent[]) => boolean, options?: { timeoutSeconds?: number }): Promise<void>;
+  /** Resolves after `seconds` of simulated time. */
+  runFor(seconds: number): Promise<void>;
+  /** Stops the world, restores the real clock and the environment. */
+  close(): Promise<void>;
+  /** Internal models, for tests that inspect state directly. */
+  models: {
+    rds: RdsModel;
+    ecs: EcsModel;
+    route53: Route53Model;
+    cloudWatch: CloudWatchModel;
+    sns: SnsModel;
+    healthChecks: HealthChecks;
+  };
+}
+
+export const DEFAULT_SCALE = 200;
+const ACCOUNT_FALLBACK = '111111111111';
+
+/** Functions are imported once per plan file content; a different plan gets fresh modules. */
+let loaded: { key: string; functions: Record<FunctionKey, Invoke> } | undefined;
+let generation = 0;
+
+export async function startWorld(options: WorldOptions): Promise<World> {
+  const plan = typeof options.plan === 'string' ? loadPlanFile(options.plan) : options.plan;
+  const account = plan.deployment?.account ?? ACCOUNT_FALLBACK;
+  const timings: Timings = { ...DEFAULT_TIMINGS, ...options.timings };
+  const endpoints = await sharedEndpoints();
+
+  const clock = createClock({
+    scale: options.scale ?? DEFAULT_SCALE,
+    ...(options.startAt ? { startAt: options.startAt.getTime() } : {}),
+  });
+  const failures: unknown[] = [];
+  const onError = (error: unknown) => failures.push(error);
+  const events = createEventLog(clock.startedAt, onError);
+  const scheduler = createScheduler(clock, onError);
+  let regionUp: (region: string) => boolean = () => true;
+  const context: WorldContext = {
+    plan,
+    account,
+    clock,
+    scheduler,
+    events,
+    random: createRandom(options.seed ?? 1),
+    timings,
+    isRegionUp: (region) => regionUp(region),
+  };
+
+  clock.install();
+  const restoreEnv = new Map<string, string | undefined>();
+  let detach = () => {};
+  try {
+    const rds = new RdsModel(context);
+    const ecs = new EcsModel(context);
+    const route53 = new Route53Model(context);
+    const cloudWatch = new CloudWatchModel(context);
+    const sns = new SnsModel(context);
+    const application = new Application(context, ecs);
+    const fault = createFaults(
+      context,
+      { rds, ecs },
+      {
+        onRegionChange: (region, up, at) => {
+          if (region === plan.regions.primary) rds.primaryRegionReachable(up, at);
+        },
+      },
+    );
+    regionUp = fault.isRegionUp;
+    route53.rejectChange = fault.nextDnsRejection;
+    rds.onReplicaLag = (region, identifier, value, at) =>
+      cloudWatch.putValue(
+        region,
+        'AWS/RDS',
+        'ReplicaLag',
+        [{ Name: 'DBInstanceIdentifier', Value: identifier }],
+        value,
+        at,
+        'Seconds',
+      );
+
+    // The plan the handlers see: health URLs on the world's loopback application endpoints.
+    const worldPlan: Plan = {
+      ...plan,
+      application: {
+        primary: { ...plan.application.primary, healthUrl: endpoints.appUrls.primary },
+        dr: { ...plan.application.dr, healthUrl: endpoints.appUrls.dr },
+      },
+    };
+    const planDirectory = mkdtempSync(join(tmpdir(), 'drctl-world-'));
+    const planFile = join(planDirectory, 'plan.json');
+    const planJson = JSON.stringify(worldPlan, null, 2);
+    writeFileSync(planFile, planJson);
+
+    const topicArn = `arn:aws:sns:${plan.regions.dr}:${account}:${plan.notifications.topicName}`;
+    const env: Record<string, string> = {
+      AWS_ENDPOINT_URL: endpoints.awsUrl,
+      AWS_ACCESS_KEY_ID: 'AKIALOCALWORLD000000',
+      AWS_SECRET_ACCESS_KEY: 'local-world-secret-access-key-0000000000',
+      AWS_REGION: plan.regions.dr,
+      AWS_DEFAULT_REGION: plan.regions.dr,
+      AWS_EC2_METADATA_DISABLED: 'true',
+    };
+    const handlerEnv: Record<string, string> = {
+      ...env,
+      DRCTL_PLAN_FILE: planFile,
+      DRCTL_TOPIC_ARN: topicArn,
+      POWERTOOLS_LOG_LEVEL: options.handlerLogLevel ?? process.env.DRCTL_WORLD_LOG_LEVEL ?? 'ERROR',
+      POWERTOOLS_TRACE_ENABLED: 'false',
+      POWERTOOLS_DEV: 'false',
+    };
+    for (const [name, value] of Object.entries(handlerEnv)) {
+      restoreEnv.set(name, process.env[name]);
+      process.env[name] = value;
+    }
+    for (const name of ['AWS_PROFILE', 'AWS_SESSION_TOKEN']) {
+      restoreEnv.set(name, process.env[name]);
+      delete process.env[name];
+    }
+
+    // Handlers keep the configuration of their first import; the plan file path is part of it.
+    const arns = functionArns(plan.regions.dr, account, plan.name);
+    const functionsKey = createHash('sha256').update(planJson).digest('hex');
+    let functions: Record<FunctionKey, Invoke> | undefined;
+    const getFunctions = () => {
+      if (!functions) throw new Error('the Lambda handlers are not loaded');
+      return functions;
+    };
+
+    const stepFunctions = new StepFunctionsModel(context, getFunctions);
+    const definition = loadFailoverDefinition(arns);
+    const stateMachineArn = `arn:aws:states:${plan.regions.dr}:${account}:stateMachine:${plan.name}-failover`;
+    stepFunctions.register({
+      arn: stateMachineArn,
+      name: `${plan.name}-failover`,
+      definition,
+      roleArn: `arn:aws:iam::${account}:role/${plan.name}-failover-state-machine`,
+      createdAt: new Date(clock.now()),
+      tasks: taskFunctions(definition, arns),
+      overrides: scaledOverrides(definition, plan, clock.scale),
+    });
+
+    const requests: { context: RequestContext; outcome: string; at: number }[] = [];
+    const healthChecks = new HealthChecks(context, endpoints.appUrls, probe(clock));
+    healthChecks.onStatus = (check, value, at) =>
+      cloudWatch.putValue(
+        'us-east-1',
+        'AWS/Route53',
+        'HealthCheckStatus',
+        [{ Name: 'HealthCheckId', Value: check.id }],
+        value,
+        at,
+      );
+    // Route 53 needs the health checks, which need the endpoints: add it once both exist.
+    const restXml = [route53Api(route53, healthChecks)];
+    const listener = awsRequestListener({
+      query: [rdsApi(rds), snsApi(sns)],
+      objects: [ecsApi(ecs), cloudWatchApi(cloudWatch), stepFunctionsApi(stepFunctions)],
+      restXml,
+      gate: fault.gate,
+      defaultRegion: plan.regions.dr,
+      onRequest: (request, outcome) => {
+        requests.push({ context: request, outcome, at: clock.now() });
+        if (requests.length > 5_000) requests.splice(0, requests.length - 5_000);
+      },
+    });
+    detach = endpoints.attach({ aws: listener, app: (role) => application.listener(role) });
+
+    if (loaded?.key === functionsKey) functions = loaded.functions;
+    else {
+      functions = await loadFunctions(arns, loaded === undefined ? '' : String(++generation));
+      loaded = { key: functionsKey, functions };
+    }
+
+    const primaryCheck = healthChecks.checks.find((c) => c.role === 'primary');
+    if (!primaryCheck) throw new Error('no primary health check');
+    const detection = startDetection(context, {
+      cloudWatch,
+      primaryCheck,
+      stepFunctions,
+      stateMachineArn,
+      healthMonitor: () => getFunctions().healthMonitor,
+      schedule: options.schedule ?? true,
+      alarmTrigger: options.alarmTrigger ?? true,
+    });
+    const stopTraffic = watchTraffic(context, route53, application);
+    events.record(
+      'world.started',
+      clock.now(),
+      `local world for plan ${plan.name} started (scale ${clock.scale}x)`,
+      {
+        endpoint: endpoints.awsUrl,
+        scale: clock.scale,
+        apps: endpoints.appUrls,
+      },
+    );
+
+    const topic = () => sns.topics.get(topicArn);
+    let closed = false;
+    const world: World = {
+      plan,
+      worldPlan,
+      planFile,
+      endpoint: endpoints.awsUrl,
+      env,
+      clock,
+      events,
+      faults: fault.faults,
+      detection,
+      models: { rds, ecs, route53, cloudWatch, sns, healthChecks },
+      stepFunctions: {
+        stateMachineArn,
+        start: (input, name) => stepFunctions.start(stateMachineArn, name, JSON.stringify(input)).execution,
+        describe: (arn) => stepFunctions.execution(arn),
+        list: () => [...stepFunctions.executions.values()],
+        stop: (arn, error, cause) => {
+          stepFunctions.stop(arn, error, cause);
+        },
+        wait: (arn) => stepFunctions.execution(arn).done,
+      },
+      messages: () => [...(topic()?.messages ?? [])],
+      snapshot: () =>
+        snapshotWorld({
+          context,
+          rds,
+          ecs,
+          route53,
+          cloudWatch,
+          healthChecks,
+          application,
+          stepFunctions,
+          sns,
+          faults: fault.faults,
+          requests,
+        }),
+      measurements: () => measure(events, rds, detection.alarmName, plan.regions.primary),
+      until: (condition, untilOptions = {}) =>
+        new Promise<void>((resolve, reject) => {
+          const deadline = clock.now() + (untilOptions.timeoutSeconds ?? 3_600) * 1000;
+          let unsubscribe = () => {};
+          let stopTicker = () => {};
+          const check = () => {
+            if (failures.length > 0) {
+              finish();
+              reject(failures[0]);
+            } else if (condition(events.list())) {
+              finish();
+              resolve();
+            } else if (clock.now() > deadline || closed) {
+              finish();
+              reject(
+                new Error(
+                  `condition not met within ${untilOptions.timeoutSeconds ?? 3_600} simulated seconds`,
+                ),
+              );
+            }
+          };
+          const finish = () => {
+            unsubscribe();
+            stopTicker();
+          };
+          unsubscribe = events.subscribe(() => queueMicrotask(check));
+          stopTicker = scheduler.every(1000, check);
+          check();
+        }),
+      runFor: (seconds) => clock.sleep(seconds * 1000),
+      close: async () => {
+        if (closed) return;
+        closed = true;
+        detection.stop();
+        stopTraffic();
+        for (const execution of stepFunctions.executions.values()) {
+          if (execution.status === 'RUNNING') execution.abort();
+        }
+        scheduler.stop();
+        detach();
+        // Let in-flight handler calls settle before the real clock returns.
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        clock.uninstall();
+        for (const [name, value] of restoreEnv) {
+          if (value === undefined) delete process.env[name];
+          else process.env[name] = value;
+        }
+        rmSync(planDirectory, { recursive: true, force: true });
+      },
+    };
+    return world;
+  } catch (error) {
+    scheduler.stop();
+    detach();
+    clock.uninstall();
+    for (const [name, value] of restoreEnv) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+    throw error;
+  }
+}
+
+/** Route 53's checker: an HTTP GET with a short timeout; 2xx/3xx is success. */
+function probe(clock: SimClock) {
+  return async (url: string) => {
+    try {
+      const response = await fetch(url, {
+        signal: AbortSignal.timeout(Math.max(200, clock.toWallMs(4_000))),
+      });
+      await response.arrayBuffer();
+      const ok = response.status >= 200 && response.status < 400;
+      return {
+        ok,
+        report: ok
+          ? `Success: HTTP Status Code ${response.status}, OK`
+          : `Failure: HTTP Status Code ${response.status}, ${response.statusText}`,
+      };
+    } catch (error) {
+      return { ok: false, report: `Failure: Connection failed: ${(error as Error).message}` };
+    }
+  };
+}
