@@ -1,0 +1,267 @@
+import type { HistoryEvent } from '@aws-sdk/client-sfn';
+import type { ReportStep } from './schema.ts';
+
+/**
+ * Turns a Step Functions execution history into report steps. A step is one Task state (or a
+ * poll loop of two Task states, e.g. StartPromotion + CheckPromotion) for one Map item: its
+ * start is the first TaskStateEntered, its end the last exit, a retry is a task scheduled again
+ * after it failed. Events are tied to their state through previousEventId, as Step Functions
+ * threads concurrent branches and Map iterations.
+ */
+interface StepName {
+  label: (resource: string | undefined) => string;
+  kind: ReportStep['kind'];
+}
+
+const KNOWN_STATES: Record<string, StepName> = {
+  Preflight: { label: () => 'Preflight', kind: 'preflight' },
+  NotifyStarted: { label: () => 'Notify started', kind: 'notify' },
+  NotifyPreflightFailed: { label: () => 'Notify failure', kind: 'notify' },
+  NotifySucceeded: { label: () => 'Notify result', kind: 'notify' },
+  NotifyFailed: { label: () => 'Notify failure', kind: 'notify' },
+  StartPromotion: { label: (id) => `Promote ${id ?? 'database'}`, kind: 'promote' },
+  CheckPromotion: { label: (id) => `Promote ${id ?? 'database'}`, kind: 'promote' },
+  StartScaling: { label: (id) => `Scale ${id ?? 'service'}`, kind: 'scale' },
+  CheckScaling: { label: (id) => `Scale ${id ?? 'service'}`, kind: 'scale' },
+  SwitchDns: { label: () => 'Switch DNS', kind: 'dns' },
+  CheckDnsSync: { label: () => 'Switch DNS', kind: 'dns' },
+  VerifyDrEndpoint: { label: () => 'Verify DR endpoint', kind: 'verify' },
+  AssessChanges: { label: () => 'Assess changes', kind: 'assess' },
+};
+
+export interface StepFailure {
+  error: string;
+  cause: string;
+}
+
+interface TaskEntry {
+  id: number;
+  state: string;
+  resource: string | undefined;
+  enteredAt: string;
+  exitedAt: string | null;
+  lastEventAt: string;
+  scheduled: number;
+  retries: number;
+  retriedErrors: string[];
+  /** The failure of the latest attempt, cleared when an attempt succeeds. */
+  failure: StepFailure | null;
+  output: unknown;
+}
+
+export interface HistorySteps {
+  steps: ReportStep[];
+  errors: { step?: string; name: string; cause: string }[];
+  /** Parsed outputs of succeeded tasks by state name, latest last (changes, lag, serving time). */
+  taskOutputs: Map<string, unknown[]>;
+}
+
+export function parseJson(text: string | undefined): unknown {
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+function record(value: unknown): Record<string, unknown> | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
+}
+
+/** Lambda causes arrive as `{"errorType","errorMessage","trace"}`: keep the message people can read. */
+export function readableCause(cause: string | undefined): string {
+  if (!cause) return 'no cause given';
+  const parsed = record(parseJson(cause));
+  const message = parsed?.errorMessage;
+  return typeof message === 'string' ? message : cause;
+}
+
+function mapItemOf(input: unknown): string | undefined {
+  const fields = record(input);
+  const id = fields?.databaseId ?? fields?.serviceId;
+  return typeof id === 'string' ? id : undefined;
+}
+
+/** A lambda:invoke integration wraps the function's result in Payload; a plain Lambda ARN does not. */
+function taskResult(output: string | undefined): unknown {
+  const parsed = parseJson(output);
+  const payload = record(parsed)?.Payload;
+  return payload !== undefined && record(parsed)?.StatusCode !== undefined ? payload : parsed;
+}
+
+const SCHEDULED = new Set(['LambdaFunctionScheduled', 'TaskScheduled']);
+const SUCCEEDED = new Set(['LambdaFunctionSucceeded', 'TaskSucceeded']);
+const FAILED = new Set([
+  'LambdaFunctionFailed',
+  'LambdaFunctionTimedOut',
+  'LambdaFunctionStartFailed',
+  'LambdaFunctionScheduleFailed',
+  'TaskFailed',
+  'TaskTimedOut',
+  'TaskStartFailed',
+  'TaskSubmitFailed',
+]);
+
+function failureOf(event: HistoryEvent): StepFailure {
+  const details =
+    event.lambdaFunctionFailedEventDetails ??
+    event.lambdaFunctionTimedOutEventDetails ??
+    event.lambdaFunctionStartFailedEventDetails ??
+    event.lambdaFunctionScheduleFailedEventDetails ??
+    event.taskFailedEventDetails ??
+    event.taskTimedOutEventDetails ??
+    event.taskStartFailedEventDetails ??
+    event.taskSubmitFailedEventDetails;
+  const timedOut = event.type === 'LambdaFunctionTimedOut' || event.type === 'TaskTimedOut';
+  return {
+    error: details?.error ?? (timedOut ? 'States.Timeout' : (event.type ?? 'Error')),
+    cause: readableCause(details?.cause),
+  };
+}
+
+function iso(date: Date | undefined): string {
+  return (date ?? new Date(0)).toISOString();
+}
+
+export function stepsFromHistory(events: readonly HistoryEvent[], executionRunning: boolean): HistorySteps {
+  const ordered = [...events].sort((a, b) => (a.id ?? 0) - (b.id ?? 0));
+  const byId = new Map(ordered.map((event) => [event.id ?? 0, event]));
+  const entries = new Map<number, TaskEntry>();
+  const taskOutputs = new Map<string, unknown[]>();
+  const failStates: { owner: TaskEntry; name: string }[] = [];
+
+  /** The nearest TaskStateEntered up the previousEventId chain, if the history threads it. */
+  const ownerByChain = (event: HistoryEvent): TaskEntry | undefined => {
+    let previous = event.previousEventId;
+    for (let hops = 0; previous && hops < 10_000; hops++) {
+      const entry = entries.get(previous);
+      if (entry) return entry;
+      previous = byId.get(previous)?.previousEventId;
+    }
+    return undefined;
+  };
+  const open = () => [...entries.values()].filter((entry) => entry.exitedAt === null);
+  const ownerOf = (event: HistoryEvent, state?: string): TaskEntry | undefined => {
+    const chained = ownerByChain(event);
+    if (chained && chained.exitedAt === null) return chained;
+    // Without a usable chain: the most recent open task (of the same state, when known).
+    const candidates = open().filter((entry) => state === undefined || entry.state === state);
+    return candidates.at(-1) ?? chained;
+  };
+
+  for (const event of ordered) {
+    const at = iso(event.timestamp);
+    const type = event.type ?? '';
+    if (type === 'TaskStateEntered') {
+      const input = parseJson(event.stateEnteredEventDetails?.input);
+      const id = event.id ?? entries.size + 1;
+      entries.set(id, {
+        id,
+        state: event.stateEnteredEventDetails?.name ?? 'Task',
+        resource: mapItemOf(input),
+        enteredAt: at,
+        exitedAt: null,
+        lastEventAt: at,
+        scheduled: 0,
+        retries: 0,
+        retriedErrors: [],
+        failure: null,
+        output: undefined,
+      });
+    } else if (SCHEDULED.has(type)) {
+      const owner = ownerOf(event);
+      if (!owner) continue;
+      if (owner.resource === undefined) {
+        const parameters =
+          event.lambdaFunctionScheduledEventDetails?.input ?? event.taskScheduledEventDetails?.parameters;
+        owner.resource = mapItemOf(parseJson(parameters));
+      }
+      if (owner.scheduled > 0) {
+        owner.retries++;
+        if (owner.failure) owner.retriedErrors.push(owner.failure.error);
+      }
+      owner.scheduled++;
+      owner.failure = null;
+      owner.lastEventAt = at;
+    } else if (SUCCEEDED.has(type)) {
+      const owner = ownerOf(event);
+      if (!owner) continue;
+      owner.output = taskResult(
+        event.lambdaFunctionSucceededEventDetails?.output ?? event.taskSucceededEventDetails?.output,
+      );
+      owner.failure = null;
+      owner.lastEventAt = at;
+      const outputs = taskOutputs.get(owner.state) ?? [];
+      outputs.push(owner.output);
+      taskOutputs.set(owner.state, outputs);
+    } else if (FAILED.has(type)) {
+      const owner = ownerOf(event);
+      if (!owner) continue;
+      owner.failure = failureOf(event);
+      owner.lastEventAt = at;
+    } else if (type === 'TaskStateExited') {
+      const owner = ownerOf(event, event.stateExitedEventDetails?.name);
+      if (!owner) continue;
+      owner.exitedAt = at;
+      owner.lastEventAt = at;
+    } else if (type === 'FailStateEntered') {
+      const owner = ownerByChain(event);
+      // Only a Fail state inside a Map item (e.g. a poll loop that ran out) fails that item's step.
+      if (owner?.resource !== undefined)
+        failStates.push({ owner, name: event.stateEnteredEventDetails?.name ?? 'Fail' });
+    }
+  }
+
+  // Group entries into steps, in the order each step first started.
+  const groups = new Map<string, { name: StepName; resource: string | undefined; entries: TaskEntry[] }>();
+  for (const entry of [...entries.values()].sort((a, b) => a.id - b.id)) {
+    const name = KNOWN_STATES[entry.state] ?? {
+      label: (id: string | undefined) => (id ? `${entry.state} ${id}` : entry.state),
+      kind: 'other' as const,
+    };
+    const label = name.label(entry.resource);
+    const group = groups.get(label) ?? { name, resource: entry.resource, entries: [] };
+    group.entries.push(entry);
+    groups.set(label, group);
+  }
+
+  const steps: ReportStep[] = [];
+  const errors: HistorySteps['errors'] = [];
+  for (const [label, group] of groups) {
+    const first = group.entries[0];
+    const last = group.entries.at(-1);
+    if (!first || !last) continue;
+    const failState = failStates.find((fail) => fail.owner === last);
+    const failure: StepFailure | null =
+      last.failure ??
+      (failState ? { error: failState.name, cause: `the step ended in the ${failState.name} state` } : null);
+    const ended = last.exitedAt ?? (failure ? last.lastEventAt : null);
+    let outcome: ReportStep['outcome'];
+    if (failure) outcome = 'failed';
+    else if (last.exitedAt !== null) outcome = 'succeeded';
+    else outcome = executionRunning ? 'running' : 'unknown';
+    const retries = group.entries.reduce((sum, entry) => sum + entry.retries, 0);
+    const retried = [...new Set(group.entries.flatMap((entry) => entry.retriedErrors))];
+    const polls = group.entries.length;
+    const detailParts = [
+      polls > 1 ? `${polls} task runs (start and status polls)` : '',
+      retried.length > 0 ? `retried after ${retried.join(', ')}` : '',
+    ].filter(Boolean);
+    steps.push({
+      step: label,
+      kind: group.name.kind,
+      ...(group.resource === undefined ? {} : { resource: group.resource }),
+      startedAt: first.enteredAt,
+      endedAt: ended,
+      outcome,
+      retries,
+      ...(detailParts.length > 0 ? { detail: detailParts.join('; ') } : {}),
+      ...(failure ? { error: { name: failure.error, message: failure.cause } } : {}),
+    });
+    if (failure) errors.push({ step: label, name: failure.error, cause: failure.cause });
+  }
+  return { steps, errors, taskOutputs };
+}

@@ -1,0 +1,180 @@
+import type { DescribeExecutionOutput, HistoryEvent } from '@aws-sdk/client-sfn';
+import { z } from 'zod';
+import type { Plan } from '../../plan/schema.ts';
+import { parseJson, readableCause, stepsFromHistory } from './execution-steps.ts';
+import { type RunReport, runReportSchema } from './schema.ts';
+import { executionConsoleUrl } from './view-model.ts';
+
+/**
+ * Builds the run report of an execution on AWS from DescribeExecution and its full history.
+ * What the history cannot know stays null: the outage start, detection and data loss are
+ * unknown unless the execution output carries them (unknown is never reported as zero).
+ */
+export interface ExecutionRecord {
+  execution: DescribeExecutionOutput;
+  events: HistoryEvent[];
+}
+
+const changeSchema = z.object({
+  resource: z.string(),
+  action: z.string(),
+  before: z.string(),
+  after: z.string(),
+});
+const changesSchema = z.array(changeSchema);
+const isoTime = z.iso.datetime({ offset: true });
+
+function record(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : {};
+}
+
+function text(value: unknown, fallback: string): string {
+  return typeof value === 'string' && value.trim() !== '' ? value : fallback;
+}
+
+function time(value: unknown): string | null {
+  return isoTime.safeParse(value).success ? (value as string) : null;
+}
+
+function nonNegative(value: unknown): number | null {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : null;
+}
+
+/** PENDING_REDRIVE is a failed execution that may be redriven: for the evidence it failed. */
+function reportStatus(status: string | undefined): RunReport['execution']['status'] {
+  const known = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED'] as const;
+  return known.find((candidate) => candidate === status) ?? (status === undefined ? 'RUNNING' : 'FAILED');
+}
+
+export function triggerKind(requestedBy: string): RunReport['trigger']['kind'] {
+  if (requestedBy.startsWith('alarm:')) return 'alarm';
+  if (requestedBy.startsWith('schedule:')) return 'schedule';
+  return 'manual';
+}
+
+function regionOfArn(arn: string): string | undefined {
+  return arn.split(':')[3] || undefined;
+}
+
+function elapsedSeconds(from: string | null, to: string | null): number | null {
+  if (from === null || to === null) return null;
+  const seconds = (Date.parse(to) - Date.parse(from)) / 1000;
+  return Number.isFinite(seconds) && seconds >= 0 ? seconds : null;
+}
+
+/** Changes the run made or would make: the output's list, else what the assess step found. */
+function changesOf(
+  output: Record<string, unknown>,
+  taskOutputs: Map<string, unknown[]>,
+): RunReport['changes'] {
+  for (const candidate of [output.changes, output.wouldChange, record(output.assessment).changes]) {
+    const parsed = changesSchema.safeParse(candidate);
+    if (parsed.success) return parsed.data;
+  }
+  const assessed = taskOutputs.get('AssessChanges')?.at(-1);
+  const parsed = changesSchema.safeParse(record(assessed).changes);
+  return parsed.success ? parsed.data : [];
+}
+
+function replicaLag(taskOutputs: Map<string, unknown[]>): RunReport['rpo']['replicaLagAtPromotion'] {
+  const preflight = record(taskOutputs.get('Preflight')?.at(-1));
+  const databases = Array.isArray(preflight.databases) ? preflight.databases : [];
+  return databases.map((database) => {
+    const fields = record(database);
+    return { database: text(fields.id, 'database'), seconds: nonNegative(fields.lastActiveLagSeconds) };
+  });
+}
+
+export function reportFromExecution(
+  { execution, events }: ExecutionRecord,
+  plan: Pick<Plan, 'name' | 'regions' | 'objectives'>,
+  options: { generatedAt?: Date; region?: string } = {},
+): RunReport {
+  const arn = execution.executionArn ?? '';
+  const status = reportStatus(execution.status);
+  const startEvent = events.find((event) => event.type === 'ExecutionStarted');
+  const input = record(parseJson(execution.input ?? startEvent?.executionStartedEventDetails?.input));
+  const output = record(parseJson(execution.output));
+  const mode: RunReport['mode'] =
+    input.mode === 'dry-run' || output.mode === 'dry-run' ? 'dry-run' : 'failover';
+  const requestedBy = text(input.requestedBy, 'unknown');
+  const { steps, errors, taskOutputs } = stepsFromHistory(events, status === 'RUNNING');
+
+  const endEvent = events.find((event) =>
+    ['ExecutionFailed', 'ExecutionTimedOut', 'ExecutionAborted'].includes(event.type ?? ''),
+  );
+  const endDetails =
+    endEvent?.executionFailedEventDetails ??
+    endEvent?.executionTimedOutEventDetails ??
+    endEvent?.executionAbortedEventDetails;
+  const executionError = execution.error ?? endDetails?.error;
+  if (status !== 'SUCCEEDED' && status !== 'RUNNING' && executionError !== undefined) {
+    if (!errors.some((error) => error.name === executionError)) {
+      errors.push({ name: executionError, cause: readableCause(execution.cause ?? endDetails?.cause) });
+    }
+  } else if ((status === 'TIMED_OUT' || status === 'ABORTED') && errors.length === 0) {
+    errors.push({
+      name: `Execution${status === 'TIMED_OUT' ? 'TimedOut' : 'Aborted'}`,
+      cause: `the execution ended ${status}`,
+    });
+  }
+
+  let outcome: RunReport['outcome'];
+  if (status === 'RUNNING') outcome = 'running';
+  else if (status !== 'SUCCEEDED') outcome = 'failed';
+  else outcome = mode === 'dry-run' ? 'would-fail-over' : 'failed-over';
+
+  const outageAt = time(record(output.outage).startedAt);
+  const detectedAt = time(record(output.detection).detectedAt);
+  const servingAt = outcome === 'failed-over' ? time(record(output.verification).verifiedAt) : null;
+  const rtoSeconds = elapsedSeconds(outageAt, servingAt);
+  const rpo = record(output.rpo);
+  const rpoSeconds = nonNegative(rpo.seconds);
+  const writesLost = nonNegative(rpo.writesLost);
+  const region = options.region ?? regionOfArn(arn);
+
+  const report: RunReport = {
+    schemaVersion: 1,
+    generatedAt: (options.generatedAt ?? new Date()).toISOString(),
+    target: 'aws',
+    plan: { name: plan.name, regions: plan.regions, objectives: plan.objectives },
+    mode,
+    trigger: {
+      kind: triggerKind(requestedBy),
+      requestedBy,
+      reason: text(input.reason, 'not given'),
+      incidentId: text(input.incidentId, 'not given'),
+    },
+    execution: {
+      arn,
+      name: execution.name ?? arn.split(':').at(-1) ?? arn,
+      status,
+      startedAt: (execution.startDate ?? startEvent?.timestamp ?? new Date(0)).toISOString(),
+      stoppedAt: execution.stopDate ? execution.stopDate.toISOString() : null,
+      ...(region ? { consoleUrl: executionConsoleUrl(region, arn) } : {}),
+    },
+    outcome,
+    outage: { startedAt: outageAt },
+    detection: { detectedAt, seconds: elapsedSeconds(outageAt, detectedAt) },
+    rto: {
+      seconds: rtoSeconds,
+      objectiveSeconds: plan.objectives.rtoSeconds,
+      met: rtoSeconds === null ? null : rtoSeconds <= plan.objectives.rtoSeconds,
+      servingAt,
+    },
+    rpo: {
+      seconds: rpoSeconds,
+      writesLost: writesLost === null ? null : Math.round(writesLost),
+      objectiveSeconds: plan.objectives.rpoSeconds,
+      met: rpoSeconds === null ? null : rpoSeconds <= plan.objectives.rpoSeconds,
+      replicaLagAtPromotion: replicaLag(taskOutputs),
+    },
+    steps,
+    changes: changesOf(output, taskOutputs),
+    errors,
+  };
+  // The report is evidence: never hand out one that its own schema would reject.
+  return runReportSchema.parse(report);
+}

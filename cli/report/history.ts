@@ -1,0 +1,182 @@
+import { formatDuration, formatSecondsFigure, formatTimestamp } from './format.ts';
+import type { RunReport } from './schema.ts';
+import { judge, type Verdict } from './view-model.ts';
+
+/**
+ * The trend over past runs: one row per report, oldest first, with RTO and RPO against the
+ * objectives that applied to that run (plans change; each run is judged by its own).
+ */
+export interface HistoryPoint {
+  /** Position of the run among all runs (oldest 0): the chart spaces runs evenly, in time order. */
+  run: number;
+  seconds: number;
+  objectiveSeconds: number;
+  verdict: Verdict;
+  label: string;
+}
+
+export interface HistoryRow {
+  file: string;
+  htmlFile: string | null;
+  startedAt: string;
+  when: string;
+  plan: string;
+  mode: string;
+  trigger: string;
+  outcome: string;
+  rto: { figure: string; objective: string; verdict: Verdict };
+  rpo: { figure: string; objective: string; verdict: Verdict };
+}
+
+export interface HistorySeries {
+  name: 'RTO' | 'RPO';
+  points: HistoryPoint[];
+  /** The objective that applied to each run, oldest first (the dashed line). */
+  objectives: number[];
+  /** Runs without a figure (dry runs, unknown): counted, never plotted as zero. */
+  unplotted: number;
+  maxSeconds: number;
+}
+
+export interface HistoryView {
+  plans: string[];
+  rows: HistoryRow[];
+  rto: HistorySeries;
+  rpo: HistorySeries;
+  spanSeconds: number;
+  firstRun: string | null;
+  lastRun: string | null;
+  summary: { runs: number; rtoMet: number; rtoMissed: number; rpoMet: number; rpoMissed: number };
+}
+
+export interface HistoryInput {
+  file: string;
+  htmlFile?: string | null;
+  report: RunReport;
+}
+
+const OUTCOME_LABEL: Record<RunReport['outcome'], string> = {
+  'failed-over': '✓ failed over',
+  failed: '✕ failed',
+  'would-fail-over': '✓ dry run: would fail over',
+  running: '… running',
+};
+
+const VERDICT_WORD: Record<Verdict, string> = {
+  met: 'PASS',
+  missed: 'FAIL',
+  unknown: 'UNKNOWN',
+  'not-applicable': 'N/A',
+};
+
+export function verdictWord(verdict: Verdict): string {
+  return VERDICT_WORD[verdict];
+}
+
+function figure(seconds: number | null): string {
+  return seconds === null ? '—' : `${formatSecondsFigure(seconds)} s`;
+}
+
+function series(
+  name: 'RTO' | 'RPO',
+  ordered: readonly HistoryInput[],
+  pick: (report: RunReport) => { seconds: number | null; objective: number; met: boolean | null },
+): HistorySeries {
+  const points: HistoryPoint[] = [];
+  let unplotted = 0;
+  const objectives: number[] = [];
+  ordered.forEach(({ report }, run) => {
+    const { seconds, objective, met } = pick(report);
+    objectives.push(objective);
+    if (seconds === null) {
+      unplotted++;
+      return;
+    }
+    points.push({
+      run,
+      seconds,
+      objectiveSeconds: objective,
+      verdict: judge(seconds, objective, met, report.mode === 'dry-run'),
+      label: `${formatTimestamp(report.execution.startedAt)}: ${name} ${figure(seconds)} (objective ${figure(objective)})`,
+    });
+  });
+  const maxSeconds = Math.max(1, ...points.map((point) => point.seconds), ...objectives);
+  return { name, points, objectives, unplotted, maxSeconds };
+}
+
+export function buildHistoryView(inputs: readonly HistoryInput[]): HistoryView {
+  const ordered = [...inputs].sort(
+    (a, b) =>
+      Date.parse(a.report.execution.startedAt) - Date.parse(b.report.execution.startedAt) ||
+      a.file.localeCompare(b.file),
+  );
+  const first = ordered[0]?.report.execution.startedAt ?? null;
+  const last = ordered.at(-1)?.report.execution.startedAt ?? null;
+  const rto = series('RTO', ordered, (report) => ({
+    seconds: report.rto.seconds,
+    objective: report.rto.objectiveSeconds,
+    met: report.rto.met,
+  }));
+  const rpo = series('RPO', ordered, (report) => ({
+    seconds: report.rpo.seconds,
+    objective: report.rpo.objectiveSeconds,
+    met: report.rpo.met,
+  }));
+  const rows = ordered.map(({ file, htmlFile, report }): HistoryRow => {
+    const dryRun = report.mode === 'dry-run';
+    return {
+      file,
+      htmlFile: htmlFile ?? null,
+      startedAt: report.execution.startedAt,
+      when: formatTimestamp(report.execution.startedAt),
+      plan: report.plan.name,
+      mode: dryRun ? 'dry run' : 'failover',
+      trigger: `${report.trigger.kind === 'manual' ? 'by hand' : report.trigger.kind} (${report.trigger.requestedBy})`,
+      outcome: OUTCOME_LABEL[report.outcome],
+      rto: {
+        figure: figure(report.rto.seconds),
+        objective: figure(report.rto.objectiveSeconds),
+        verdict: judge(report.rto.seconds, report.rto.objectiveSeconds, report.rto.met, dryRun),
+      },
+      rpo: {
+        figure: figure(report.rpo.seconds),
+        objective: figure(report.rpo.objectiveSeconds),
+        verdict: judge(report.rpo.seconds, report.rpo.objectiveSeconds, report.rpo.met, dryRun),
+      },
+    };
+  });
+  const count = (verdicts: Verdict[], wanted: Verdict) =>
+    verdicts.filter((verdict) => verdict === wanted).length;
+  return {
+    plans: [...new Set(ordered.map(({ report }) => report.plan.name))],
+    rows,
+    rto,
+    rpo,
+    spanSeconds: first !== null && last !== null ? (Date.parse(last) - Date.parse(first)) / 1000 : 0,
+    firstRun: first === null ? null : formatTimestamp(first),
+    lastRun: last === null ? null : formatTimestamp(last),
+    summary: {
+      runs: rows.length,
+      rtoMet: count(
+        rows.map((row) => row.rto.verdict),
+        'met',
+      ),
+      rtoMissed: count(
+        rows.map((row) => row.rto.verdict),
+        'missed',
+      ),
+      rpoMet: count(
+        rows.map((row) => row.rpo.verdict),
+        'met',
+      ),
+      rpoMissed: count(
+        rows.map((row) => row.rpo.verdict),
+        'missed',
+      ),
+    },
+  };
+}
+
+export function describeSpan(seconds: number): string {
+  return seconds < 86_400 ? formatDuration(seconds) : `${Math.round(seconds / 86_400)} days`;
+}
