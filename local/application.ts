@@ -77,7 +77,9 @@ export function watchTraffic(
 ): () => void {
   const { plan, events, scheduler, timings } = context;
   let last: string | undefined;
-  const sample = (at: number) => {
+  // Stamped when it runs (not when it was due): it reports the state it sees.
+  const sample = () => {
+    const at = context.clock.now();
     const target = route53.resolve(at)?.replace(/\.$/, '').toLowerCase();
     const role: AppRole | undefined =
       target === plan.application.primary.target.toLowerCase()
@@ -99,6 +101,6 @@ export function watchTraffic(
       role ? plan.regions[role] : undefined,
     );
   };
-  sample(context.clock.now());
+  sample();
   return scheduler.every(timings.trafficProbeSeconds * 1000, sample);
 }

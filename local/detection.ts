@@ -124,13 +124,13 @@ export function startDetection(
       incidentId: `alarm-${Math.floor(event.changedAt / 1000)}`,
       requestedBy: `alarm:${event.alarmName}`,
     };
-    const { execution } = deps.stepFunctions.start(deps.stateMachineArn, name, JSON.stringify(input));
-    lastFailoverAt = now;
-    events.record('failover.triggered', now, `alarm ${event.alarmName} started failover ${name}`, {
-      executionArn: execution.arn,
+    events.record('failover.triggered', now, `alarm ${event.alarmName} starts failover ${name}`, {
+      executionArn: arn,
       eventId: event.id,
       alarm: event.alarmName,
     });
+    const { execution } = deps.stepFunctions.start(deps.stateMachineArn, name, JSON.stringify(input));
+    lastFailoverAt = now;
     return execution;
   };
 

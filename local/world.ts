@@ -4,7 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadPlanFile } from '../plan/load.ts';
 import type { Plan } from '../plan/schema.ts';
-import { type FunctionKey, loadFailoverDefinition, taskFunctions } from '../statemachines/definition.ts';
+import {
+  type FunctionKey,
+  loadFailoverDefinition,
+  type StateMachineDefinition,
+  taskFunctions,
+} from '../statemachines/definition.ts';
 import { Application, watchTraffic } from './application.ts';
 import { createClock, type SimClock } from './clock.ts';
 import { cloudWatchApi } from './cloudwatch/api.ts';
@@ -29,7 +34,7 @@ import { snapshotWorld, type WorldSnapshot } from './snapshot.ts';
 import { snsApi } from './sns/api.ts';
 import { type SnsMessage, SnsModel } from './sns/model.ts';
 import { stepFunctionsApi } from './stepfunctions/api.ts';
-import { type Execution, StepFunctionsModel } from './stepfunctions/executions.ts';
+import { type Execution, interpreterFor, StepFunctionsModel } from './stepfunctions/executions.ts';
 import { functionArns, type Invoke, loadFunctions } from './stepfunctions/lambda-functions.ts';
 import { scaledOverrides } from './stepfunctions/overrides.ts';
 import { DEFAULT_TIMINGS, type Timings } from './timings.ts';
@@ -111,6 +116,60 @@ export async function startWorld(options: WorldOptions): Promise<World> {
   const timings: Timings = { ...DEFAULT_TIMINGS, ...options.timings };
   const endpoints = await sharedEndpoints();
 
+  // The plan the handlers see: health URLs on the world's loopback application endpoints.
+  const worldPlan: Plan = {
+    ...plan,
+    application: {
+      primary: { ...plan.application.primary, healthUrl: endpoints.appUrls.primary },
+      dr: { ...plan.application.dr, healthUrl: endpoints.appUrls.dr },
+    },
+  };
+  const planDirectory = mkdtempSync(join(tmpdir(), 'drctl-world-'));
+  const planFile = join(planDirectory, 'plan.json');
+  const planJson = JSON.stringify(worldPlan, null, 2);
+  writeFileSync(planFile, planJson);
+  const topicArn = `arn:aws:sns:${plan.regions.dr}:${account}:${plan.notifications.topicName}`;
+  const env: Record<string, string> = {
+    AWS_ENDPOINT_URL: endpoints.awsUrl,
+    AWS_ACCESS_KEY_ID: 'AKIALOCALWORLD000000',
+    AWS_SECRET_ACCESS_KEY: 'local-world-secret-access-key-0000000000',
+    AWS_REGION: plan.regions.dr,
+    AWS_DEFAULT_REGION: plan.regions.dr,
+    AWS_EC2_METADATA_DISABLED: 'true',
+  };
+  const restoreEnv = setEnvironment(
+    {
+      ...env,
+      DRCTL_PLAN_FILE: planFile,
+      DRCTL_TOPIC_ARN: topicArn,
+      POWERTOOLS_LOG_LEVEL: options.handlerLogLevel ?? process.env.DRCTL_WORLD_LOG_LEVEL ?? 'ERROR',
+      POWERTOOLS_TRACE_ENABLED: 'false',
+      POWERTOOLS_DEV: 'false',
+    },
+    ['AWS_PROFILE', 'AWS_SESSION_TOKEN'],
+  );
+
+  // Slow, one-off work happens before the simulated clock starts: importing the handlers (they
+  // keep the configuration of their first import) and validating the state machine.
+  const arns = functionArns(plan.regions.dr, account, plan.name);
+  const functionsKey = createHash('sha256').update(planJson).digest('hex');
+  let functions: Record<FunctionKey, Invoke>;
+  let definition: StateMachineDefinition;
+  let interpreter: ReturnType<typeof interpreterFor>;
+  try {
+    if (loaded?.key === functionsKey) functions = loaded.functions;
+    else {
+      functions = await loadFunctions(arns, loaded === undefined ? '' : String(++generation));
+      loaded = { key: functionsKey, functions };
+    }
+    definition = loadFailoverDefinition(arns);
+    interpreter = interpreterFor(definition);
+  } catch (error) {
+    restoreEnv();
+    rmSync(planDirectory, { recursive: true, force: true });
+    throw error;
+  }
+
   const clock = createClock({
     scale: options.scale ?? DEFAULT_SCALE,
     ...(options.startAt ? { startAt: options.startAt.getTime() } : {}),
@@ -132,7 +191,6 @@ export async function startWorld(options: WorldOptions): Promise<World> {
   };
 
   clock.install();
-  const restoreEnv = new Map<string, string | undefined>();
   let detach = () => {};
   try {
     const rds = new RdsModel(context);
@@ -163,68 +221,21 @@ export async function startWorld(options: WorldOptions): Promise<World> {
         'Seconds',
       );
 
-    // The plan the handlers see: health URLs on the world's loopback application endpoints.
-    const worldPlan: Plan = {
-      ...plan,
-      application: {
-        primary: { ...plan.application.primary, healthUrl: endpoints.appUrls.primary },
-        dr: { ...plan.application.dr, healthUrl: endpoints.appUrls.dr },
-      },
-    };
-    const planDirectory = mkdtempSync(join(tmpdir(), 'drctl-world-'));
-    const planFile = join(planDirectory, 'plan.json');
-    const planJson = JSON.stringify(worldPlan, null, 2);
-    writeFileSync(planFile, planJson);
-
-    const topicArn = `arn:aws:sns:${plan.regions.dr}:${account}:${plan.notifications.topicName}`;
-    const env: Record<string, string> = {
-      AWS_ENDPOINT_URL: endpoints.awsUrl,
-      AWS_ACCESS_KEY_ID: 'AKIALOCALWORLD000000',
-      AWS_SECRET_ACCESS_KEY: 'local-world-secret-access-key-0000000000',
-      AWS_REGION: plan.regions.dr,
-      AWS_DEFAULT_REGION: plan.regions.dr,
-      AWS_EC2_METADATA_DISABLED: 'true',
-    };
-    const handlerEnv: Record<string, string> = {
-      ...env,
-      DRCTL_PLAN_FILE: planFile,
-      DRCTL_TOPIC_ARN: topicArn,
-      POWERTOOLS_LOG_LEVEL: options.handlerLogLevel ?? process.env.DRCTL_WORLD_LOG_LEVEL ?? 'ERROR',
-      POWERTOOLS_TRACE_ENABLED: 'false',
-      POWERTOOLS_DEV: 'false',
-    };
-    for (const [name, value] of Object.entries(handlerEnv)) {
-      restoreEnv.set(name, process.env[name]);
-      process.env[name] = value;
-    }
-    for (const name of ['AWS_PROFILE', 'AWS_SESSION_TOKEN']) {
-      restoreEnv.set(name, process.env[name]);
-      delete process.env[name];
-    }
-
-    // Handlers keep the configuration of their first import; the plan file path is part of it.
-    const arns = functionArns(plan.regions.dr, account, plan.name);
-    const functionsKey = createHash('sha256').update(planJson).digest('hex');
-    let functions: Record<FunctionKey, Invoke> | undefined;
-    const getFunctions = () => {
-      if (!functions) throw new Error('the Lambda handlers are not loaded');
-      return functions;
-    };
-
-    const stepFunctions = new StepFunctionsModel(context, getFunctions);
-    const definition = loadFailoverDefinition(arns);
+    const stepFunctions = new StepFunctionsModel(context, () => functions);
     const stateMachineArn = `arn:aws:states:${plan.regions.dr}:${account}:stateMachine:${plan.name}-failover`;
-    stepFunctions.register({
-      arn: stateMachineArn,
-      name: `${plan.name}-failover`,
-      definition,
-      roleArn: `arn:aws:iam::${account}:role/${plan.name}-failover-state-machine`,
-      createdAt: new Date(clock.now()),
-      tasks: taskFunctions(definition, arns),
-      overrides: scaledOverrides(definition, plan, clock.scale),
-    });
+    stepFunctions.register(
+      {
+        arn: stateMachineArn,
+        name: `${plan.name}-failover`,
+        definition,
+        roleArn: `arn:aws:iam::${account}:role/${plan.name}-failover-state-machine`,
+        createdAt: new Date(clock.now()),
+        tasks: taskFunctions(definition, arns),
+        overrides: scaledOverrides(definition, plan, clock.scale),
+      },
+      interpreter,
+    );
 
-    const requests: { context: RequestContext; outcome: string; at: number }[] = [];
     const healthChecks = new HealthChecks(context, endpoints.appUrls, probe(clock));
     healthChecks.onStatus = (check, value, at) =>
       cloudWatch.putValue(
@@ -235,12 +246,12 @@ export async function startWorld(options: WorldOptions): Promise<World> {
         value,
         at,
       );
-    // Route 53 needs the health checks, which need the endpoints: add it once both exist.
-    const restXml = [route53Api(route53, healthChecks)];
+
+    const requests: { context: RequestContext; outcome: string; at: number }[] = [];
     const listener = awsRequestListener({
       query: [rdsApi(rds), snsApi(sns)],
       objects: [ecsApi(ecs), cloudWatchApi(cloudWatch), stepFunctionsApi(stepFunctions)],
-      restXml,
+      restXml: [route53Api(route53, healthChecks)],
       gate: fault.gate,
       defaultRegion: plan.regions.dr,
       onRequest: (request, outcome) => {
@@ -250,12 +261,6 @@ export async function startWorld(options: WorldOptions): Promise<World> {
     });
     detach = endpoints.attach({ aws: listener, app: (role) => application.listener(role) });
 
-    if (loaded?.key === functionsKey) functions = loaded.functions;
-    else {
-      functions = await loadFunctions(arns, loaded === undefined ? '' : String(++generation));
-      loaded = { key: functionsKey, functions };
-    }
-
     const primaryCheck = healthChecks.checks.find((c) => c.role === 'primary');
     if (!primaryCheck) throw new Error('no primary health check');
     const detection = startDetection(context, {
@@ -263,7 +268,7 @@ export async function startWorld(options: WorldOptions): Promise<World> {
       primaryCheck,
       stepFunctions,
       stateMachineArn,
-      healthMonitor: () => getFunctions().healthMonitor,
+      healthMonitor: () => functions.healthMonitor,
       schedule: options.schedule ?? true,
       alarmTrigger: options.alarmTrigger ?? true,
     });
@@ -272,11 +277,7 @@ export async function startWorld(options: WorldOptions): Promise<World> {
       'world.started',
       clock.now(),
       `local world for plan ${plan.name} started (scale ${clock.scale}x)`,
-      {
-        endpoint: endpoints.awsUrl,
-        scale: clock.scale,
-        apps: endpoints.appUrls,
-      },
+      { endpoint: endpoints.awsUrl, scale: clock.scale, apps: endpoints.appUrls },
     );
 
     const topic = () => sns.topics.get(topicArn);
@@ -320,9 +321,14 @@ export async function startWorld(options: WorldOptions): Promise<World> {
       measurements: () => measure(events, rds, detection.alarmName, plan.regions.primary),
       until: (condition, untilOptions = {}) =>
         new Promise<void>((resolve, reject) => {
-          const deadline = clock.now() + (untilOptions.timeoutSeconds ?? 3_600) * 1000;
+          const limit = untilOptions.timeoutSeconds ?? 3_600;
+          const deadline = clock.now() + limit * 1000;
           let unsubscribe = () => {};
           let stopTicker = () => {};
+          const finish = () => {
+            unsubscribe();
+            stopTicker();
+          };
           const check = () => {
             if (failures.length > 0) {
               finish();
@@ -332,16 +338,8 @@ export async function startWorld(options: WorldOptions): Promise<World> {
               resolve();
             } else if (clock.now() > deadline || closed) {
               finish();
-              reject(
-                new Error(
-                  `condition not met within ${untilOptions.timeoutSeconds ?? 3_600} simulated seconds`,
-                ),
-              );
+              reject(new Error(`condition not met within ${limit} simulated seconds`));
             }
-          };
-          const finish = () => {
-            unsubscribe();
-            stopTicker();
           };
           unsubscribe = events.subscribe(() => queueMicrotask(check));
           stopTicker = scheduler.every(1000, check);
@@ -361,10 +359,7 @@ export async function startWorld(options: WorldOptions): Promise<World> {
         // Let in-flight handler calls settle before the real clock returns.
         await new Promise((resolve) => setTimeout(resolve, 20));
         clock.uninstall();
-        for (const [name, value] of restoreEnv) {
-          if (value === undefined) delete process.env[name];
-          else process.env[name] = value;
-        }
+        restoreEnv();
         rmSync(planDirectory, { recursive: true, force: true });
       },
     };
@@ -373,12 +368,29 @@ export async function startWorld(options: WorldOptions): Promise<World> {
     scheduler.stop();
     detach();
     clock.uninstall();
-    for (const [name, value] of restoreEnv) {
+    restoreEnv();
+    rmSync(planDirectory, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/** Sets variables (and removes others); returns the function that restores them. */
+function setEnvironment(values: Record<string, string>, remove: string[]): () => void {
+  const previous = new Map<string, string | undefined>();
+  for (const [name, value] of Object.entries(values)) {
+    previous.set(name, process.env[name]);
+    process.env[name] = value;
+  }
+  for (const name of remove) {
+    previous.set(name, process.env[name]);
+    delete process.env[name];
+  }
+  return () => {
+    for (const [name, value] of previous) {
       if (value === undefined) delete process.env[name];
       else process.env[name] = value;
     }
-    throw error;
-  }
+  };
 }
 
 /** Route 53's checker: an HTTP GET with a short timeout; 2xx/3xx is success. */

@@ -51,7 +51,8 @@ export class HealthChecks {
       lastReport: 'Success: HTTP Status Code 200, OK',
     }));
     for (const check of this.checks) {
-      context.scheduler.every(intervalSeconds * 1000, (at) => {
+      context.scheduler.every(intervalSeconds * 1000, () => {
+        const at = context.clock.now();
         probe(check.url).then(
           (result) => this.observe(check, result.ok, result.report, at),
           (error: unknown) => this.observe(check, false, `Failure: ${String(error)}`, at),

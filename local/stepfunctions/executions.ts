@@ -54,8 +54,18 @@ export interface RegisteredStateMachine {
   overrides: RunOverrides;
 }
 
+/** A registered machine with its interpreter (validating the definition is slow: do it once). */
+interface LoadedStateMachine extends RegisteredStateMachine {
+  interpreter: StateMachine;
+}
+
+/** Validates the definition and prepares its interpreter (slow: do it before the clock runs). */
+export function interpreterFor(definition: StateMachineDefinition): StateMachine {
+  return new StateMachine(definition as never, { validationOptions: { checkPaths: true } });
+}
+
 export class StepFunctionsModel {
-  readonly stateMachines = new Map<string, RegisteredStateMachine>();
+  readonly stateMachines = new Map<string, LoadedStateMachine>();
   readonly executions = new Map<string, Execution>();
   private readonly context: WorldContext;
   private readonly functions: () => Record<FunctionKey, Invoke>;
@@ -65,11 +75,11 @@ export class StepFunctionsModel {
     this.functions = functions;
   }
 
-  register(machine: RegisteredStateMachine): void {
-    this.stateMachines.set(machine.arn, machine);
+  register(machine: RegisteredStateMachine, interpreter = interpreterFor(machine.definition)): void {
+    this.stateMachines.set(machine.arn, { ...machine, interpreter });
   }
 
-  machine(arn: string): RegisteredStateMachine {
+  machine(arn: string): LoadedStateMachine {
     if (!/^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[^:]+$/.test(arn)) {
       throw new AwsError('InvalidArn', `Invalid Arn: 'Resource type not valid in this context: ${arn}'`);
     }
@@ -121,7 +131,7 @@ export class StepFunctionsModel {
   }
 
   private run(
-    machine: RegisteredStateMachine,
+    machine: LoadedStateMachine,
     arn: string,
     name: string,
     inputText: string,
@@ -135,11 +145,8 @@ export class StepFunctionsModel {
         (payload: unknown) => functions[key](payload),
       ]),
     );
-    const stateMachine = new StateMachine(machine.definition as never, {
-      validationOptions: { checkPaths: true },
-    });
     const startedAt = clock.now();
-    const running = stateMachine.run(input as never, {
+    const running = machine.interpreter.run(input as never, {
       overrides: { taskResourceLocalHandlers: localHandlers as never, ...machine.overrides },
       context: {
         Execution: { Id: arn, Name: name, RoleArn: machine.roleArn },

@@ -1,0 +1,42 @@
+import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startWorld, type World } from '../../../local/index.ts';
+import { loadPlanFile } from '../../../plan/load.ts';
+
+const plan = loadPlanFile(new URL('../../../drctl.plan.yaml', import.meta.url).pathname);
+let world: World;
+
+beforeAll(async () => {
+  world = await startWorld({ plan, scale: 400, schedule: false, alarmTrigger: false });
+  // Replication must have been observed active before the RPO guard lets a failover through.
+  await world.runFor(180);
+});
+afterAll(async () => {
+  await world?.close();
+});
+
+describe('a failover started through the Step Functions API', () => {
+  it('ends SUCCEEDED with replicas promoted, DR services running, DNS on the DR target and notices sent', async () => {
+    // Prepare
+    const sfn = new SFNClient({ region: plan.regions.dr, endpoint: world.endpoint, credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
+    const input = { mode: 'failover', reason: 'drill', incidentId: 'INC-1', requestedBy: 'test' };
+
+    // Act
+    const { executionArn } = await sfn.send(
+      new StartExecutionCommand({ stateMachineArn: world.stepFunctions.stateMachineArn, name: 'drill-1', input: JSON.stringify(input) }),
+    );
+    await world.stepFunctions.wait(executionArn as string);
+    const described = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+    const snapshot = world.snapshot();
+
+    // Assess
+    expect(described.status, `${described.error}: ${described.cause}`).toBe('SUCCEEDED');
+    expect(snapshot.databases.map((d) => [d.replica.status, d.replica.role, d.replica.source])).toEqual([
+      ['available', 'standalone', null],
+      ['available', 'standalone', null],
+    ]);
+    expect(snapshot.services.map((s) => s.dr?.healthyTargets)).toEqual(plan.services.map((s) => s.drDesiredCount));
+    expect(snapshot.dns.values[0]?.values).toEqual([plan.application.dr.target]);
+    expect(world.messages().length).toBeGreaterThanOrEqual(2);
+  });
+});
