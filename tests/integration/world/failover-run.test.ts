@@ -18,12 +18,20 @@ afterAll(async () => {
 describe('a failover started through the Step Functions API', () => {
   it('ends SUCCEEDED with replicas promoted, DR services running, DNS on the DR target and notices sent', async () => {
     // Prepare
-    const sfn = new SFNClient({ region: plan.regions.dr, endpoint: world.endpoint, credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
+    const sfn = new SFNClient({
+      region: plan.regions.dr,
+      endpoint: world.endpoint,
+      credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+    });
     const input = { mode: 'failover', reason: 'drill', incidentId: 'INC-1', requestedBy: 'test' };
 
     // Act
     const { executionArn } = await sfn.send(
-      new StartExecutionCommand({ stateMachineArn: world.stepFunctions.stateMachineArn, name: 'drill-1', input: JSON.stringify(input) }),
+      new StartExecutionCommand({
+        stateMachineArn: world.stepFunctions.stateMachineArn,
+        name: 'drill-1',
+        input: JSON.stringify(input),
+      }),
     );
     await world.stepFunctions.wait(executionArn as string);
     const described = await sfn.send(new DescribeExecutionCommand({ executionArn }));
@@ -35,7 +43,9 @@ describe('a failover started through the Step Functions API', () => {
       ['available', 'standalone', null],
       ['available', 'standalone', null],
     ]);
-    expect(snapshot.services.map((s) => s.dr?.healthyTargets)).toEqual(plan.services.map((s) => s.drDesiredCount));
+    expect(snapshot.services.map((s) => s.dr?.healthyTargets)).toEqual(
+      plan.services.map((s) => s.drDesiredCount),
+    );
     expect(snapshot.dns.values[0]?.values).toEqual([plan.application.dr.target]);
     expect(world.messages().length).toBeGreaterThanOrEqual(2);
   });
