@@ -36,6 +36,11 @@ export function instanceEngine(engine: Engine, version: string | undefined): IIn
   }
 }
 
+/** The engine's standard port, used by both regions so that security group rules are plain numbers. */
+export function enginePort(engine: Engine): number {
+  return engine === 'postgres' ? 5432 : 3306;
+}
+
 /** The parameter that makes the engine refuse connections without TLS. */
 export function tlsOnlyParameters(engine: Engine): Record<string, string> {
   return engine === 'postgres' ? { 'rds.force_ssl': '1' } : { require_secure_transport: '1' };

@@ -7,11 +7,12 @@ export interface NetworkProps {
   cidr: string;
   /** NAT gateways: one per AZ where tasks must survive an AZ loss, one for a pilot light. */
   natGateways: number;
-  availabilityZones: string[];
+  /** How many of the stack's availability zones to span (2 or more). */
+  azCount: number;
 }
 
 /**
- * A VPC over the given AZs (two by default): public subnets for the load balancer and NAT, private subnets for tasks
+ * A VPC over two (or the plan's) availability zones: public subnets for the load balancer and NAT, private subnets for tasks
  * (and the rotation function), isolated subnets for the database. All traffic is flow-logged.
  */
 export class Network extends Construct {
@@ -21,8 +22,8 @@ export class Network extends Construct {
     super(scope, id);
     this.vpc = new Vpc(this, 'Vpc', {
       ipAddresses: IpAddresses.cidr(props.cidr),
-      // Named AZs: with an explicit account, maxAzs would need an AWS lookup, and synth must stay offline.
-      availabilityZones: props.availabilityZones,
+      // The zones come from the stack (see FoundationStack): no AWS lookup at synth.
+      maxAzs: props.azCount,
       natGateways: props.natGateways,
       // Nothing uses the default security group; closing it needs a custom-resource Lambda.
       restrictDefaultSecurityGroup: false,

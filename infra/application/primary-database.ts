@@ -1,5 +1,5 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import { InstanceType, type ISecurityGroup, type IVpc, SubnetType } from 'aws-cdk-lib/aws-ec2';
+import { InstanceType, type ISecurityGroup, type IVpc, Peer, Port, SubnetType } from 'aws-cdk-lib/aws-ec2';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Credentials, DatabaseInstance, ParameterGroup, StorageType } from 'aws-cdk-lib/aws-rds';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -9,6 +9,7 @@ import { acknowledge } from '../nag.ts';
 import {
   acknowledgeMajorVersion,
   defaultVersionOf,
+  enginePort,
   instanceEngine,
   singleUserRotation,
   tlsOnlyParameters,
@@ -55,6 +56,7 @@ export class PrimaryDatabase extends Construct {
       storageEncrypted: true,
       storageEncryptionKey: this.key,
       storageType: StorageType.GP3,
+      port: enginePort(database.engine),
       allocatedStorage: 20,
       maxAllocatedStorage: 200,
       credentials: Credentials.fromGeneratedSecret('drctl_admin', {
@@ -84,7 +86,11 @@ export class PrimaryDatabase extends Construct {
       hostedRotation: rotation,
       automaticallyAfter: Duration.days(30),
     });
-    this.instance.connections.allowDefaultPortFrom(rotation, 'Secrets Manager rotation function');
+    props.securityGroup.addIngressRule(
+      rotation.connections.securityGroups[0] ?? Peer.ipv4(props.vpc.vpcCidrBlock),
+      Port.tcp(enginePort(database.engine)),
+      `Secrets Manager rotation of ${database.primary.identifier}`,
+    );
     acknowledgeMajorVersion(this.instance, props.engineVersion ?? defaultVersionOf(database.engine));
     acknowledge(
       this.instance,

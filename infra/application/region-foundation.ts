@@ -6,7 +6,7 @@ import { Network } from './network.ts';
 export interface RegionFoundationProps {
   cidr: string;
   natGateways: number;
-  availabilityZones: string[];
+  azCount: number;
   assetsBucketName: string;
   replicateAssetsTo?: { bucketName: string; region: string };
 }
@@ -22,7 +22,7 @@ export class RegionFoundation extends Construct {
     this.network = new Network(this, 'Network', {
       cidr: props.cidr,
       natGateways: props.natGateways,
-      availabilityZones: props.availabilityZones,
+      azCount: props.azCount,
     });
     this.logs = new LogsBucket(this, 'Logs');
     this.assets = new AssetsBucket(this, 'Assets', {

@@ -17,6 +17,7 @@ import {
 import { dbInstanceArn } from '../config/plan-arns.ts';
 import type { RegionRole } from '../config/plan-environment.ts';
 import { ApplicationService, type DatabaseConnection } from './application-service.ts';
+import { enginePort } from './database-engine.ts';
 import { LoadBalancer } from './load-balancer.ts';
 import { PrimaryDatabase } from './primary-database.ts';
 import { ReplicaDatabase } from './replica-database.ts';
@@ -83,7 +84,6 @@ export class RegionalApplication extends Construct {
           drRegion: plan.regions.dr,
         });
         this.primaryDatabases[db.id] = primary;
-        primary.instance.connections.allowDefaultPortFrom(albToTasks, 'from the application tasks');
         return {
           prefix: databaseEnvPrefix(db),
           host: primary.instance.dbInstanceEndpointAddress,
@@ -100,7 +100,6 @@ export class RegionalApplication extends Construct {
         engineVersion: deployment?.engineVersion,
       });
       this.replicaDatabases[db.id] = replica;
-      replica.instance.connections.allowDefaultPortFrom(albToTasks, 'from the application tasks');
       return {
         prefix: databaseEnvPrefix(db),
         host: replica.instance.dbInstanceEndpointAddress,
@@ -109,6 +108,10 @@ export class RegionalApplication extends Construct {
         secret: Secret.fromSecretNameV2(this, `Secret-${db.id}`, databaseSecretName(plan, db)),
       };
     });
+
+    for (const port of new Set(plan.databases.map((db) => enginePort(db.engine)))) {
+      databases.addIngressRule(albToTasks, Port.tcp(port), 'from the application tasks');
+    }
 
     const clusters = new Map<string, Cluster>();
     const clusterFor = (name: string) => {

@@ -14,6 +14,7 @@ import { acknowledge } from '../nag.ts';
 import {
   acknowledgeMajorVersion,
   defaultVersionOf,
+  enginePort,
   instanceEngine,
   tlsOnlyParameters,
 } from './database-engine.ts';
@@ -48,7 +49,7 @@ export class ReplicaDatabase extends Construct {
     const source = DatabaseInstance.fromDatabaseInstanceAttributes(this, 'Source', {
       instanceIdentifier: database.primary.identifier,
       instanceEndpointAddress: `${database.primary.identifier}.${database.primary.region}.rds.amazonaws.com`,
-      port: engine.engineType === 'postgres' ? 5432 : 3306,
+      port: enginePort(database.engine),
       securityGroups: [],
       engine,
     });
@@ -62,6 +63,7 @@ export class ReplicaDatabase extends Construct {
       storageEncrypted: true,
       storageEncryptionKey: this.key,
       storageType: StorageType.GP3,
+      port: enginePort(database.engine),
       parameterGroup: new ParameterGroup(this, 'Parameters', {
         engine,
         description: `TLS-only connections to ${database.replica.identifier}`,

@@ -1,10 +1,11 @@
-import { Stack, type StackProps } from 'aws-cdk-lib';
+import { Fn, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { Plan } from '../../plan/schema.ts';
 import { ContainerRepositories } from '../application/container-repositories.ts';
 import { RegionFoundation } from '../application/region-foundation.ts';
 import { assetsBucketName, repositoryName } from '../config/names.ts';
 import { environmentOf, type RegionRole } from '../config/plan-environment.ts';
+import { acknowledge } from '../nag.ts';
 
 export interface FoundationStackProps extends StackProps {
   plan: Plan;
@@ -30,12 +31,20 @@ export class FoundationStack extends Stack {
       env: environmentOf(plan, role),
       description: `drctl ${plan.name}: ${role} region foundation (VPC, flow logs, log bucket, assets bucket${role === 'primary' ? ', container repositories' : ''})`,
     });
-    this.zones = plan.deployment?.availabilityZones?.[role] ?? defaultAvailabilityZones(plan.regions[role]);
+    const named = plan.deployment?.availabilityZones?.[role];
+    this.zones = named ?? firstTwoZones();
+    if (named) {
+      acknowledge(
+        this,
+        'CloudFormation-Validate::W3010',
+        'The plan names these availability zones (deployment.availabilityZones) on purpose.',
+      );
+    }
     this.foundation = new RegionFoundation(this, 'Foundation', {
       cidr: plan.deployment?.vpcCidrs?.[role] ?? DEFAULT_CIDRS[role],
       // The primary serves traffic: a NAT gateway per AZ. The pilot light makes do with one.
       natGateways: role === 'primary' ? 2 : 1,
-      availabilityZones: this.zones,
+      azCount: this.zones.length,
       assetsBucketName: assetsBucketName(plan, plan.regions[role]),
       ...(role === 'primary'
         ? {
@@ -66,7 +75,7 @@ export class FoundationStack extends Stack {
   }
 }
 
-/** The a and b zones exist in every commercial region; the plan can name others. */
-function defaultAvailabilityZones(region: string): string[] {
-  return [`${region}a`, `${region}b`];
+/** The region's first two zones, resolved by CloudFormation at deploy time (Fn::GetAZs). */
+function firstTwoZones(): string[] {
+  return [Fn.select(0, Fn.getAzs()), Fn.select(1, Fn.getAzs())];
 }

@@ -1,0 +1,236 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  identityStatements,
+  isReadOnly,
+  statementsOfPolicy,
+  type TemplateStatement,
+} from './iam-statements.ts';
+import { type StackKey, type SynthesizedApp, synthesizeReferenceApp } from './reference-app.ts';
+
+/**
+ * Write actions AWS authorizes only on "*" (the Service Authorization Reference lists no resource
+ * type for them). Anything else that changes state must name its resources.
+ */
+const WRITE_ACTIONS_WITHOUT_RESOURCE_TYPES: Record<string, string> = {
+  'xray:PutTraceSegments': 'X-Ray has no resource types for trace data',
+  'xray:PutTelemetryRecords': 'X-Ray has no resource types for telemetry',
+  'cloudwatch:PutMetricData': 'no resource type; must carry the cloudwatch:namespace condition',
+  'logs:CreateLogDelivery': 'vended log delivery of Step Functions; no resource type',
+  'logs:UpdateLogDelivery': 'vended log delivery of Step Functions; no resource type',
+  'logs:DeleteLogDelivery': 'vended log delivery of Step Functions; no resource type',
+  'logs:PutResourcePolicy': 'vended log delivery of Step Functions; no resource type',
+};
+
+const allows = (statements: TemplateStatement[]) => statements.filter((s) => s.Effect === 'Allow');
+
+describe('least privilege', () => {
+  let synth: SynthesizedApp;
+  beforeAll(() => {
+    synth = synthesizeReferenceApp();
+  });
+
+  it('never allows a mutating action on "*" in any stack', () => {
+    // Prepare
+    const offenders: string[] = [];
+    // Act
+    for (const [key, template] of Object.entries(synth.templates)) {
+      for (const statement of allows(identityStatements(template))) {
+        if (!statement.Resource.includes('*')) continue;
+        for (const action of statement.Action) {
+          if (isReadOnly(action)) continue;
+          if (action in WRITE_ACTIONS_WITHOUT_RESOURCE_TYPES) continue;
+          offenders.push(`${key}/${statement.policy}: ${action}`);
+        }
+      }
+    }
+    // Assess
+    expect(offenders).toEqual([]);
+  });
+
+  it('detects a mutating action on "*" (the check above can fail)', () => {
+    // Prepare
+    const statement: TemplateStatement = {
+      policy: 'Example',
+      Effect: 'Allow',
+      Action: ['rds:PromoteReadReplica', 'rds:DescribeDBInstances'],
+      Resource: ['*'],
+    };
+    // Act
+    const mutating = statement.Action.filter(
+      (a) => !isReadOnly(a) && !(a in WRITE_ACTIONS_WITHOUT_RESOURCE_TYPES),
+    );
+    // Assess
+    expect(mutating).toEqual(['rds:PromoteReadReplica']);
+  });
+
+  it('limits PutMetricData to the drctl namespace', () => {
+    // Prepare
+    const all = Object.values(synth.templates).flatMap((t) => allows(identityStatements(t)));
+    // Act
+    const puts = all.filter((s) => s.Action.includes('cloudwatch:PutMetricData'));
+    // Assess
+    expect(puts).toHaveLength(1);
+    expect(puts[0]?.Condition).toEqual({ StringEquals: { 'cloudwatch:namespace': 'drctl' } });
+  });
+
+  it('lets promote-replica promote only the plan replica ARNs', () => {
+    // Prepare
+    const statements = statementsOfPolicy(synth.templates.orchestrator, 'DisasterRecoveryPromoteReplicaRole');
+    // Act
+    const rds = allows(statements).filter((s) => s.Action.some((a) => a.startsWith('rds:')));
+    // Assess
+    expect(rds).toHaveLength(1);
+    expect(rds[0]?.Action.sort()).toEqual(['rds:DescribeDBInstances', 'rds:PromoteReadReplica']);
+    expect(rds[0]?.Resource.sort()).toEqual([
+      'arn:aws:rds:us-west-2:111111111111:db:shop-catalog-replica',
+      'arn:aws:rds:us-west-2:111111111111:db:shop-orders-replica',
+    ]);
+    expect(actionsOf(statements)).toEqual([
+      'logs:CreateLogStream',
+      'logs:PutLogEvents',
+      'rds:DescribeDBInstances',
+      'rds:PromoteReadReplica',
+      'sqs:SendMessage',
+      'xray:PutTelemetryRecords',
+      'xray:PutTraceSegments',
+    ]);
+  });
+
+  it('lets scale-service update only the plan DR services, with the cluster condition', () => {
+    // Prepare
+    const statements = allows(
+      statementsOfPolicy(synth.templates.orchestrator, 'DisasterRecoveryScaleServiceRole'),
+    );
+    // Act
+    const update = statements.filter((s) => s.Action.includes('ecs:UpdateService'));
+    const ecs = statements.filter((s) => s.Action.some((a) => a.startsWith('ecs:')));
+    // Assess
+    expect(update).toHaveLength(1);
+    expect(update[0]?.Resource.sort()).toEqual([
+      'arn:aws:ecs:us-west-2:111111111111:service/shop-dr/shop-api',
+      'arn:aws:ecs:us-west-2:111111111111:service/shop-dr/shop-web',
+      'arn:aws:ecs:us-west-2:111111111111:service/shop-dr/shop-worker',
+    ]);
+    for (const statement of ecs) {
+      expect(statement.Condition).toEqual({
+        ArnEquals: { 'ecs:cluster': 'arn:aws:ecs:us-west-2:111111111111:cluster/shop-dr' },
+      });
+    }
+    expect(ecs.flatMap((s) => s.Action).sort()).toEqual([
+      'ecs:DescribeServices',
+      'ecs:DescribeTasks',
+      'ecs:ListTasks',
+      'ecs:UpdateService',
+    ]);
+  });
+
+  it('lets update-dns only UPSERT the plan record as a CNAME in the plan zone, and denies DELETE', () => {
+    // Prepare
+    const statements = statementsOfPolicy(synth.templates.orchestrator, 'DisasterRecoveryUpdateDnsRole');
+    const zone = 'arn:aws:route53:::hostedzone/Z0SHOPEXAMPLE00000001';
+    // Act
+    const change = statements.filter((s) => s.Action.includes('route53:ChangeResourceRecordSets'));
+    const allow = change.filter((s) => s.Effect === 'Allow');
+    const deny = change.filter((s) => s.Effect === 'Deny');
+    // Assess
+    expect(allow).toHaveLength(1);
+    expect(allow[0]?.Resource).toEqual([zone]);
+    expect(allow[0]?.Condition).toEqual({
+      'ForAllValues:StringEquals': {
+        'route53:ChangeResourceRecordSetsNormalizedRecordNames': ['www.shop.example.com'],
+        'route53:ChangeResourceRecordSetsRecordTypes': ['CNAME'],
+        'route53:ChangeResourceRecordSetsActions': ['UPSERT'],
+      },
+    });
+    expect(deny).toHaveLength(1);
+    expect(deny[0]?.Condition).toEqual({
+      'ForAnyValue:StringEquals': { 'route53:ChangeResourceRecordSetsActions': ['DELETE'] },
+    });
+    const getChange = allows(statements).find((s) => s.Action.includes('route53:GetChange'));
+    expect(getChange?.Resource).toEqual(['arn:aws:route53:::change/*']);
+    const list = allows(statements).find((s) => s.Action.includes('route53:ListResourceRecordSets'));
+    expect(list?.Resource).toEqual([zone]);
+  });
+
+  it('lets notify publish only to the plan topic, with its key', () => {
+    // Prepare
+    const statements = allows(statementsOfPolicy(synth.templates.orchestrator, 'DisasterRecoveryNotifyRole'));
+    // Act
+    const publish = statements.filter((s) => s.Action.includes('sns:Publish'));
+    const kms = statements.filter((s) => s.Action.some((a) => a.startsWith('kms:')));
+    // Assess
+    expect(publish).toHaveLength(1);
+    expect(publish[0]?.Resource).toEqual([
+      { Ref: expect.stringMatching(/^DisasterRecoveryNotificationsTopic/) },
+    ]);
+    expect(kms).toHaveLength(1);
+    expect(kms[0]?.Resource).toEqual([
+      { 'Fn::GetAtt': [expect.stringMatching(/^DisasterRecoveryNotificationsKey/), 'Arn'] },
+    ]);
+    expect(actionsOf(statements).filter((a) => !/^(logs|xray|sqs):/.test(a))).toEqual([
+      'kms:Decrypt',
+      'kms:GenerateDataKey*',
+      'sns:Publish',
+    ]);
+  });
+
+  it('lets health-monitor read the plan databases, DR services and zone, and nothing it could change', () => {
+    // Prepare
+    const statements = allows(
+      statementsOfPolicy(synth.templates.orchestrator, 'DisasterRecoveryHealthMonitorRole'),
+    );
+    // Act
+    const rds = statements.find((s) => s.Action.includes('rds:DescribeDBInstances'));
+    const writes = actionsOf(statements).filter((a) => !isReadOnly(a) && !/^(logs|xray|sqs):/.test(a));
+    // Assess
+    expect(rds?.Resource).toHaveLength(4);
+    expect(writes).toEqual(['cloudwatch:PutMetricData']);
+  });
+
+  it('lets the state machine invoke only its five functions', () => {
+    // Prepare
+    const statements = allows(
+      statementsOfPolicy(synth.templates.orchestrator, 'DisasterRecoveryFailoverStateMachineRole'),
+    );
+    const functionIds = Object.keys(
+      synth.templates.orchestrator.findResources('AWS::Lambda::Function'),
+    ).sort();
+    // Act
+    const invoke = statements.filter((s) => s.Action.some((a) => a.startsWith('lambda:')));
+    // Assess
+    expect(invoke).toHaveLength(1);
+    expect(invoke[0]?.Action).toEqual(['lambda:InvokeFunction']);
+    const targets = (invoke[0]?.Resource as { 'Fn::GetAtt': [string, string] }[])
+      .map((r) => r['Fn::GetAtt'][0])
+      .sort();
+    expect(targets).toEqual(functionIds);
+  });
+
+  it('gives each function its own role', () => {
+    // Prepare
+    const functions = Object.values(synth.templates.orchestrator.findResources('AWS::Lambda::Function'));
+    // Act
+    const roles = new Set(functions.map((fn) => JSON.stringify(fn.Properties.Role)));
+    // Assess
+    expect(roles.size).toBe(5);
+  });
+
+  it.each(['primary', 'dr', 'global'] satisfies StackKey[])(
+    'keeps the %s stack free of wildcard write grants too',
+    (key) => {
+      // Prepare
+      const statements = allows(identityStatements(synth.templates[key]));
+      // Act
+      const wildcardWrites = statements
+        .filter((s) => s.Resource.includes('*'))
+        .flatMap((s) => s.Action)
+        .filter((a) => !isReadOnly(a));
+      // Assess
+      expect(wildcardWrites).toEqual([]);
+    },
+  );
+});
+
+function actionsOf(statements: TemplateStatement[]): string[] {
+  return [...new Set(statements.flatMap((s) => s.Action))].sort();
+}

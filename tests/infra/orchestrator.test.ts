@@ -1,0 +1,265 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Match } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ARN_SUBSTITUTIONS } from '../../infra/orchestrator/failover-state-machine.ts';
+import {
+  planWith,
+  REPO_ROOT,
+  resourcesOf,
+  type SynthesizedApp,
+  synthesizeReferenceApp,
+} from './reference-app.ts';
+
+const ASL_FILE = resolve(REPO_ROOT, 'statemachines', 'failover.asl.json');
+
+type Json = Record<string, unknown>;
+
+describe('orchestrator stack', () => {
+  let synth: SynthesizedApp;
+  beforeAll(() => {
+    synth = synthesizeReferenceApp();
+  });
+
+  it('lives in the DR region', () => {
+    // Assess
+    expect(synth.stacks.orchestrator.region).toBe(synth.plan.regions.dr);
+  });
+
+  it('inlines the ASL file with every ARN substitution resolved to a function of the same stack', () => {
+    // Prepare
+    const template = synth.templates.orchestrator;
+    const machines = Object.values(resourcesOf(template, 'AWS::StepFunctions::StateMachine'));
+    expect(machines).toHaveLength(1);
+    const props = machines[0]?.Properties as Json;
+    const substitutions = props.DefinitionSubstitutions as Record<string, { 'Fn::GetAtt': [string, string] }>;
+    const functionIds = Object.keys(resourcesOf(template, 'AWS::Lambda::Function'));
+
+    // Act
+    const inline = props.DefinitionString;
+    const fileText = readFileSync(ASL_FILE, 'utf8');
+
+    // Assess: the definition is the file itself (not an S3 asset), placeholders intact for CFN
+    expect(typeof inline).toBe('string');
+    expect(props.DefinitionS3Location).toBeUndefined();
+    expect(JSON.parse(inline as string)).toEqual(JSON.parse(fileText));
+    expect(Object.keys(substitutions).sort()).toEqual(Object.values(ARN_SUBSTITUTIONS).sort());
+    const resolved = JSON.parse(
+      (inline as string).replace(/\$\{(\w+)\}/g, (_all, name: string) => {
+        const ref = substitutions[name];
+        if (!ref) throw new Error(`no substitution for \${${name}}`);
+        return `lambda:${ref['Fn::GetAtt'][0]}`;
+      }),
+    ) as Json;
+    const tasks = taskResources(resolved);
+    expect(tasks.length).toBeGreaterThanOrEqual(5);
+    for (const resource of tasks) {
+      expect(resource).toMatch(/^lambda:/);
+      expect(functionIds).toContain(resource.slice('lambda:'.length));
+    }
+  });
+
+  it('logs ALL events with execution data and traces with X-Ray', () => {
+    // Assess
+    synth.templates.orchestrator.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      StateMachineType: 'STANDARD',
+      TracingConfiguration: { Enabled: true },
+      LoggingConfiguration: Match.objectLike({ Level: 'ALL', IncludeExecutionData: true }),
+    });
+  });
+
+  it('alarms on failed, timed-out and aborted executions, notifying the topic', () => {
+    // Prepare
+    const alarms = Object.values(resourcesOf(synth.templates.orchestrator, 'AWS::CloudWatch::Alarm'));
+    // Act
+    const metrics = alarms
+      .filter((a) => a.Properties.Namespace === 'AWS/States')
+      .map((a) => a.Properties.MetricName);
+    // Assess
+    expect(metrics.sort()).toEqual(['ExecutionsAborted', 'ExecutionsFailed', 'ExecutionsTimedOut']);
+    for (const alarm of alarms) {
+      expect(alarm.Properties.AlarmActions).toEqual([{ Ref: expect.stringMatching(/Topic/) }]);
+    }
+  });
+
+  it('builds every function with the shared defaults and the bundled plan', () => {
+    // Prepare
+    const functions = Object.values(resourcesOf(synth.templates.orchestrator, 'AWS::Lambda::Function'));
+    // Assess
+    expect(functions).toHaveLength(5);
+    for (const fn of functions) {
+      const p = fn.Properties as Json;
+      expect(p.Runtime).toBe('nodejs24.x');
+      expect(p.Architectures).toEqual(['arm64']);
+      expect(p.TracingConfig).toEqual({ Mode: 'Active' });
+      expect(p.MemorySize).toEqual(expect.any(Number));
+      expect(p.Timeout).toEqual(expect.any(Number));
+      expect(p.LoggingConfig).toEqual({ LogGroup: { Ref: expect.any(String) } });
+      const env = (p.Environment as { Variables: Record<string, unknown> }).Variables;
+      expect(env.DRCTL_PLAN_FILE).toBe('plan.json');
+      expect(env.NODE_OPTIONS).toBe('--enable-source-maps');
+    }
+    const names = functions.map((fn) => fn.Properties.FunctionName).sort();
+    expect(names).toEqual([
+      'shop-health-monitor',
+      'shop-notify',
+      'shop-promote-replica',
+      'shop-scale-service',
+      'shop-update-dns',
+    ]);
+    synth.templates.orchestrator.resourceCountIs('AWS::Logs::LogGroup', 6);
+    synth.templates.orchestrator.allResourcesProperties('AWS::Logs::LogGroup', {
+      RetentionInDays: Match.anyValue(),
+    });
+  });
+
+  it('gives notify the topic ARN', () => {
+    // Assess
+    synth.templates.orchestrator.hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: 'shop-notify',
+      Environment: {
+        Variables: Match.objectLike({ DRCTL_TOPIC_ARN: { Ref: Match.stringLikeRegexp('Topic') } }),
+      },
+    });
+  });
+
+  it('runs health-monitor at the plan schedule rate', () => {
+    // Prepare
+    const every15 = synthesizeReferenceApp(
+      planWith((p) => {
+        p.detection = { ...p.detection, scheduleMinutes: 15 };
+      }),
+    );
+    // Assess
+    synth.templates.orchestrator.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(5 minutes)',
+      Targets: [
+        Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('HealthMonitorFunction'), 'Arn'] } }),
+      ],
+    });
+    every15.templates.orchestrator.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(15 minutes)',
+    });
+  });
+
+  it('starts the state machine on the detection alarm with exactly the four execution-input fields', () => {
+    // Prepare
+    const rules = Object.values(resourcesOf(synth.templates.orchestrator, 'AWS::Events::Rule'));
+    // Act
+    const trigger = rules.find((r) => (r.Properties.EventPattern as Json | undefined)?.source);
+    const target = (trigger?.Properties.Targets as Json[])[0] as Json;
+    const transformer = target.InputTransformer as {
+      InputTemplate: string;
+      InputPathsMap: Record<string, string>;
+    };
+    const sample = transformer.InputTemplate.replace(/<([\w-]+)>/g, (_all, key: string) =>
+      key === 'id' ? '"0d3c-event-id"' : 'shop-primary-endpoint-unhealthy',
+    );
+    // Assess
+    expect(trigger?.Properties.EventPattern).toEqual({
+      source: ['aws.cloudwatch'],
+      'detail-type': ['CloudWatch Alarm State Change'],
+      resources: ['arn:aws:cloudwatch:us-east-1:111111111111:alarm:shop-primary-endpoint-unhealthy'],
+      detail: { state: { value: ['ALARM'] } },
+    });
+    expect(target.Arn).toEqual({ Ref: expect.stringMatching(/StateMachine/) });
+    expect(transformer.InputPathsMap).toEqual({ id: '$.id', 'detail-alarmName': '$.detail.alarmName' });
+    const input = JSON.parse(sample) as Json;
+    expect(Object.keys(input).sort()).toEqual(['incidentId', 'mode', 'reason', 'requestedBy']);
+    expect(input).toMatchObject({
+      mode: 'failover',
+      incidentId: '0d3c-event-id',
+      requestedBy: 'alarm:shop-primary-endpoint-unhealthy',
+    });
+    expect((input.reason as string).length).toBeLessThanOrEqual(500);
+  });
+
+  it('asks a human on the topic instead of starting a failover when the plan wants approval', () => {
+    // Prepare
+    const approval = synthesizeReferenceApp(
+      planWith((p) => {
+        p.failover = { ...p.failover, trigger: 'approval' };
+      }),
+    );
+    // Act
+    const rules = Object.values(resourcesOf(approval.templates.orchestrator, 'AWS::Events::Rule'));
+    const trigger = rules.find((r) => (r.Properties.EventPattern as Json | undefined)?.source);
+    // Assess
+    const targets = trigger?.Properties.Targets as Json[];
+    expect(targets).toHaveLength(1);
+    expect(targets[0]?.Arn).toEqual({ Ref: expect.stringMatching(/Topic/) });
+  });
+
+  it('encrypts the topic with a customer-managed key whose policy lets CloudWatch use it', () => {
+    // Prepare
+    const template = synth.templates.orchestrator;
+    // Assess
+    template.hasResourceProperties('AWS::SNS::Topic', {
+      TopicName: 'shop-dr-events',
+      KmsMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('NotificationsKey'), 'Arn'] },
+    });
+    template.hasResourceProperties('AWS::KMS::Key', {
+      EnableKeyRotation: true,
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Allow',
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: Match.arrayWith(['kms:Decrypt', 'kms:GenerateDataKey*']),
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('denies publishing to the topic without TLS and subscribes the plan emails with a dead-letter queue', () => {
+    // Assess
+    synth.templates.orchestrator.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+    synth.templates.orchestrator.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'oncall@example.com',
+      RedrivePolicy: Match.objectLike({ deadLetterTargetArn: Match.anyValue() }),
+    });
+  });
+
+  it('has a dashboard with health, replica lag against the RPO budget, readiness and last executions', () => {
+    // Prepare
+    const dashboards = Object.values(resourcesOf(synth.templates.orchestrator, 'AWS::CloudWatch::Dashboard'));
+    // Act
+    const body = JSON.stringify(dashboards[0]?.Properties.DashboardBody);
+    // Assess
+    expect(dashboards).toHaveLength(1);
+    for (const text of [
+      'HealthCheckStatus',
+      'ReplicaLag',
+      'shop-orders-replica',
+      'RPO budget',
+      'DR readiness',
+      'Last executions',
+    ]) {
+      expect(body).toContain(text);
+    }
+  });
+});
+
+/** Every Task state's Resource, including inside Parallel branches and Map iterators. */
+function taskResources(definition: Json): string[] {
+  const out: string[] = [];
+  const visit = (states: Record<string, Json>) => {
+    for (const state of Object.values(states)) {
+      if (state.Type === 'Task') out.push(state.Resource as string);
+      for (const branch of (state.Branches as Json[] | undefined) ?? [])
+        visit(branch.States as Record<string, Json>);
+      const iterator = (state.ItemProcessor ?? state.Iterator) as Json | undefined;
+      if (iterator) visit(iterator.States as Record<string, Json>);
+    }
+  };
+  visit(definition.States as Record<string, Json>);
+  return out;
+}

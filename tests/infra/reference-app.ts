@@ -1,0 +1,52 @@
+import { resolve } from 'node:path';
+import { App, type Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { buildReferenceApp, type ReferenceStacks } from '../../infra/reference-app.ts';
+import { loadPlanFile, parsePlan } from '../../plan/load.ts';
+import type { Plan, PlanInput } from '../../plan/schema.ts';
+
+/**
+ * Test helpers: synthesize the reference app once per test file, with bundling skipped (template
+ * tests need no Lambda bundles; one test bundles for real).
+ */
+
+export const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
+
+export function referencePlan(): Plan {
+  return loadPlanFile(resolve(REPO_ROOT, 'drctl.plan.yaml'));
+}
+
+/** The reference plan with some fields replaced (re-validated, so defaults apply). */
+export function planWith(change: (input: PlanInput) => void): Plan {
+  const input = structuredClone(referencePlan()) as PlanInput;
+  change(input);
+  return parsePlan(input, 'test plan');
+}
+
+export type StackKey = keyof ReferenceStacks;
+
+export interface SynthesizedApp {
+  plan: Plan;
+  stacks: ReferenceStacks;
+  templates: Record<StackKey, Template>;
+}
+
+export function synthesizeReferenceApp(
+  plan: Plan = referencePlan(),
+  options: { securityChecks?: boolean } = {},
+) {
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const stacks = buildReferenceApp(app, plan, { securityChecks: options.securityChecks ?? false });
+  const templates = Object.fromEntries(
+    Object.entries(stacks).map(([key, stack]) => [key, Template.fromStack(stack as Stack)]),
+  ) as Record<StackKey, Template>;
+  return { app, plan, stacks, templates };
+}
+
+/** Every resource of one type in a template, by logical id. */
+export function resourcesOf(
+  template: Template,
+  type: string,
+): Record<string, { Properties: Record<string, unknown> }> {
+  return template.findResources(type) as Record<string, { Properties: Record<string, unknown> }>;
+}
