@@ -200,7 +200,7 @@ describe('least privilege', () => {
     // Assess
     expect(invoke).toHaveLength(1);
     expect(invoke[0]?.Action).toEqual(['lambda:InvokeFunction']);
-    const targets = (invoke[0]?.Resource as { 'Fn::GetAtt': [string, string] }[])
+    const targets = ((invoke[0]?.Resource ?? []) as { 'Fn::GetAtt': [string, string] }[])
       .map((r) => r['Fn::GetAtt'][0])
       .sort();
     expect(targets).toEqual(functionIds);

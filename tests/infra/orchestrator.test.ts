@@ -147,7 +147,7 @@ describe('orchestrator stack', () => {
     const rules = Object.values(resourcesOf(synth.templates.orchestrator, 'AWS::Events::Rule'));
     // Act
     const trigger = rules.find((r) => (r.Properties.EventPattern as Json | undefined)?.source);
-    const target = (trigger?.Properties.Targets as Json[])[0] as Json;
+    const target = ((trigger?.Properties.Targets ?? []) as Json[])[0] as Json;
     const transformer = target.InputTransformer as {
       InputTemplate: string;
       InputPathsMap: Record<string, string>;
