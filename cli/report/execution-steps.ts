@@ -247,7 +247,7 @@ export function stepsFromHistory(events: readonly HistoryEvent[], executionRunni
     const retried = [...new Set(group.entries.flatMap((entry) => entry.retriedErrors))];
     const polls = group.entries.length;
     const detailParts = [
-      polls > 1 ? `${polls} task runs (start and status polls)` : '',
+      polls > 1 ? `started, then ${polls - 1} status ${polls === 2 ? 'check' : 'checks'}` : '',
       retried.length > 0 ? `retried after ${retried.join(', ')}` : '',
     ].filter(Boolean);
     steps.push({

@@ -17,11 +17,23 @@ function round(value: number): string {
   return value.toFixed(1).replace(/\.0$/, '');
 }
 
+/** A round grid step giving three to six lines: 1, 2, 5 × 10^n seconds. */
+export function niceStep(maximum: number): number {
+  const raw = maximum / 4;
+  const magnitude = 10 ** Math.floor(Math.log10(raw));
+  return (
+    ([1, 2, 5, 10].map((factor) => factor * magnitude).find((candidate) => candidate >= raw) ??
+      10 * magnitude) ||
+    1
+  );
+}
+
 function chart(series: HistorySeries, runs: number, dates: string[]): SafeHtml {
-  const top = series.maxSeconds * 1.15;
+  const step = niceStep(series.maxSeconds * 1.1);
+  const top = Math.max(step * Math.ceil((series.maxSeconds * 1.1) / step), step);
   const x = (run: number) => (runs <= 1 ? (LEFT + RIGHT) / 2 : LEFT + (run / (runs - 1)) * (RIGHT - LEFT));
   const y = (seconds: number) => BOTTOM - (seconds / top) * (BOTTOM - TOP);
-  const gridValues = [0, 0.25, 0.5, 0.75, 1].map((fraction) => fraction * top);
+  const gridValues = Array.from({ length: Math.round(top / step) + 1 }, (_, index) => index * step);
   const grid = gridValues.map(
     (value) =>
       html`<line class="grid" x1="${LEFT}" y1="${round(y(value))}" x2="${RIGHT}" y2="${round(y(value))}"/><text x="${LEFT - 6}" y="${round(y(value) + 4)}" text-anchor="end">${formatSecondsFigure(Math.round(value))} s</text>`,
@@ -49,7 +61,7 @@ function chart(series: HistorySeries, runs: number, dates: string[]): SafeHtml {
   const labelEvery = Math.max(1, Math.ceil(runs / 8));
   const xLabels = dates.map((date, run) =>
     run % labelEvery === 0 || run === runs - 1
-      ? html`<text x="${round(x(run))}" y="${BOTTOM + 18}" text-anchor="middle">${date.slice(0, 10)}</text>`
+      ? html`<text x="${round(x(run))}" y="${BOTTOM + 18}" text-anchor="${runs > 1 && run === 0 ? 'start' : runs > 1 && run === runs - 1 ? 'end' : 'middle'}">${date.slice(0, 10)}</text>`
       : html``,
   );
   return html`<svg class="history-chart" role="img" aria-label="${series.name} of ${runs} runs against the objective" viewBox="0 0 ${WIDTH} ${HEIGHT}" width="100%" xmlns="http://www.w3.org/2000/svg" font-size="11">

@@ -29,7 +29,8 @@ dl.facts dd { margin: 0; overflow-wrap: anywhere; }
 .explanation, .objective p { font-size: 0.92rem; }
 table.steps td:nth-child(2), table.steps td:nth-child(6) { white-space: nowrap; }
 table { border-collapse: collapse; width: 100%; margin: 6px 0; font-size: 0.92rem; }
-th, td { text-align: left; vertical-align: top; padding: 5px 8px; border-bottom: 1px solid var(--line); overflow-wrap: anywhere; }
+th, td { text-align: left; vertical-align: top; padding: 5px 8px; border-bottom: 1px solid var(--line); overflow-wrap: break-word; }
+td .badge { white-space: nowrap; margin: 0; }
 th { background: var(--band); font-weight: 600; }
 tr { break-inside: avoid; }
 td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }

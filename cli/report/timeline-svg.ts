@@ -54,12 +54,13 @@ function bar(row: TimelineRow, span: number, observedUntil: number): SafeHtml {
   const openEdge = row.open
     ? html`<text class="bar-glyph" x="${round(x1 + width - 10)}" y="${top + BAR_HEIGHT - 3}">→</text>`
     : html``;
-  const endGlyph =
-    row.outcome === 'failed'
-      ? html`<text class="bar-glyph glyph-failed" x="${round(x1 + width + 3)}" y="${top + BAR_HEIGHT - 2}">✕</text>`
-      : row.retries > 0
-        ? html`<text class="bar-glyph glyph-retry" x="${round(x1 + width + 3)}" y="${top + BAR_HEIGHT - 2}">↻${row.retries}</text>`
-        : html``;
+  // Failure and retries are marked on the bar itself, as symbols that survive black-and-white print.
+  const glyphs = [row.outcome === 'failed' ? '✕' : '', row.retries > 0 ? `↻${row.retries}` : '']
+    .filter(Boolean)
+    .join(' ');
+  const endGlyph = glyphs
+    ? html`<text class="bar-glyph ${row.outcome === 'failed' ? 'glyph-failed' : 'glyph-retry'}" x="${round(x1 + width + 3)}" y="${top + BAR_HEIGHT - 2}">${glyphs}</text>`
+    : html``;
   return html`<rect class="bar bar-${row.category === 'step' ? row.outcome : row.category}" x="${round(x1)}" y="${top}" width="${round(width)}" height="${BAR_HEIGHT}" rx="2"/>${openEdge}${endGlyph}`;
 }
 
