@@ -1,0 +1,287 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { resourcesOf, type SynthesizedApp, synthesizeReferenceApp } from './reference-app.ts';
+
+type Json = Record<string, unknown>;
+
+describe('reference application', () => {
+  let synth: SynthesizedApp;
+  beforeAll(() => {
+    synth = synthesizeReferenceApp();
+  });
+
+  it('puts each stack in its region, with the plan account', () => {
+    // Prepare
+    const { stacks, plan } = synth;
+    // Assess
+    expect([stacks.primaryFoundation.region, stacks.primary.region]).toEqual([
+      plan.regions.primary,
+      plan.regions.primary,
+    ]);
+    expect([stacks.drFoundation.region, stacks.dr.region, stacks.orchestrator.region]).toEqual([
+      plan.regions.dr,
+      plan.regions.dr,
+      plan.regions.dr,
+    ]);
+    expect(stacks.global.region).toBe('us-east-1');
+    for (const stack of Object.values(stacks)) expect(stack.account).toBe('111111111111');
+  });
+
+  it('creates encrypted cross-region replicas of the plan primaries, in the DR region with their own key', () => {
+    // Prepare
+    const template = synth.templates.dr;
+    const keys = Object.keys(resourcesOf(template, 'AWS::KMS::Key'));
+    // Act
+    const replicas = Object.values(resourcesOf(template, 'AWS::RDS::DBInstance')).map((r) => r.Properties);
+    // Assess
+    expect(synth.stacks.dr.region).toBe('us-west-2');
+    expect(replicas.map((r) => r.DBInstanceIdentifier).sort()).toEqual([
+      'shop-catalog-replica',
+      'shop-orders-replica',
+    ]);
+    for (const replica of replicas) {
+      const id = (replica.DBInstanceIdentifier as string).replace(/-replica$/, '');
+      expect(replica.SourceDBInstanceIdentifier).toBe(`arn:aws:rds:us-east-1:111111111111:db:${id}`);
+      expect(replica.SourceRegion).toBe('us-east-1');
+      const key = (replica.KmsKeyId as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+      expect(keys).toContain(key);
+      expect(replica.DeletionProtection).toBe(true);
+      expect(replica.PubliclyAccessible).toBe(false);
+    }
+    expect(new Set(replicas.map((r) => JSON.stringify(r.KmsKeyId))).size).toBe(2);
+    template.allResourcesProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+  });
+
+  it('runs the primaries Multi-AZ, encrypted, backed up, protected and TLS-only', () => {
+    // Prepare
+    const template = synth.templates.primary;
+    // Assess
+    template.resourceCountIs('AWS::RDS::DBInstance', 2);
+    template.allResourcesProperties('AWS::RDS::DBInstance', {
+      Engine: 'mysql',
+      EngineVersion: '8.0',
+      DBInstanceClass: 'db.t4g.medium',
+      MultiAZ: true,
+      StorageEncrypted: true,
+      KmsKeyId: Match.anyValue(),
+      BackupRetentionPeriod: 7,
+      DeletionProtection: true,
+      EnableIAMDatabaseAuthentication: true,
+      PubliclyAccessible: false,
+    });
+    for (const template of [synth.templates.primary, synth.templates.dr]) {
+      template.allResourcesProperties('AWS::RDS::DBParameterGroup', {
+        Parameters: { require_secure_transport: '1' },
+      });
+    }
+  });
+
+  it('keeps database credentials in Secrets Manager, rotated and replicated to the DR region', () => {
+    // Prepare
+    const template = synth.templates.primary;
+    // Assess
+    template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      Name: 'drctl/shop/orders/credentials',
+      ReplicaRegions: [{ Region: 'us-west-2' }],
+    });
+    template.resourceCountIs('AWS::SecretsManager::RotationSchedule', 2);
+    template.allResourcesProperties('AWS::SecretsManager::RotationSchedule', {
+      HostedRotationLambda: Match.objectLike({ RotationType: 'MySQLSingleUser' }),
+      RotationRules: { ScheduleExpression: 'rate(30 days)' },
+    });
+  });
+
+  it('runs the DR services as a pilot light at zero tasks and the primary ones at their count', () => {
+    // Prepare
+    const count = (key: 'primary' | 'dr') =>
+      Object.fromEntries(
+        Object.values(resourcesOf(synth.templates[key], 'AWS::ECS::Service')).map((s) => [
+          s.Properties.ServiceName,
+          s.Properties.DesiredCount,
+        ]),
+      );
+    // Assess
+    expect(count('dr')).toEqual({ 'shop-web': 0, 'shop-api': 0, 'shop-worker': 0 });
+    expect(count('primary')).toEqual({ 'shop-web': 2, 'shop-api': 2, 'shop-worker': 1 });
+    synth.templates.dr.hasResourceProperties('AWS::ECS::Cluster', { ClusterName: 'shop-dr' });
+    synth.templates.primary.hasResourceProperties('AWS::ECS::Cluster', { ClusterName: 'shop' });
+  });
+
+  it('runs tasks in private subnets with a container health check and secrets from Secrets Manager', () => {
+    // Prepare
+    const template = synth.templates.dr;
+    const tasks = Object.values(resourcesOf(template, 'AWS::ECS::TaskDefinition'));
+    // Assess
+    template.allResourcesProperties('AWS::ECS::Service', {
+      LaunchType: 'FARGATE',
+      NetworkConfiguration: { AwsvpcConfiguration: Match.objectLike({ AssignPublicIp: 'DISABLED' }) },
+      DeploymentConfiguration: Match.objectLike({
+        DeploymentCircuitBreaker: { Enable: true, Rollback: true },
+      }),
+    });
+    for (const task of tasks) {
+      const [container] = task.Properties.ContainerDefinitions as Json[];
+      expect(container?.HealthCheck).toMatchObject({
+        Command: ['CMD-SHELL', expect.stringContaining('/health')],
+      });
+      const secrets = (container?.Secrets as { Name: string; ValueFrom: unknown }[]).map((s) => s.Name);
+      expect(secrets).toEqual(expect.arrayContaining(['ORDERS_DB_PASSWORD', 'CATALOG_DB_PASSWORD']));
+      const env = JSON.stringify(container?.Environment);
+      expect(env).not.toMatch(/PASSWORD|USERNAME/);
+      expect(JSON.stringify(container?.Secrets)).toContain('secret:drctl/shop/orders/credentials');
+      // The pilot light pulls from the DR region's replica of the repository.
+      expect(JSON.stringify(container?.Image)).toContain('.dkr.ecr.us-west-2.');
+    }
+  });
+
+  it('lets only the load balancer reach the tasks and only the tasks (and rotation) reach the database', () => {
+    // Prepare
+    const template = synth.templates.primary;
+    const groups = resourcesOf(template, 'AWS::EC2::SecurityGroup');
+    const idOf = (pattern: RegExp) => Object.keys(groups).find((id) => pattern.test(id));
+    const tasks = idOf(/^ApplicationTasksSecurityGroup/);
+    const database = idOf(/^ApplicationDatabaseSecurityGroup/);
+    const alb = idOf(/^ApplicationLoadBalancerSecurityGroup/);
+    // Act
+    const ingress = Object.values(resourcesOf(template, 'AWS::EC2::SecurityGroupIngress')).map(
+      (r) => r.Properties,
+    );
+    const into = (group: string | undefined) =>
+      ingress
+        .filter((r) => JSON.stringify(r.GroupId).includes(`"${group}"`))
+        .map((r) => (r.SourceSecurityGroupId as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0]);
+    // Assess
+    expect(into(tasks)).toEqual([alb]);
+    const dbSources = into(database);
+    expect(dbSources).toContain(tasks);
+    expect(dbSources.filter((s) => s !== tasks).every((s) => /Rotation/.test(s))).toBe(true);
+    expect(groups[database as string]?.Properties.SecurityGroupIngress).toBeUndefined();
+  });
+
+  it('fronts each region with an internet-facing ALB that logs access, aliased by the regional name', () => {
+    // Assess
+    for (const [key, target] of [
+      ['primary', 'primary.shop.example.com.'],
+      ['dr', 'dr.shop.example.com.'],
+    ] as const) {
+      const template = synth.templates[key];
+      template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+        Scheme: 'internet-facing',
+        LoadBalancerAttributes: Match.arrayWith([{ Key: 'access_logs.s3.enabled', Value: 'true' }]),
+      });
+      template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+        LoadBalancerAttributes: Match.arrayWith([
+          { Key: 'routing.http.drop_invalid_header_fields.enabled', Value: 'true' },
+        ]),
+      });
+      template.hasResourceProperties('AWS::Route53::RecordSet', {
+        Name: target,
+        Type: 'A',
+        HostedZoneId: 'Z0SHOPEXAMPLE00000001',
+        AliasTarget: Match.objectLike({ DNSName: Match.anyValue() }),
+      });
+    }
+  });
+
+  it('serves HTTPS with the plan certificate and redirects HTTP', () => {
+    // Prepare
+    const arn = 'arn:aws:acm:us-east-1:111111111111:certificate/0000-primary';
+    const { templates } = synthesizeReferenceApp(planWithCertificate(synth.plan, arn));
+    // Assess
+    templates.primary.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+      Port: 443,
+      Protocol: 'HTTPS',
+      Certificates: [{ CertificateArn: arn }],
+    });
+    templates.primary.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+      Port: 80,
+      DefaultActions: [Match.objectLike({ Type: 'redirect' })],
+    });
+  });
+
+  it('builds a flow-logged VPC with public, private and isolated subnets over two AZs and NAT', () => {
+    // Assess
+    for (const key of ['primaryFoundation', 'drFoundation'] as const) {
+      const template = synth.templates[key];
+      template.resourceCountIs('AWS::EC2::VPC', 1);
+      template.resourceCountIs('AWS::EC2::Subnet', 6);
+      template.hasResourceProperties('AWS::EC2::FlowLog', { TrafficType: 'ALL' });
+      const nat = Object.keys(resourcesOf(template, 'AWS::EC2::NatGateway')).length;
+      expect(nat).toBeGreaterThanOrEqual(1);
+      const zones = new Set(
+        Object.values(resourcesOf(template, 'AWS::EC2::Subnet')).map((s) =>
+          JSON.stringify(s.Properties.AvailabilityZone),
+        ),
+      );
+      expect(zones.size).toBe(2);
+    }
+  });
+
+  it('keeps assets versioned, encrypted, private, TLS-only and replicated to the DR bucket', () => {
+    // Prepare
+    const primary = synth.templates.primaryFoundation;
+    // Assess
+    primary.hasResourceProperties('AWS::S3::Bucket', {
+      BucketName: 'shop-assets-111111111111-us-east-1',
+      VersioningConfiguration: { Status: 'Enabled' },
+      BucketEncryption: Match.objectLike({ ServerSideEncryptionConfiguration: Match.anyValue() }),
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      LoggingConfiguration: Match.objectLike({ DestinationBucketName: Match.anyValue() }),
+      ReplicationConfiguration: {
+        Role: Match.anyValue(),
+        Rules: [Match.objectLike({ Status: 'Enabled', DeleteMarkerReplication: { Status: 'Enabled' } })],
+      },
+    });
+    const [source] = Object.values(
+      primary.findResources('AWS::S3::Bucket', {
+        Properties: { ReplicationConfiguration: Match.anyValue() },
+      }),
+    );
+    expect(JSON.stringify(source?.Properties.ReplicationConfiguration.Rules[0].Destination.Bucket)).toContain(
+      ':s3:::shop-assets-111111111111-us-west-2',
+    );
+    synth.templates.drFoundation.hasResourceProperties('AWS::S3::Bucket', {
+      BucketName: 'shop-assets-111111111111-us-west-2',
+      VersioningConfiguration: { Status: 'Enabled' },
+    });
+    for (const template of [primary, synth.templates.drFoundation]) {
+      template.allResourcesProperties('AWS::S3::BucketPolicy', {
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          ]),
+        },
+      });
+    }
+  });
+
+  it('replicates the container repositories to the DR region', () => {
+    // Assess
+    synth.templates.primaryFoundation.hasResourceProperties('AWS::ECR::ReplicationConfiguration', {
+      ReplicationConfiguration: {
+        Rules: [
+          {
+            Destinations: [{ Region: 'us-west-2', RegistryId: '111111111111' }],
+            RepositoryFilters: Match.arrayWith([{ Filter: 'shop/web', FilterType: 'PREFIX_MATCH' }]),
+          },
+        ],
+      },
+    });
+    synth.templates.primaryFoundation.resourceCountIs('AWS::ECR::Repository', 3);
+  });
+});
+
+function planWithCertificate(plan: SynthesizedApp['plan'], arn: string): SynthesizedApp['plan'] {
+  return {
+    ...plan,
+    deployment: {
+      ...(plan.deployment ?? { containerPort: 8080, dbInstanceClass: 'db.t4g.medium' }),
+      certificateArns: { primary: arn },
+    },
+  };
+}
