@@ -1,0 +1,100 @@
+import { userInfo } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { InvalidInputError, toDrError } from '../../functions/shared/errors.ts';
+import type { Plan } from '../../plan/schema.ts';
+import { stepsFromHistory } from '../report/execution-steps.ts';
+import { fetchExecution } from '../report/fetch-execution.ts';
+import { reportFromExecution } from '../report/from-execution.ts';
+import type { RunReport } from '../report/schema.ts';
+import type { Progress } from '../terminal/progress.ts';
+import { credentialsError, ensureCredentials } from './credentials.ts';
+
+/**
+ * A drill on AWS: StartExecution on the deployed failover state machine, then follow it with
+ * DescribeExecution + GetExecutionHistory until it ends. What AWS cannot know (the outage start,
+ * writes lost) stays unknown in the report; dry run is the default, a failover needs --confirm.
+ */
+export interface AwsDrillOptions {
+  plan: Plan;
+  mode: 'failover' | 'dry-run';
+  progress: Progress;
+  stateMachineArn?: string;
+  region?: string;
+  /** Wall ms between two reads of the execution (default 5 s: well within Step Functions' quotas). */
+  pollMs?: number;
+}
+
+/** The ARN the CDK app gives the failover state machine (infra: `${plan.name}-failover` in the DR region). */
+export function derivedStateMachineArn(plan: Plan, region: string): string {
+  const account = plan.deployment?.account;
+  if (!account) {
+    throw new InvalidInputError(
+      'cannot derive the state machine ARN: the plan has no deployment.account; give --state-machine-arn',
+      'state-machine-arn',
+    );
+  }
+  return `arn:aws:states:${region}:${account}:stateMachine:${plan.name}-failover`;
+}
+
+export async function runAwsDrill(options: AwsDrillOptions): Promise<RunReport> {
+  const { plan, mode, progress } = options;
+  const region = options.region ?? plan.regions.dr;
+  const stateMachineArn = options.stateMachineArn ?? derivedStateMachineArn(plan, region);
+  if (!/^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[A-Za-z0-9_-]{1,80}$/.test(stateMachineArn)) {
+    throw new InvalidInputError(
+      `--state-machine-arn: expected arn:aws:states:<region>:<account>:stateMachine:<name>, found "${stateMachineArn}"`,
+      'state-machine-arn',
+    );
+  }
+  const client = new SFNClient({ region });
+  try {
+    await ensureCredentials(client);
+    const stamp = Math.floor(Date.now() / 1000);
+    let executionArn: string;
+    try {
+      const started = await client.send(
+        new StartExecutionCommand({
+          stateMachineArn,
+          name: `drctl-drill-${mode}-${stamp}`,
+          input: JSON.stringify({
+            mode,
+            reason: `drctl drill --target aws --mode ${mode}`,
+            incidentId: `drill-${stamp}`,
+            requestedBy: `drctl drill (${safeUser()})`,
+          }),
+        }),
+      );
+      executionArn = started.executionArn as string;
+    } catch (error) {
+      throw credentialsError(error) ?? toDrError(error, `StartExecution ${stateMachineArn}`);
+    }
+    const startedAt = Date.now();
+    progress.setOrigin(startedAt);
+    progress.note(
+      `drctl drill: started ${executionArn} (${mode}); following it until it ends (Ctrl-C stops following, not the execution)`,
+    );
+    progress.startStatus(() => Date.now(), 1_000);
+    for (;;) {
+      const record = await fetchExecution(client, executionArn);
+      const running = record.execution.status === 'RUNNING';
+      progress.steps(stepsFromHistory(record.events, running).steps, !running);
+      if (!running) {
+        progress.stop();
+        return reportFromExecution(record, plan, { region });
+      }
+      await sleep(options.pollMs ?? 5_000);
+    }
+  } finally {
+    progress.stop();
+    client.destroy();
+  }
+}
+
+function safeUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return 'unknown user';
+  }
+}

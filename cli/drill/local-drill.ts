@@ -1,0 +1,262 @@
+import type { HistoryEvent as SdkHistoryEvent } from '@aws-sdk/client-sfn';
+import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { DrError } from '../../functions/shared/errors.ts';
+import {
+  DEFAULT_TIMINGS,
+  type Measurements,
+  startWorld,
+  type World,
+  type WorldEvent,
+  type WorldSnapshot,
+} from '../../local/index.ts';
+import type { Plan } from '../../plan/schema.ts';
+import { stepsFromHistory } from '../report/execution-steps.ts';
+import { fetchExecution } from '../report/fetch-execution.ts';
+import { reportFromExecution } from '../report/from-execution.ts';
+import type { RunReport } from '../report/schema.ts';
+import type { Progress } from '../terminal/progress.ts';
+import type { ChosenFault } from './faults.ts';
+import { withWorldMeasurements } from './local-report.ts';
+import { describeWorldEvent } from './world-events.ts';
+
+/**
+ * A drill in the local world: seed the world from the plan (the write stream runs from the
+ * start), wait until monitoring sees a healthy primary with active replication, inject the
+ * primary-region outage (or, in dry-run mode, start a dry run by hand), and follow what the
+ * unattended path does until the failover ends and the DR region serves. The report comes from
+ * the world's Step Functions API, completed with what only the world measures.
+ */
+export interface LocalDrillOptions {
+  plan: Plan;
+  mode: 'failover' | 'dry-run';
+  faults: readonly ChosenFault[];
+  scale?: number;
+  seed?: number;
+  progress: Progress;
+}
+
+export interface LocalDrillResult {
+  report: RunReport;
+  before: WorldSnapshot;
+  after: WorldSnapshot;
+  measurements: Measurements;
+}
+
+/** Monitoring must have a baseline before the outage: replica lag datapoints, an OK alarm. */
+const MIN_WARM_UP_SECONDS = 120;
+const WARM_UP_LIMIT_SECONDS = 1_800;
+/** Time for a `before` fault to show in the once-a-minute replica-lag metric. */
+const FAULT_SETTLE_SECONDS = 90;
+
+export async function runLocalDrill(options: LocalDrillOptions): Promise<LocalDrillResult> {
+  const { plan, progress } = options;
+  const world = await startWorld({
+    plan,
+    ...(options.scale === undefined ? {} : { scale: options.scale }),
+    ...(options.seed === undefined ? {} : { seed: options.seed }),
+  });
+  progress.setOrigin(world.clock.now());
+  try {
+    progress.note(
+      `local world for plan ${plan.name} on ${world.endpoint} (scale ${world.clock.scale}x: one wall second is ${world.clock.scale} simulated seconds)`,
+    );
+    progress.note(
+      `write stream: ${DEFAULT_TIMINGS.writesPerSecond} writes/s on each primary database (${plan.databases.map((d) => d.primary.identifier).join(', ')}), replicated to ${plan.regions.dr}`,
+    );
+    progress.startStatus(() => world.clock.now());
+    await warmUp(world);
+    progress.line(
+      world.clock.now(),
+      'good',
+      'monitoring baseline: primary serving, failover alarm OK, replication active',
+    );
+
+    const before = options.faults.filter((f) => f.spec.phase === 'before');
+    for (const fault of before) fault.inject(world);
+    if (before.length > 0) await world.runFor(FAULT_SETTLE_SECONDS);
+    const snapshotBefore = world.snapshot();
+
+    const origin = world.clock.now();
+    progress.setOrigin(origin);
+    const unsubscribe = followWorld(world, origin, progress);
+    let executionArn: string;
+    try {
+      if (options.mode === 'failover') {
+        world.faults.regionOutage();
+        for (const fault of options.faults.filter((f) => f.spec.phase === 'at-outage')) fault.inject(world);
+        executionArn = await waitForTrigger(world, origin);
+      } else {
+        for (const fault of options.faults.filter((f) => f.spec.phase === 'at-outage')) fault.inject(world);
+        executionArn = await startDryRun(world);
+      }
+      await waitForEnd(world, executionArn);
+      if (options.mode === 'failover' && world.stepFunctions.describe(executionArn).status === 'SUCCEEDED') {
+        await waitForDrTraffic(world, origin).catch(() => {
+          progress.line(
+            world.clock.now(),
+            'warn',
+            "the record's traffic was not seen reaching the DR region",
+          );
+        });
+      }
+    } finally {
+      unsubscribe();
+      progress.stop();
+    }
+
+    const measurements = world.measurements();
+    const snapshotAfter = world.snapshot();
+    const client = new SFNClient({
+      region: plan.regions.dr,
+      endpoint: world.endpoint,
+      credentials: {
+        accessKeyId: world.env.AWS_ACCESS_KEY_ID ?? 'local',
+        secretAccessKey: world.env.AWS_SECRET_ACCESS_KEY ?? 'local',
+      },
+    });
+    const record = await fetchExecution(client, executionArn);
+    client.destroy();
+    const fromHistory = reportFromExecution(record, plan, { region: plan.regions.dr });
+    const report = withWorldMeasurements(fromHistory, measurements, options.mode);
+    return { report, before: snapshotBefore, after: snapshotAfter, measurements };
+  } finally {
+    progress.stop();
+    await world.close();
+  }
+}
+
+async function warmUp(world: World): Promise<void> {
+  const alarm = world.detection.alarmName;
+  try {
+    await world.until(
+      (events) => {
+        if (world.clock.elapsedSeconds() < MIN_WARM_UP_SECONDS) return false;
+        const lastAlarm = events.findLast((e) => e.type === 'alarm.state' && e.detail.alarm === alarm);
+        const lastCheck = events.findLast(
+          (e) =>
+            (e.type === 'healthcheck.healthy' || e.type === 'healthcheck.unhealthy') &&
+            e.region === world.plan.regions.primary,
+        );
+        return lastAlarm?.detail.state === 'OK' && lastCheck?.type !== 'healthcheck.unhealthy';
+      },
+      { timeoutSeconds: WARM_UP_LIMIT_SECONDS },
+    );
+  } catch {
+    const state = world.snapshot().alarms.find((a) => a.name === alarm)?.state ?? 'missing';
+    throw new DrError(
+      `the local world did not settle within ${WARM_UP_LIMIT_SECONDS} simulated seconds (failover alarm ${alarm} is ${state}); try a lower --scale`,
+    );
+  }
+}
+
+/** The execution the alarm starts after the outage; a plan that waits for approval stops the drill. */
+async function waitForTrigger(world: World, origin: number): Promise<string> {
+  const limit = Math.max(3_600, world.plan.objectives.rtoSeconds * 4);
+  const trigger = (events: WorldEvent[]) =>
+    events.find(
+      (e) => e.at >= origin && (e.type === 'failover.triggered' || e.type === 'failover.approval-requested'),
+    );
+  try {
+    await world.until((events) => trigger(events) !== undefined, { timeoutSeconds: limit });
+  } catch {
+    throw new DrError(
+      `no failover started within ${limit} simulated seconds of the outage: detection did not trigger`,
+    );
+  }
+  const event = trigger(world.events.list()) as WorldEvent;
+  if (event.type === 'failover.approval-requested') {
+    throw new DrError(
+      `the plan's failover.trigger is "approval": the alarm asked for a person's approval and no failover started (set failover.trigger: automatic to drill the unattended path)`,
+    );
+  }
+  return event.detail.executionArn as string;
+}
+
+/** Dry run: started by hand through the Step Functions API, as an operator would. */
+async function startDryRun(world: World): Promise<string> {
+  const client = new SFNClient({
+    region: world.plan.regions.dr,
+    endpoint: world.endpoint,
+    credentials: {
+      accessKeyId: world.env.AWS_ACCESS_KEY_ID ?? 'local',
+      secretAccessKey: world.env.AWS_SECRET_ACCESS_KEY ?? 'local',
+    },
+  });
+  try {
+    const started = await client.send(
+      new StartExecutionCommand({
+        stateMachineArn: world.stepFunctions.stateMachineArn,
+        name: `drill-dry-run-${Math.floor(world.clock.now() / 1000)}`,
+        input: JSON.stringify({
+          mode: 'dry-run',
+          reason: 'drctl drill --mode dry-run',
+          incidentId: `drill-${Math.floor(world.clock.now() / 1000)}`,
+          requestedBy: 'drctl drill',
+        }),
+      }),
+    );
+    return started.executionArn as string;
+  } finally {
+    client.destroy();
+  }
+}
+
+async function waitForEnd(world: World, executionArn: string): Promise<void> {
+  const limit = Math.max(7_200, world.plan.objectives.rtoSeconds * 8);
+  try {
+    await world.until(
+      (events) => events.some((e) => e.type === 'execution.ended' && e.detail.executionArn === executionArn),
+      { timeoutSeconds: limit },
+    );
+  } catch {
+    throw new DrError(`execution ${executionArn} did not end within ${limit} simulated seconds`);
+  }
+}
+
+/** Clients keep the old answer for the record's TTL: RTO ends when traffic reaches the DR region. */
+async function waitForDrTraffic(world: World, origin: number): Promise<void> {
+  await world.until(
+    (events) =>
+      events.some(
+        (e) =>
+          e.type === 'traffic.served' &&
+          e.at >= origin &&
+          e.detail.role === 'dr' &&
+          e.detail.serving === true,
+      ),
+    { timeoutSeconds: world.plan.dns.ttl + 300 },
+  );
+}
+
+/** Prints the world's facts and the execution's steps as they happen. */
+function followWorld(world: World, origin: number, progress: Progress): () => void {
+  let tracked: string | undefined;
+  let refresh: NodeJS.Timeout | undefined;
+  const showSteps = () => {
+    refresh = undefined;
+    if (!tracked) return;
+    const execution = world.stepFunctions.describe(tracked);
+    // The world keeps history events in Step Functions' own shape.
+    const history = execution.history as unknown as SdkHistoryEvent[];
+    const running = execution.status === 'RUNNING';
+    progress.steps(stepsFromHistory(history, running).steps, !running);
+  };
+  const unsubscribe = world.events.subscribe((event) => {
+    if (event.at < origin) return;
+    if (event.type === 'execution.started' && tracked === undefined)
+      tracked = event.detail.executionArn as string;
+    if (event.type.startsWith('state.') || event.type === 'execution.ended') {
+      if (event.detail.executionArn === tracked && refresh === undefined) refresh = setTimeout(showSteps, 20);
+      if (event.type !== 'execution.ended') return;
+      if (refresh) clearTimeout(refresh);
+      showSteps();
+    }
+    const line = describeWorldEvent(event, world);
+    if (line) progress.line(event.at, line.tone, line.text);
+  });
+  return () => {
+    unsubscribe();
+    if (refresh) clearTimeout(refresh);
+    showSteps();
+  };
+}

@@ -1,0 +1,25 @@
+import { basename, dirname, join } from 'node:path';
+import { writeHtmlReport } from '../report/html.ts';
+import type { RunReport } from '../report/schema.ts';
+import { writeRunReportJson } from '../report/write-json.ts';
+
+/** Writes the JSON report and its HTML page next to it; returns the paths written. */
+export function writeReportFiles(report: RunReport, jsonPath: string): string[] {
+  writeRunReportJson(report, jsonPath);
+  const htmlPath = join(dirname(jsonPath), `${basename(jsonPath).replace(/\.json$/i, '')}.html`);
+  writeHtmlReport(report, htmlPath);
+  return [jsonPath, htmlPath];
+}
+
+/**
+ * 0 when the run did what it set out to do within the plan's objectives; 1 when the failover
+ * failed, is still running, or missed an objective (an unknown RTO counts as missed: a drill
+ * must prove it, not assume it).
+ */
+export function drillExitCode(report: RunReport): number {
+  if (report.mode === 'dry-run') return report.outcome === 'would-fail-over' ? 0 : 1;
+  if (report.outcome !== 'failed-over') return 1;
+  if (report.target === 'local' && report.rto.met !== true) return 1;
+  if (report.rto.met === false || report.rpo.met === false) return 1;
+  return 0;
+}

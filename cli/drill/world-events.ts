@@ -1,0 +1,46 @@
+import type { World, WorldEvent, WorldEventType } from '../../local/index.ts';
+import type { Tone } from '../terminal/progress.ts';
+
+/**
+ * Which of the world's facts a drill shows as they happen, and how. Step starts and ends come
+ * from the execution history instead; per-task and per-state chatter stays in the event log.
+ */
+const SHOWN: Partial<Record<WorldEventType, Tone | ((event: WorldEvent) => Tone | undefined)>> = {
+  'region.outage': 'bad',
+  'region.recovered': 'warn',
+  'fault.injected': (event) => (event.detail.kind === 'region-outage' ? undefined : 'warn'),
+  'fault.cleared': 'info',
+  'writes.lost': 'warn',
+  'healthcheck.unhealthy': 'bad',
+  'healthcheck.healthy': 'good',
+  'alarm.state': (event) => (event.detail.state === 'ALARM' ? 'bad' : 'info'),
+  'failover.triggered': 'warn',
+  'failover.suppressed': 'info',
+  'failover.approval-requested': 'warn',
+  'rds.status': 'info',
+  'ecs.desired-count': 'info',
+  'ecs.service-steady': 'good',
+  'ecs.rollout-failed': 'bad',
+  'ecs.task-stopped': 'bad',
+  'route53.change-submitted': 'info',
+  'route53.change-rejected': 'bad',
+  'route53.change-insync': 'good',
+  'traffic.served': (event) => (event.detail.serving === true ? 'good' : 'bad'),
+  'sns.published': 'info',
+  'execution.ended': (event) => (event.detail.status === 'SUCCEEDED' ? 'good' : 'bad'),
+};
+
+export function describeWorldEvent(
+  event: WorldEvent,
+  world: World,
+): { tone: Tone; text: string } | undefined {
+  const rule = SHOWN[event.type];
+  if (rule === undefined) return undefined;
+  // Only the failover alarm matters to the drill; other alarms (readiness, lag) stay quiet.
+  if (event.type === 'alarm.state' && event.detail.alarm !== world.detection.alarmName) return undefined;
+  const tone = typeof rule === 'function' ? rule(event) : rule;
+  if (tone === undefined) return undefined;
+  const cause =
+    event.type === 'execution.ended' && event.detail.error ? `: ${String(event.detail.error)}` : '';
+  return { tone, text: `${event.message}${cause}` };
+}

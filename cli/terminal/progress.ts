@@ -1,0 +1,130 @@
+import { formatDuration } from '../report/format.ts';
+import type { ReportStep } from '../report/schema.ts';
+import { offsetLabel, type Style } from './style.ts';
+
+/**
+ * Live progress of a run: one line per fact (outage, detection, each step as it starts and
+ * ends), stamped with simulated time since the incident. On a terminal a status line under the
+ * log shows the clock and the running steps; elsewhere (pipes, CI) only plain lines are written.
+ */
+export type Tone = 'good' | 'bad' | 'warn' | 'info';
+
+export interface ProgressOutput {
+  write(text: string): void;
+}
+
+export class Progress {
+  private readonly seen = new Map<string, ReportStep['outcome']>();
+  private readonly started = new Set<string>();
+  private readonly pending = new Map<string, ReportStep>();
+  private readonly printed = new Map<string, ReportStep['outcome']>();
+  private statusLine = '';
+  private ticker: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly out: ProgressOutput,
+    private readonly style: Style,
+    /** Simulated ms the offsets count from (the outage, or the start of the run). */
+    private origin: number,
+  ) {}
+
+  setOrigin(origin: number): void {
+    this.origin = origin;
+  }
+
+  /** On a terminal: redraw the status line every `wallMs` with the current simulated time. */
+  startStatus(now: () => number, wallMs = 100): void {
+    if (!this.style.tty) return;
+    this.ticker = setInterval(() => this.drawStatus(now()), wallMs);
+    this.ticker.unref();
+  }
+
+  stop(): void {
+    if (this.ticker) clearInterval(this.ticker);
+    this.ticker = undefined;
+    this.clearStatus();
+  }
+
+  line(at: number, tone: Tone, text: string): void {
+    this.clearStatus();
+    const mark = {
+      good: this.style.green('✔'),
+      bad: this.style.red('✖'),
+      warn: this.style.yellow('!'),
+      info: '·',
+    }[tone];
+    this.out.write(`${this.style.dim(offsetLabel((at - this.origin) / 1000))}  ${mark} ${text}\n`);
+  }
+
+  /** Plain text without a time stamp (headers, notes). */
+  note(text: string): void {
+    this.clearStatus();
+    this.out.write(`${text}\n`);
+  }
+
+  /**
+   * Prints what changed since the last call: steps started, steps ended with their outcome.
+   * A step that polls (start, then status checks) looks ended between two checks, so its end
+   * is printed once the execution has moved on (a step started after it ended) or has ended.
+   */
+  steps(steps: readonly ReportStep[], final = false): void {
+    for (const step of steps) {
+      if (!this.started.has(step.step) && step.startedAt) {
+        this.started.add(step.step);
+        this.line(Date.parse(step.startedAt), 'info', `${this.style.bold(step.step)} started`);
+      }
+      this.seen.set(step.step, step.outcome);
+      if (step.outcome === 'running') this.pending.delete(step.step);
+      else if (this.printed.get(step.step) !== step.outcome) this.pending.set(step.step, step);
+    }
+    const movedOn = (ended: ReportStep) =>
+      steps.some(
+        (other) =>
+          other.step !== ended.step &&
+          other.startedAt !== null &&
+          ended.endedAt !== null &&
+          Date.parse(other.startedAt) >= Date.parse(ended.endedAt),
+      );
+    const ready = [...this.pending.values()]
+      .filter((step) => final || movedOn(step))
+      .sort((a, b) => Date.parse(a.endedAt ?? '') - Date.parse(b.endedAt ?? ''));
+    for (const step of ready) {
+      this.pending.delete(step.step);
+      this.printed.set(step.step, step.outcome);
+      this.ended(step);
+    }
+  }
+
+  private ended(step: ReportStep): void {
+    const at = Date.parse(step.endedAt ?? step.startedAt ?? '') || this.origin;
+    const took =
+      step.startedAt && step.endedAt
+        ? ` in ${formatDuration((Date.parse(step.endedAt) - Date.parse(step.startedAt)) / 1000)}`
+        : '';
+    const retries = step.retries > 0 ? ` after ${step.retries} retr${step.retries === 1 ? 'y' : 'ies'}` : '';
+    if (step.outcome === 'succeeded') this.line(at, 'good', `${step.step} succeeded${took}${retries}`);
+    else if (step.outcome === 'failed') {
+      const reason = step.error ? `: ${step.error.name}: ${step.error.message}` : '';
+      this.line(at, 'bad', `${step.step} ${this.style.red('FAILED')}${took}${retries}${reason}`);
+    } else this.line(at, 'warn', `${step.step}: outcome ${step.outcome}`);
+  }
+
+  /** Step names currently running (for the status line). */
+  running(): string[] {
+    return [...this.seen].filter(([, outcome]) => outcome === 'running').map(([step]) => step);
+  }
+
+  private drawStatus(now: number): void {
+    const running = this.running();
+    const text = `  ${offsetLabel((now - this.origin) / 1000)}  ${running.length > 0 ? `running: ${running.join(', ')}` : 'waiting…'}`;
+    const width = process.stdout.columns ?? 100;
+    this.statusLine = this.style.dim(text.slice(0, Math.max(10, width - 1)));
+    this.out.write(`\r\x1b[2K${this.statusLine}`);
+  }
+
+  private clearStatus(): void {
+    if (!this.statusLine) return;
+    this.out.write('\r\x1b[2K');
+    this.statusLine = '';
+  }
+}
