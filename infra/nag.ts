@@ -15,3 +15,24 @@ export function acknowledge(scope: IConstruct, id: string, reason: string): void
   if (reason.trim().length < 20) throw new Error(`Acknowledgement of ${id} needs a real reason`);
   Validations.of(scope).acknowledge({ id, reason });
 }
+
+export interface AcknowledgedFinding {
+  /** Construct path the acknowledgement applies to (and below). */
+  path: string;
+  id: string;
+  reason: string;
+}
+
+/** Every acknowledgement recorded under a scope, for audits, tests and the deploy documentation. */
+export function listAcknowledgements(scope: IConstruct): AcknowledgedFinding[] {
+  const out: AcknowledgedFinding[] = [];
+  for (const node of scope.node.findAll()) {
+    for (const entry of node.node.metadata) {
+      if (entry.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY) continue;
+      for (const [id, reason] of Object.entries(entry.data as Record<string, string>)) {
+        out.push({ path: node.node.path, id: id.replace(/^Annotation::/, ''), reason });
+      }
+    }
+  }
+  return out;
+}
