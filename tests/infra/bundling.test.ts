@@ -1,0 +1,58 @@
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { App } from 'aws-cdk-lib';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { OrchestratorStack } from '../../infra/stacks/orchestrator-stack.ts';
+import { referencePlan } from './reference-app.ts';
+
+const FUNCTIONS = ['health-monitor', 'promote-replica', 'scale-service', 'update-dns', 'notify'];
+
+/** The one test that bundles the real functions/ with esbuild, as `cdk synth` and `cdk deploy` do. */
+describe('function bundles', () => {
+  const plan = referencePlan();
+  let assetDirs: Record<string, string>;
+  beforeAll(() => {
+    for (const name of FUNCTIONS) {
+      const entry = join(import.meta.dirname, '..', '..', 'functions', name, 'handler.ts');
+      if (!existsSync(entry)) throw new Error(`functions/${name}/handler.ts is missing: infra bundles it`);
+    }
+    const outdir = mkdtempSync(join(tmpdir(), 'drctl-bundle-'));
+    const app = new App({ outdir });
+    const stack = new OrchestratorStack(app, 'bundled', { plan });
+    const assembly = app.synth();
+    const template = assembly.getStackByName(stack.stackName).template as {
+      Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
+    };
+    assetDirs = {};
+    for (const fn of Object.values(template.Resources).filter((r) => r.Type === 'AWS::Lambda::Function')) {
+      const key = (fn.Properties.Code as { S3Key: string }).S3Key;
+      const name = (fn.Properties.FunctionName as string).replace(`${plan.name}-`, '');
+      assetDirs[name] = join(outdir, `asset.${key.replace(/\.zip$/, '')}`);
+    }
+  }, 120_000);
+
+  it('bundles each handler as a minified ESM file with a source map and the validated plan', () => {
+    // Assess
+    expect(Object.keys(assetDirs).sort()).toEqual([...FUNCTIONS].sort());
+    for (const dir of Object.values(assetDirs)) {
+      expect(existsSync(join(dir, 'index.mjs'))).toBe(true);
+      expect(existsSync(join(dir, 'index.mjs.map'))).toBe(true);
+      expect(JSON.parse(readFileSync(join(dir, 'plan.json'), 'utf8'))).toEqual(plan);
+    }
+  });
+
+  it.each(FUNCTIONS)('loads the %s bundle the way Lambda does and finds its handler', async (name) => {
+    // Prepare
+    const dir = assetDirs[name] as string;
+    process.env.DRCTL_PLAN_FILE = 'plan.json';
+    process.env.DRCTL_TOPIC_ARN = `arn:aws:sns:${plan.regions.dr}:111111111111:${plan.notifications.topicName}`;
+    process.env.LAMBDA_TASK_ROOT = dir;
+    process.env.AWS_REGION = plan.regions.dr;
+    // Act
+    const module = (await import(pathToFileURL(join(dir, 'index.mjs')).href)) as { handler?: unknown };
+    // Assess
+    expect(typeof module.handler).toBe('function');
+  });
+});
