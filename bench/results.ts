@@ -1,0 +1,98 @@
+import type { Sample } from './lib/stats.ts';
+import type { StartupFigure } from './startup/measure.ts';
+
+/**
+ * The one JSON object `npm run bench` prints and writes to bench/results/latest.json. A figure is
+ * absent when it was not selected, `{ error }` when measuring it failed, `{ unavailable }` when
+ * something it needs does not exist yet.
+ */
+export interface BenchResults {
+  schema: 'drctl-bench/1';
+  generatedAt: string;
+  command: string;
+  durationSeconds: number;
+  machine: { node: string; cpus: number; cpuModel: string; platform: string; arch: string };
+  figures: {
+    orchestrationOverhead?: Outcome<OverheadFigure>;
+    detection?: Outcome<DetectionFigure>;
+    scale?: Outcome<ScaleFigure>;
+    functionStartup?: Outcome<StartupFigure>;
+    drill?: Outcome<WallClockFigure>;
+    testSuite?: Outcome<WallClockFigure>;
+  };
+}
+
+export type Outcome<T> = T | { error: string } | { unavailable: string };
+
+export function isMeasured<T extends object>(outcome: Outcome<T> | undefined): outcome is T {
+  return outcome !== undefined && !('error' in outcome) && !('unavailable' in outcome);
+}
+
+export function whyUnmeasured(outcome: Outcome<object> | undefined): string {
+  if (outcome === undefined) return 'not run';
+  if ('error' in outcome && typeof outcome.error === 'string') return `error: ${outcome.error}`;
+  if ('unavailable' in outcome && typeof outcome.unavailable === 'string')
+    return `unavailable: ${outcome.unavailable}`;
+  return 'measured';
+}
+
+/** Figure 1: one failover in the local world with fixed step timings, all in simulated seconds. */
+export interface OverheadFigure {
+  /** The world's step timings the ideal path is computed from. */
+  timings: Record<string, number>;
+  ideal: {
+    detectionSeconds: number;
+    promotionSeconds: number;
+    serviceReadySeconds: number;
+    dnsInsyncSeconds: number;
+    /** detection + max(promotion, service ready) + DNS in sync. */
+    criticalPathSeconds: number;
+  };
+  drctl: { rtoSeconds: Sample; detectionSeconds: Sample; steps: Record<string, number> };
+  /** Median measured RTO minus the ideal critical path. */
+  overheadSeconds: number;
+  /** max(10 s, 3 % of the ideal critical path). */
+  allowedOverheadSeconds: number;
+  sequential: { rtoSeconds: Sample; steps: Record<string, number> };
+  /** drctl RTO / sequential RTO (medians). */
+  ratioToSequential: number;
+}
+
+/** Figure 2: the alarm path with the plan's default detection settings. */
+export interface DetectionFigure {
+  settings: Record<string, number>;
+  /** Outage → StartExecution, simulated seconds. */
+  detectionSeconds: Sample;
+  flapping: { scenario: string; simulatedSeconds: number; executionsStarted: number };
+}
+
+export interface ScaleRun {
+  databases: number;
+  services: number;
+  rtoSeconds: Sample;
+  throttledRequests: number;
+  /** Steps that failed (after retries) because AWS throttled them. */
+  stepsFailedByThrottling: number;
+  executionsSucceeded: number;
+}
+
+/** Figure 3: the same failover small and large, with AWS's API rate limits enforced. */
+export interface ScaleFigure {
+  rateLimitsEnforced: boolean;
+  rateLimits: { service: string; limit: string; source: string }[];
+  small: ScaleRun;
+  large: ScaleRun;
+  /** large RTO / small RTO (medians). */
+  ratio: number;
+}
+
+/** Figure 5: a command's wall time from a warm install. */
+export interface WallClockFigure {
+  command: string;
+  wallSeconds: Sample;
+  exitCodes: (number | null)[];
+  /** Every run exited 0. */
+  succeeded: boolean;
+  /** For a command that chains others (npm test): each part's wall time, in order. */
+  parts?: { command: string; wallSeconds: Sample; exitCodes: (number | null)[] }[];
+}

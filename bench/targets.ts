@@ -1,0 +1,203 @@
+import { type BenchResults, isMeasured, type Outcome, whyUnmeasured } from './results.ts';
+
+/**
+ * The issue's targets, judged from a results object. Ratios, sizes and simulated seconds are
+ * judged always; wall-clock seconds depend on the machine and are judged only when asked.
+ */
+export const TARGETS = {
+  overheadFloorSeconds: 10,
+  overheadShareOfIdeal: 0.03,
+  detectionMaxSeconds: 90,
+  flappingMaxExecutions: 0,
+  scaleMaxRatio: 1.1,
+  bundleMaxKB: 500,
+  importMaxRatioToHelloWorld: 2,
+  drillMaxWallSeconds: 20,
+} as const;
+
+export type VerdictStatus = 'met' | 'missed' | 'unmeasured' | 'info';
+
+export interface Verdict {
+  figure: string;
+  target: string;
+  measured: string;
+  status: VerdictStatus;
+}
+
+export interface CheckOptions {
+  /** Judge absolute wall-clock targets too (on the reference 2-core machine). */
+  wallClock: boolean;
+}
+
+export function allowedOverheadSeconds(idealSeconds: number): number {
+  return Math.max(TARGETS.overheadFloorSeconds, TARGETS.overheadShareOfIdeal * idealSeconds);
+}
+
+const judge = (ok: boolean): VerdictStatus => (ok ? 'met' : 'missed');
+
+function unmeasured(figure: string, target: string, outcome: Outcome<object> | undefined): Verdict {
+  return { figure, target, measured: whyUnmeasured(outcome), status: 'unmeasured' };
+}
+
+export function evaluateTargets(results: BenchResults, options: CheckOptions): Verdict[] {
+  return [
+    ...overheadVerdicts(results),
+    ...detectionVerdicts(results),
+    ...scaleVerdicts(results),
+    ...startupVerdicts(results),
+    ...wallClockVerdicts(results, options),
+  ];
+}
+
+function overheadVerdicts({ figures }: BenchResults): Verdict[] {
+  const figure = '1 orchestration overhead';
+  const target = `RTO - ideal ≤ max(${TARGETS.overheadFloorSeconds} s, ${TARGETS.overheadShareOfIdeal * 100} % of ideal)`;
+  const outcome = figures.orchestrationOverhead;
+  if (!isMeasured(outcome)) return [unmeasured(figure, target, outcome)];
+  const allowed = allowedOverheadSeconds(outcome.ideal.criticalPathSeconds);
+  return [
+    {
+      figure,
+      target,
+      measured: `${outcome.overheadSeconds} s over an ideal of ${outcome.ideal.criticalPathSeconds} s (allowed ${allowed} s)`,
+      status: judge(outcome.overheadSeconds <= allowed),
+    },
+    {
+      figure,
+      target: 'drctl / sequential runbook (no target)',
+      measured: `${outcome.ratioToSequential}`,
+      status: 'info',
+    },
+  ];
+}
+
+function detectionVerdicts({ figures }: BenchResults): Verdict[] {
+  const figure = '2 detection';
+  const timeTarget = `outage → StartExecution ≤ ${TARGETS.detectionMaxSeconds} simulated s`;
+  const flapTarget = 'no execution while the primary flaps';
+  const outcome = figures.detection;
+  if (!isMeasured(outcome))
+    return [unmeasured(figure, timeTarget, outcome), unmeasured(figure, flapTarget, outcome)];
+  return [
+    {
+      figure,
+      target: timeTarget,
+      measured: `${outcome.detectionSeconds.median} s (median of ${outcome.detectionSeconds.runs})`,
+      status: judge(outcome.detectionSeconds.median <= TARGETS.detectionMaxSeconds),
+    },
+    {
+      figure,
+      target: flapTarget,
+      measured: `${outcome.flapping.executionsStarted} execution(s)`,
+      status: judge(outcome.flapping.executionsStarted <= TARGETS.flappingMaxExecutions),
+    },
+  ];
+}
+
+function scaleVerdicts({ figures }: BenchResults): Verdict[] {
+  const figure = '3 scale';
+  const ratioTarget = `RTO(10+50) ≤ ${TARGETS.scaleMaxRatio} × RTO(1+1), AWS rate limits enforced`;
+  const throttleTarget = 'no step fails from throttling';
+  const outcome = figures.scale;
+  if (!isMeasured(outcome))
+    return [unmeasured(figure, ratioTarget, outcome), unmeasured(figure, throttleTarget, outcome)];
+  const failedSteps = outcome.small.stepsFailedByThrottling + outcome.large.stepsFailedByThrottling;
+  const ratioVerdict: Verdict = {
+    figure,
+    target: ratioTarget,
+    measured: `${outcome.ratio} (${outcome.large.rtoSeconds.median} s / ${outcome.small.rtoSeconds.median} s)`,
+    // Without the limits the large run is not the scenario the target describes.
+    status: outcome.rateLimitsEnforced ? judge(outcome.ratio <= TARGETS.scaleMaxRatio) : 'unmeasured',
+  };
+  if (!outcome.rateLimitsEnforced) ratioVerdict.measured += '; the world did not enforce rate limits';
+  return [
+    ratioVerdict,
+    {
+      figure,
+      target: throttleTarget,
+      measured: `${failedSteps} step(s) failed; ${outcome.large.throttledRequests} request(s) throttled in the large run`,
+      status: judge(failedSteps === 0),
+    },
+  ];
+}
+
+function startupVerdicts({ figures }: BenchResults): Verdict[] {
+  const figure = '4 function start-up';
+  const sizeTarget = `bundle ≤ ${TARGETS.bundleMaxKB} KB`;
+  const importTarget = `fresh-process import ≤ ${TARGETS.importMaxRatioToHelloWorld} × hello world`;
+  const outcome = figures.functionStartup;
+  if (!isMeasured(outcome))
+    return [unmeasured(figure, sizeTarget, outcome), unmeasured(figure, importTarget, outcome)];
+  return Object.entries(outcome.functions).flatMap(([name, bundle]): Verdict[] => {
+    if ('error' in bundle) {
+      return [
+        {
+          figure,
+          target: `${name}: ${sizeTarget}`,
+          measured: `error: ${bundle.error}`,
+          status: 'unmeasured',
+        },
+        {
+          figure,
+          target: `${name}: ${importTarget}`,
+          measured: `error: ${bundle.error}`,
+          status: 'unmeasured',
+        },
+      ];
+    }
+    return [
+      {
+        figure,
+        target: `${name}: ${sizeTarget}`,
+        measured: `${bundle.sizeKB} KB`,
+        status: judge(bundle.sizeKB <= TARGETS.bundleMaxKB),
+      },
+      {
+        figure,
+        target: `${name}: ${importTarget}`,
+        measured: `${bundle.ratioToHelloWorld} × (${bundle.processMs.median} ms vs ${outcome.helloWorld.processMs.median} ms)`,
+        status: judge(bundle.ratioToHelloWorld <= TARGETS.importMaxRatioToHelloWorld),
+      },
+    ];
+  });
+}
+
+function wallClockVerdicts({ figures }: BenchResults, options: CheckOptions): Verdict[] {
+  const drillTarget = `npm run drill ≤ ${TARGETS.drillMaxWallSeconds} s (2 cores)`;
+  const verdicts: Verdict[] = [];
+  const drill = figures.drill;
+  if (!isMeasured(drill)) {
+    verdicts.push(unmeasured('5 drill', drillTarget, drill));
+  } else {
+    const fast = drill.wallSeconds.median <= TARGETS.drillMaxWallSeconds;
+    verdicts.push({
+      figure: '5 drill',
+      target: drillTarget,
+      measured: `${drill.wallSeconds.median} s${drill.succeeded ? '' : ' (a run exited non-zero)'}`,
+      // A failing drill is a miss on any machine; its speed is judged only where the target was set.
+      status: !drill.succeeded ? 'missed' : options.wallClock ? judge(fast) : 'info',
+    });
+  }
+  const tests = figures.testSuite;
+  verdicts.push(
+    isMeasured(tests)
+      ? {
+          figure: '5 npm test',
+          target: 'wall time (no target)',
+          measured: `${tests.wallSeconds.median} s${tests.succeeded ? '' : ' (a run exited non-zero)'}`,
+          status: 'info',
+        }
+      : {
+          figure: '5 npm test',
+          target: 'wall time (no target)',
+          measured: whyUnmeasured(tests),
+          status: 'info',
+        },
+  );
+  return verdicts;
+}
+
+/** bench:check fails when a target is missed or could not be judged: unmeasured is not met. */
+export function checkPassed(verdicts: readonly Verdict[]): boolean {
+  return verdicts.every((verdict) => verdict.status === 'met' || verdict.status === 'info');
+}
