@@ -38,12 +38,16 @@ interface TaskEntry {
   id: number;
   state: string;
   resource: string | undefined;
+  input: Record<string, unknown> | undefined;
   enteredAt: string;
   exitedAt: string | null;
   lastEventAt: string;
+  /** Task invocations seen (LambdaFunctionScheduled, TaskScheduled); histories without them count 0. */
   scheduled: number;
   retries: number;
   retriedErrors: string[];
+  /** Failures attributed to this state entry, in order. */
+  failures: StepFailure[];
   /** The failure of the latest attempt, cleared when an attempt succeeds. */
   failure: StepFailure | null;
   output: unknown;
@@ -52,7 +56,10 @@ interface TaskEntry {
 export interface HistorySteps {
   steps: ReportStep[];
   errors: { step?: string; name: string; cause: string }[];
-  /** Parsed outputs of succeeded tasks by state name, latest last (changes, lag, serving time). */
+  /**
+   * Parsed outputs of succeeded tasks by state name, latest last (changes, lag, serving time); the
+   * state's exit output when the history has no task result events.
+   */
   taskOutputs: Map<string, unknown[]>;
 }
 
@@ -126,15 +133,43 @@ function iso(date: Date | undefined): string {
   return (date ?? new Date(0)).toISOString();
 }
 
+/** An error the state's Catch wrote into its output (ResultPath), that its input did not already carry. */
+function caughtError(entry: TaskEntry, output: unknown): StepFailure | null {
+  const fields = record(output);
+  if (!fields) return null;
+  for (const [key, value] of Object.entries(fields)) {
+    const error = record(value);
+    if (typeof error?.Error !== 'string') continue;
+    if (JSON.stringify(entry.input?.[key]) === JSON.stringify(value)) continue;
+    return {
+      error: error.Error,
+      cause: readableCause(typeof error.Cause === 'string' ? error.Cause : undefined),
+    };
+  }
+  return null;
+}
+
+/**
+ * Step Functions threads previousEventId per branch and Map iteration; a history whose every event
+ * points at the one before it carries no such information, so ownership falls back to names and
+ * Map items.
+ */
+function isThreaded(events: readonly HistoryEvent[]): boolean {
+  return events.some((event, index) => index > 0 && event.previousEventId !== events[index - 1]?.id);
+}
+
 export function stepsFromHistory(events: readonly HistoryEvent[], executionRunning: boolean): HistorySteps {
   const ordered = [...events].sort((a, b) => (a.id ?? 0) - (b.id ?? 0));
   const byId = new Map(ordered.map((event) => [event.id ?? 0, event]));
+  const threaded = isThreaded(ordered);
   const entries = new Map<number, TaskEntry>();
   const taskOutputs = new Map<string, unknown[]>();
+  const exitOutputs = new Map<string, unknown[]>();
   const failStates: { owner: TaskEntry; name: string }[] = [];
 
-  /** The nearest TaskStateEntered up the previousEventId chain, if the history threads it. */
+  /** The nearest TaskStateEntered up the previousEventId chain, when the history threads it. */
   const ownerByChain = (event: HistoryEvent): TaskEntry | undefined => {
+    if (!threaded) return undefined;
     let previous = event.previousEventId;
     for (let hops = 0; previous && hops < 10_000; hops++) {
       const entry = entries.get(previous);
@@ -144,30 +179,41 @@ export function stepsFromHistory(events: readonly HistoryEvent[], executionRunni
     return undefined;
   };
   const open = () => [...entries.values()].filter((entry) => entry.exitedAt === null);
-  const ownerOf = (event: HistoryEvent, state?: string): TaskEntry | undefined => {
+  const ownerOf = (event: HistoryEvent, state?: string, resource?: string): TaskEntry | undefined => {
     const chained = ownerByChain(event);
     if (chained && chained.exitedAt === null) return chained;
-    // Without a usable chain: the most recent open task (of the same state, when known).
-    const candidates = open().filter((entry) => state === undefined || entry.state === state);
+    // Without a usable chain: the most recent open task of the same state and Map item, when known.
+    const candidates = open().filter(
+      (entry) =>
+        (state === undefined || entry.state === state) &&
+        (resource === undefined || entry.resource === resource),
+    );
     return candidates.at(-1) ?? chained;
+  };
+  const remember = (outputs: Map<string, unknown[]>, state: string, output: unknown) => {
+    const list = outputs.get(state) ?? [];
+    list.push(output);
+    outputs.set(state, list);
   };
 
   for (const event of ordered) {
     const at = iso(event.timestamp);
     const type = event.type ?? '';
     if (type === 'TaskStateEntered') {
-      const input = parseJson(event.stateEnteredEventDetails?.input);
+      const input = record(parseJson(event.stateEnteredEventDetails?.input));
       const id = event.id ?? entries.size + 1;
       entries.set(id, {
         id,
         state: event.stateEnteredEventDetails?.name ?? 'Task',
         resource: mapItemOf(input),
+        input,
         enteredAt: at,
         exitedAt: null,
         lastEventAt: at,
         scheduled: 0,
         retries: 0,
         retriedErrors: [],
+        failures: [],
         failure: null,
         output: undefined,
       });
@@ -179,6 +225,7 @@ export function stepsFromHistory(events: readonly HistoryEvent[], executionRunni
           event.lambdaFunctionScheduledEventDetails?.input ?? event.taskScheduledEventDetails?.parameters;
         owner.resource = mapItemOf(parseJson(parameters));
       }
+      // A task scheduled again after a failure is a retry.
       if (owner.scheduled > 0) {
         owner.retries++;
         if (owner.failure) owner.retriedErrors.push(owner.failure.error);
@@ -194,26 +241,45 @@ export function stepsFromHistory(events: readonly HistoryEvent[], executionRunni
       );
       owner.failure = null;
       owner.lastEventAt = at;
-      const outputs = taskOutputs.get(owner.state) ?? [];
-      outputs.push(owner.output);
-      taskOutputs.set(owner.state, outputs);
+      remember(taskOutputs, owner.state, owner.output);
     } else if (FAILED.has(type)) {
       const owner = ownerOf(event);
       if (!owner) continue;
       owner.failure = failureOf(event);
+      owner.failures.push(owner.failure);
       owner.lastEventAt = at;
     } else if (type === 'TaskStateExited') {
-      const owner = ownerOf(event, event.stateExitedEventDetails?.name);
+      const name = event.stateExitedEventDetails?.name;
+      const output = parseJson(event.stateExitedEventDetails?.output);
+      const owner = ownerOf(event, name, mapItemOf(output));
       if (!owner) continue;
       owner.exitedAt = at;
       owner.lastEventAt = at;
+      remember(exitOutputs, owner.state, output);
+      const caught = caughtError(owner, output);
+      if (owner.scheduled === 0) {
+        // No invocation events: every failure but a caught last one was retried.
+        const retried = caught ? owner.failures.slice(0, -1) : owner.failures;
+        owner.retries += retried.length;
+        owner.retriedErrors.push(...retried.map((failure) => failure.error));
+        owner.failure = caught ? (owner.failures.at(-1) ?? caught) : null;
+      } else if (caught && !owner.failure) {
+        owner.failure = caught;
+      }
     } else if (type === 'FailStateEntered') {
-      const owner = ownerByChain(event);
+      const input = parseJson(event.stateEnteredEventDetails?.input);
+      const item = mapItemOf(input);
+      const owner =
+        item === undefined
+          ? ownerByChain(event)
+          : [...entries.values()].filter((entry) => entry.resource === item).at(-1);
       // Only a Fail state inside a Map item (e.g. a poll loop that ran out) fails that item's step.
       if (owner?.resource !== undefined)
         failStates.push({ owner, name: event.stateEnteredEventDetails?.name ?? 'Fail' });
     }
   }
+  // Histories without task result events: the state's exit output stands in for the task's result.
+  for (const [state, outputs] of exitOutputs) if (!taskOutputs.has(state)) taskOutputs.set(state, outputs);
 
   // Group entries into steps, in the order each step first started.
   const groups = new Map<string, { name: StepName; resource: string | undefined; entries: TaskEntry[] }>();

@@ -73,13 +73,16 @@ function changesOf(
     const parsed = changesSchema.safeParse(candidate);
     if (parsed.success) return parsed.data;
   }
-  const assessed = taskOutputs.get('AssessChanges')?.at(-1);
-  const parsed = changesSchema.safeParse(record(assessed).changes);
+  // The task's result, or the state's output that carries it under its ResultPath ($.assessment).
+  const assessed = record(taskOutputs.get('AssessChanges')?.at(-1));
+  const parsed = changesSchema.safeParse(assessed.changes ?? record(assessed.assessment).changes);
   return parsed.success ? parsed.data : [];
 }
 
 function replicaLag(taskOutputs: Map<string, unknown[]>): RunReport['rpo']['replicaLagAtPromotion'] {
-  const preflight = record(taskOutputs.get('Preflight')?.at(-1));
+  // The task's result, or the state's output, where the ResultSelector puts it under `preflight`.
+  const raw = record(taskOutputs.get('Preflight')?.at(-1));
+  const preflight = Array.isArray(raw.databases) ? raw : record(raw.preflight);
   const databases = Array.isArray(preflight.databases) ? preflight.databases : [];
   return databases.map((database) => {
     const fields = record(database);

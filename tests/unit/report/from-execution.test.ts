@@ -163,8 +163,9 @@ describe('reportFromExecution', () => {
     iteration.task({ state: 'StartPromotion', input: { databaseId: 'orders' }, start: 1, end: 2 });
     iteration.task({ state: 'CheckPromotion', input: { databaseId: 'orders' }, start: 32, end: 33 });
     iteration.pass('Choice', 'IsPromotionDone', 33);
+    const stateOfItem = JSON.stringify({ databaseId: 'orders', promotion: { done: false, attempt: 1 } });
     iteration.event('FailStateEntered', 33, {
-      stateEnteredEventDetails: { name: 'PromotionTimedOut', input: '{}' },
+      stateEnteredEventDetails: { name: 'PromotionTimedOut', input: stateOfItem },
     });
     iteration.event('MapIterationFailed', 33, {
       mapIterationFailedEventDetails: { name: 'PromoteDatabases', index: 0 },
@@ -179,6 +180,113 @@ describe('reportFromExecution', () => {
         step: 'Promote orders',
         outcome: 'failed',
         error: expect.objectContaining({ name: 'PromotionTimedOut' }),
+      }),
+    ]);
+  });
+
+  it('reads a history without task invocation events whose events simply follow each other', () => {
+    // Prepare: the shape an emulator may write: one linear chain, only state and failure events.
+    const t0 = Date.parse('2026-11-20T10:00:00Z');
+    const linear = (
+      [
+        ['ExecutionStarted', 0, { executionStartedEventDetails: { input: '{}' } }],
+        [
+          'TaskStateEntered',
+          1,
+          { stateEnteredEventDetails: { name: 'StartScaling', input: '{"serviceId":"web"}' } },
+        ],
+        [
+          'TaskFailed',
+          2,
+          {
+            taskFailedEventDetails: {
+              resourceType: 'lambda',
+              resource: 'invoke',
+              error: 'ThrottledError',
+              cause: 'Rate exceeded',
+            },
+          },
+        ],
+        [
+          'TaskStateEntered',
+          2,
+          { stateEnteredEventDetails: { name: 'StartScaling', input: '{"serviceId":"api"}' } },
+        ],
+        [
+          'TaskStateExited',
+          4,
+          {
+            stateExitedEventDetails: {
+              name: 'StartScaling',
+              output: '{"serviceId":"web","scale":{"done":false}}',
+            },
+          },
+        ],
+        [
+          'TaskStateExited',
+          5,
+          {
+            stateExitedEventDetails: {
+              name: 'StartScaling',
+              output: '{"serviceId":"api","scale":{"done":true}}',
+            },
+          },
+        ],
+        [
+          'TaskStateEntered',
+          20,
+          { stateEnteredEventDetails: { name: 'CheckScaling', input: '{"serviceId":"web"}' } },
+        ],
+        [
+          'TaskFailed',
+          21,
+          {
+            taskFailedEventDetails: {
+              resourceType: 'lambda',
+              resource: 'invoke',
+              error: 'TaskStartFailureError',
+              cause: 'image pull failed',
+            },
+          },
+        ],
+        [
+          'TaskStateExited',
+          21,
+          {
+            stateExitedEventDetails: {
+              name: 'CheckScaling',
+              output:
+                '{"serviceId":"web","error":{"Error":"TaskStartFailureError","Cause":"image pull failed"}}',
+            },
+          },
+        ],
+      ] as const
+    ).map(([type, seconds, details], index) => ({
+      id: index + 1,
+      previousEventId: index,
+      type,
+      timestamp: new Date(t0 + seconds * 1000),
+      ...details,
+    }));
+
+    // Act
+    const { steps } = stepsFromHistory(linear, false);
+
+    // Assess
+    expect(steps).toEqual([
+      expect.objectContaining({
+        step: 'Scale web',
+        startedAt: '2026-11-20T10:00:01.000Z',
+        endedAt: '2026-11-20T10:00:21.000Z',
+        outcome: 'failed',
+        retries: 1,
+        error: { name: 'TaskStartFailureError', message: 'image pull failed' },
+      }),
+      expect.objectContaining({
+        step: 'Scale api',
+        endedAt: '2026-11-20T10:00:05.000Z',
+        outcome: 'succeeded',
+        retries: 0,
       }),
     ]);
   });
