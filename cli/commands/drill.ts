@@ -1,15 +1,10 @@
 import { InvalidInputError } from '../../functions/shared/errors.ts';
-import { WallDate } from '../../local/index.ts';
 import { loadPlanFile } from '../../plan/load.ts';
-import { runAwsDrill } from '../drill/aws-drill.ts';
 import { faultHelp, parseFaults } from '../drill/faults.ts';
-import { runLocalDrill } from '../drill/local-drill.ts';
-import { drillExitCode, writeReportFiles } from '../drill/outputs.ts';
 import type { RunReport } from '../report/schema.ts';
 import { guarded, integerOption, parseCommandArgs, USAGE_ERROR } from '../terminal/args.ts';
 import { Progress } from '../terminal/progress.ts';
 import { createStyle } from '../terminal/style.ts';
-import { renderSummary } from '../terminal/summary.ts';
 
 export const usage =
   'drill [--plan FILE] [--mode failover|dry-run] [--fault NAME[=VALUE]]... [--target local|aws]';
@@ -115,6 +110,7 @@ export async function run(args: string[]): Promise<number> {
         );
         return USAGE_ERROR;
       }
+      const { runAwsDrill } = await import('../drill/aws-drill.ts');
       report = await runAwsDrill({
         plan,
         mode,
@@ -133,6 +129,7 @@ export async function run(args: string[]): Promise<number> {
       progress.note(
         `drctl drill: plan ${plan.name} (${planFile}), ${mode}${faults.length > 0 ? `, faults: ${faults.map((f) => f.text).join(', ')}` : ''}`,
       );
+      const { runLocalDrill } = await import('../drill/local-drill.ts');
       ({ report } = await runLocalDrill({
         plan,
         mode,
@@ -142,8 +139,11 @@ export async function run(args: string[]): Promise<number> {
         ...(seed === undefined ? {} : { seed }),
       }));
     }
-    const jsonPath =
-      values.json ?? `reports/drill-${new WallDate().toISOString().replace(/[:.]/g, '-')}.json`;
+    // The report views load only once a run has produced a report.
+    const { drillExitCode, writeReportFiles } = await import('../drill/outputs.ts');
+    const { renderSummary } = await import('../terminal/summary.ts');
+    // The world is closed by now: Date is the real clock again.
+    const jsonPath = values.json ?? `reports/drill-${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
     const files = writeReportFiles(report, jsonPath);
     console.log(`\n${renderSummary(report, style, files)}`);
     return drillExitCode(report);

@@ -1,7 +1,119 @@
-// Placeholder until the command lands (see the open issue); exits 2 so nobody mistakes it for working.
-export const usage = 'status (not available yet)';
+import { InvalidInputError } from '../../functions/shared/errors.ts';
+import { loadPlanFile } from '../../plan/load.ts';
+import { guarded, integerOption, parseCommandArgs } from '../terminal/args.ts';
+import { createStyle } from '../terminal/style.ts';
 
-export async function run(): Promise<number> {
-  console.error('drctl status: not available yet');
-  return 2;
+export const usage = 'status [--plan FILE] [--endpoint URL | --target aws] [--json]';
+
+const HELP = `usage: drctl status [options]
+
+Shows the plan's resources and their state: databases (primary, replica), services (desired /
+running / pending in both regions), the DNS record's value, health checks, alarms and the last
+failover executions.
+
+Where (default: a fresh local world seeded from the plan, read after a short settling time):
+  --endpoint URL            a running \`drctl up\` world (its endpoint line)
+  --target aws              real AWS, through the SDK's default credentials
+  --state-machine-arn ARN   for the executions (default: derived from the plan, as for drill)
+
+options:
+  --plan FILE   recovery plan (default ./drctl.plan.yaml)
+  --json        print the status as JSON
+  --scale N     fresh local world only: simulated seconds per wall second (default 200)
+  -h, --help    this help`;
+
+const OPTIONS = {
+  plan: { type: 'string' },
+  endpoint: { type: 'string' },
+  target: { type: 'string' },
+  'state-machine-arn': { type: 'string' },
+  json: { type: 'boolean' },
+  scale: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** Simulated seconds a fresh world runs before it is read: health checks and alarms have a state. */
+const SETTLE_SECONDS = 120;
+const LOCAL_CREDENTIALS = { accessKeyId: 'AKIALOCALWORLD000000', secretAccessKey: 'local-world' };
+
+export async function run(args: string[]): Promise<number> {
+  const parsed = parseCommandArgs('status', args, OPTIONS, HELP);
+  if ('exitCode' in parsed) return parsed.exitCode;
+  const values = parsed.values;
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  return guarded('status', async () => {
+    if (values.target !== undefined && values.target !== 'aws' && values.target !== 'local') {
+      throw new InvalidInputError(`--target: expected local or aws, found "${values.target}"`, 'target');
+    }
+    const aws = values.target === 'aws';
+    if (aws && values.endpoint !== undefined) {
+      throw new InvalidInputError('--endpoint and --target aws exclude each other', 'endpoint');
+    }
+    if (values.endpoint !== undefined && !/^https?:\/\/[^/]+/.test(values.endpoint)) {
+      throw new InvalidInputError(
+        `--endpoint: expected a URL like http://127.0.0.1:4566, found "${values.endpoint}"`,
+        'endpoint',
+      );
+    }
+    const scale = integerOption('scale', values.scale, 1, 100_000);
+    const plan = loadPlanFile(values.plan ?? 'drctl.plan.yaml');
+    const { readPlanStatus } = await import('../drill/read-status.ts');
+    const { derivedStateMachineArn } = await import('../drill/aws-drill.ts');
+    const derived = (region: string, account?: string) => {
+      if (values['state-machine-arn'] !== undefined) return values['state-machine-arn'];
+      try {
+        return derivedStateMachineArn(
+          account ? { ...plan, deployment: { ...plan.deployment, account } as typeof plan.deployment } : plan,
+          region,
+        );
+      } catch {
+        return undefined;
+      }
+    };
+
+    let status: Awaited<ReturnType<typeof readPlanStatus>>;
+    let where: string;
+    if (aws) {
+      const { SFNClient } = await import('@aws-sdk/client-sfn');
+      const { ensureCredentials } = await import('../drill/credentials.ts');
+      const probe = new SFNClient({ region: plan.regions.dr });
+      try {
+        await ensureCredentials(probe);
+      } finally {
+        probe.destroy();
+      }
+      status = await readPlanStatus(plan, {}, derived(plan.regions.dr));
+      where = 'AWS';
+    } else if (values.endpoint !== undefined) {
+      status = await readPlanStatus(
+        plan,
+        { endpoint: values.endpoint, credentials: LOCAL_CREDENTIALS },
+        derived(plan.regions.dr, '111111111111'),
+      );
+      where = `local world at ${values.endpoint}`;
+    } else {
+      const { startWorld } = await import('../../local/index.ts');
+      const world = await startWorld({ plan, ...(scale === undefined ? {} : { scale }) });
+      try {
+        await world.runFor(SETTLE_SECONDS);
+        status = await readPlanStatus(
+          plan,
+          { endpoint: world.endpoint, credentials: LOCAL_CREDENTIALS },
+          world.stepFunctions.stateMachineArn,
+        );
+      } finally {
+        await world.close();
+      }
+      where = 'fresh local world';
+    }
+    if (values.json) console.log(JSON.stringify(status, null, 2));
+    else {
+      const { renderStatus } = await import('../terminal/status-view.ts');
+      console.log(renderStatus(status, where, createStyle(process.stdout.isTTY === true)));
+    }
+    return 0;
+  });
 }

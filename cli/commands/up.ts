@@ -1,7 +1,77 @@
-// Placeholder until the command lands (see the open issue); exits 2 so nobody mistakes it for working.
-export const usage = 'up (not available yet)';
+import { loadPlanFile } from '../../plan/load.ts';
+import { guarded, integerOption, parseCommandArgs } from '../terminal/args.ts';
+import { Progress } from '../terminal/progress.ts';
+import { createStyle } from '../terminal/style.ts';
 
-export async function run(): Promise<number> {
-  console.error('drctl up: not available yet');
-  return 2;
+export const usage = 'up [--plan FILE] [--scale N] [--seed N] [--quiet]';
+
+const HELP = `usage: drctl up [options]
+
+Runs the local world (a simulated two-region AWS seeded from the plan) in the foreground until
+Ctrl-C, and prints its endpoint and the environment that points the AWS CLI or an SDK at it.
+Monitoring runs as in AWS (health checks, alarm, scheduled health monitor): break the primary
+region's endpoint and the failover starts by itself.
+
+options:
+  --plan FILE   recovery plan (default ./drctl.plan.yaml)
+  --scale N     simulated seconds per wall second (default 1: real time)
+  --seed N      seed of the world's random choices (default 1)
+  --quiet       do not print the world's events as they happen
+  -h, --help    this help`;
+
+const OPTIONS = {
+  plan: { type: 'string' },
+  scale: { type: 'string' },
+  seed: { type: 'string' },
+  quiet: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export async function run(args: string[]): Promise<number> {
+  const parsed = parseCommandArgs('up', args, OPTIONS, HELP);
+  if ('exitCode' in parsed) return parsed.exitCode;
+  const values = parsed.values;
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  return guarded('up', async () => {
+    const scale = integerOption('scale', values.scale, 1, 100_000) ?? 1;
+    const seed = integerOption('seed', values.seed, 0, 2 ** 31 - 1);
+    const plan = loadPlanFile(values.plan ?? 'drctl.plan.yaml');
+    const { startWorld } = await import('../../local/index.ts');
+    const { describeWorldEvent } = await import('../drill/world-events.ts');
+    const { environmentLines, exampleCommands } = await import('../local/environment.ts');
+    const world = await startWorld({ plan, scale, ...(seed === undefined ? {} : { seed }) });
+    const style = createStyle(process.stdout.isTTY === true);
+    const progress = new Progress(process.stdout, style, world.clock.now());
+    console.log(
+      `drctl up: local world for plan ${plan.name} (${plan.regions.primary} → ${plan.regions.dr}), scale ${scale}x`,
+    );
+    console.log(`endpoint: ${world.endpoint}`);
+    console.log('\n# point the AWS CLI or an SDK at it:');
+    for (const line of environmentLines(world)) console.log(line);
+    console.log('\n# for example:');
+    for (const line of exampleCommands(world)) console.log(line);
+    console.log('\nCtrl-C stops the world.\n');
+    const unsubscribe = values.quiet
+      ? () => {}
+      : world.events.subscribe((event) => {
+          const line = describeWorldEvent(event, world);
+          if (line) progress.line(event.at, line.tone, line.text);
+        });
+    // The world's servers do not hold the process open by themselves; this does, until a signal.
+    const keepAlive = setInterval(() => {}, 60_000);
+    const signal = await new Promise<NodeJS.Signals>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
+    clearInterval(keepAlive);
+    unsubscribe();
+    await world.close();
+    const { closeSharedEndpoints } = await import('../../local/index.ts');
+    await closeSharedEndpoints();
+    console.log(`\ndrctl up: stopped (${signal})`);
+    return 0;
+  });
 }

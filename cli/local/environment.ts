@@ -1,0 +1,35 @@
+import type { World } from '../../local/index.ts';
+
+/**
+ * The lines that point the AWS CLI or an SDK at a running local world. Dummy credentials are
+ * enough (the world checks that requests are signed, not who signed them).
+ */
+export function environmentLines(world: Pick<World, 'endpoint' | 'env' | 'plan'>): string[] {
+  const names = [
+    'AWS_ENDPOINT_URL',
+    'AWS_REGION',
+    'AWS_DEFAULT_REGION',
+    'AWS_ACCESS_KEY_ID',
+    'AWS_SECRET_ACCESS_KEY',
+  ];
+  return names
+    .filter((name) => world.env[name] !== undefined)
+    .map((name) => `export ${name}=${world.env[name]}`);
+}
+
+export function exampleCommands(world: Pick<World, 'endpoint' | 'plan'>): string[] {
+  const { plan, endpoint } = world;
+  const dr = plan.regions.dr;
+  const service = plan.services[0];
+  return [
+    `aws rds describe-db-instances --endpoint-url ${endpoint} --region ${dr}`,
+    ...(service
+      ? [
+          `aws ecs describe-services --cluster ${service.cluster} --services ${service.service} --endpoint-url ${endpoint} --region ${dr}`,
+        ]
+      : []),
+    `aws route53 list-resource-record-sets --hosted-zone-id ${plan.dns.hostedZoneId} --endpoint-url ${endpoint}`,
+    `aws stepfunctions list-executions --state-machine-arn arn:aws:states:${dr}:${plan.deployment?.account ?? '111111111111'}:stateMachine:${plan.name}-failover --endpoint-url ${endpoint} --region ${dr}`,
+    `npm run drctl -- status --endpoint ${endpoint}`,
+  ];
+}

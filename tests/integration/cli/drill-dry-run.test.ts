@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { runLocalDrill } from '../../../cli/drill/local-drill.ts';
+import { Progress } from '../../../cli/terminal/progress.ts';
+import { createStyle } from '../../../cli/terminal/style.ts';
+import type { WorldSnapshot } from '../../../local/index.ts';
+import { loadPlanFile } from '../../../plan/load.ts';
+import { REPO_ROOT } from './run-cli.ts';
+
+const plan = loadPlanFile(`${REPO_ROOT}drctl.plan.yaml`);
+
+/** What a failover would change: roles and statuses, desired counts, the record's value. */
+function recoveryState(snapshot: WorldSnapshot) {
+  return {
+    databases: snapshot.databases.map((d) => [d.replica.status, d.replica.role, d.replica.source]),
+    services: snapshot.services.map((s) => [s.dr?.desired, s.dr?.running]),
+    dns: snapshot.dns.values,
+    pendingDnsChanges: snapshot.dns.pendingChanges,
+  };
+}
+
+describe('drctl drill --mode dry-run (local world)', () => {
+  it('says what would change and changes nothing', async () => {
+    // Prepare
+    let output = '';
+    const progress = new Progress({ write: (text) => (output += text) }, createStyle(false), 0);
+
+    // Act
+    const result = await runLocalDrill({ plan, mode: 'dry-run', faults: [], scale: 300, progress });
+
+    // Assess
+    expect(result.report.outcome).toBe('would-fail-over');
+    expect(result.report.mode).toBe('dry-run');
+    expect(result.report.changes.length).toBeGreaterThanOrEqual(plan.databases.length + plan.services.length);
+    expect(recoveryState(result.after)).toEqual(recoveryState(result.before));
+    expect(result.after.databases.every((d) => d.replica.role !== 'standalone')).toBe(true);
+    expect(result.after.regions.every((r) => r.up)).toBe(true);
+    expect(output).toContain('Preflight started');
+    expect(output).not.toContain('is down');
+  });
+});

@@ -1,0 +1,35 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runReportSchema } from '../../../cli/report/schema.ts';
+import { runCli, scratchDirectory } from './run-cli.ts';
+
+describe('a drill whose failover fails', () => {
+  it('exits non-zero and says why: DR tasks that cannot start fail the run and DNS is not switched', async () => {
+    // Prepare
+    const jsonPath = join(scratchDirectory(), 'failing.json');
+
+    // Act
+    const result = await runCli([
+      'drill',
+      '--scale',
+      '300',
+      '--fault',
+      'tasks-fail-to-start=web',
+      '--json',
+      jsonPath,
+    ]);
+
+    // Assess
+    expect(result.code, result.stdout + result.stderr).toBe(1);
+    const report = runReportSchema.parse(JSON.parse(readFileSync(jsonPath, 'utf8')));
+    expect(report.outcome).toBe('failed');
+    expect(report.rto.met).toBe(false);
+    expect(report.steps.some((s) => s.kind === 'scale' && s.outcome === 'failed')).toBe(true);
+    expect(report.errors.find((e) => e.name === 'TaskStartFailureError')?.cause).toContain('shop-web');
+    expect(report.steps.some((s) => s.step === 'Switch DNS')).toBe(false);
+    expect(result.stdout).toContain('outcome    FAILED');
+    expect(result.stdout).toMatch(/RTO .*: FAIL/);
+    expect(result.stdout).toContain('CannotPullContainerError');
+  });
+});
