@@ -38,6 +38,7 @@ AWS (--target aws): starts the deployed state machine and follows it until it en
                             stateMachine:<plan name>-failover (the name the CDK app deploys)
   --region REGION           default: the plan's DR region
   --confirm PLAN_NAME       required with --mode failover: the plan's name, typed out
+  --poll-seconds N          wall seconds between two reads of the execution (default 5)
   Credentials come from the SDK's default chain (AWS_PROFILE, AWS_ACCESS_KEY_ID/
   AWS_SECRET_ACCESS_KEY, SSO, an instance or task role).
   -h, --help                this help`;
@@ -53,6 +54,7 @@ const OPTIONS = {
   'state-machine-arn': { type: 'string' },
   region: { type: 'string' },
   confirm: { type: 'string' },
+  'poll-seconds': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -119,9 +121,10 @@ export async function run(args: string[]): Promise<number> {
           ? {}
           : { stateMachineArn: values['state-machine-arn'] }),
         ...(values.region === undefined ? {} : { region: values.region }),
+        pollMs: (integerOption('poll-seconds', values['poll-seconds'], 1, 300) ?? 5) * 1000,
       });
     } else {
-      for (const flag of ['state-machine-arn', 'region', 'confirm'] as const) {
+      for (const flag of ['state-machine-arn', 'region', 'confirm', 'poll-seconds'] as const) {
         if (values[flag] !== undefined)
           throw new InvalidInputError(`--${flag} applies to --target aws only`, flag);
       }
