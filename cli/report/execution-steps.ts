@@ -51,6 +51,8 @@ interface TaskEntry {
   /** The failure of the latest attempt, cleared when an attempt succeeds. */
   failure: StepFailure | null;
   output: unknown;
+  /** Retries were tied to this task by timing, not by the history's event chain. */
+  retriesInferred: boolean;
 }
 
 export interface HistorySteps {
@@ -149,6 +151,42 @@ function caughtError(entry: TaskEntry, output: unknown): StepFailure | null {
   return null;
 }
 
+interface PendingFailure {
+  failure: StepFailure;
+  at: string;
+  /** Task entries open when the failure happened: one of them failed. */
+  open: Set<number>;
+  consumed: boolean;
+}
+
+/**
+ * A failure no Catch handled was retried (or ended the run). Without a chain to follow, it goes to
+ * the task that was open when it happened and finished first after it: the retry that succeeded.
+ * The step says that this attribution is inferred.
+ */
+function attributeRetries(pending: readonly PendingFailure[], entries: readonly TaskEntry[]): void {
+  for (const entry of pending) {
+    if (entry.consumed) continue;
+    const candidates = entries.filter((task) => entry.open.has(task.id));
+    const exitedAfter = candidates
+      .filter((task) => task.exitedAt !== null && task.exitedAt >= entry.at && task.failure === null)
+      .sort((a, b) => (a.exitedAt ?? '').localeCompare(b.exitedAt ?? ''))[0];
+    if (exitedAfter) {
+      exitedAfter.retries++;
+      exitedAfter.retriedErrors.push(entry.failure.error);
+      exitedAfter.retriesInferred = candidates.length > 1;
+      continue;
+    }
+    // Never finished after the failure: it ended the run.
+    const unfinished = candidates.filter((task) => task.exitedAt === null);
+    const owner = unfinished.length === 1 ? unfinished[0] : undefined;
+    if (owner) {
+      owner.failure = entry.failure;
+      owner.failures.push(entry.failure);
+    }
+  }
+}
+
 /**
  * Step Functions threads previousEventId per branch and Map iteration; a history whose every event
  * points at the one before it carries no such information, so ownership falls back to names and
@@ -166,6 +204,9 @@ export function stepsFromHistory(events: readonly HistoryEvent[], executionRunni
   const taskOutputs = new Map<string, unknown[]>();
   const exitOutputs = new Map<string, unknown[]>();
   const failStates: { owner: TaskEntry; name: string }[] = [];
+  // Failure events can be tied to their task only through a threaded chain or invocation events.
+  const attributable = threaded || ordered.some((event) => SCHEDULED.has(event.type ?? ''));
+  const pending: PendingFailure[] = [];
 
   /** The nearest TaskStateEntered up the previousEventId chain, when the history threads it. */
   const ownerByChain = (event: HistoryEvent): TaskEntry | undefined => {
@@ -216,6 +257,7 @@ export function stepsFromHistory(events: readonly HistoryEvent[], executionRunni
         failures: [],
         failure: null,
         output: undefined,
+        retriesInferred: false,
       });
     } else if (SCHEDULED.has(type)) {
       const owner = ownerOf(event);
@@ -243,6 +285,15 @@ export function stepsFromHistory(events: readonly HistoryEvent[], executionRunni
       owner.lastEventAt = at;
       remember(taskOutputs, owner.state, owner.output);
     } else if (FAILED.has(type)) {
+      if (!attributable) {
+        pending.push({
+          failure: failureOf(event),
+          at,
+          open: new Set(open().map((entry) => entry.id)),
+          consumed: false,
+        });
+        continue;
+      }
       const owner = ownerOf(event);
       if (!owner) continue;
       owner.failure = failureOf(event);
@@ -257,12 +308,14 @@ export function stepsFromHistory(events: readonly HistoryEvent[], executionRunni
       owner.lastEventAt = at;
       remember(exitOutputs, owner.state, output);
       const caught = caughtError(owner, output);
-      if (owner.scheduled === 0) {
-        // No invocation events: every failure but a caught last one was retried.
-        const retried = caught ? owner.failures.slice(0, -1) : owner.failures;
-        owner.retries += retried.length;
-        owner.retriedErrors.push(...retried.map((failure) => failure.error));
-        owner.failure = caught ? (owner.failures.at(-1) ?? caught) : null;
+      if (!attributable && caught) {
+        // The failure the Catch just handled: the latest one of that error while this task was open.
+        const handled = pending.findLast(
+          (entry) => !entry.consumed && entry.failure.error === caught.error && entry.open.has(owner.id),
+        );
+        if (handled) handled.consumed = true;
+        owner.failure = handled?.failure ?? caught;
+        owner.failures.push(owner.failure);
       } else if (caught && !owner.failure) {
         owner.failure = caught;
       }
@@ -278,6 +331,7 @@ export function stepsFromHistory(events: readonly HistoryEvent[], executionRunni
         failStates.push({ owner, name: event.stateEnteredEventDetails?.name ?? 'Fail' });
     }
   }
+  if (!attributable) attributeRetries(pending, [...entries.values()]);
   // Histories without task result events: the state's exit output stands in for the task's result.
   for (const [state, outputs] of exitOutputs) if (!taskOutputs.has(state)) taskOutputs.set(state, outputs);
 
@@ -315,6 +369,7 @@ export function stepsFromHistory(events: readonly HistoryEvent[], executionRunni
     const detailParts = [
       polls > 1 ? `started, then ${polls - 1} status ${polls === 2 ? 'check' : 'checks'}` : '',
       retried.length > 0 ? `retried after ${retried.join(', ')}` : '',
+      group.entries.some((entry) => entry.retriesInferred) ? 'retries matched to this step by timing' : '',
     ].filter(Boolean);
     steps.push({
       step: label,

@@ -291,6 +291,48 @@ describe('reportFromExecution', () => {
     ]);
   });
 
+  it('ties a retried failure in a linear history to the task that finished first after it, and says so', () => {
+    // Prepare: two promotions open when a throttling error is retried.
+    const t0 = Date.parse('2026-11-20T10:00:00Z');
+    const entered = (id: string) => ({
+      stateEnteredEventDetails: { name: 'StartPromotion', input: `{"databaseId":"${id}"}` },
+    });
+    const exited = (id: string) => ({
+      stateExitedEventDetails: { name: 'StartPromotion', output: `{"databaseId":"${id}"}` },
+    });
+    const linear = (
+      [
+        ['TaskStateEntered', 1, entered('orders')],
+        ['TaskStateEntered', 1, entered('catalog')],
+        [
+          'TaskFailed',
+          2,
+          { taskFailedEventDetails: { resourceType: 'lambda', resource: 'invoke', error: 'ThrottledError' } },
+        ],
+        ['TaskStateExited', 5, exited('catalog')],
+        ['TaskStateExited', 9, exited('orders')],
+      ] as const
+    ).map(([type, seconds, details], index) => ({
+      id: index + 1,
+      previousEventId: index,
+      type,
+      timestamp: new Date(t0 + seconds * 1000),
+      ...details,
+    }));
+
+    // Act
+    const { steps } = stepsFromHistory(linear, false);
+
+    // Assess
+    const catalog = steps.find((step) => step.step === 'Promote catalog');
+    expect(catalog).toMatchObject({ outcome: 'succeeded', retries: 1 });
+    expect(catalog?.detail).toBe('retried after ThrottledError; retries matched to this step by timing');
+    expect(steps.find((step) => step.step === 'Promote orders')).toMatchObject({
+      outcome: 'succeeded',
+      retries: 0,
+    });
+  });
+
   it('marks a task still in flight as running while the execution runs', () => {
     // Prepare
     const history = new HistoryBuilder(new Date('2026-11-20T10:00:00Z'), { mode: 'failover' });

@@ -1,0 +1,138 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { run } from '../../cli/commands/report.ts';
+import { type RunReport, runReportSchema } from '../../cli/report/schema.ts';
+import { startWorld, type World } from '../../local/index.ts';
+import { loadPlanFile } from '../../plan/load.ts';
+
+/**
+ * `drctl report --execution` against the local world's Step Functions API: a real failover runs
+ * the real state machine and handlers, and the report is built only from what DescribeExecution
+ * and GetExecutionHistory answer over the wire.
+ */
+const PLAN_FILE = new URL('../../drctl.plan.yaml', import.meta.url).pathname;
+const plan = loadPlanFile(PLAN_FILE);
+let world: World | undefined;
+
+beforeEach(async () => {
+  vi.spyOn(console, 'log').mockImplementation(() => undefined);
+  world = await startWorld({ plan, scale: 400, seed: 5, schedule: false, alarmTrigger: false });
+  // Replication must have been seen active before the RPO guard lets a failover through.
+  await world.runFor(180);
+});
+
+afterEach(async () => {
+  vi.restoreAllMocks();
+  await world?.close();
+  world = undefined;
+});
+
+async function failover(target: World, name: string, requestedBy: string): Promise<string> {
+  const sfn = new SFNClient({ region: plan.regions.dr, endpoint: target.endpoint });
+  const input = { mode: 'failover', reason: 'Game day <drill> & audit', incidentId: 'DRILL-7', requestedBy };
+  const { executionArn } = await sfn.send(
+    new StartExecutionCommand({
+      stateMachineArn: target.stepFunctions.stateMachineArn,
+      name,
+      input: JSON.stringify(input),
+    }),
+  );
+  await target.stepFunctions.wait(executionArn as string);
+  return executionArn as string;
+}
+
+async function reportOf(executionArn: string): Promise<{ report: RunReport; html: string }> {
+  const dir = mkdtempSync(join(tmpdir(), 'drctl-report-world-'));
+  const json = join(dir, 'run.json');
+  const code = await run(['--execution', executionArn, '--plan', PLAN_FILE, '--json', json]);
+  expect(code).toBe(0);
+  return {
+    report: runReportSchema.parse(JSON.parse(readFileSync(json, 'utf8'))),
+    html: readFileSync(join(dir, 'run.html'), 'utf8'),
+  };
+}
+
+function overlaps(
+  a: RunReport['steps'][number] | undefined,
+  b: RunReport['steps'][number] | undefined,
+): boolean {
+  if (!a?.startedAt || !a.endedAt || !b?.startedAt || !b.endedAt) return false;
+  return Date.parse(a.startedAt) < Date.parse(b.endedAt) && Date.parse(b.startedAt) < Date.parse(a.endedAt);
+}
+
+describe('drctl report --execution against the local world', () => {
+  it('reports a successful failover: every step once, databases and services side by side, serving time', async () => {
+    // Prepare
+    const executionArn = await failover(world as World, 'report-drill-ok', 'schedule:quarterly-drill');
+
+    // Act
+    const { report, html } = await reportOf(executionArn);
+
+    // Assess
+    expect(report.execution.status).toBe('SUCCEEDED');
+    expect(report.outcome).toBe('failed-over');
+    expect(report.trigger).toMatchObject({ kind: 'schedule', requestedBy: 'schedule:quarterly-drill' });
+    const names = report.steps.map((step) => step.step);
+    expect([...names].sort()).toEqual(
+      [
+        'Preflight',
+        'Notify started',
+        'Promote orders',
+        'Promote catalog',
+        'Scale web',
+        'Scale api',
+        'Scale worker',
+        'Switch DNS',
+        'Verify DR endpoint',
+        'Notify result',
+      ].sort(),
+    );
+    expect(names[0]).toBe('Preflight');
+    expect(names.at(-1)).toBe('Notify result');
+    expect(report.steps.every((step) => step.outcome === 'succeeded')).toBe(true);
+    const step = (name: string) => report.steps.find((entry) => entry.step === name);
+    expect(overlaps(step('Promote orders'), step('Scale web'))).toBe(true);
+    expect(Date.parse(step('Switch DNS')?.startedAt ?? '')).toBeGreaterThanOrEqual(
+      Date.parse(step('Promote orders')?.endedAt ?? ''),
+    );
+    expect(report.rto.servingAt).not.toBeNull();
+    expect(report.rto.seconds).toBeNull();
+    expect(report.rpo.replicaLagAtPromotion.map((lag) => lag.database)).toEqual(['orders', 'catalog']);
+    expect(report.changes.length).toBeGreaterThan(0);
+    expect(report.errors).toEqual([]);
+    expect(html).toContain('Game day &lt;drill&gt; &amp; audit');
+    expect(html).toContain(
+      'https://us-west-2.console.aws.amazon.com/states/home?region=us-west-2#/v2/executions/details/',
+    );
+  });
+
+  it('reports a failed failover: the service that did not start, its error, and what had changed', async () => {
+    // Prepare
+    (world as World).faults.tasksFailToStart({
+      serviceId: 'web',
+      reason: 'CannotPullContainerError: image not found',
+    });
+
+    // Act
+    const executionArn = await failover(world as World, 'report-drill-failed', 'alarm:shop-primary-health');
+    const { report } = await reportOf(executionArn);
+
+    // Assess
+    expect(report.execution.status).toBe('FAILED');
+    expect(report.outcome).toBe('failed');
+    expect(report.trigger.kind).toBe('alarm');
+    const failed = report.steps.filter((step) => step.outcome === 'failed');
+    expect(failed.map((step) => step.step)).toEqual(['Scale web']);
+    expect(failed[0]?.error?.name).toBe(report.errors[0]?.name);
+    expect(report.errors[0]).toMatchObject({ step: 'Scale web' });
+    expect(report.steps.map((step) => step.step)).toContain('Assess changes');
+    // What the assess step found changed on the failure path, read back from the history.
+    expect(report.changes.find((change) => change.resource.endsWith('/shop-web'))).toMatchObject({
+      before: expect.stringContaining('desiredCount 0'),
+      after: expect.stringContaining('running 0'),
+    });
+  });
+});
