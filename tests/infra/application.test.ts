@@ -1,6 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { resourcesOf, type SynthesizedApp, synthesizeReferenceApp } from './reference-app.ts';
+import { resourcesOf, type SynthesizedApp, synthesizeOne, synthesizeReferenceApp } from './reference-app.ts';
 
 type Json = Record<string, unknown>;
 
@@ -186,14 +186,14 @@ describe('reference application', () => {
   it('serves HTTPS with the plan certificate and redirects HTTP', () => {
     // Prepare
     const arn = 'arn:aws:acm:us-east-1:111111111111:certificate/0000-primary';
-    const { templates } = synthesizeReferenceApp(planWithCertificate(synth.plan, arn));
+    const primary = synthesizeOne(planWithCertificate(synth.plan, arn), 'primary');
     // Assess
-    templates.primary.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+    primary.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
       Port: 443,
       Protocol: 'HTTPS',
       Certificates: [{ CertificateArn: arn }],
     });
-    templates.primary.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+    primary.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
       Port: 80,
       DefaultActions: [Match.objectLike({ Type: 'redirect' })],
     });

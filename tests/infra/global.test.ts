@@ -1,6 +1,12 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { planWith, resourcesOf, type SynthesizedApp, synthesizeReferenceApp } from './reference-app.ts';
+import {
+  planWith,
+  resourcesOf,
+  type SynthesizedApp,
+  synthesizeOne,
+  synthesizeReferenceApp,
+} from './reference-app.ts';
 
 describe('global stack (Route 53 and detection)', () => {
   let synth: SynthesizedApp;
@@ -39,12 +45,12 @@ describe('global stack (Route 53 and detection)', () => {
       };
     });
     // Act
-    const { templates } = synthesizeReferenceApp(plan);
+    const global = synthesizeOne(plan, 'global');
     // Assess
-    templates.global.allResourcesProperties('AWS::Route53::HealthCheck', {
+    global.allResourcesProperties('AWS::Route53::HealthCheck', {
       HealthCheckConfig: Match.objectLike({ RequestInterval: 30, FailureThreshold: 5 }),
     });
-    templates.global.hasResourceProperties('AWS::CloudWatch::Alarm', {
+    global.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Period: 120,
       EvaluationPeriods: 3,
       DatapointsToAlarm: 2,
@@ -114,8 +120,7 @@ describe('global stack (Route 53 and detection)', () => {
       p.dns = { ...p.dns, strategy: 'weighted' };
     });
     // Act
-    const { templates } = synthesizeReferenceApp(plan);
-    const records = Object.values(resourcesOf(templates.global, 'AWS::Route53::RecordSet')).map(
+    const records = Object.values(resourcesOf(synthesizeOne(plan, 'global'), 'AWS::Route53::RecordSet')).map(
       (r) => r.Properties,
     );
     // Assess
@@ -136,10 +141,11 @@ describe('global stack (Route 53 and detection)', () => {
       }
     });
     // Act
-    const { templates } = synthesizeReferenceApp(plan);
+    const global = synthesizeOne(plan, 'global');
+    const orchestrator = synthesizeOne(plan, 'orchestrator');
     // Assess
-    templates.global.resourceCountIs('AWS::Events::Rule', 0);
-    templates.orchestrator.hasResourceProperties('AWS::Events::Rule', {
+    global.resourceCountIs('AWS::Events::Rule', 0);
+    orchestrator.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: Match.objectLike({
         resources: ['arn:aws:cloudwatch:us-east-1:111111111111:alarm:shop-primary-endpoint-unhealthy'],
       }),

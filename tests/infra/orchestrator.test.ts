@@ -8,6 +8,7 @@ import {
   REPO_ROOT,
   resourcesOf,
   type SynthesizedApp,
+  synthesizeOne,
   synthesizeReferenceApp,
 } from './reference-app.ts';
 
@@ -125,10 +126,11 @@ describe('orchestrator stack', () => {
 
   it('runs health-monitor at the plan schedule rate', () => {
     // Prepare
-    const every15 = synthesizeReferenceApp(
+    const every15 = synthesizeOne(
       planWith((p) => {
         p.detection = { ...p.detection, scheduleMinutes: 15 };
       }),
+      'orchestrator',
     );
     // Assess
     synth.templates.orchestrator.hasResourceProperties('AWS::Events::Rule', {
@@ -137,7 +139,7 @@ describe('orchestrator stack', () => {
         Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('HealthMonitorFunction'), 'Arn'] } }),
       ],
     });
-    every15.templates.orchestrator.hasResourceProperties('AWS::Events::Rule', {
+    every15.hasResourceProperties('AWS::Events::Rule', {
       ScheduleExpression: 'rate(15 minutes)',
     });
   });
@@ -176,13 +178,14 @@ describe('orchestrator stack', () => {
 
   it('asks a human on the topic instead of starting a failover when the plan wants approval', () => {
     // Prepare
-    const approval = synthesizeReferenceApp(
+    const approval = synthesizeOne(
       planWith((p) => {
         p.failover = { ...p.failover, trigger: 'approval' };
       }),
+      'orchestrator',
     );
     // Act
-    const rules = Object.values(resourcesOf(approval.templates.orchestrator, 'AWS::Events::Rule'));
+    const rules = Object.values(resourcesOf(approval, 'AWS::Events::Rule'));
     const trigger = rules.find((r) => (r.Properties.EventPattern as Json | undefined)?.source);
     // Assess
     const targets = trigger?.Properties.Targets as Json[];

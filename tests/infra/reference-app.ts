@@ -2,6 +2,10 @@ import { resolve } from 'node:path';
 import { App, type Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { buildReferenceApp, type ReferenceStacks } from '../../infra/reference-app.ts';
+import { ApplicationStack } from '../../infra/stacks/application-stack.ts';
+import { FoundationStack } from '../../infra/stacks/foundation-stack.ts';
+import { GlobalStack } from '../../infra/stacks/global-stack.ts';
+import { OrchestratorStack } from '../../infra/stacks/orchestrator-stack.ts';
 import { loadPlanFile, parsePlan } from '../../plan/load.ts';
 import type { Plan, PlanInput } from '../../plan/schema.ts';
 
@@ -49,4 +53,16 @@ export function resourcesOf(
   type: string,
 ): Record<string, { Properties: Record<string, unknown> }> {
   return template.findResources(type) as Record<string, { Properties: Record<string, unknown> }>;
+}
+
+/** One stack of the reference app for a plan variant, without synthesizing the other five. */
+export function synthesizeOne(plan: Plan, key: 'orchestrator' | 'global' | 'primary'): Template {
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  app.node.setContext('@aws-cdk/core:defaultCrossStackReferences', 'strong');
+  if (key === 'orchestrator') return Template.fromStack(new OrchestratorStack(app, 'variant', { plan }));
+  if (key === 'global') return Template.fromStack(new GlobalStack(app, 'variant', { plan }));
+  const foundation = new FoundationStack(app, 'variant-foundation', { plan, role: 'primary' });
+  return Template.fromStack(
+    new ApplicationStack(app, 'variant', { plan, role: 'primary', foundation: foundation.foundation }),
+  );
 }
