@@ -12,6 +12,7 @@ import {
 import type { Plan } from '../../plan/schema.ts';
 import { stepsFromHistory } from '../report/execution-steps.ts';
 import { fetchExecution } from '../report/fetch-execution.ts';
+import { formatDuration } from '../report/format.ts';
 import { reportFromExecution } from '../report/from-execution.ts';
 import type { RunReport } from '../report/schema.ts';
 import type { Progress } from '../terminal/progress.ts';
@@ -65,10 +66,9 @@ export async function runLocalDrill(options: LocalDrillOptions): Promise<LocalDr
     );
     progress.startStatus(() => world.clock.now());
     await warmUp(world);
-    progress.line(
-      world.clock.now(),
-      'good',
-      'monitoring baseline: primary serving, failover alarm OK, replication active',
+    const settled = formatDuration(world.clock.elapsedSeconds());
+    progress.note(
+      `monitoring baseline after ${settled} (simulated): primary serving, failover alarm OK, replication active`,
     );
 
     const before = options.faults.filter((f) => f.spec.phase === 'before');
@@ -78,6 +78,11 @@ export async function runLocalDrill(options: LocalDrillOptions): Promise<LocalDr
 
     const origin = world.clock.now();
     progress.setOrigin(origin);
+    progress.note(
+      options.mode === 'failover'
+        ? 'T+00:00 is the primary-region outage; detection and failover run unattended from here'
+        : 'T+00:00 is the start of the dry run',
+    );
     const unsubscribe = followWorld(world, origin, progress);
     let executionArn: string;
     try {

@@ -71,7 +71,7 @@ export class Progress {
     for (const step of steps) {
       if (!this.started.has(step.step) && step.startedAt) {
         this.started.add(step.step);
-        this.line(Date.parse(step.startedAt), 'info', `${this.style.bold(step.step)} started`);
+        this.line(Date.parse(step.startedAt), 'info', `${this.style.bold(step.step)}: started`);
       }
       this.seen.set(step.step, step.outcome);
       if (step.outcome === 'running') this.pending.delete(step.step);
@@ -102,10 +102,10 @@ export class Progress {
         ? ` in ${formatDuration((Date.parse(step.endedAt) - Date.parse(step.startedAt)) / 1000)}`
         : '';
     const retries = step.retries > 0 ? ` after ${step.retries} retr${step.retries === 1 ? 'y' : 'ies'}` : '';
-    if (step.outcome === 'succeeded') this.line(at, 'good', `${step.step} succeeded${took}${retries}`);
+    if (step.outcome === 'succeeded') this.line(at, 'good', `${step.step}: succeeded${took}${retries}`);
     else if (step.outcome === 'failed') {
       const reason = step.error ? `: ${step.error.name}: ${step.error.message}` : '';
-      this.line(at, 'bad', `${step.step} ${this.style.red('FAILED')}${took}${retries}${reason}`);
+      this.line(at, 'bad', `${step.step}: ${this.style.red('FAILED')}${took}${retries}${reason}`);
     } else this.line(at, 'warn', `${step.step}: outcome ${step.outcome}`);
   }
 

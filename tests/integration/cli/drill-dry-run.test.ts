@@ -34,7 +34,7 @@ describe('drctl drill --mode dry-run (local world)', () => {
     expect(recoveryState(result.after)).toEqual(recoveryState(result.before));
     expect(result.after.databases.every((d) => d.replica.role !== 'standalone')).toBe(true);
     expect(result.after.regions.every((r) => r.up)).toBe(true);
-    expect(output).toContain('Preflight started');
+    expect(output).toContain('Preflight: started');
     expect(output).not.toContain('is down');
   });
 });

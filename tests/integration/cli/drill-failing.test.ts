@@ -25,7 +25,7 @@ describe('a drill whose failover fails', () => {
     const report = runReportSchema.parse(JSON.parse(readFileSync(jsonPath, 'utf8')));
     expect(report.outcome).toBe('failed');
     expect(report.rto.met).toBe(false);
-    expect(report.steps.some((s) => s.kind === 'scale' && s.outcome === 'failed')).toBe(true);
+    expect(report.steps.find((s) => s.step === 'Scale web')?.outcome).toBe('failed');
     expect(report.errors.find((e) => e.name === 'TaskStartFailureError')?.cause).toContain('shop-web');
     expect(report.steps.some((s) => s.step === 'Switch DNS')).toBe(false);
     expect(result.stdout).toContain('outcome    FAILED');

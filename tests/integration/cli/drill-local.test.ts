@@ -52,7 +52,7 @@ describe('drctl drill on the reference plan (local world)', () => {
     expect(report.steps.filter((s) => s.outcome === 'failed')).toEqual([]);
     expect(result.stdout).toMatch(/RTO .*: PASS/);
     expect(result.stdout).toMatch(/RPO .*: PASS/);
-    expect(result.stdout).toContain('Promote orders started');
+    expect(result.stdout).toContain('Promote orders: started');
     expect(result.stdout).toMatch(/T\+\d\d:\d\d .*region us-east-1 is down/);
     expect(readFileSync(jsonPath.replace(/\.json$/, '.html'), 'utf8')).toContain('<!doctype html>');
   });

@@ -118,7 +118,7 @@ describe('drctl up, and clients pointed at it', () => {
     expect(report.mode).toBe('dry-run');
     expect(report.outcome).toBe('would-fail-over');
     expect(report.execution.name).toMatch(/^drctl-drill-dry-run-\d+$/);
-    expect(result.stdout).toContain('Preflight started');
+    expect(result.stdout).toContain('Preflight: started');
     expect(result.stdout).toContain('WOULD FAIL OVER');
   });
 
