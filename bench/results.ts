@@ -38,6 +38,8 @@ export function whyUnmeasured(outcome: Outcome<object> | undefined): string {
 
 /** Figure 1: one failover in the local world with fixed step timings, all in simulated seconds. */
 export interface OverheadFigure {
+  /** Simulated seconds per wall second: the world's own compute time is multiplied by it. */
+  scale: number;
   /** The world's step timings the ideal path is computed from. */
   timings: Record<string, number>;
   ideal: {
@@ -63,7 +65,13 @@ export interface DetectionFigure {
   settings: Record<string, number>;
   /** Outage → StartExecution, simulated seconds. */
   detectionSeconds: Sample;
-  flapping: { scenario: string; simulatedSeconds: number; executionsStarted: number };
+  flapping: {
+    scenario: string;
+    simulatedSeconds: number;
+    executionsStarted: number;
+    /** Times Route 53 declared the primary unhealthy during the flapping. */
+    primaryMarkedUnhealthy?: number;
+  };
 }
 
 export interface ScaleRun {

@@ -25,16 +25,20 @@ async function attempt<T extends object>(
 }
 
 const measurers: Record<FigureKey, (options: BenchOptions, figures: Figures) => Promise<void>> = {
-  overhead: async (_options, figures) => {
+  overhead: async (options, figures) => {
     figures.orchestrationOverhead = await attempt('orchestration overhead', async () => {
       const reason = worldUnavailableReason();
-      return { unavailable: reason ?? 'figure 1 is not built yet' };
+      if (reason) return { unavailable: reason };
+      const { measureOverhead } = await import('./recovery/overhead.ts');
+      return measureOverhead({ runs: options.worldRuns, scale: options.worldScale });
     });
   },
-  detection: async (_options, figures) => {
+  detection: async (options, figures) => {
     figures.detection = await attempt('detection', async () => {
       const reason = worldUnavailableReason();
-      return { unavailable: reason ?? 'figure 2 is not built yet' };
+      if (reason) return { unavailable: reason };
+      const { measureDetection } = await import('./recovery/detection.ts');
+      return measureDetection({ runs: Math.max(options.worldRuns, 3) });
     });
   },
   scale: async (_options, figures) => {

@@ -5,6 +5,8 @@ export interface BenchOptions {
   figures: FigureKey[];
   /** Failovers per world figure (1-3). */
   worldRuns: number;
+  /** Simulated seconds per wall second in the world figures. */
+  worldScale: number;
   /** Fresh-process imports per bundle (4). */
   startupRuns: number;
   drillRuns: number;
@@ -14,7 +16,8 @@ export interface BenchOptions {
 
 export const DEFAULT_OPTIONS: BenchOptions = {
   figures: [...FIGURE_KEYS],
-  worldRuns: 5,
+  worldRuns: 3,
+  worldScale: 50,
   startupRuns: 15,
   drillRuns: 3,
   testRuns: 1,
@@ -22,10 +25,11 @@ export const DEFAULT_OPTIONS: BenchOptions = {
 };
 
 export const USAGE = `usage: tsx bench/run.ts [--only ${FIGURE_KEYS.join(',')}] [--skip ...] [--quick]
-  [--world-runs N] [--startup-runs N] [--drill-runs N] [--test-runs N] [--out FILE]`;
+  [--world-runs N] [--world-scale N] [--startup-runs N] [--drill-runs N] [--test-runs N] [--out FILE]`;
 
 const COUNT_FLAGS = {
   '--world-runs': 'worldRuns',
+  '--world-scale': 'worldScale',
   '--startup-runs': 'startupRuns',
   '--drill-runs': 'drillRuns',
   '--test-runs': 'testRuns',
@@ -37,7 +41,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i] as string;
     if (flag === '--quick') {
-      Object.assign(options, { worldRuns: 3, startupRuns: 7, drillRuns: 1, testRuns: 1 });
+      Object.assign(options, { worldRuns: 1, startupRuns: 7, drillRuns: 1, testRuns: 1 });
       continue;
     }
     const value = argv[i + 1];

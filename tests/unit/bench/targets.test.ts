@@ -43,6 +43,7 @@ function startup(functions: Record<string, BundleStartup>) {
 
 function overhead(rtoSeconds: number, idealSeconds: number): OverheadFigure {
   return {
+    scale: 50,
     timings: {},
     ideal: {
       detectionSeconds: 60,

@@ -1,0 +1,163 @@
+import { join } from 'node:path';
+import { DEFAULT_TIMINGS, type Timings, type World } from '../../local/index.ts';
+import { loadPlanFile } from '../../plan/load.ts';
+import type { Plan } from '../../plan/schema.ts';
+import { progress } from '../lib/log.ts';
+import { median, roundTo, summarize } from '../lib/stats.ts';
+import { REPO_ROOT } from '../lib/timed-process.ts';
+import type { OverheadFigure } from '../results.ts';
+import { allowedOverheadSeconds } from '../targets.ts';
+import { assertFixedTimings, idealPath } from './ideal.ts';
+import { runSequentialRunbook } from './sequential-runbook.ts';
+import {
+  FIXED_TIMINGS,
+  startBenchWorld,
+  type Timeline,
+  timelineOf,
+  untilDrServes,
+  warmUpAndAlign,
+} from './world-run.ts';
+
+/** The outage falls this far into an alarm period, the same in every run, so runs compare. */
+const OUTAGE_OFFSET_SECONDS = 1;
+
+export interface WorldFigureOptions {
+  runs: number;
+  scale: number;
+}
+
+interface RunResult {
+  rtoSeconds: number;
+  detectionSeconds: number | null;
+  outageAtSeconds: number;
+  timeline: Timeline;
+}
+
+export function referencePlan(): Plan {
+  return loadPlanFile(join(REPO_ROOT, 'drctl.plan.yaml'));
+}
+
+async function injectOutage(world: World): Promise<number> {
+  await warmUpAndAlign(world, OUTAGE_OFFSET_SECONDS);
+  const origin = world.clock.now();
+  world.faults.regionOutage();
+  return origin;
+}
+
+function finish(world: World, origin: number, plan: Plan): RunResult {
+  const measured = world.measurements();
+  if (measured.rtoSeconds === null) throw new Error('the world measured no RTO: the DR region never served');
+  return {
+    rtoSeconds: measured.rtoSeconds,
+    detectionSeconds: measured.failoverStartSeconds,
+    outageAtSeconds: origin / 1000,
+    timeline: timelineOf(world.events.list(), origin, {
+      databases: plan.databases.length,
+      services: plan.services.length,
+    }),
+  };
+}
+
+/** drctl's unattended path: the alarm starts the state machine, which runs the real handlers. */
+export async function drctlFailover(plan: Plan, scale: number, seed: number): Promise<RunResult> {
+  const world = await startBenchWorld({ plan, scale, seed });
+  try {
+    const origin = await injectOutage(world);
+    await untilDrServes(world, origin);
+    return finish(world, origin, plan);
+  } finally {
+    await world.close();
+  }
+}
+
+/** The naive runbook, started when the same alarm fires (EventBridge delivery included). */
+async function sequentialFailover(
+  plan: Plan,
+  timings: Timings,
+  scale: number,
+  seed: number,
+): Promise<RunResult> {
+  const world = await startBenchWorld({ plan, scale, seed, alarmTrigger: false });
+  try {
+    const origin = await injectOutage(world);
+    const alarm = world.detection.alarmName;
+    await world.until((events) =>
+      events.some(
+        (e) =>
+          e.at >= origin &&
+          e.type === 'alarm.state' &&
+          e.detail.alarm === alarm &&
+          e.detail.state === 'ALARM',
+      ),
+    );
+    await world.runFor(timings.eventDeliverySeconds);
+    await runSequentialRunbook(world);
+    await untilDrServes(world, origin);
+    return finish(world, origin, plan);
+  } finally {
+    await world.close();
+  }
+}
+
+/** Median seconds of each stretch of the failover, for "where the time goes". */
+export function stepMedians(timelines: Timeline[]): Record<string, number> {
+  const stretches: Record<string, (t: Timeline) => number | null> = {
+    outageToExecution: (t) => t.executionStarted,
+    executionToFirstChange: (t) => diff(t.firstChange, t.executionStarted),
+    promotionsDone: (t) => diff(t.promotionsCompleted, t.firstChange),
+    servicesServing: (t) => diff(t.servicesSteady, t.firstChange),
+    readyToDnsChange: (t) => diff(t.dnsSubmitted, maxOf(t.promotionsCompleted, t.servicesSteady)),
+    dnsChangeToInsync: (t) => diff(t.dnsInsync, t.dnsSubmitted),
+    insyncToDrServing: (t) => diff(t.drServing, t.dnsInsync),
+  };
+  const out: Record<string, number> = {};
+  for (const [name, of] of Object.entries(stretches)) {
+    const values = timelines.map(of).filter((v): v is number => v !== null);
+    if (values.length > 0) out[name] = roundTo(median(values), 1);
+  }
+  return out;
+}
+
+const diff = (a: number | null, b: number | null) => (a === null || b === null ? null : a - b);
+const maxOf = (a: number | null, b: number | null) => (a === null || b === null ? null : Math.max(a, b));
+
+export async function measureOverhead(options: WorldFigureOptions): Promise<OverheadFigure> {
+  const plan = referencePlan();
+  const timings: Timings = { ...DEFAULT_TIMINGS, ...FIXED_TIMINGS };
+  assertFixedTimings(timings);
+  const drctl: RunResult[] = [];
+  const sequential: RunResult[] = [];
+  for (let run = 1; run <= options.runs; run++) {
+    progress(`overhead: drctl failover ${run} of ${options.runs} (scale ${options.scale})`);
+    drctl.push(await drctlFailover(plan, options.scale, run));
+    progress(`overhead: sequential runbook ${run} of ${options.runs}`);
+    sequential.push(await sequentialFailover(plan, timings, options.scale, run));
+  }
+  const ideal = idealPath(plan, timings, drctl[0]?.outageAtSeconds ?? OUTAGE_OFFSET_SECONDS);
+  const rto = summarize(drctl.map((r) => r.rtoSeconds));
+  const sequentialRto = summarize(sequential.map((r) => r.rtoSeconds));
+  const overheadSeconds = roundTo(rto.median - ideal.criticalPathSeconds, 1);
+  return {
+    scale: options.scale,
+    timings: flattenTimings(timings),
+    ideal,
+    drctl: {
+      rtoSeconds: rto,
+      detectionSeconds: summarize(drctl.map((r) => r.detectionSeconds ?? Number.NaN)),
+      steps: stepMedians(drctl.map((r) => r.timeline)),
+    },
+    overheadSeconds,
+    allowedOverheadSeconds: allowedOverheadSeconds(ideal.criticalPathSeconds),
+    sequential: { rtoSeconds: sequentialRto, steps: stepMedians(sequential.map((r) => r.timeline)) },
+    ratioToSequential: roundTo(rto.median / sequentialRto.median, 3),
+  };
+}
+
+function flattenTimings(timings: Timings): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(timings).map(([name, value]) => [
+      name,
+      Array.isArray(value) ? (value[1] as number) : value,
+    ]),
+  );
+}

@@ -1,0 +1,92 @@
+import { startWorld, type Timings, type World, type WorldEvent } from '../../local/index.ts';
+import type { Plan } from '../../plan/schema.ts';
+
+/** Mid-range values of the world's ranged defaults, so that every run takes the same path. */
+export const FIXED_TIMINGS: Partial<Timings> = { taskPendingSeconds: [30, 30], dnsInsyncSeconds: [40, 40] };
+
+/** Monitoring needs a baseline (replica lag datapoints, an OK alarm) before the outage. */
+const WARM_UP_SECONDS = 120;
+
+export interface BenchWorldOptions {
+  plan: Plan | string;
+  scale: number;
+  seed: number;
+  alarmTrigger?: boolean;
+}
+
+export async function startBenchWorld(options: BenchWorldOptions): Promise<World> {
+  return startWorld({
+    plan: options.plan,
+    scale: options.scale,
+    seed: options.seed,
+    timings: FIXED_TIMINGS,
+    // The scheduled health monitor does not take part in failover; it only adds noise.
+    schedule: false,
+    alarmTrigger: options.alarmTrigger ?? true,
+  });
+}
+
+/** Waits for the baseline, then until `offsetSeconds` past the start of an alarm period. */
+export async function warmUpAndAlign(world: World, offsetSeconds: number): Promise<void> {
+  const alarm = world.detection.alarmName;
+  await world.until(
+    (events) =>
+      world.clock.elapsedSeconds() >= WARM_UP_SECONDS &&
+      events.findLast((e) => e.type === 'alarm.state' && e.detail.alarm === alarm)?.detail.state === 'OK',
+    { timeoutSeconds: 1_800 },
+  );
+  const period = world.plan.detection.alarm.periodSeconds * 1000;
+  const now = world.clock.now();
+  const target = Math.ceil(now / period) * period + offsetSeconds * 1000;
+  await world.runFor((target - now) / 1000);
+}
+
+/** Seconds of the simulated clock modulo the alarm period: where in its period the outage fell. */
+export function secondsIntoPeriod(world: World, at: number): number {
+  return (at % (world.plan.detection.alarm.periodSeconds * 1000)) / 1000;
+}
+
+export function drServes(origin: number) {
+  return (e: WorldEvent) =>
+    e.type === 'traffic.served' && e.at >= origin && e.detail.role === 'dr' && e.detail.serving === true;
+}
+
+export async function untilDrServes(world: World, origin: number, timeoutSeconds = 3_600): Promise<void> {
+  const served = drServes(origin);
+  await world.until((events) => events.some(served), { timeoutSeconds });
+}
+
+/**
+ * Where a failover's time went, in simulated seconds from the outage: the instants the world
+ * logged for each step. Missing steps are null.
+ */
+export interface Timeline {
+  executionStarted: number | null;
+  firstChange: number | null;
+  promotionsCompleted: number | null;
+  servicesSteady: number | null;
+  dnsSubmitted: number | null;
+  dnsInsync: number | null;
+  drServing: number | null;
+}
+
+export function timelineOf(
+  events: WorldEvent[],
+  origin: number,
+  counts: { databases: number; services: number },
+): Timeline {
+  const after = events.filter((e) => e.at >= origin);
+  const seconds = (e: WorldEvent | undefined) => (e === undefined ? null : (e.at - origin) / 1000);
+  const first = (type: WorldEvent['type']) => after.find((e) => e.type === type);
+  const nth = (type: WorldEvent['type'], n: number) => after.filter((e) => e.type === type)[n - 1];
+  const changes = after.filter((e) => e.type === 'rds.promotion-started' || e.type === 'ecs.desired-count');
+  return {
+    executionStarted: seconds(first('execution.started')),
+    firstChange: seconds(changes[0]),
+    promotionsCompleted: seconds(nth('rds.promotion-completed', counts.databases)),
+    servicesSteady: seconds(nth('ecs.service-steady', counts.services)),
+    dnsSubmitted: seconds(first('route53.change-submitted')),
+    dnsInsync: seconds(first('route53.change-insync')),
+    drServing: seconds(after.find(drServes(origin))),
+  };
+}
