@@ -37,6 +37,16 @@ export class Application {
     return undefined;
   }
 
+  /** What a Route 53 checker sees now: the endpoint's status, or a failed connection. */
+  probe(role: AppRole): { ok: boolean; report: string } {
+    const problem = this.problem(role);
+    if (problem === undefined) return { ok: true, report: 'Success: HTTP Status Code 200, OK' };
+    if (!this.context.isRegionUp(this.region(role))) {
+      return { ok: false, report: 'Failure: Connection failed: the connection was reset' };
+    }
+    return { ok: false, report: 'Failure: HTTP Status Code 503, Service Unavailable' };
+  }
+
   serves(role: AppRole): boolean {
     return this.problem(role) === undefined;
   }

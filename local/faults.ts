@@ -10,8 +10,11 @@ import type { RdsModel } from './rds/model.ts';
  * Route 53 (global) and CloudWatch keep answering, so that detection can see the outage.
  */
 export interface Faults {
-  /** The region's APIs refuse connections and its application endpoint stops. Default: the primary region. */
-  regionOutage(region?: string): void;
+  /**
+   * The region's APIs refuse connections and its application endpoint stops. Default: the
+   * primary region; with `durationSeconds`, it recovers by itself after that simulated time.
+   */
+  regionOutage(region?: string, options?: { durationSeconds?: number }): void;
   /** The region comes back (its data as it was when it went down). */
   regionRecovers(region?: string): void;
   /** A share (0..1) of the service's calls fail with its throttling error. 0 clears it. */
@@ -96,12 +99,21 @@ export function createFaults(
     return startFailure.reason;
   };
 
+  const recover = (region: string, at: number) => {
+    if (!down.delete(region)) return;
+    events.record('region.recovered', at, `region ${region} is back`, { region }, region);
+    hooks.onRegionChange(region, true, at);
+  };
+
   const faults: Faults = {
     get downRegions() {
       return down;
     },
-    regionOutage(region = plan.regions.primary) {
+    regionOutage(region = plan.regions.primary, options = {}) {
       if (down.has(region)) return;
+      if (options.durationSeconds !== undefined) {
+        context.scheduler.after(options.durationSeconds * 1000, (at) => recover(region, at));
+      }
       down.add(region);
       const at = clock.now();
       injected('region-outage', `region ${region} outage injected`, { region });
@@ -109,10 +121,7 @@ export function createFaults(
       hooks.onRegionChange(region, false, at);
     },
     regionRecovers(region = plan.regions.primary) {
-      if (!down.delete(region)) return;
-      const at = clock.now();
-      events.record('region.recovered', at, `region ${region} is back`, { region }, region);
-      hooks.onRegionChange(region, true, at);
+      recover(region, clock.now());
     },
     throttle(service, rate, region) {
       if (rate <= 0) throttles.delete(key(service, region));

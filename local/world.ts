@@ -236,7 +236,7 @@ export async function startWorld(options: WorldOptions): Promise<World> {
       interpreter,
     );
 
-    const healthChecks = new HealthChecks(context, endpoints.appUrls, probe(clock));
+    const healthChecks = new HealthChecks(context, endpoints.appUrls, (role) => application.probe(role));
     healthChecks.onStatus = (check, value, at) =>
       cloudWatch.putValue(
         'us-east-1',
@@ -389,27 +389,6 @@ function setEnvironment(values: Record<string, string>, remove: string[]): () =>
     for (const [name, value] of previous) {
       if (value === undefined) delete process.env[name];
       else process.env[name] = value;
-    }
-  };
-}
-
-/** Route 53's checker: an HTTP GET with a short timeout; 2xx/3xx is success. */
-function probe(clock: SimClock) {
-  return async (url: string) => {
-    try {
-      const response = await fetch(url, {
-        signal: AbortSignal.timeout(Math.max(200, clock.toWallMs(4_000))),
-      });
-      await response.arrayBuffer();
-      const ok = response.status >= 200 && response.status < 400;
-      return {
-        ok,
-        report: ok
-          ? `Success: HTTP Status Code ${response.status}, OK`
-          : `Failure: HTTP Status Code ${response.status}, ${response.statusText}`,
-      };
-    } catch (error) {
-      return { ok: false, report: `Failure: Connection failed: ${(error as Error).message}` };
     }
   };
 }

@@ -2,10 +2,13 @@ import { createHash } from 'node:crypto';
 import type { WorldContext } from '../context.ts';
 
 /**
- * Route 53 health checks, one per application endpoint (primary and DR), probing the real
- * loopback endpoint every `intervalSeconds`; `failureThreshold` consecutive failures make it
- * unhealthy, as many successes make it healthy again. Each check publishes HealthCheckStatus
- * (1 healthy, 0 unhealthy) to CloudWatch AWS/Route53 in us-east-1.
+ * Route 53 health checks, one per application endpoint (primary and DR), probing every
+ * `intervalSeconds`; `failureThreshold` consecutive failures make it unhealthy, as many
+ * successes make it healthy again. Each check publishes HealthCheckStatus (1 healthy,
+ * 0 unhealthy) to CloudWatch AWS/Route53 in us-east-1.
+ * A probe reads what the endpoint would answer at the probe's simulated instant (the same
+ * function the loopback endpoint serves): an HTTP round trip would land late in simulated time
+ * on a busy machine and make detection depend on CPU load.
  */
 export interface HealthCheck {
   id: string;
@@ -19,9 +22,11 @@ export interface HealthCheck {
   consecutiveSuccesses: number;
   lastCheckedAt: number | undefined;
   lastReport: string;
+  /** Probes that failed since the world started. */
+  failedProbes: number;
 }
 
-export type Probe = (url: string) => Promise<{ ok: boolean; report: string }>;
+export type Probe = (role: 'primary' | 'dr') => { ok: boolean; report: string };
 
 export function healthCheckId(planName: string, role: string): string {
   const hex = createHash('sha256').update(`${planName}/${role}`).digest('hex');
@@ -49,14 +54,12 @@ export class HealthChecks {
       consecutiveSuccesses: 0,
       lastCheckedAt: undefined,
       lastReport: 'Success: HTTP Status Code 200, OK',
+      failedProbes: 0,
     }));
     for (const check of this.checks) {
-      context.scheduler.every(intervalSeconds * 1000, () => {
-        const at = context.clock.now();
-        probe(check.url).then(
-          (result) => this.observe(check, result.ok, result.report, at),
-          (error: unknown) => this.observe(check, false, `Failure: ${String(error)}`, at),
-        );
+      context.scheduler.every(intervalSeconds * 1000, (at) => {
+        const result = probe(check.role);
+        this.observe(check, result.ok, result.report, at);
       });
     }
   }
@@ -79,6 +82,7 @@ export class HealthChecks {
         );
       }
     } else {
+      check.failedProbes++;
       check.consecutiveFailures++;
       check.consecutiveSuccesses = 0;
       if (check.healthy && check.consecutiveFailures >= check.failureThreshold) {

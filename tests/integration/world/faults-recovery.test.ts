@@ -1,0 +1,82 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { startWorld, type World } from '../../../local/index.ts';
+import { loadPlanFile } from '../../../plan/load.ts';
+
+const plan = loadPlanFile(new URL('../../../drctl.plan.yaml', import.meta.url).pathname);
+let world: World | undefined;
+const failoverInput = (incidentId: string) => ({
+  mode: 'failover',
+  reason: 'drill',
+  incidentId,
+  requestedBy: 'test',
+});
+
+/** A world that has seen active replication for a few minutes, with the alarm path off. */
+async function readyWorld(): Promise<World> {
+  const started = await startWorld({ plan, scale: 400, seed: 3, schedule: false, alarmTrigger: false });
+  await started.runFor(180);
+  return started;
+}
+
+afterEach(async () => {
+  await world?.close();
+  world = undefined;
+});
+
+describe('faults the failover recovers from', () => {
+  it('retries throttling on RDS, ECS and Route 53 and still succeeds', async () => {
+    // Prepare
+    world = await readyWorld();
+    world.faults.throttle('rds', 0.25);
+    world.faults.throttle('ecs', 0.25);
+    world.faults.throttle('route53', 0.25);
+
+    // Act
+    const execution = world.stepFunctions.start(failoverInput('THROTTLE-1'), 'throttled');
+    await world.stepFunctions.wait(execution.arn);
+
+    // Assess
+    expect(execution.status, execution.cause).toBe('SUCCEEDED');
+    const snapshot = world.snapshot();
+    expect(snapshot.apiCalls.failed).toBeGreaterThan(0);
+    expect(snapshot.dns.values[0]?.values).toEqual([plan.application.dr.target]);
+    expect(world.events.list({ type: 'rds.promotion-started' })).toHaveLength(plan.databases.length);
+  });
+
+  it('succeeds while the primary region is down (its APIs refuse connections)', async () => {
+    // Prepare
+    world = await readyWorld();
+    world.faults.regionOutage();
+
+    // Act
+    const execution = world.stepFunctions.start(failoverInput('OUTAGE-1'), 'primary-down');
+    await world.stepFunctions.wait(execution.arn);
+
+    // Assess
+    expect(execution.status, execution.cause).toBe('SUCCEEDED');
+    expect(world.snapshot().databases.every((d) => d.replica.role === 'standalone')).toBe(true);
+  });
+
+  it('a rejected DNS change fails the run after promotion, says so, and a re-run completes without a second promotion', async () => {
+    // Prepare
+    world = await readyWorld();
+    world.faults.rejectDnsChanges(1);
+
+    // Act
+    const first = world.stepFunctions.start(failoverInput('DNS-1'), 'dns-rejected');
+    await world.stepFunctions.wait(first.arn);
+    const failureNotice = world.messages().at(-1);
+    const second = world.stepFunctions.start(failoverInput('DNS-1'), 'dns-rerun');
+    await world.stepFunctions.wait(second.arn);
+
+    // Assess
+    expect(first.status).toBe('FAILED');
+    expect(world.events.list({ type: 'route53.change-rejected' })).toHaveLength(1);
+    expect(`${failureNotice?.subject} ${failureNotice?.message}`).toMatch(
+      /DNS|InvalidChangeBatch|DnsChangeRejected/i,
+    );
+    expect(second.status, second.cause).toBe('SUCCEEDED');
+    expect(world.events.list({ type: 'rds.promotion-started' })).toHaveLength(plan.databases.length);
+    expect(world.snapshot().dns.values[0]?.values).toEqual([plan.application.dr.target]);
+  });
+});

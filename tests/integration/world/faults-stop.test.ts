@@ -1,0 +1,56 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { startWorld, type World } from '../../../local/index.ts';
+import { loadPlanFile } from '../../../plan/load.ts';
+
+const plan = loadPlanFile(new URL('../../../drctl.plan.yaml', import.meta.url).pathname);
+let world: World | undefined;
+const failoverInput = (incidentId: string) => ({
+  mode: 'failover',
+  reason: 'drill',
+  incidentId,
+  requestedBy: 'test',
+});
+
+afterEach(async () => {
+  await world?.close();
+  world = undefined;
+});
+
+describe('faults that stop the failover', () => {
+  it('ECS tasks that cannot start fail the run with their reason, and DNS is not switched', async () => {
+    // Prepare
+    world = await startWorld({ plan, scale: 400, schedule: false, alarmTrigger: false });
+    await world.runFor(180);
+    world.faults.tasksFailToStart({ reason: 'CannotPullContainerError: pull access denied for shop-web' });
+
+    // Act
+    const execution = world.stepFunctions.start(failoverInput('ECS-1'), 'tasks-fail');
+    await world.stepFunctions.wait(execution.arn);
+
+    // Assess
+    expect(execution.status).toBe('FAILED');
+    const notice = world.messages().at(-1);
+    expect(`${execution.cause} ${notice?.message}`).toContain('CannotPullContainerError');
+    expect(world.events.list({ type: 'route53.change-submitted' })).toEqual([]);
+    expect(world.snapshot().dns.values[0]?.values).toEqual([plan.application.primary.target]);
+  });
+
+  it('replica lag over the RPO budget stops before any change', async () => {
+    // Prepare
+    world = await startWorld({ plan, scale: 400, schedule: false, alarmTrigger: false });
+    world.faults.replicaLagSpike(plan.objectives.rpoSeconds * 5, 3_600);
+    await world.runFor(180);
+
+    // Act
+    const execution = world.stepFunctions.start(failoverInput('RPO-1'), 'lagging');
+    await world.stepFunctions.wait(execution.arn);
+
+    // Assess
+    expect(execution.status).toBe('FAILED');
+    expect(`${execution.error} ${execution.cause}`).toMatch(/RpoBudgetExceeded|RPO/i);
+    const changes = world.events.list({
+      type: ['rds.promotion-started', 'ecs.desired-count', 'route53.change-submitted'],
+    });
+    expect(changes).toEqual([]);
+  });
+});

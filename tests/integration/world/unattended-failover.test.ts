@@ -1,0 +1,72 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startWorld, type World, type WorldEvent } from '../../../local/index.ts';
+import { loadPlanFile } from '../../../plan/load.ts';
+
+const plan = loadPlanFile(new URL('../../../drctl.plan.yaml', import.meta.url).pathname);
+let world: World;
+const ofType = (events: WorldEvent[], type: WorldEvent['type']) => events.filter((e) => e.type === type);
+
+beforeAll(async () => {
+  world = await startWorld({ plan, scale: 400, seed: 7 });
+  // Let the health monitor observe active replication (the RPO guard needs it) before the outage.
+  await world.runFor(420);
+});
+afterAll(async () => {
+  await world?.close();
+});
+
+describe('a primary-region outage, unattended', () => {
+  it('is detected, fails over by itself and the world measures detection time, RTO and RPO', async () => {
+    // Prepare
+    const { intervalSeconds, failureThreshold } = plan.detection.healthCheck;
+
+    // Act
+    world.faults.regionOutage();
+    const drServes = (e: WorldEvent) =>
+      e.type === 'traffic.served' && e.detail.role === 'dr' && e.detail.serving === true;
+    await world.until((events) => events.some(drServes) && events.some((e) => e.type === 'execution.ended'), {
+      timeoutSeconds: 1_800,
+    });
+    const events = world.events.list();
+    const measured = world.measurements();
+
+    // Assess
+    const executions = world.stepFunctions.list();
+    expect(executions).toHaveLength(1);
+    expect(executions[0]?.status, executions[0]?.cause).toBe('SUCCEEDED');
+    expect(JSON.parse(executions[0]?.input ?? '{}')).toMatchObject({
+      mode: 'failover',
+      requestedBy: `alarm:${world.detection.alarmName}`,
+    });
+    // Unhealthy after `threshold` failed checks, ALARM at the end of that alarm period.
+    expect(measured.detectionSeconds).toBeGreaterThanOrEqual(intervalSeconds * (failureThreshold - 1));
+    expect(measured.detectionSeconds).toBeLessThanOrEqual(
+      intervalSeconds * failureThreshold + plan.detection.alarm.periodSeconds + 5,
+    );
+    // Recovery includes the 300 s promotion, DNS in sync and the TTL; it meets the plan's objective.
+    expect(measured.rtoSeconds).toBeGreaterThan(300 + plan.dns.ttl);
+    expect(measured.rtoSeconds).toBeLessThanOrEqual(plan.objectives.rtoSeconds);
+    // RPO: the replication lag at the moment of the outage, for each database.
+    expect(measured.rpo.seconds).toBe(2);
+    expect(measured.rpo.writes).toBe(plan.databases.length * 2 * 20);
+    expect(ofType(events, 'rds.promotion-completed')).toHaveLength(plan.databases.length);
+    expect(world.snapshot().dns.values[0]?.values).toEqual([plan.application.dr.target]);
+  });
+
+  it('keeps the traffic in the DR region when the old primary comes back', async () => {
+    // Prepare
+    const before = world.stepFunctions.list().length;
+
+    // Act
+    world.faults.regionRecovers();
+    await world.runFor(600);
+    const snapshot = world.snapshot();
+
+    // Assess
+    expect(snapshot.healthChecks.find((c) => c.role === 'primary')?.healthy).toBe(true);
+    expect(snapshot.dns.resolvesTo).toBe(plan.application.dr.target);
+    const lastTraffic = ofType(world.events.list(), 'traffic.served').at(-1);
+    expect(lastTraffic?.detail).toMatchObject({ role: 'dr', serving: true });
+    expect(world.stepFunctions.list()).toHaveLength(before);
+  });
+});
