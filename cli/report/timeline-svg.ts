@@ -10,8 +10,8 @@ import type { Timeline, TimelineMarker, TimelineRow } from './timeline.ts';
 const WIDTH = 1000;
 const LABEL_X = 22;
 const CHART_LEFT = 250;
-const CHART_RIGHT = 736;
-const STATUS_X = 772;
+const CHART_RIGHT = 716;
+const STATUS_X = 748;
 const ROW_HEIGHT = 28;
 const BAR_HEIGHT = 14;
 const HEADER = 44;
@@ -79,7 +79,7 @@ function renderRow(row: TimelineRow, span: number, observedUntil: number): SafeH
 <rect class="row-band" x="0" y="${top}" width="${WIDTH}" height="${ROW_HEIGHT}"/>
 <text class="row-label" x="${LABEL_X}" y="${textY}">${truncate(row.label, 34)}</text>
 ${bar(row, span, observedUntil)}
-<text class="row-status status-${row.outcome}" x="${STATUS_X}" y="${textY}">${truncate(statusLine(row), 40)}</text>
+<text class="row-status status-${row.outcome}" x="${STATUS_X}" y="${textY}">${truncate(statusLine(row), 42)}</text>
 </g>`;
 }
 

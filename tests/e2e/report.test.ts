@@ -1,10 +1,16 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../cli/commands/report.ts';
+import { fetchExecution } from '../../cli/report/fetch-execution.ts';
+import { reportFromExecution } from '../../cli/report/from-execution.ts';
 import { type RunReport, runReportSchema } from '../../cli/report/schema.ts';
+import { writeRunReportJson } from '../../cli/report/write-json.ts';
+import { startWorld } from '../../local/index.ts';
+import { loadPlanFile } from '../../plan/load.ts';
 import { ensureChromium, launchChromium } from './chromium.ts';
 
 const FIXTURES = resolve('tests/unit/report/fixtures');
@@ -34,9 +40,9 @@ describe('the evidence page in a real browser', () => {
     await browser?.close();
   });
 
-  async function open(name: string): Promise<Opened> {
+  async function open(name: string, json = join(FIXTURES, `${name}.json`)): Promise<Opened> {
     const html = join(OUT, `report-${name}.html`);
-    const code = await run([join(FIXTURES, `${name}.json`), '--out', html]);
+    const code = await run([json, '--out', html]);
     expect(code).toBe(0);
     const page = await browser.newPage();
     const requests: string[] = [];
@@ -117,6 +123,49 @@ describe('the evidence page in a real browser', () => {
     expect(errorsText).toContain(report.errors[0]?.cause);
     expect(outcome?.trim()).toBe('✕ Failed');
     expect(reason).toBe(report.trigger.reason);
+    expect(requests).toEqual([url]);
+  });
+
+  it('shows the report of a real failover in the local world with its steps in time order', async () => {
+    // Prepare: a failover of the reference plan, reported from the execution history over the SDK.
+    const plan = loadPlanFile(resolve('drctl.plan.yaml'));
+    const world = await startWorld({ plan, scale: 400, seed: 11, schedule: false, alarmTrigger: false });
+    let report: RunReport;
+    try {
+      await world.runFor(180);
+      const input = {
+        mode: 'failover',
+        reason: 'browser test',
+        incidentId: 'E2E-1',
+        requestedBy: 'e2e@example.com',
+      };
+      const execution = world.stepFunctions.start(input, 'e2e-report');
+      await world.stepFunctions.wait(execution.arn);
+      const client = new SFNClient({ region: plan.regions.dr, endpoint: world.endpoint });
+      report = reportFromExecution(await fetchExecution(client, execution.arn), plan);
+    } finally {
+      await world.close();
+    }
+    const json = join(OUT, 'report-local-world.json');
+    writeRunReportJson(report, json);
+
+    // Act
+    const { page, requests, url } = await open('local-world', json);
+    const rows = await page
+      .locator('svg.timeline g.timeline-row[data-category="step"]')
+      .evaluateAll((groups) => groups.map((group) => group.getAttribute('data-step')));
+    const rto = await page.locator('#rto .figure-value').textContent();
+    await page.screenshot({ path: join(OUT, 'report-local-world.png'), fullPage: true });
+
+    // Assess
+    const byStart = [...report.steps].sort(
+      (a, b) => Date.parse(a.startedAt ?? '') - Date.parse(b.startedAt ?? ''),
+    );
+    expect(report.steps.length).toBeGreaterThanOrEqual(10);
+    expect(rows).toEqual(byStart.map((step) => step.step));
+    // The history cannot know when the outage began: the page says unknown rather than a number.
+    expect(report.rto.seconds).toBeNull();
+    expect(rto).toBe('unknown');
     expect(requests).toEqual([url]);
   });
 });
