@@ -1,7 +1,7 @@
 import { userInfo } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { InvalidInputError, toDrError } from '../../functions/shared/errors.ts';
+import { DrError, InvalidInputError, toDrError } from '../../functions/shared/errors.ts';
 import type { Plan } from '../../plan/schema.ts';
 import { stepsFromHistory } from '../report/execution-steps.ts';
 import { fetchExecution } from '../report/fetch-execution.ts';
@@ -67,6 +67,12 @@ export async function runAwsDrill(options: AwsDrillOptions): Promise<RunReport> 
       );
       executionArn = started.executionArn as string;
     } catch (error) {
+      if ((error as Error).name === 'StateMachineDoesNotExist') {
+        throw new InvalidInputError(
+          `state machine ${stateMachineArn} does not exist in ${region}: deploy the orchestrator stack (infra/) or give --state-machine-arn`,
+          'state-machine-arn',
+        );
+      }
       throw credentialsError(error) ?? toDrError(error, `StartExecution ${stateMachineArn}`);
     }
     const startedAt = Date.now();
@@ -75,15 +81,32 @@ export async function runAwsDrill(options: AwsDrillOptions): Promise<RunReport> 
       `drctl drill: started ${executionArn} (${mode}); following it until it ends (Ctrl-C stops following, not the execution)`,
     );
     progress.startStatus(() => Date.now(), 1_000);
-    for (;;) {
-      const record = await fetchExecution(client, executionArn);
-      const running = record.execution.status === 'RUNNING';
-      progress.steps(stepsFromHistory(record.events, running).steps, !running);
-      if (!running) {
-        progress.stop();
-        return reportFromExecution(record, plan, { region });
+    // Ctrl-C stops following; the execution itself goes on in AWS and its report can be built later.
+    let interrupted = false;
+    const wake = new AbortController();
+    const onInterrupt = () => {
+      interrupted = true;
+      wake.abort();
+    };
+    process.once('SIGINT', onInterrupt);
+    try {
+      for (;;) {
+        const record = await fetchExecution(client, executionArn);
+        const running = record.execution.status === 'RUNNING';
+        progress.steps(stepsFromHistory(record.events, running).steps, !running);
+        if (!running) {
+          progress.stop();
+          return reportFromExecution(record, plan, { region });
+        }
+        if (interrupted) {
+          throw new DrError(
+            `stopped following ${executionArn}; the execution goes on in AWS (stop it in the console if you must). Its report: drctl report --execution ${executionArn}`,
+          );
+        }
+        await sleep(options.pollMs ?? 5_000, undefined, { signal: wake.signal }).catch(() => {});
       }
-      await sleep(options.pollMs ?? 5_000);
+    } finally {
+      process.off('SIGINT', onInterrupt);
     }
   } finally {
     progress.stop();

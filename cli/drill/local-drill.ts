@@ -93,6 +93,8 @@ export async function runLocalDrill(options: LocalDrillOptions): Promise<LocalDr
       } else {
         for (const fault of options.faults.filter((f) => f.spec.phase === 'at-outage')) fault.inject(world);
         executionArn = await startDryRun(world);
+        // Offsets count from the execution's own start, as in the report.
+        progress.setOrigin(world.stepFunctions.describe(executionArn).startDate.getTime());
       }
       await waitForEnd(world, executionArn);
       if (options.mode === 'failover' && world.stepFunctions.describe(executionArn).status === 'SUCCEEDED') {

@@ -52,9 +52,11 @@ export function renderSummary(report: RunReport, style: Style, files: string[] =
     );
     const rto = report.rto;
     const rtoText =
-      rto.seconds === null
-        ? `unknown: the DR endpoint was not seen serving`
-        : `${seconds(rto.seconds)} from the outage to the DR region serving`;
+      rto.seconds !== null
+        ? `${seconds(rto.seconds)} from the outage to the DR region serving`
+        : report.outcome === 'failed'
+          ? 'not recovered: the failover did not complete and the DR region never served'
+          : 'unknown: the DR endpoint was not seen serving';
     const spare =
       rto.seconds === null
         ? ''

@@ -33,3 +33,32 @@ describe('a drill whose failover fails', () => {
     expect(result.stdout).toContain('CannotPullContainerError');
   });
 });
+
+describe('a drill whose replica lags beyond the RPO budget', () => {
+  it('exits non-zero: the RPO guard stops the failover before any change, and the summary says so', async () => {
+    // Prepare
+    const jsonPath = join(scratchDirectory(), 'lagging.json');
+
+    // Act
+    const result = await runCli([
+      'drill',
+      '--scale',
+      '300',
+      '--fault',
+      'replica-lag-spike',
+      '--json',
+      jsonPath,
+    ]);
+
+    // Assess
+    expect(result.code, result.stdout + result.stderr).toBe(1);
+    const report = runReportSchema.parse(JSON.parse(readFileSync(jsonPath, 'utf8')));
+    expect(report.outcome).toBe('failed');
+    expect(report.errors.map((e) => e.name)).toContain('RpoBudgetExceededError');
+    expect(report.steps.map((s) => s.kind)).not.toContain('promote');
+    expect(report.changes).toEqual([]);
+    expect(report.rpo.met).toBe(false);
+    expect(result.stdout).toContain('RPO guard stopped the failover; nothing was changed');
+    expect(result.stdout).toMatch(/RPO .*: FAIL/);
+  });
+});
