@@ -117,7 +117,7 @@ export class Progress {
   private drawStatus(now: number): void {
     const running = this.running();
     const text = `  ${offsetLabel((now - this.origin) / 1000)}  ${running.length > 0 ? `running: ${running.join(', ')}` : 'waiting…'}`;
-    const width = process.stdout.columns ?? 100;
+    const width = process.stdout.columns || 100;
     this.statusLine = this.style.dim(text.slice(0, Math.max(10, width - 1)));
     this.out.write(`\r\x1b[2K${this.statusLine}`);
   }
