@@ -78,15 +78,24 @@ export interface ScaleRun {
   databases: number;
   services: number;
   rtoSeconds: Sample;
+  /** Median seconds of each stretch of the failover. */
+  steps?: Record<string, number>;
   throttledRequests: number;
+  /** Requests that passed the rate limits (RDS, ECS, Route 53). */
+  proxiedRequests?: number;
   /** Steps that failed (after retries) because AWS throttled them. */
   stepsFailedByThrottling: number;
   executionsSucceeded: number;
+  /** Why failovers that did not succeed failed. */
+  failures?: string[];
 }
 
 /** Figure 3: the same failover small and large, with AWS's API rate limits enforced. */
 export interface ScaleFigure {
   rateLimitsEnforced: boolean;
+  /** What enforced them. */
+  rateLimitsEnforcedBy?: string;
+  scale?: number;
   rateLimits: { service: string; limit: string; source: string }[];
   small: ScaleRun;
   large: ScaleRun;

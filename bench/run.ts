@@ -41,10 +41,12 @@ const measurers: Record<FigureKey, (options: BenchOptions, figures: Figures) => 
       return measureDetection({ runs: Math.max(options.worldRuns, 3) });
     });
   },
-  scale: async (_options, figures) => {
+  scale: async (options, figures) => {
     figures.scale = await attempt('scale', async () => {
       const reason = worldUnavailableReason();
-      return { unavailable: reason ?? 'figure 3 is not built yet' };
+      if (reason) return { unavailable: reason };
+      const { measureScale } = await import('./recovery/scale.ts');
+      return measureScale({ runs: options.worldRuns, scale: options.worldScale });
     });
   },
   startup: async (options, figures) => {

@@ -26,7 +26,7 @@ export interface WorldFigureOptions {
   scale: number;
 }
 
-interface RunResult {
+export interface RunResult {
   rtoSeconds: number;
   detectionSeconds: number | null;
   outageAtSeconds: number;
@@ -37,7 +37,8 @@ export function referencePlan(): Plan {
   return loadPlanFile(join(REPO_ROOT, 'drctl.plan.yaml'));
 }
 
-async function injectOutage(world: World): Promise<number> {
+/** Warms the world up, then takes the primary region down at the same point of an alarm period. */
+export async function injectOutage(world: World): Promise<number> {
   await warmUpAndAlign(world, OUTAGE_OFFSET_SECONDS);
   const origin = world.clock.now();
   world.faults.regionOutage();
@@ -59,11 +60,27 @@ function finish(world: World, origin: number, plan: Plan): RunResult {
 }
 
 /** drctl's unattended path: the alarm starts the state machine, which runs the real handlers. */
-export async function drctlFailover(plan: Plan, scale: number, seed: number): Promise<RunResult> {
+export async function drctlFailover(
+  plan: Plan,
+  scale: number,
+  seed: number,
+  hooks: { started?: (world: World) => void; ended?: (world: World) => void } = {},
+): Promise<RunResult> {
   const world = await startBenchWorld({ plan, scale, seed });
   try {
+    hooks.started?.(world);
     const origin = await injectOutage(world);
-    await untilDrServes(world, origin);
+    await world.until((events) => events.some((e) => e.type === 'execution.ended' && e.at >= origin), {
+      timeoutSeconds: 7_200,
+    });
+    hooks.ended?.(world);
+    const ended = world.events.list({ type: 'execution.ended', since: origin })[0];
+    if (ended?.detail.status !== 'SUCCEEDED') {
+      throw new Error(
+        `the failover execution ended ${String(ended?.detail.status)}: ${String(ended?.detail.error)}`,
+      );
+    }
+    await untilDrServes(world, origin, plan.dns.ttl + 300);
     return finish(world, origin, plan);
   } finally {
     await world.close();

@@ -1,0 +1,117 @@
+import type { World } from '../../local/index.ts';
+import { progress } from '../lib/log.ts';
+import { roundTo, summarize } from '../lib/stats.ts';
+import type { ScaleFigure, ScaleRun } from '../results.ts';
+import { drctlFailover, referencePlan, stepMedians, type WorldFigureOptions } from './overhead.ts';
+import { startRateLimitProxy } from './rate-limit-proxy.ts';
+import { RATE_LIMITS } from './rate-limits.ts';
+import { scaledPlan } from './scaled-plan.ts';
+import type { Timeline } from './world-run.ts';
+
+const SIZES = {
+  small: { databases: 1, services: 1 },
+  large: { databases: 10, services: 50 },
+} as const;
+
+/** The SDK prefers these to AWS_ENDPOINT_URL (which the world sets), so the proxy sits in front. */
+const PROXIED_ENDPOINT_VARIABLES = [
+  'AWS_ENDPOINT_URL_RDS',
+  'AWS_ENDPOINT_URL_ECS',
+  'AWS_ENDPOINT_URL_ROUTE_53',
+];
+
+/** State failures caused by throttling that no Retry took up: steps that failed from throttling. */
+export function throttlingOutcome(world: World): { failedSteps: number; retriedFailures: number } {
+  const events = world.events.list();
+  let failedSteps = 0;
+  let retriedFailures = 0;
+  events.forEach((event, position) => {
+    if (event.type !== 'state.failed' || !/Throttl/i.test(String(event.detail.error))) return;
+    const retried = events
+      .slice(position + 1)
+      .some(
+        (later) =>
+          later.type === 'state.retried' &&
+          later.detail.executionArn === event.detail.executionArn &&
+          later.detail.state === event.detail.state &&
+          later.detail.index === event.detail.index,
+      );
+    if (retried) retriedFailures++;
+    else failedSteps++;
+  });
+  return { failedSteps, retriedFailures };
+}
+
+export async function measureScale(options: WorldFigureOptions): Promise<ScaleFigure> {
+  const proxy = await startRateLimitProxy(RATE_LIMITS);
+  const previous = PROXIED_ENDPOINT_VARIABLES.map((name) => [name, process.env[name]] as const);
+  for (const name of PROXIED_ENDPOINT_VARIABLES) process.env[name] = proxy.url;
+  const base = referencePlan();
+  try {
+    const measureSize = async (label: keyof typeof SIZES): Promise<ScaleRun> => {
+      const { databases, services } = SIZES[label];
+      const plan = scaledPlan(base, databases, services);
+      const rtos: number[] = [];
+      const timelines: Timeline[] = [];
+      let throttledRequests = 0;
+      let proxiedRequests = 0;
+      let stepsFailedByThrottling = 0;
+      let executionsSucceeded = 0;
+      const failures: string[] = [];
+      for (let run = 1; run <= options.runs; run++) {
+        progress(
+          `scale: ${databases} database(s) + ${services} service(s), failover ${run} of ${options.runs}`,
+        );
+        proxy.reset();
+        try {
+          const result = await drctlFailover(plan, options.scale, run, {
+            started: (world) => {
+              proxy.setUpstream(world.endpoint);
+              proxy.setClock(() => world.clock.now());
+            },
+            ended: (world) => {
+              stepsFailedByThrottling += throttlingOutcome(world).failedSteps;
+            },
+          });
+          rtos.push(result.rtoSeconds);
+          timelines.push(result.timeline);
+          executionsSucceeded++;
+        } catch (error) {
+          failures.push((error as Error).message);
+        }
+        throttledRequests += Object.values(proxy.throttled()).reduce((sum, n) => sum + n, 0);
+        proxiedRequests += proxy.forwarded();
+      }
+      if (rtos.length === 0) throw new Error(`every ${label} failover failed: ${failures.join('; ')}`);
+      return {
+        databases,
+        services,
+        rtoSeconds: summarize(rtos),
+        steps: stepMedians(timelines),
+        throttledRequests,
+        proxiedRequests,
+        stepsFailedByThrottling,
+        executionsSucceeded,
+        ...(failures.length > 0 ? { failures } : {}),
+      };
+    };
+    const small = await measureSize('small');
+    const large = await measureSize('large');
+    return {
+      rateLimitsEnforced: true,
+      rateLimitsEnforcedBy:
+        'bench/recovery/rate-limit-proxy.ts in front of the world (the world has no rate limits of its own)',
+      rateLimits: RATE_LIMITS.map(({ service, limit, source }) => ({ service, limit, source })),
+      scale: options.scale,
+      small,
+      large,
+      ratio: roundTo(large.rtoSeconds.median / small.rtoSeconds.median, 3),
+    };
+  } finally {
+    for (const [name, value] of previous) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+    await proxy.close();
+  }
+}

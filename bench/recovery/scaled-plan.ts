@@ -1,0 +1,26 @@
+import type { Plan } from '../../plan/schema.ts';
+
+/**
+ * The reference plan grown (or shrunk) to `databases` databases and `services` services, all in
+ * the same regions, cluster and zone: the shape of figure 3's "1 + 1" and "10 + 50" failovers.
+ */
+export function scaledPlan(base: Plan, databases: number, services: number): Plan {
+  const template = base.databases[0];
+  const serviceTemplate = base.services[0];
+  if (!template || !serviceTemplate) throw new Error('the base plan needs a database and a service');
+  return {
+    ...base,
+    databases: Array.from({ length: databases }, (_, i) => ({
+      ...template,
+      id: `db${i + 1}`,
+      primary: { ...template.primary, identifier: `${base.name}-db${i + 1}` },
+      replica: { ...template.replica, identifier: `${base.name}-db${i + 1}-replica` },
+    })),
+    services: Array.from({ length: services }, (_, i) => ({
+      ...serviceTemplate,
+      id: `svc${i + 1}`,
+      service: `${base.name}-svc${i + 1}`,
+      primary: { ...serviceTemplate.primary, service: `${base.name}-svc${i + 1}` },
+    })),
+  };
+}
