@@ -1,15 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { cbor } from '@smithy/core/cbor';
+import { cbor, dateToTag } from '@smithy/core/cbor';
 import { AwsError, ConnectionRefused } from './errors.ts';
 import { QueryParams } from './query-params.ts';
-import {
-  datesToEpochSeconds,
-  type JsonObject,
-  objectToXml,
-  queryToObject,
-  withoutUndefined,
-} from './shapes.ts';
+import { datesToEpochSeconds, forCbor, type JsonObject, objectToXml, queryToObject } from './shapes.ts';
 import { signingScope } from './sigv4.ts';
 import { escapeXml, type XmlObject, xmlDocument } from './xml.ts';
 
@@ -145,6 +139,7 @@ async function handle(options: ServerOptions, req: IncomingMessage, res: ServerR
     const [, prefix = '', operation = ''] = rpc;
     const service = options.objects.find((s) => s.targetPrefix === prefix);
     const respond = cborResponder(res, requestId, service?.queryCompatible !== undefined);
+    if (process.env.DRCTL_WORLD_DEBUG) console.error('cbor request', prefix, operation);
     if (!service)
       return respond.error(new AwsError('UnknownOperationException', `Unknown service ${prefix}`));
     const context: RequestContext = { service: service.service, region, operation, requestId };
@@ -313,7 +308,7 @@ function cborResponder(res: ServerResponse, requestId: string, queryCompatible: 
   return {
     protocol: 'cbor',
     ok(value) {
-      const payload = cbor.serialize(withoutUndefined(value ?? {}));
+      const payload = cbor.serialize(forCbor(value ?? {}, dateToTag));
       send(res, 200, 'application/cbor', Buffer.from(payload), headers);
     },
     error(error) {

@@ -61,14 +61,17 @@ export function datesToEpochSeconds(value: unknown): unknown {
   return value;
 }
 
-/** Removes undefined members (CBOR and JSON encoders would otherwise write nulls). */
-export function withoutUndefined(value: unknown): unknown {
-  if (value instanceof Date) return value;
-  if (Array.isArray(value)) return value.map(withoutUndefined);
+/**
+ * Prepares a result for the CBOR encoder: undefined members dropped, timestamps as CBOR tag 1
+ * (epoch seconds), which is how rpc-v2-cbor carries them.
+ */
+export function forCbor(value: unknown, dateToTag: (date: Date) => unknown): unknown {
+  if (value instanceof Date) return dateToTag(value);
+  if (Array.isArray(value)) return value.map((item) => forCbor(item, dateToTag));
   if (value !== null && typeof value === 'object') {
     const out: JsonObject = {};
     for (const [key, child] of Object.entries(value)) {
-      if (child !== undefined) out[key] = withoutUndefined(child);
+      if (child !== undefined) out[key] = forCbor(child, dateToTag);
     }
     return out;
   }
@@ -92,6 +95,10 @@ export function asDate(value: unknown): Date | undefined {
   if (value === undefined || value === null || value === '') return undefined;
   if (value instanceof Date) return value;
   if (typeof value === 'number') return new Date(value * 1000);
+  // CBOR timestamps arrive as tag 1 around epoch seconds.
+  if (typeof value === 'object' && (value as { tag?: unknown }).tag === 1) {
+    return asDate((value as { value?: unknown }).value);
+  }
   const text = String(value);
   if (/^\d+(\.\d+)?$/.test(text)) return new Date(Number(text) * 1000);
   const date = new Date(text);

@@ -201,9 +201,17 @@ function parseChanges(batch: Record<string, unknown>): ChangeAction[] {
   });
 }
 
-/** Route 53 lists records sorted by name with labels reversed (com.example.www), then type. */
+/**
+ * Route 53 lists records sorted by name with labels reversed (com.example.www), a name before
+ * the names below it, then by type. A space joins labels and a tab separates the type: both sort
+ * below every character a label may hold.
+ */
+function reversedName(name: string): string {
+  return fqdn(name).slice(0, -1).split('.').reverse().join(' ');
+}
+
 function sortKey(record: RecordSet): string {
-  return `${fqdn(record.name).split('.').reverse().join('.')}|${record.type}|${record.setIdentifier ?? ''}`;
+  return `${reversedName(record.name)}\t${record.type}\t${record.setIdentifier ?? ''}`;
 }
 
 function listRecordSets(route53: Route53Model, zoneId: string, query: URLSearchParams): RestXmlResponse {
@@ -215,7 +223,7 @@ function listRecordSets(route53: Route53Model, zoneId: string, query: URLSearchP
     throw new AwsError('InvalidInput', 'The input is not valid: type requires name');
   let records = [...zone.records].sort((a, b) => sortKey(a).localeCompare(sortKey(b)));
   if (startName) {
-    const start = `${fqdn(startName).split('.').reverse().join('.')}|${startType ?? ''}`;
+    const start = `${reversedName(startName)}\t${startType ?? ''}`;
     records = records.filter((r) => sortKey(r) >= start);
   }
   const page = records.slice(0, maxItems);

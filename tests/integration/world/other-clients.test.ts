@@ -1,0 +1,171 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { cbor, dateToTag } from '@smithy/core/cbor';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startWorld, type World } from '../../../local/index.ts';
+import { loadPlanFile } from '../../../plan/load.ts';
+
+const run = promisify(execFile);
+const plan = loadPlanFile(new URL('../../../drctl.plan.yaml', import.meta.url).pathname);
+let world: World;
+
+async function awsCliAvailable(): Promise<boolean> {
+  try {
+    await run('aws', ['--version'], { timeout: 10_000 });
+    return true;
+  } catch {
+    return false;
+  }
+}
+const hasAwsCli = await awsCliAvailable();
+if (!hasAwsCli) console.warn('AWS CLI not on PATH: skipping the AWS CLI compatibility tests');
+
+/** Runs the AWS CLI against the world; resolves with its exit code, stdout and stderr. */
+async function aws(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const env = { ...process.env, ...world.env, AWS_PAGER: '' };
+  try {
+    const { stdout, stderr } = await run(
+      'aws',
+      [...args, '--endpoint-url', world.endpoint, '--output', 'json'],
+      { env, timeout: 20_000 },
+    );
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code?: number; stdout?: string; stderr?: string };
+    return { code: failed.code ?? 1, stdout: failed.stdout ?? '', stderr: failed.stderr ?? '' };
+  }
+}
+
+beforeAll(async () => {
+  world = await startWorld({ plan, scale: 20, schedule: false, alarmTrigger: false });
+});
+afterAll(async () => {
+  await world?.close();
+});
+
+describe.skipIf(!hasAwsCli)('the AWS CLI with --endpoint-url', () => {
+  it('describes the DR replica', async () => {
+    // Act
+    const result = await aws([
+      'rds',
+      'describe-db-instances',
+      '--region',
+      plan.regions.dr,
+      '--db-instance-identifier',
+      'shop-orders-replica',
+    ]);
+
+    // Assess
+    expect(result.code, result.stderr).toBe(0);
+    const parsed = JSON.parse(result.stdout) as {
+      DBInstances: { DBInstanceStatus: string; ReadReplicaSourceDBInstanceIdentifier: string }[];
+    };
+    expect(parsed.DBInstances[0]).toMatchObject({
+      DBInstanceStatus: 'available',
+      ReadReplicaSourceDBInstanceIdentifier: 'arn:aws:rds:us-east-1:111111111111:db:shop-orders',
+    });
+  });
+
+  it('reports an unknown instance with the DBInstanceNotFound code', async () => {
+    // Act
+    const result = await aws([
+      'rds',
+      'describe-db-instances',
+      '--region',
+      plan.regions.dr,
+      '--db-instance-identifier',
+      'nope',
+    ]);
+
+    // Assess
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain('DBInstanceNotFound');
+  });
+
+  it('lists the record sets with the zone apex first, as Route 53 sorts them', async () => {
+    // Act
+    const result = await aws([
+      'route53',
+      'list-resource-record-sets',
+      '--region',
+      'us-east-1',
+      '--hosted-zone-id',
+      plan.dns.hostedZoneId,
+    ]);
+
+    // Assess
+    expect(result.code, result.stderr).toBe(0);
+    const names = (
+      JSON.parse(result.stdout) as { ResourceRecordSets: { Name: string; Type: string }[] }
+    ).ResourceRecordSets.map((r) => `${r.Name} ${r.Type}`);
+    expect(names).toEqual(['shop.example.com. NS', 'shop.example.com. SOA', 'www.shop.example.com. CNAME']);
+  });
+
+  it('describes the CloudWatch failover alarm', async () => {
+    // Act
+    const result = await aws(['cloudwatch', 'describe-alarms', '--region', 'us-east-1']);
+
+    // Assess
+    expect(result.code, result.stderr).toBe(0);
+    expect(
+      (JSON.parse(result.stdout) as { MetricAlarms: { AlarmName: string }[] }).MetricAlarms[0]?.AlarmName,
+    ).toBe(world.detection.alarmName);
+  });
+});
+
+describe('CloudWatch over Smithy RPC v2 CBOR (what newer AWS CLIs send)', () => {
+  const post = (operation: string, body: unknown) =>
+    fetch(`${world.endpoint}/service/GraniteServiceVersion20100801/operation/${operation}`, {
+      method: 'POST',
+      headers: {
+        'smithy-protocol': 'rpc-v2-cbor',
+        'content-type': 'application/cbor',
+        accept: 'application/cbor',
+        authorization:
+          'AWS4-HMAC-SHA256 Credential=AKIATEST/20260101/us-west-2/monitoring/aws4_request, SignedHeaders=host, Signature=0',
+      },
+      body: Buffer.from(cbor.serialize(body)),
+    });
+
+  it('stores a datapoint and returns its statistics with a CBOR timestamp', async () => {
+    // Prepare
+    const at = new Date();
+    await post('PutMetricData', {
+      Namespace: 'Drctl/Cbor',
+      MetricData: [{ MetricName: 'M', Value: 7, Timestamp: dateToTag(at) }],
+    });
+
+    // Act
+    const response = await post('GetMetricStatistics', {
+      Namespace: 'Drctl/Cbor',
+      MetricName: 'M',
+      StartTime: dateToTag(new Date(at.getTime() - 120_000)),
+      EndTime: dateToTag(new Date(at.getTime() + 60_000)),
+      Period: 60,
+      Statistics: ['Maximum'],
+    });
+    const decoded = cbor.deserialize(new Uint8Array(await response.arrayBuffer())) as {
+      Datapoints: { Maximum: number; Timestamp: { tag: number; value: number } }[];
+    };
+
+    // Assess
+    expect(response.status).toBe(200);
+    expect(decoded.Datapoints[0]?.Maximum).toBe(7);
+    expect(decoded.Datapoints[0]?.Timestamp.tag).toBe(1);
+    expect(Math.abs((decoded.Datapoints[0]?.Timestamp.value ?? 0) * 1000 - at.getTime())).toBeLessThan(
+      60_000,
+    );
+  });
+
+  it('answers an error with the query-compatible code header', async () => {
+    // Act
+    const response = await post('PutMetricData', {
+      Namespace: 'AWS/RDS',
+      MetricData: [{ MetricName: 'M', Value: 1 }],
+    });
+
+    // Assess
+    expect(response.status).toBe(400);
+    expect(response.headers.get('x-amzn-query-error')).toBe('InvalidParameterValue;Sender');
+  });
+});
