@@ -1,15 +1,14 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Architecture, Function as LambdaFunction, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { Plan } from '../../plan/schema.ts';
 import { acknowledge } from '../nag.ts';
+import { BUNDLE_HANDLER, esbuildCode } from './esbuild-bundle.ts';
 
 /** The five functions of functions/: each is `functions/<name>/handler.ts` exporting `handler`. */
 export type DrFunctionName = 'health-monitor' | 'promote-replica' | 'scale-service' | 'update-dns' | 'notify';
@@ -42,7 +41,7 @@ export interface DrFunctionProps {
  * callers add the least-privilege statements the function needs).
  */
 export class DrFunction extends Construct {
-  readonly function: NodejsFunction;
+  readonly function: LambdaFunction;
   readonly role: Role;
   readonly logGroup: LogGroup;
 
@@ -67,11 +66,18 @@ export class DrFunction extends Construct {
       'Active tracing adds xray:PutTraceSegments and xray:PutTelemetryRecords, which have no resource-level permission: AWS requires "*". All other statements name plan resources.',
     );
 
-    const planFile = writePlanForBundling(props.plan);
-    this.function = new NodejsFunction(this, 'Function', {
+    const entryDir = join(functionsRoot, props.name);
+    if (!existsSync(join(entryDir, 'handler.ts'))) {
+      throw new Error(`DrFunction ${props.name}: ${join(entryDir, 'handler.ts')} does not exist`);
+    }
+    this.function = new LambdaFunction(this, 'Function', {
       functionName,
-      entry: join(functionsRoot, props.name, 'handler.ts'),
-      handler: 'handler',
+      code: esbuildCode({
+        entry: join(entryDir, 'handler.ts'),
+        sourceDir: entryDir,
+        extraFiles: { [BUNDLED_PLAN_FILE]: `${JSON.stringify(props.plan, null, 2)}\n` },
+      }),
+      handler: BUNDLE_HANDLER,
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
       tracing: Tracing.ACTIVE,
@@ -80,48 +86,12 @@ export class DrFunction extends Construct {
       logGroup: this.logGroup,
       ...(props.deadLetterQueue ? { deadLetterQueue: props.deadLetterQueue } : {}),
       role: this.role,
-      projectRoot: REPO_ROOT,
-      depsLockFilePath: join(REPO_ROOT, 'package-lock.json'),
       environment: {
         DRCTL_PLAN_FILE: BUNDLED_PLAN_FILE,
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_LOG_LEVEL: 'INFO',
         ...props.environment,
       },
-      bundling: {
-        format: OutputFormat.ESM,
-        target: 'node24',
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        // Bundle the AWS SDK too: the function runs the exact client versions it was tested with.
-        externalModules: [],
-        mainFields: ['module', 'main'],
-        // Some CommonJS dependencies call require(); an ESM bundle needs it defined.
-        banner:
-          "import{createRequire as __drctlCreateRequire}from'node:module';const require=__drctlCreateRequire(import.meta.url);",
-        commandHooks: {
-          beforeBundling: () => [],
-          beforeInstall: () => [],
-          afterBundling: (_inputDir: string, outputDir: string) => [
-            `cp "${planFile}" "${join(outputDir, BUNDLED_PLAN_FILE)}"`,
-          ],
-        },
-      },
     });
   }
-}
-
-let planFileCache: { json: string; path: string } | undefined;
-
-/** The bundling hook copies a file, so the validated plan is written once per synth to a temp dir. */
-function writePlanForBundling(plan: Plan): string {
-  const json = `${JSON.stringify(plan, null, 2)}\n`;
-  if (planFileCache?.json === json) return planFileCache.path;
-  const dir = mkdtempSync(join(tmpdir(), 'drctl-plan-'));
-  mkdirSync(dir, { recursive: true });
-  const path = join(dir, BUNDLED_PLAN_FILE);
-  writeFileSync(path, json);
-  planFileCache = { json, path };
-  return path;
 }

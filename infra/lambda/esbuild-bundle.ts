@@ -1,0 +1,59 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { AssetHashType, DockerImage } from 'aws-cdk-lib';
+import { Code } from 'aws-cdk-lib/aws-lambda';
+import { buildSync } from 'esbuild';
+
+export interface BundleOptions {
+  /** The handler module (functions/<name>/handler.ts). */
+  entry: string;
+  /** The directory the asset is fingerprinted from when bundling is skipped (the function's folder). */
+  sourceDir: string;
+  /** Extra files written next to the bundle: name -> content. */
+  extraFiles: Record<string, string>;
+}
+
+/** Lambda loads `index.mjs` and calls its `handler` export. */
+export const BUNDLE_HANDLER = 'index.handler';
+
+// Some CommonJS dependencies call require(); an ESM bundle must define it.
+const REQUIRE_SHIM =
+  "import{createRequire as __drctlCreateRequire}from'node:module';const require=__drctlCreateRequire(import.meta.url);";
+
+/**
+ * A minified ESM bundle built with esbuild's API inside the synth process: no child process per
+ * function (NodejsFunction spawns npx for each), which keeps `cdk synth` fast. The AWS SDK is
+ * bundled too, so the function runs the exact client versions it was tested with. There is no
+ * Docker fallback: esbuild is a dependency of this repository.
+ */
+export function esbuildCode(options: BundleOptions): Code {
+  return Code.fromAsset(options.sourceDir, {
+    assetHashType: AssetHashType.OUTPUT,
+    bundling: {
+      image: DockerImage.fromRegistry('unused-local-bundling-only'),
+      local: {
+        tryBundle(outputDir: string): boolean {
+          const result = buildSync({
+            entryPoints: [options.entry],
+            outfile: join(outputDir, 'index.mjs'),
+            bundle: true,
+            platform: 'node',
+            format: 'esm',
+            target: 'node24',
+            minify: true,
+            sourcemap: true,
+            sourcesContent: false,
+            mainFields: ['module', 'main'],
+            banner: { js: REQUIRE_SHIM },
+            logLevel: 'error',
+          });
+          if (result.errors.length > 0) return false;
+          for (const [name, content] of Object.entries(options.extraFiles)) {
+            writeFileSync(join(outputDir, name), content);
+          }
+          return true;
+        },
+      },
+    },
+  });
+}
