@@ -28,6 +28,13 @@ export function niceStep(maximum: number): number {
   );
 }
 
+/** Labels at the chart's ends grow inwards so they stay inside it. */
+function anchorAt(run: number, runs: number): 'start' | 'middle' | 'end' {
+  if (runs > 1 && run === 0) return 'start';
+  if (runs > 1 && run === runs - 1) return 'end';
+  return 'middle';
+}
+
 function chart(series: HistorySeries, runs: number, dates: string[]): SafeHtml {
   const step = niceStep(series.maxSeconds * 1.1);
   const top = Math.max(step * Math.ceil((series.maxSeconds * 1.1) / step), step);
@@ -58,19 +65,24 @@ function chart(series: HistorySeries, runs: number, dates: string[]): SafeHtml {
         : html`<path class="point-missed" d="M${round(x(point.run) - 5)} ${round(y(point.seconds) - 5)} l10 10 m0 -10 l-10 10" stroke="currentColor" stroke-width="3" style="stroke:#b3261e"/>`;
     return html`<g class="history-point" data-series="${series.name}" data-seconds="${point.seconds}" data-verdict="${point.verdict}"><title>${point.label}</title>${mark}<text class="point-label" x="${cx}" y="${round(y(point.seconds) - 9)}" text-anchor="middle">${formatSecondsFigure(point.seconds)} s ${verdictWord(point.verdict)}</text></g>`;
   });
+  const missed = series.missedWithoutFigure.map(
+    (entry) =>
+      html`<g class="history-point" data-series="${series.name}" data-seconds="" data-verdict="missed"><title>${entry.label}</title><text class="point-missed-label" x="${round(x(entry.run))}" y="${TOP + 4}" text-anchor="${anchorAt(entry.run, runs)}">✕ FAIL: not recovered</text></g>`,
+  );
   const labelEvery = Math.max(1, Math.ceil(runs / 8));
   const xLabels = dates.map((date, run) =>
     run % labelEvery === 0 || run === runs - 1
-      ? html`<text x="${round(x(run))}" y="${BOTTOM + 18}" text-anchor="${runs > 1 && run === 0 ? 'start' : runs > 1 && run === runs - 1 ? 'end' : 'middle'}">${date.slice(0, 10)}</text>`
+      ? html`<text x="${round(x(run))}" y="${BOTTOM + 18}" text-anchor="${anchorAt(run, runs)}">${date.slice(0, 10)}</text>`
       : html``,
   );
   return html`<svg class="history-chart" role="img" aria-label="${series.name} of ${runs} runs against the objective" viewBox="0 0 ${WIDTH} ${HEIGHT}" width="100%" xmlns="http://www.w3.org/2000/svg" font-size="11">
 <title>${series.name} of past runs (dashed: objective)</title>
 ${grid}
 ${objectiveLine}
-${lastObjective === undefined ? '' : html`<text x="${RIGHT}" y="${round(y(lastObjective) - 5)}" text-anchor="end">objective ${formatSecondsFigure(lastObjective)} s</text>`}
+${lastObjective === undefined ? '' : html`<text x="${LEFT + 4}" y="${round(y(lastObjective) - 5)}" text-anchor="start">objective ${formatSecondsFigure(lastObjective)} s</text>`}
 <path class="series" d="${seriesPath}"/>
 ${points}
+${missed}
 ${xLabels}
 </svg>`;
 }
@@ -87,7 +99,7 @@ export function renderHistoryHtml(view: HistoryView): string {
   );
   const unplotted = (series: HistorySeries) =>
     series.unplotted > 0
-      ? html`<p class="legend">${series.unplotted} run(s) without a ${series.name} figure (dry runs or unknown) are in the table, not on the chart.</p>`
+      ? html`<p class="legend">${series.unplotted} run(s) without a ${series.name} verdict (dry runs or unknown) are in the table, not on the chart.</p>`
       : '';
   const s = view.summary;
   return page(

@@ -33,6 +33,8 @@ export interface HistorySeries {
   points: HistoryPoint[];
   /** The objective that applied to each run, oldest first (the dashed line). */
   objectives: number[];
+  /** Runs judged missed that have no figure: drawn as a failure at the top of the chart. */
+  missedWithoutFigure: { run: number; label: string }[];
   /** Runs without a figure (dry runs, unknown): counted, never plotted as zero. */
   unplotted: number;
   maxSeconds: number;
@@ -84,12 +86,19 @@ function series(
 ): HistorySeries {
   const points: HistoryPoint[] = [];
   let unplotted = 0;
+  const missedWithoutFigure: HistorySeries['missedWithoutFigure'] = [];
   const objectives: number[] = [];
   ordered.forEach(({ report }, run) => {
     const { seconds, objective, met } = pick(report);
     objectives.push(objective);
     if (seconds === null) {
-      unplotted++;
+      // A run judged missed without a figure (a failover that never served) still counts on the chart.
+      if (judge(null, objective, met, report.mode === 'dry-run') === 'missed') {
+        missedWithoutFigure.push({
+          run,
+          label: `${formatTimestamp(report.execution.startedAt)}: ${name} missed, no figure (the DR region never served)`,
+        });
+      } else unplotted++;
       return;
     }
     points.push({
@@ -101,7 +110,7 @@ function series(
     });
   });
   const maxSeconds = Math.max(1, ...points.map((point) => point.seconds), ...objectives);
-  return { name, points, objectives, unplotted, maxSeconds };
+  return { name, points, missedWithoutFigure, objectives, unplotted, maxSeconds };
 }
 
 export function buildHistoryView(inputs: readonly HistoryInput[]): HistoryView {

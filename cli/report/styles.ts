@@ -78,6 +78,7 @@ svg.history-chart .point-met { fill: var(--good); }
 svg.history-chart .point-missed { fill: var(--bad); }
 svg.history-chart text { fill: var(--muted); font-size: 11px; }
 svg.history-chart .point-label { fill: var(--ink); font-size: 10px; }
+svg.history-chart .point-missed-label { fill: var(--bad); font-size: 11px; font-weight: 700; }
 footer { margin-top: 30px; color: var(--muted); font-size: 0.85rem; }
 a { color: var(--neutral); }
 @page { size: A4; margin: 14mm 12mm; }

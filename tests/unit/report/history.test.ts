@@ -31,7 +31,9 @@ describe('buildHistoryView', () => {
       expect.objectContaining({ run: 1, seconds: 468, objectiveSeconds: 300, verdict: 'missed' }),
     ]);
     expect(view.rto.objectives).toEqual([900, 300, 900]);
-    expect(view.rto.unplotted).toBe(2);
+    // The failed run never served: no figure, but a missed objective that the chart shows.
+    expect(view.rto.missedWithoutFigure).toEqual([expect.objectContaining({ run: 2 })]);
+    expect(view.rto.unplotted).toBe(1);
     expect(view.rpo.points.map((point) => point.seconds)).toEqual([4.2, 2]);
     expect(view.summary).toEqual({ runs: 3, rtoMet: 0, rtoMissed: 2, rpoMet: 2, rpoMissed: 0 });
   });
@@ -47,7 +49,7 @@ describe('buildHistoryView', () => {
     // Assess
     expect(view.rto.points).toEqual([]);
     expect(page).not.toContain('class="history-point"');
-    expect(page).toContain('1 run(s) without a RTO figure');
+    expect(page).toContain('1 run(s) without a RTO verdict');
   });
 });
 
