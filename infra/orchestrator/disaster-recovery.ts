@@ -86,7 +86,7 @@ export class DisasterRecovery extends Construct {
     acknowledge(
       this.functions['health-monitor'],
       'AwsSolutions-IAM5[Resource::*]',
-      'cloudwatch:GetMetricStatistics and cloudwatch:PutMetricData have no resource types (AWS requires "*"); PutMetricData is limited to the drctl namespace by the cloudwatch:namespace condition. ecs:ListTasks is cluster-conditioned.',
+      'cloudwatch:GetMetricStatistics and cloudwatch:PutMetricData have no resource types (AWS requires "*"); PutMetricData is limited to the drctl namespace by the cloudwatch:namespace condition.',
     );
     acknowledge(
       this.functions['scale-service'],
