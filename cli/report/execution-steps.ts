@@ -174,7 +174,7 @@ function attributeRetries(pending: readonly PendingFailure[], entries: readonly 
     if (exitedAfter) {
       exitedAfter.retries++;
       exitedAfter.retriedErrors.push(entry.failure.error);
-      exitedAfter.retriesInferred = candidates.length > 1;
+      exitedAfter.retriesInferred ||= candidates.length > 1;
       continue;
     }
     // Never finished after the failure: it ended the run.
