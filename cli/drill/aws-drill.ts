@@ -9,6 +9,7 @@ import { reportFromExecution } from '../report/from-execution.ts';
 import type { RunReport } from '../report/schema.ts';
 import type { Progress } from '../terminal/progress.ts';
 import { credentialsError, ensureCredentials } from './credentials.ts';
+import { quietPeriodMs } from './poll-timing.ts';
 
 /**
  * A drill on AWS: StartExecution on the deployed failover state machine, then follow it with
@@ -93,7 +94,11 @@ export async function runAwsDrill(options: AwsDrillOptions): Promise<RunReport> 
       for (;;) {
         const record = await fetchExecution(client, executionArn);
         const running = record.execution.status === 'RUNNING';
-        progress.steps(stepsFromHistory(record.events, running).steps, !running);
+        progress.steps(stepsFromHistory(record.events, running).steps, {
+          final: !running,
+          now: Date.now(),
+          quietMs: quietPeriodMs(plan),
+        });
         if (!running) {
           progress.stop();
           return reportFromExecution(record, plan, { region });

@@ -18,6 +18,7 @@ import type { RunReport } from '../report/schema.ts';
 import type { Progress } from '../terminal/progress.ts';
 import type { ChosenFault } from './faults.ts';
 import { withWorldMeasurements } from './local-report.ts';
+import { quietPeriodMs } from './poll-timing.ts';
 import { describeWorldEvent } from './world-events.ts';
 
 /**
@@ -246,8 +247,17 @@ function followWorld(world: World, origin: number, progress: Progress): () => vo
     // The world keeps history events in Step Functions' own shape.
     const history = execution.history as unknown as SdkHistoryEvent[];
     const running = execution.status === 'RUNNING';
-    progress.steps(stepsFromHistory(history, running).steps, !running);
+    progress.steps(stepsFromHistory(history, running).steps, {
+      final: !running,
+      now: world.clock.now(),
+      quietMs: quietPeriodMs(world.plan),
+    });
   };
+  // Quiet stretches (a replica rebooting) end steps too: look again now and then.
+  const ticker = setInterval(() => {
+    if (refresh === undefined) showSteps();
+  }, 100);
+  ticker.unref();
   const unsubscribe = world.events.subscribe((event) => {
     if (event.at < origin) return;
     if (event.type === 'execution.started' && tracked === undefined)
@@ -263,6 +273,7 @@ function followWorld(world: World, origin: number, progress: Progress): () => vo
   });
   return () => {
     unsubscribe();
+    clearInterval(ticker);
     if (refresh) clearTimeout(refresh);
     showSteps();
   };

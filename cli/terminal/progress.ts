@@ -65,9 +65,11 @@ export class Progress {
   /**
    * Prints what changed since the last call: steps started, steps ended with their outcome.
    * A step that polls (start, then status checks) looks ended between two checks, so its end
-   * is printed once the execution has moved on (a step started after it ended) or has ended.
+   * is printed once the execution has moved on (a step started after it ended), has ended, or
+   * no status check followed within `quietMs` (longer than the plan's longest poll interval).
    */
-  steps(steps: readonly ReportStep[], final = false): void {
+  steps(steps: readonly ReportStep[], options: { final: boolean; now: number; quietMs: number }): void {
+    const { final, now, quietMs } = options;
     for (const step of steps) {
       if (!this.started.has(step.step) && step.startedAt) {
         this.started.add(step.step);
@@ -86,7 +88,7 @@ export class Progress {
           Date.parse(other.startedAt) >= Date.parse(ended.endedAt),
       );
     const ready = [...this.pending.values()]
-      .filter((step) => final || movedOn(step))
+      .filter((step) => final || movedOn(step) || now - Date.parse(step.endedAt ?? '') >= quietMs)
       .sort((a, b) => Date.parse(a.endedAt ?? '') - Date.parse(b.endedAt ?? ''));
     for (const step of ready) {
       this.pending.delete(step.step);
