@@ -3,19 +3,22 @@ import { guarded, integerOption, parseCommandArgs } from '../terminal/args.ts';
 import { Progress } from '../terminal/progress.ts';
 import { createStyle } from '../terminal/style.ts';
 
-export const usage = 'up [--plan FILE] [--scale N] [--seed N] [--quiet]';
+export const usage = 'up [--plan FILE] [--scale N] [--seed N] [--outage-after SECONDS] [--quiet]';
 
 const HELP = `usage: drctl up [options]
 
 Runs the local world (a simulated two-region AWS seeded from the plan) in the foreground until
 Ctrl-C, and prints its endpoint and the environment that points the AWS CLI or an SDK at it.
-Monitoring runs as in AWS (health checks, alarm, scheduled health monitor): break the primary
-region's endpoint and the failover starts by itself.
+Monitoring runs as in AWS (health checks, alarm, scheduled health monitor): with
+--outage-after the primary region goes down at that simulated time and the failover starts by
+itself, while you watch it with the AWS CLI or \`drctl status --endpoint URL\`.
 
 options:
   --plan FILE   recovery plan (default ./drctl.plan.yaml)
   --scale N     simulated seconds per wall second (default 1: real time)
   --seed N      seed of the world's random choices (default 1)
+  --outage-after SECONDS
+                inject a primary-region outage after SECONDS of simulated time
   --quiet       do not print the world's events as they happen
   -h, --help    this help`;
 
@@ -23,6 +26,7 @@ const OPTIONS = {
   plan: { type: 'string' },
   scale: { type: 'string' },
   seed: { type: 'string' },
+  'outage-after': { type: 'string' },
   quiet: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -38,6 +42,7 @@ export async function run(args: string[]): Promise<number> {
   return guarded('up', async () => {
     const scale = integerOption('scale', values.scale, 1, 100_000) ?? 1;
     const seed = integerOption('seed', values.seed, 0, 2 ** 31 - 1);
+    const outageAfter = integerOption('outage-after', values['outage-after'], 0, 7 * 24 * 3600);
     const plan = loadPlanFile(values.plan ?? 'drctl.plan.yaml');
     const { startWorld } = await import('../../local/index.ts');
     const { describeWorldEvent } = await import('../drill/world-events.ts');
@@ -53,6 +58,11 @@ export async function run(args: string[]): Promise<number> {
     for (const line of environmentLines(world)) console.log(line);
     console.log('\n# for example:');
     for (const line of exampleCommands(world)) console.log(line);
+    if (outageAfter !== undefined) {
+      console.log(`\nthe primary region ${plan.regions.primary} goes down at T+${outageAfter} s (simulated)`);
+      const timer = setTimeout(() => world.faults.regionOutage(), world.clock.toWallMs(outageAfter * 1000));
+      timer.unref();
+    }
     console.log('\nCtrl-C stops the world.\n');
     const unsubscribe = values.quiet
       ? () => {}
