@@ -12,7 +12,7 @@ import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { Plan } from '../../plan/schema.ts';
 import { ROUTE53_METRICS_REGION } from '../config/plan-environment.ts';
-import { METRICS_NAMESPACE } from './function-policies.ts';
+import { healthMetrics } from './health-metrics.ts';
 
 export interface DrDashboardProps {
   plan: Plan;
@@ -30,17 +30,18 @@ export class DrDashboard extends Construct {
   constructor(scope: Construct, id: string, props: DrDashboardProps) {
     super(scope, id);
     const { plan } = props;
-    const period = Duration.minutes(plan.detection.scheduleMinutes);
+    const metrics = healthMetrics(plan);
     this.dashboard = new Dashboard(this, 'Dashboard', {
       dashboardName: `${plan.name}-disaster-recovery`,
       defaultInterval: Duration.hours(6),
     });
 
     const primaryHealth = new GraphWidget({
-      title: 'Primary health (Route 53 health checks, 1 = healthy)',
+      title: 'Primary health (1 = healthy)',
       width: 12,
       leftYAxis: { min: 0, max: 1.1 },
       left: [
+        metrics.primaryHealthy.with({ label: 'health-monitor probe' }),
         new MathExpression({
           label: '',
           expression: `SEARCH('{AWS/Route53,HealthCheckId} MetricName="HealthCheckStatus"', 'Minimum', 60)`,
@@ -52,30 +53,25 @@ export class DrDashboard extends Construct {
     const replicaLag = new GraphWidget({
       title: `Replica lag (s) against the RPO budget (${plan.objectives.rpoSeconds} s)`,
       width: 12,
-      left: plan.databases.map(
-        (db) =>
-          new Metric({
-            namespace: 'AWS/RDS',
-            metricName: 'ReplicaLag',
-            dimensionsMap: { DBInstanceIdentifier: db.replica.identifier },
-            statistic: 'Maximum',
-            period: Duration.minutes(1),
-            region: plan.regions.dr,
-            label: db.id,
-          }),
-      ),
+      left: plan.databases.flatMap((db) => [
+        new Metric({
+          namespace: 'AWS/RDS',
+          metricName: 'ReplicaLag',
+          dimensionsMap: { DBInstanceIdentifier: db.replica.identifier },
+          statistic: 'Maximum',
+          period: Duration.minutes(1),
+          region: plan.regions.dr,
+          label: `${db.replica.identifier} (RDS)`,
+        }),
+        (metrics.replicaLag[db.id] as Metric).with({ label: `${db.id} (last active)` }),
+      ]),
       leftAnnotations: [{ value: plan.objectives.rpoSeconds, label: 'RPO budget' }],
     });
     const readiness = new GraphWidget({
-      title: 'DR readiness (health-monitor metrics)',
+      title: 'DR readiness (1 = replicas and pilot-light services ready)',
       width: 12,
-      left: [
-        new MathExpression({
-          label: '',
-          expression: `SEARCH('{${METRICS_NAMESPACE}} ${plan.name}', 'Minimum', ${period.toSeconds()})`,
-          period,
-        }),
-      ],
+      leftYAxis: { min: 0, max: 1.1 },
+      left: [metrics.drReadiness.with({ label: 'DrReadiness' })],
     });
     const executions = new GraphWidget({
       title: 'Failover executions',

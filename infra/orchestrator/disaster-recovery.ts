@@ -18,6 +18,7 @@ import {
   updateDnsStatements,
 } from './function-policies.ts';
 import { NotificationTopic } from './notification-topic.ts';
+import { ReadinessAlarms } from './readiness-alarms.ts';
 
 export interface DisasterRecoveryProps {
   /** The validated recovery plan: the only input. */
@@ -42,6 +43,7 @@ export class DisasterRecovery extends Construct {
   readonly schedule: Rule;
   readonly trigger: AlarmTrigger;
   readonly dashboard: DrDashboard;
+  readonly readinessAlarms: ReadinessAlarms;
   readonly deadLetters: DeadLetterQueue;
 
   constructor(scope: Construct, id: string, props: DisasterRecoveryProps) {
@@ -143,6 +145,10 @@ export class DisasterRecovery extends Construct {
       stateMachine: this.failover.stateMachine,
       topic: this.notifications.topic,
       deadLetterQueue: dlq,
+    });
+    this.readinessAlarms = new ReadinessAlarms(this, 'ReadinessAlarms', {
+      plan,
+      topic: this.notifications.topic,
     });
     this.dashboard = new DrDashboard(this, 'Dashboard', {
       plan,

@@ -10,15 +10,13 @@ import {
   primaryDbArns,
   replicaDbArns,
 } from '../config/plan-arns.ts';
+import { METRICS_NAMESPACE } from './health-metrics.ts';
 
 /**
  * The least-privilege statements of each function, built from the plan alone. Resource types
  * and condition keys follow the IAM Service Authorization Reference for RDS, ECS, Route 53,
  * CloudWatch and SNS.
  */
-
-/** The namespace health-monitor publishes its metrics in; PutMetricData is restricted to it. */
-export const METRICS_NAMESPACE = 'drctl';
 
 export function healthMonitorStatements(plan: Plan): PolicyStatement[] {
   return [

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { METRIC_NAMESPACE } from '../../functions/health-monitor/publish-metrics.ts';
 import { ARN_SUBSTITUTIONS } from '../../infra/orchestrator/failover-state-machine.ts';
 import {
   planWith,
@@ -231,6 +232,27 @@ describe('orchestrator stack', () => {
     });
   });
 
+  it('warns on the topic when the DR side is not ready or a replica lags past the RPO budget', () => {
+    // Prepare
+    const alarms = Object.values(resourcesOf(synth.templates.orchestrator, 'AWS::CloudWatch::Alarm')).map(
+      (a) => a.Properties,
+    );
+    // Act
+    const drctl = alarms.filter((a) => a.Namespace === METRIC_NAMESPACE);
+    // Assess
+    expect(
+      drctl.map((a) => [a.MetricName, a.Threshold, a.ComparisonOperator, a.TreatMissingData]).sort(),
+    ).toEqual([
+      ['DrReadiness', 1, 'LessThanThreshold', 'missing'],
+      ['ReplicaLagSeconds', 60, 'GreaterThanThreshold', 'missing'],
+      ['ReplicaLagSeconds', 60, 'GreaterThanThreshold', 'missing'],
+    ]);
+    for (const alarm of drctl) {
+      expect(alarm.Dimensions).toEqual(expect.arrayContaining([{ Name: 'Plan', Value: 'shop' }]));
+      expect(alarm.Period).toBe(300);
+    }
+  });
+
   it('has a dashboard with health, replica lag against the RPO budget, readiness and last executions', () => {
     // Prepare
     const dashboards = Object.values(resourcesOf(synth.templates.orchestrator, 'AWS::CloudWatch::Dashboard'));
@@ -240,10 +262,11 @@ describe('orchestrator stack', () => {
     expect(dashboards).toHaveLength(1);
     for (const text of [
       'HealthCheckStatus',
-      'ReplicaLag',
+      'PrimaryHealthy',
+      'ReplicaLagSeconds',
       'shop-orders-replica',
       'RPO budget',
-      'DR readiness',
+      'DrReadiness',
       'Last executions',
     ]) {
       expect(body).toContain(text);
