@@ -124,7 +124,9 @@ describe('reference application', () => {
       expect(container?.HealthCheck).toMatchObject({
         Command: ['CMD-SHELL', expect.stringContaining('/health')],
       });
-      const secrets = (container?.Secrets as { Name: string; ValueFrom: unknown }[]).map((s) => s.Name);
+      const secrets = ((container?.Secrets ?? []) as { Name: string; ValueFrom: unknown }[]).map(
+        (s) => s.Name,
+      );
       expect(secrets).toEqual(expect.arrayContaining(['ORDERS_DB_PASSWORD', 'CATALOG_DB_PASSWORD']));
       const env = JSON.stringify(container?.Environment);
       expect(env).not.toMatch(/PASSWORD|USERNAME/);
