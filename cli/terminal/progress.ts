@@ -70,10 +70,16 @@ export class Progress {
    */
   steps(steps: readonly ReportStep[], options: { final: boolean; now: number; quietMs: number }): void {
     const { final, now, quietMs } = options;
+    // Lines found in one look are printed in time order (starts and ends interleave).
+    const batch: { at: number; tone: Tone; text: string }[] = [];
     for (const step of steps) {
       if (!this.started.has(step.step) && step.startedAt) {
         this.started.add(step.step);
-        this.line(Date.parse(step.startedAt), 'info', `${this.style.bold(step.step)}: started`);
+        batch.push({
+          at: Date.parse(step.startedAt),
+          tone: 'info',
+          text: `${this.style.bold(step.step)}: started`,
+        });
       }
       this.seen.set(step.step, step.outcome);
       if (step.outcome === 'running') this.pending.delete(step.step);
@@ -87,28 +93,32 @@ export class Progress {
           ended.endedAt !== null &&
           Date.parse(other.startedAt) >= Date.parse(ended.endedAt),
       );
-    const ready = [...this.pending.values()]
-      .filter((step) => final || movedOn(step) || now - Date.parse(step.endedAt ?? '') >= quietMs)
-      .sort((a, b) => Date.parse(a.endedAt ?? '') - Date.parse(b.endedAt ?? ''));
+    const ready = [...this.pending.values()].filter(
+      (step) => final || movedOn(step) || now - Date.parse(step.endedAt ?? '') >= quietMs,
+    );
     for (const step of ready) {
       this.pending.delete(step.step);
       this.printed.set(step.step, step.outcome);
-      this.ended(step);
+      batch.push(this.ended(step));
     }
+    batch.sort((a, b) => a.at - b.at);
+    for (const entry of batch) this.line(entry.at, entry.tone, entry.text);
   }
 
-  private ended(step: ReportStep): void {
+  private ended(step: ReportStep): { at: number; tone: Tone; text: string } {
     const at = Date.parse(step.endedAt ?? step.startedAt ?? '') || this.origin;
     const took =
       step.startedAt && step.endedAt
         ? ` in ${formatDuration((Date.parse(step.endedAt) - Date.parse(step.startedAt)) / 1000)}`
         : '';
     const retries = step.retries > 0 ? ` after ${step.retries} retr${step.retries === 1 ? 'y' : 'ies'}` : '';
-    if (step.outcome === 'succeeded') this.line(at, 'good', `${step.step}: succeeded${took}${retries}`);
-    else if (step.outcome === 'failed') {
+    if (step.outcome === 'succeeded')
+      return { at, tone: 'good', text: `${step.step}: succeeded${took}${retries}` };
+    if (step.outcome === 'failed') {
       const reason = step.error ? `: ${step.error.name}: ${step.error.message}` : '';
-      this.line(at, 'bad', `${step.step}: ${this.style.red('FAILED')}${took}${retries}${reason}`);
-    } else this.line(at, 'warn', `${step.step}: outcome ${step.outcome}`);
+      return { at, tone: 'bad', text: `${step.step}: ${this.style.red('FAILED')}${took}${retries}${reason}` };
+    }
+    return { at, tone: 'warn', text: `${step.step}: outcome ${step.outcome}` };
   }
 
   /** Step names currently running (for the status line). */
