@@ -8,7 +8,7 @@ describe('reference application', () => {
   let synth: SynthesizedApp;
   beforeAll(() => {
     synth = synthesizeReferenceApp();
-  });
+  }, 90_000);
 
   it('puts each stack in its region, with the plan account', () => {
     // Prepare

@@ -12,7 +12,7 @@ describe('global stack (Route 53 and detection)', () => {
   let synth: SynthesizedApp;
   beforeAll(() => {
     synth = synthesizeReferenceApp();
-  });
+  }, 90_000);
 
   it('health-checks each regional endpoint at the plan interval and threshold', () => {
     // Prepare

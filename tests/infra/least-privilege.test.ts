@@ -27,7 +27,7 @@ describe('least privilege', () => {
   let synth: SynthesizedApp;
   beforeAll(() => {
     synth = synthesizeReferenceApp();
-  });
+  }, 90_000);
 
   it('never allows a mutating action on "*" in any stack', () => {
     // Prepare

@@ -21,7 +21,7 @@ describe('orchestrator stack', () => {
   let synth: SynthesizedApp;
   beforeAll(() => {
     synth = synthesizeReferenceApp();
-  });
+  }, 90_000);
 
   it('lives in the DR region', () => {
     // Assess

@@ -31,7 +31,7 @@ describe('security checks (cdk-nag AwsSolutions and Serverless)', () => {
     } catch (error) {
       synthError = error;
     }
-  });
+  }, 90_000);
 
   it('synthesizes every stack with zero unacknowledged findings', () => {
     // Prepare
