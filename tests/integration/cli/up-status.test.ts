@@ -33,7 +33,7 @@ function upPrinted(pattern: RegExp): Promise<RegExpMatchArray> {
 beforeAll(async () => {
   up = spawn(
     process.execPath,
-    [join(REPO_ROOT, 'node_modules/tsx/dist/cli.mjs'), 'cli/bin.ts', 'up', '--scale', '100'],
+    [join(REPO_ROOT, 'node_modules/tsx/dist/cli.mjs'), 'cli/bin.ts', 'up', '--scale', '250'],
     {
       cwd: REPO_ROOT,
       env: { ...process.env, NO_COLOR: '1' },
@@ -120,6 +120,44 @@ describe('drctl up, and clients pointed at it', () => {
     expect(report.execution.name).toMatch(/^drctl-drill-dry-run-\d+$/);
     expect(result.stdout).toContain('Preflight: started');
     expect(result.stdout).toContain('WOULD FAIL OVER');
+  });
+
+  it('drctl drill --target aws --mode failover --confirm <plan> fails over and reports what AWS can know', async () => {
+    // Prepare
+    const jsonPath = join(scratchDirectory(), 'aws-failover.json');
+
+    // Act
+    const result = await runCli(
+      [
+        'drill',
+        '--target',
+        'aws',
+        '--mode',
+        'failover',
+        '--confirm',
+        'shop',
+        '--poll-seconds',
+        '1',
+        '--json',
+        jsonPath,
+      ],
+      { ...CREDENTIALS, AWS_ENDPOINT_URL: endpoint },
+    );
+    const status = JSON.parse((await runCli(['status', '--endpoint', endpoint, '--json'])).stdout);
+
+    // Assess
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    const report = runReportSchema.parse(JSON.parse(readFileSync(jsonPath, 'utf8')));
+    expect(report.outcome).toBe('failed-over');
+    expect(report.trigger.kind).toBe('manual');
+    // AWS cannot know when the outage began nor the writes lost: unknown, never zero.
+    expect(report.rto.seconds).toBeNull();
+    expect(report.rpo.writesLost).toBeNull();
+    expect(report.steps.find((s) => s.step === 'Switch DNS')?.outcome).toBe('succeeded');
+    expect(status.dns.value.pointsTo).toBe('dr');
+    expect(
+      status.databases.map((d: { replica: { value: { role: string } } }) => d.replica.value.role),
+    ).toEqual(['standalone (writable)', 'standalone (writable)']);
   });
 
   it('stops cleanly on Ctrl-C', async () => {
