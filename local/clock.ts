@@ -18,8 +18,19 @@ export interface SimClock {
   readonly scale: number;
   /** Wall milliseconds that `simulatedMs` take. */
   toWallMs(simulatedMs: number): number;
-  /** Resolves after `simulatedMs` of simulated time. */
+  /** Resolves after about `simulatedMs` of simulated time (wall timer; use the scheduler to be exact). */
   sleep(simulatedMs: number): Promise<void>;
+  /**
+   * Stops simulated time until the returned release function is called (holds nest). The world
+   * holds the clock while an in-process Lambda handler runs, so that the CPU time of our own
+   * process does not count as simulated time; modelled durations are added with `advance`.
+   */
+  hold(): () => void;
+  /** Moves simulated time forward at once. */
+  advance(simulatedMs: number): void;
+  isHeld(): boolean;
+  /** Called whenever time resumes or jumps (release, advance). */
+  onChange(listener: () => void): () => void;
   install(): void;
   uninstall(): void;
 }
@@ -31,11 +42,46 @@ export function createClock(options: { scale: number; startAt?: number }): SimCl
   const scale = options.scale;
   const startedAt = options.startAt ?? RealDate.now();
   const wallStart = performance.now();
-  const now = () => Math.floor(startedAt + (performance.now() - wallStart) * scale);
+  let holds = 0;
+  let heldSince: number | undefined;
+  let heldTotal = 0;
+  let advanced = 0;
+  const listeners = new Set<() => void>();
+  const changed = () => {
+    for (const listener of listeners) listener();
+  };
+  const runningWallMs = () =>
+    performance.now() - wallStart - heldTotal - (heldSince === undefined ? 0 : performance.now() - heldSince);
+  const now = () => Math.floor(startedAt + advanced + runningWallMs() * scale);
   const clock: SimClock = {
     now,
     startedAt,
     scale,
+    hold() {
+      holds++;
+      if (holds === 1) heldSince = performance.now();
+      let released = false;
+      return () => {
+        if (released) return;
+        released = true;
+        holds--;
+        if (holds === 0 && heldSince !== undefined) {
+          heldTotal += performance.now() - heldSince;
+          heldSince = undefined;
+          changed();
+        }
+      };
+    },
+    advance(simulatedMs) {
+      if (simulatedMs <= 0) return;
+      advanced += simulatedMs;
+      changed();
+    },
+    isHeld: () => holds > 0,
+    onChange(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
     elapsedSeconds: () => (now() - startedAt) / 1000,
     toWallMs: (simulatedMs) => Math.max(0, simulatedMs / scale),
     sleep: (simulatedMs) => new Promise((resolve) => setTimeout(resolve, Math.max(0, simulatedMs / scale))),

@@ -17,10 +17,13 @@ export interface Faults {
   regionOutage(region?: string, options?: { durationSeconds?: number }): void;
   /** The region comes back (its data as it was when it went down). */
   regionRecovers(region?: string): void;
-  /** A share (0..1) of the service's calls fail with its throttling error. 0 clears it. */
-  throttle(service: ServiceName, rate: number, region?: string): void;
-  /** A share (0..1) of the service's calls fail with a 5xx error. 0 clears it. */
-  serverErrors(service: ServiceName, rate: number, region?: string): void;
+  /**
+   * A share (0..1) of the service's calls fail with its throttling error; `count` stops after
+   * that many failed calls; `region` limits it to one region. A rate of 0 clears it.
+   */
+  throttle(service: ServiceName, rate: number, options?: RateFaultOptions): void;
+  /** A share (0..1) of the service's calls fail with a 5xx error (same options). 0 clears it. */
+  serverErrors(service: ServiceName, rate: number, options?: RateFaultOptions): void;
   /** Every call to the service takes this many more simulated milliseconds. 0 clears it. */
   latency(service: ServiceName, simulatedMs: number): void;
   /** New ECS tasks (of one plan service, or all DR services) stop before they run, with this reason. */
@@ -34,6 +37,17 @@ export interface Faults {
   databaseBackingUp(identifier: string, seconds: number): void;
   /** Regions currently down. */
   readonly downRegions: ReadonlySet<string>;
+}
+
+export interface RateFaultOptions {
+  region?: string;
+  /** Stop after this many failed calls. */
+  count?: number;
+}
+
+interface RateFault {
+  rate: number;
+  remaining: number;
 }
 
 const OUTAGE_SERVICES = new Set<ServiceName>(['rds', 'ecs', 'sns']);
@@ -74,15 +88,36 @@ export function createFaults(
   nextDnsRejection: () => string | undefined;
 } {
   const down = new Set<string>();
-  const throttles = new Map<string, number>();
-  const serverErrors = new Map<string, number>();
+  const throttles = new Map<string, RateFault>();
+  const serverErrors = new Map<string, RateFault>();
   const latencies = new Map<ServiceName, number>();
   let startFailure: { serviceId?: string; reason: string } | undefined;
   let dnsRejections: { remaining: number; message: string } | undefined;
   const { events, clock, plan, random } = context;
   const key = (service: ServiceName, region?: string) => `${service}|${region ?? '*'}`;
-  const rateFor = (rates: Map<string, number>, request: RequestContext) =>
-    rates.get(key(request.service, request.region)) ?? rates.get(key(request.service)) ?? 0;
+  /** Decides whether this call fails with the fault, and counts it. */
+  const strikes = (faultsByKey: Map<string, RateFault>, request: RequestContext): boolean => {
+    const fault =
+      faultsByKey.get(key(request.service, request.region)) ?? faultsByKey.get(key(request.service));
+    if (!fault || fault.remaining <= 0 || !random.chance(fault.rate)) return false;
+    fault.remaining--;
+    return true;
+  };
+  const setRateFault = (
+    faultsByKey: Map<string, RateFault>,
+    service: ServiceName,
+    rate: number,
+    options: RateFaultOptions,
+  ) => {
+    if (rate <= 0) faultsByKey.delete(key(service, options.region));
+    else
+      faultsByKey.set(key(service, options.region), {
+        rate: Math.min(1, rate),
+        remaining: options.count ?? Number.POSITIVE_INFINITY,
+      });
+  };
+  const describeRate = (rate: number, options: RateFaultOptions) =>
+    `${Math.round(rate * 100)}% of calls${options.count === undefined ? '' : ` (at most ${options.count})`}${options.region ? ` in ${options.region}` : ''}`;
   const injected = (kind: string, message: string, detail: Record<string, unknown> = {}) =>
     events.record('fault.injected', clock.now(), message, { kind, ...detail });
 
@@ -123,23 +158,21 @@ export function createFaults(
     regionRecovers(region = plan.regions.primary) {
       recover(region, clock.now());
     },
-    throttle(service, rate, region) {
-      if (rate <= 0) throttles.delete(key(service, region));
-      else throttles.set(key(service, region), Math.min(1, rate));
-      injected(
-        'throttle',
-        `${service} throttles ${Math.round(rate * 100)}% of calls${region ? ` in ${region}` : ''}`,
-        { service, rate, region },
-      );
+    throttle(service, rate, options = {}) {
+      setRateFault(throttles, service, rate, options);
+      injected('throttle', `${service} throttles ${describeRate(rate, options)}`, {
+        service,
+        rate,
+        ...options,
+      });
     },
-    serverErrors(service, rate, region) {
-      if (rate <= 0) serverErrors.delete(key(service, region));
-      else serverErrors.set(key(service, region), Math.min(1, rate));
-      injected(
-        'server-errors',
-        `${service} fails ${Math.round(rate * 100)}% of calls with 5xx${region ? ` in ${region}` : ''}`,
-        { service, rate, region },
-      );
+    serverErrors(service, rate, options = {}) {
+      setRateFault(serverErrors, service, rate, options);
+      injected('server-errors', `${service} fails ${describeRate(rate, options)} with 5xx`, {
+        service,
+        rate,
+        ...options,
+      });
     },
     latency(service, simulatedMs) {
       if (simulatedMs <= 0) latencies.delete(service);
@@ -188,14 +221,14 @@ export function createFaults(
 
   const gate = async (request: RequestContext) => {
     const extra = latencies.get(request.service);
-    if (extra) await clock.sleep(extra);
+    if (extra) clock.advance(extra);
     if (down.has(request.region) && OUTAGE_SERVICES.has(request.service))
       throw new ConnectionRefused(request.region);
-    if (random.chance(rateFor(throttles, request))) {
+    if (strikes(throttles, request)) {
       const [code, status] = THROTTLING[request.service];
       throw new AwsError(code, 'Rate exceeded', status);
     }
-    if (random.chance(rateFor(serverErrors, request))) {
+    if (strikes(serverErrors, request)) {
       const [code, status] = SERVER_ERROR[request.service];
       throw new AwsError(code, 'We encountered an internal error. Please try again.', status, false);
     }

@@ -7,7 +7,7 @@ export { type SimClock, WallDate } from './clock.ts';
 export type { AlarmEvent, Detection } from './detection.ts';
 export { closeSharedEndpoints } from './endpoints.ts';
 export type { EventLog, WorldEvent, WorldEventType } from './events.ts';
-export { DEFAULT_START_FAILURE, type Faults } from './faults.ts';
+export { DEFAULT_START_FAILURE, type Faults, type RateFaultOptions } from './faults.ts';
 export type { Measurements } from './measure.ts';
 export type { ServiceName } from './protocol/server.ts';
 export type { ServiceState, WorldSnapshot } from './snapshot.ts';
@@ -15,6 +15,7 @@ export type { SnsMessage } from './sns/model.ts';
 export type { Execution, ExecutionStatus, HistoryEvent } from './stepfunctions/executions.ts';
 export { DEFAULT_TIMINGS, type Timings } from './timings.ts';
 export {
+  type ApiCall,
   DEFAULT_SCALE,
   type StepFunctionsFacade,
   startWorld,

@@ -31,6 +31,8 @@ export function createScheduler(clock: SimClock, onError: (error: unknown) => vo
     if (stopped) return;
     const next = queue[0];
     if (!next) return;
+    // While the clock is held nothing can fall due; the clock's change listener re-arms.
+    if (clock.isHeld()) return;
     if (timer && armedFor <= next.dueAt) return;
     if (timer) clearTimeout(timer);
     armedFor = next.dueAt;
@@ -40,6 +42,7 @@ export function createScheduler(clock: SimClock, onError: (error: unknown) => vo
   const run = () => {
     timer = undefined;
     armedFor = Number.POSITIVE_INFINITY;
+    if (clock.isHeld()) return;
     const now = clock.now();
     while (!stopped && queue[0] && queue[0].dueAt <= now) {
       const entry = queue.shift() as Entry;
@@ -52,6 +55,14 @@ export function createScheduler(clock: SimClock, onError: (error: unknown) => vo
     }
     arm();
   };
+
+  const stopListening = clock.onChange(() => {
+    // Time resumed or jumped: re-arm for the (possibly already due) next action.
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+    armedFor = Number.POSITIVE_INFINITY;
+    arm();
+  });
 
   const insert = (entry: Entry) => {
     let index = queue.length;
@@ -96,6 +107,7 @@ export function createScheduler(clock: SimClock, onError: (error: unknown) => vo
     },
     stop() {
       stopped = true;
+      stopListening();
       if (timer) clearTimeout(timer);
       queue.length = 0;
     },

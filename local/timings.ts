@@ -31,6 +31,13 @@ export interface Timings {
   eventDeliverySeconds: number;
   /** How often the world samples which region serves the record's traffic. */
   trafficProbeSeconds: number;
+  /**
+   * Simulated time of one Lambda invocation's overhead. The handler's own CPU time does not
+   * count (the world holds its clock while a handler runs); this and `apiCallMs` do.
+   */
+  lambdaInvocationMs: number;
+  /** Simulated latency of one AWS API call. */
+  apiCallMs: number;
 }
 
 export const DEFAULT_TIMINGS: Timings = {
@@ -48,4 +55,6 @@ export const DEFAULT_TIMINGS: Timings = {
   dnsInsyncSeconds: [20, 60],
   eventDeliverySeconds: 1,
   trafficProbeSeconds: 1,
+  lambdaInvocationMs: 100,
+  apiCallMs: 150,
 };

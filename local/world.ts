@@ -84,6 +84,8 @@ export interface World {
   detection: Detection;
   /** Messages delivered to the plan's SNS topic. */
   messages(): SnsMessage[];
+  /** The last 5,000 AWS API calls the world answered (outcome: ok, refused, or the error code). */
+  apiCalls(): ApiCall[];
   snapshot(): WorldSnapshot;
   measurements(): Measurements;
   /** Resolves when `condition` holds (checked on every event and every simulated second). */
@@ -103,7 +105,18 @@ export interface World {
   };
 }
 
+export interface ApiCall {
+  /** Simulated ms when the answer was sent. */
+  at: number;
+  service: string;
+  region: string;
+  operation: string;
+  outcome: string;
+}
+
 export const DEFAULT_SCALE = 200;
+/** Metric history the world starts with (simulated seconds before its start). */
+const HISTORY_SECONDS = 900;
 const ACCOUNT_FALLBACK = '111111111111';
 
 /** Functions are imported once per plan file content; a different plan gets fresh modules. */
@@ -221,7 +234,23 @@ export async function startWorld(options: WorldOptions): Promise<World> {
         'Seconds',
       );
 
-    const stepFunctions = new StepFunctionsModel(context, () => functions);
+    // A handler's CPU time is ours, not AWS's: hold the clock while it runs, count a modelled
+    // invocation overhead instead.
+    const timed = Object.fromEntries(
+      Object.entries(functions).map(([key, invoke]) => [
+        key,
+        async (event: unknown) => {
+          const release = clock.hold();
+          clock.advance(timings.lambdaInvocationMs);
+          try {
+            return await invoke(event);
+          } finally {
+            release();
+          }
+        },
+      ]),
+    ) as Record<FunctionKey, Invoke>;
+    const stepFunctions = new StepFunctionsModel(context, () => timed);
     const stateMachineArn = `arn:aws:states:${plan.regions.dr}:${account}:stateMachine:${plan.name}-failover`;
     stepFunctions.register(
       {
@@ -252,7 +281,10 @@ export async function startWorld(options: WorldOptions): Promise<World> {
       query: [rdsApi(rds), snsApi(sns)],
       objects: [ecsApi(ecs), cloudWatchApi(cloudWatch), stepFunctionsApi(stepFunctions)],
       restXml: [route53Api(route53, healthChecks)],
-      gate: fault.gate,
+      gate: async (call) => {
+        clock.advance(timings.apiCallMs);
+        await fault.gate(call);
+      },
       defaultRegion: plan.regions.dr,
       onRequest: (request, outcome) => {
         requests.push({ context: request, outcome, at: clock.now() });
@@ -261,6 +293,11 @@ export async function startWorld(options: WorldOptions): Promise<World> {
     });
     detach = endpoints.attach({ aws: listener, app: (role) => application.listener(role) });
 
+    // The world starts as if it had been running for a while: metric history lets the RPO guard
+    // and the alarm judge from the first minute (a real deployment has that history).
+    rds.backfillReplicaLag(HISTORY_SECONDS);
+    healthChecks.backfill(HISTORY_SECONDS, (check) => application.serves(check.role));
+
     const primaryCheck = healthChecks.checks.find((c) => c.role === 'primary');
     if (!primaryCheck) throw new Error('no primary health check');
     const detection = startDetection(context, {
@@ -268,7 +305,7 @@ export async function startWorld(options: WorldOptions): Promise<World> {
       primaryCheck,
       stepFunctions,
       stateMachineArn,
-      healthMonitor: () => functions.healthMonitor,
+      healthMonitor: () => timed.healthMonitor,
       schedule: options.schedule ?? true,
       alarmTrigger: options.alarmTrigger ?? true,
     });
@@ -304,6 +341,14 @@ export async function startWorld(options: WorldOptions): Promise<World> {
         wait: (arn) => stepFunctions.execution(arn).done,
       },
       messages: () => [...(topic()?.messages ?? [])],
+      apiCalls: () =>
+        requests.map(({ context: call, outcome, at }) => ({
+          at,
+          service: call.service,
+          region: call.region,
+          operation: call.operation,
+          outcome,
+        })),
       snapshot: () =>
         snapshotWorld({
           context,
@@ -345,14 +390,18 @@ export async function startWorld(options: WorldOptions): Promise<World> {
           stopTicker = scheduler.every(1000, check);
           check();
         }),
-      runFor: (seconds) => clock.sleep(seconds * 1000),
+      runFor: (seconds) =>
+        new Promise<void>((resolve) => {
+          scheduler.after(seconds * 1000, () => resolve());
+        }),
       close: async () => {
         if (closed) return;
         closed = true;
         detection.stop();
         stopTraffic();
         for (const execution of stepFunctions.executions.values()) {
-          if (execution.status === 'RUNNING') execution.abort();
+          if (execution.status === 'RUNNING')
+            stepFunctions.stop(execution.arn, 'WorldClosed', 'the local world was closed');
         }
         scheduler.stop();
         detach();

@@ -139,7 +139,6 @@ async function handle(options: ServerOptions, req: IncomingMessage, res: ServerR
     const [, prefix = '', operation = ''] = rpc;
     const service = options.objects.find((s) => s.targetPrefix === prefix);
     const respond = cborResponder(res, requestId, service?.queryCompatible !== undefined);
-    if (process.env.DRCTL_WORLD_DEBUG) console.error('cbor request', prefix, operation);
     if (!service)
       return respond.error(new AwsError('UnknownOperationException', `Unknown service ${prefix}`));
     const context: RequestContext = { service: service.service, region, operation, requestId };

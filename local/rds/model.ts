@@ -101,12 +101,13 @@ export class RdsModel {
       sourceArn: primaryArn,
       replicaArns: [],
     });
+    // The application has been writing for an hour and the replica is `lag` behind.
     this.replication.set(database.id, {
       databaseId: database.id,
-      startedAt: now,
+      startedAt: now - 3_600_000,
       pausedMs: 0,
       pausedSince: undefined,
-      appliedUpTo: now,
+      appliedUpTo: now - this.context.timings.replicaLagSeconds * 1000,
       stoppedAt: undefined,
       lagSpike: undefined,
       loss: undefined,
@@ -308,6 +309,18 @@ export class RdsModel {
 
   /** Filled in by the world: where ReplicaLag datapoints go. */
   onReplicaLag: (region: string, identifier: string, value: number, at: number) => void = () => {};
+
+  /** Publishes the ReplicaLag history of a replica that has been replicating normally for `seconds`. */
+  backfillReplicaLag(seconds: number): void {
+    const now = this.context.clock.now();
+    const period = this.context.timings.replicaLagMetricPeriodSeconds * 1000;
+    for (let at = now - Math.floor((seconds * 1000) / period) * period; at < now; at += period) {
+      for (const database of this.context.plan.databases) {
+        const { region, identifier } = database.replica;
+        this.onReplicaLag(region, identifier, Math.round(this.context.timings.replicaLagSeconds), at);
+      }
+    }
+  }
 
   private publishReplicaLag(at: number): void {
     for (const database of this.context.plan.databases) {

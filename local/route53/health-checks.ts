@@ -64,6 +64,18 @@ export class HealthChecks {
     }
   }
 
+  /** Publishes `seconds` of HealthCheckStatus history at the checks' interval, from their current state. */
+  backfill(seconds: number, healthyNow: (check: HealthCheck) => boolean): void {
+    const now = this.context.clock.now();
+    for (const check of this.checks) {
+      check.healthy = healthyNow(check);
+      const interval = check.intervalSeconds * 1000;
+      for (let at = now - Math.floor((seconds * 1000) / interval) * interval; at < now; at += interval) {
+        this.onStatus(check, check.healthy ? 1 : 0, at);
+      }
+    }
+  }
+
   private observe(check: HealthCheck, ok: boolean, report: string, at: number): void {
     check.lastCheckedAt = at;
     check.lastReport = report;

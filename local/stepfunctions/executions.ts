@@ -180,13 +180,9 @@ export class StepFunctionsModel {
     execution.done = running.result
       .then(
         (output) => {
-          if (execution.status === 'RUNNING') {
-            execution.status =
-              output === null && execution.status === 'RUNNING' && this.aborted.has(arn)
-                ? 'ABORTED'
-                : 'SUCCEEDED';
-            execution.output = JSON.stringify(output);
-          }
+          if (execution.status !== 'RUNNING') return;
+          execution.status = 'SUCCEEDED';
+          execution.output = JSON.stringify(output);
         },
         (error: unknown) => {
           if (execution.status !== 'RUNNING') return;
@@ -217,12 +213,9 @@ export class StepFunctionsModel {
     return execution;
   }
 
-  private readonly aborted = new Set<string>();
-
   stop(arn: string, error: string | undefined, cause: string | undefined): Date {
     const execution = this.execution(arn);
     if (execution.status === 'RUNNING') {
-      this.aborted.add(arn);
       execution.status = 'ABORTED';
       execution.error = error;
       execution.cause = cause;
