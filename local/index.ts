@@ -13,6 +13,7 @@ export type { ServiceName } from './protocol/server.ts';
 export type { ServiceState, WorldSnapshot } from './snapshot.ts';
 export type { SnsMessage } from './sns/model.ts';
 export type { Execution, ExecutionStatus, HistoryEvent } from './stepfunctions/executions.ts';
+export { type StepTiming, stepTimings } from './timeline.ts';
 export { DEFAULT_TIMINGS, type Timings } from './timings.ts';
 export {
   type ApiCall,

@@ -37,6 +37,7 @@ import { stepFunctionsApi } from './stepfunctions/api.ts';
 import { type Execution, interpreterFor, StepFunctionsModel } from './stepfunctions/executions.ts';
 import { functionArns, type Invoke, loadFunctions } from './stepfunctions/lambda-functions.ts';
 import { scaledOverrides } from './stepfunctions/overrides.ts';
+import { type StepTiming, stepTimings } from './timeline.ts';
 import { DEFAULT_TIMINGS, type Timings } from './timings.ts';
 
 export interface WorldOptions {
@@ -84,6 +85,8 @@ export interface World {
   detection: Detection;
   /** Messages delivered to the plan's SNS topic. */
   messages(): SnsMessage[];
+  /** Each state of an execution with its simulated start, end, duration and outcome. */
+  steps(executionArn: string): StepTiming[];
   /** The last 5,000 AWS API calls the world answered (outcome: ok, refused, or the error code). */
   apiCalls(): ApiCall[];
   snapshot(): WorldSnapshot;
@@ -123,7 +126,21 @@ const ACCOUNT_FALLBACK = '111111111111';
 let loaded: { key: string; functions: Record<FunctionKey, Invoke> } | undefined;
 let generation = 0;
 
+/** One world per process: the clock and the environment are process-wide. */
+let running = false;
+
 export async function startWorld(options: WorldOptions): Promise<World> {
+  if (running) throw new Error('a local world is already running in this process: close it first');
+  running = true;
+  try {
+    return await openWorld(options);
+  } catch (error) {
+    running = false;
+    throw error;
+  }
+}
+
+async function openWorld(options: WorldOptions): Promise<World> {
   const plan = typeof options.plan === 'string' ? loadPlanFile(options.plan) : options.plan;
   const account = plan.deployment?.account ?? ACCOUNT_FALLBACK;
   const timings: Timings = { ...DEFAULT_TIMINGS, ...options.timings };
@@ -341,6 +358,7 @@ export async function startWorld(options: WorldOptions): Promise<World> {
         wait: (arn) => stepFunctions.execution(arn).done,
       },
       messages: () => [...(topic()?.messages ?? [])],
+      steps: (executionArn) => stepTimings(events.list(), executionArn),
       apiCalls: () =>
         requests.map(({ context: call, outcome, at }) => ({
           at,
@@ -410,6 +428,7 @@ export async function startWorld(options: WorldOptions): Promise<World> {
         clock.uninstall();
         restoreEnv();
         rmSync(planDirectory, { recursive: true, force: true });
+        running = false;
       },
     };
     return world;

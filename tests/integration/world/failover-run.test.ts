@@ -49,4 +49,25 @@ describe('a failover started through the Step Functions API', () => {
     expect(snapshot.dns.values[0]?.values).toEqual([plan.application.dr.target]);
     expect(world.messages().length).toBeGreaterThanOrEqual(2);
   });
+
+  it('tells each step with simulated durations consistent with the world timings', () => {
+    // Prepare
+    const execution = world.stepFunctions.list()[0];
+
+    // Act
+    const steps = world.steps(execution?.arn ?? '');
+
+    // Assess
+    const step = (state: string, index: number | null = null) =>
+      steps.find((s) => s.state === state && s.index === index);
+    expect(step('Preflight')?.outcome).toBe('succeeded');
+    expect(step('StartPromotion', 0)?.outcome).toBe('succeeded');
+    expect(step('StartPromotion', 1)?.outcome).toBe('succeeded');
+    // The promotions take the world's 300 s, polled every 30 s; the services need 35-75 s.
+    expect(step('PromoteDatabases')?.seconds).toBeGreaterThanOrEqual(300);
+    expect(step('PromoteDatabases')?.seconds).toBeLessThan(300 + 2 * plan.failover.pollSeconds.promotion);
+    expect(step('ScaleServices')?.seconds).toBeGreaterThanOrEqual(35);
+    expect(step('ScaleServices')?.seconds).toBeLessThan(75 + 2 * plan.failover.pollSeconds.service);
+    expect(step('SwitchDns')?.outcome).toBe('succeeded');
+  });
 });
