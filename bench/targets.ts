@@ -30,7 +30,9 @@ export interface CheckOptions {
 }
 
 export function allowedOverheadSeconds(idealSeconds: number): number {
-  return Math.max(TARGETS.overheadFloorSeconds, TARGETS.overheadShareOfIdeal * idealSeconds);
+  return (
+    Math.round(Math.max(TARGETS.overheadFloorSeconds, TARGETS.overheadShareOfIdeal * idealSeconds) * 10) / 10
+  );
 }
 
 const judge = (ok: boolean): VerdictStatus => (ok ? 'met' : 'missed');

@@ -36,7 +36,8 @@ export function idealDetectionSeconds(plan: Plan, timings: Timings, outageAtSeco
   const unhealthyAt = outageAtSeconds + healthCheck.intervalSeconds * healthCheck.failureThreshold;
   const firstPeriodEnd = Math.ceil(unhealthyAt / alarm.periodSeconds) * alarm.periodSeconds;
   const alarmAt = firstPeriodEnd + (alarm.datapointsToAlarm - 1) * alarm.periodSeconds;
-  return alarmAt - outageAtSeconds + timings.eventDeliverySeconds;
+  // The outage instant carries the clock's milliseconds; a tenth of a second is what the log resolves.
+  return Math.round((alarmAt - outageAtSeconds + timings.eventDeliverySeconds) * 10) / 10;
 }
 
 export function idealPath(plan: Plan, timings: Timings, outageAtSeconds: number): IdealPath {

@@ -21,7 +21,12 @@ export interface BuiltBundle {
   largestInputs: { input: string; bytes: number }[];
 }
 
-export async function bundleLikeCdk(name: string, entry: string, outDir: string): Promise<BuiltBundle> {
+export async function bundleLikeCdk(
+  name: string,
+  entry: string,
+  outDir: string,
+  external: string[] = [],
+): Promise<BuiltBundle> {
   // NodejsFunction names an ESM bundle index.mjs.
   const file = join(outDir, name, 'index.mjs');
   const result = await build({
@@ -34,7 +39,7 @@ export async function bundleLikeCdk(name: string, entry: string, outDir: string)
     minify: true,
     sourcemap: true,
     sourcesContent: false,
-    external: [],
+    external,
     mainFields: ['module', 'main'],
     banner: { js: CDK_BUNDLE_BANNER },
     metafile: true,

@@ -24,6 +24,11 @@ export interface BundleStartup {
   importMs: Sample;
   /** processMs median / hello world's processMs median, measured in the same run. */
   ratioToHelloWorld: number;
+  /**
+   * The size NodejsFunction's default for nodejs24.x would give (`@aws-sdk/*` left to the
+   * runtime): for comparison only, drctl bundles the SDK it was tested with.
+   */
+  sizeKBWithRuntimeSdk?: number;
   largestInputs: BuiltBundle['largestInputs'];
 }
 
@@ -91,9 +96,13 @@ export async function measureStartup(options: { runs: number; outDir: string }):
     bundleDir,
   );
   const built = new Map<string, BuiltBundle | Error>();
+  const withRuntimeSdk = new Map<string, number>();
   for (const name of FUNCTION_NAMES) {
+    const entry = join(REPO_ROOT, 'functions', name, 'handler.ts');
     try {
-      built.set(name, await bundleLikeCdk(name, join(REPO_ROOT, 'functions', name, 'handler.ts'), bundleDir));
+      built.set(name, await bundleLikeCdk(name, entry, bundleDir));
+      const lean = await bundleLikeCdk(`${name}-runtime-sdk`, entry, bundleDir, ['@aws-sdk/*']);
+      withRuntimeSdk.set(name, roundTo(lean.bytes / 1024, 1));
     } catch (error) {
       built.set(name, error as Error);
     }
@@ -144,9 +153,11 @@ export async function measureStartup(options: { runs: number; outDir: string }):
       continue;
     }
     const figures = describe(bundle);
+    const leanKB = withRuntimeSdk.get(name);
     functions[name] = {
       ...figures,
       ratioToHelloWorld: roundTo(figures.processMs.median / helloWorld.processMs.median, 2),
+      ...(leanKB === undefined ? {} : { sizeKBWithRuntimeSdk: leanKB }),
     };
   }
   return {
