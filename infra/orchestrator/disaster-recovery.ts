@@ -1,22 +1,14 @@
 import { Duration } from 'aws-cdk-lib';
-import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
-import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import type { Plan } from '../../plan/schema.ts';
-import { drServicesByCluster, ecsTaskArnPattern } from '../config/plan-arns.ts';
 import { DrFunction, type DrFunctionName } from '../lambda/dr-function.ts';
-import { acknowledge } from '../nag.ts';
 import { AlarmTrigger } from './alarm-trigger.ts';
 import { DrDashboard } from './dashboard.ts';
 import { DeadLetterQueue } from './dead-letter-queue.ts';
 import { FailoverStateMachine } from './failover-state-machine.ts';
-import {
-  healthMonitorStatements,
-  promoteReplicaStatements,
-  scaleServiceStatements,
-  updateDnsStatements,
-} from './function-policies.ts';
+import { grantLeastPrivilege } from './function-roles.ts';
+import { HealthMonitorSchedule } from './health-monitor-schedule.ts';
 import { NotificationTopic } from './notification-topic.ts';
 import { ReadinessAlarms } from './readiness-alarms.ts';
 
@@ -40,7 +32,7 @@ export class DisasterRecovery extends Construct {
   readonly functions: Record<DrFunctionName, DrFunction>;
   readonly notifications: NotificationTopic;
   readonly failover: FailoverStateMachine;
-  readonly schedule: Rule;
+  readonly schedule: HealthMonitorSchedule;
   readonly trigger: AlarmTrigger;
   readonly dashboard: DrDashboard;
   readonly readinessAlarms: ReadinessAlarms;
@@ -74,44 +66,7 @@ export class DisasterRecovery extends Construct {
       'update-dns': make('update-dns', Duration.seconds(30)),
       notify: make('notify', Duration.seconds(30), { DRCTL_TOPIC_ARN: this.notifications.topic.topicArn }),
     };
-    const statements = {
-      'health-monitor': healthMonitorStatements(plan),
-      'promote-replica': promoteReplicaStatements(plan),
-      'scale-service': scaleServiceStatements(plan),
-      'update-dns': updateDnsStatements(plan),
-    };
-    for (const [name, list] of Object.entries(statements)) {
-      const role = this.functions[name as DrFunctionName].role;
-      for (const statement of list) role.addToPrincipalPolicy(statement);
-    }
-    this.notifications.topic.grantPublish(this.functions.notify.role);
-    acknowledge(
-      this.functions['health-monitor'],
-      'AwsSolutions-IAM5[Resource::*]',
-      'cloudwatch:GetMetricStatistics and cloudwatch:PutMetricData have no resource types (AWS requires "*"); PutMetricData is limited to the drctl namespace by the cloudwatch:namespace condition.',
-    );
-    acknowledge(
-      this.functions['scale-service'],
-      'AwsSolutions-IAM5[Resource::*]',
-      'ecs:ListTasks is authorized on container instances, which Fargate services do not have, so AWS needs "*"; the ecs:cluster condition limits it to the plan\'s DR cluster. Read-only.',
-    );
-    for (const cluster of drServicesByCluster(plan).keys()) {
-      acknowledge(
-        this.functions['scale-service'],
-        `AwsSolutions-IAM5[Resource::${ecsTaskArnPattern(plan, plan.regions.dr, cluster)}]`,
-        `ecs:DescribeTasks: task ids are generated at launch, so the ARN can only name the plan's DR cluster ${cluster} (also enforced by the ecs:cluster condition). Read-only.`,
-      );
-    }
-    acknowledge(
-      this.functions['update-dns'],
-      'AwsSolutions-IAM5[Resource::arn:aws:route53:::change/*]',
-      'route53:GetChange: change ids are generated per ChangeResourceRecordSets request and cannot be known in advance. Read-only.',
-    );
-    acknowledge(
-      this.functions.notify,
-      'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
-      'Publishing to an SSE-KMS topic needs kms:GenerateDataKey* (the KMS action family grantPublish uses); the resource is the topic key only.',
-    );
+    grantLeastPrivilege(this.functions, plan, this.notifications.topic);
 
     const fnRefs: Record<DrFunctionName, IFunction> = {
       'health-monitor': this.functions['health-monitor'].function,
@@ -127,18 +82,11 @@ export class DisasterRecovery extends Construct {
       ...(props.aslFile ? { aslFile: props.aslFile } : {}),
     });
 
-    this.schedule = new Rule(this, 'HealthMonitorSchedule', {
-      ruleName: `${plan.name}-health-monitor`,
-      description: `Runs the drctl health monitor every ${plan.detection.scheduleMinutes} minute(s)`,
-      schedule: Schedule.rate(Duration.minutes(plan.detection.scheduleMinutes)),
+    this.schedule = new HealthMonitorSchedule(this, 'HealthMonitorSchedule', {
+      plan,
+      healthMonitor: this.functions['health-monitor'].function,
+      deadLetterQueue: dlq,
     });
-    this.schedule.addTarget(
-      new LambdaFunction(this.functions['health-monitor'].function, {
-        deadLetterQueue: dlq,
-        retryAttempts: 2,
-        maxEventAge: Duration.minutes(plan.detection.scheduleMinutes),
-      }),
-    );
 
     this.trigger = new AlarmTrigger(this, 'AlarmTrigger', {
       plan,

@@ -1,0 +1,61 @@
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import type { Plan } from '../../plan/schema.ts';
+import { drServicesByCluster, ecsTaskArnPattern } from '../config/plan-arns.ts';
+import type { DrFunction, DrFunctionName } from '../lambda/dr-function.ts';
+import { acknowledge } from '../nag.ts';
+import {
+  healthMonitorStatements,
+  promoteReplicaStatements,
+  scaleServiceStatements,
+  updateDnsStatements,
+} from './function-policies.ts';
+
+/**
+ * Gives each function's role exactly what its code calls, on the plan's resources, and records
+ * why the few remaining wildcards are unavoidable.
+ */
+export function grantLeastPrivilege(
+  functions: Record<DrFunctionName, DrFunction>,
+  plan: Plan,
+  topic: ITopic,
+): void {
+  const statements = {
+    'health-monitor': healthMonitorStatements(plan),
+    'promote-replica': promoteReplicaStatements(plan),
+    'scale-service': scaleServiceStatements(plan),
+    'update-dns': updateDnsStatements(plan),
+  };
+  for (const [name, list] of Object.entries(statements)) {
+    const role = functions[name as DrFunctionName].role;
+    for (const statement of list) role.addToPrincipalPolicy(statement);
+  }
+  topic.grantPublish(functions.notify.role);
+
+  acknowledge(
+    functions['health-monitor'],
+    'AwsSolutions-IAM5[Resource::*]',
+    'cloudwatch:GetMetricStatistics and cloudwatch:PutMetricData have no resource types (AWS requires "*"); PutMetricData is limited to the drctl namespace by the cloudwatch:namespace condition.',
+  );
+  acknowledge(
+    functions['scale-service'],
+    'AwsSolutions-IAM5[Resource::*]',
+    'ecs:ListTasks is authorized on container instances, which Fargate services do not have, so AWS needs "*"; the ecs:cluster condition limits it to the plan\'s DR cluster. Read-only.',
+  );
+  for (const cluster of drServicesByCluster(plan).keys()) {
+    acknowledge(
+      functions['scale-service'],
+      `AwsSolutions-IAM5[Resource::${ecsTaskArnPattern(plan, plan.regions.dr, cluster)}]`,
+      `ecs:DescribeTasks: task ids are generated at launch, so the ARN can only name the plan's DR cluster ${cluster} (also enforced by the ecs:cluster condition). Read-only.`,
+    );
+  }
+  acknowledge(
+    functions['update-dns'],
+    'AwsSolutions-IAM5[Resource::arn:aws:route53:::change/*]',
+    'route53:GetChange: change ids are generated per ChangeResourceRecordSets request and cannot be known in advance. Read-only.',
+  );
+  acknowledge(
+    functions.notify,
+    'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
+    'Publishing to an SSE-KMS topic needs kms:GenerateDataKey* (the KMS action family grantPublish uses); the resource is the topic key only.',
+  );
+}
