@@ -118,6 +118,8 @@ export interface ApiCall {
 }
 
 export const DEFAULT_SCALE = 200;
+/** Wall time after which a running handler stops holding the simulated clock. */
+const MAX_HOLD_WALL_MS = 5_000;
 /** Metric history the world starts with (simulated seconds before its start). */
 const HISTORY_SECONDS = 900;
 const ACCOUNT_FALLBACK = '111111111111';
@@ -258,10 +260,13 @@ async function openWorld(options: WorldOptions): Promise<World> {
         key,
         async (event: unknown) => {
           const release = clock.hold();
+          // A handler stuck on I/O must not freeze the world: time flows again after a while.
+          const guard = setTimeout(release, MAX_HOLD_WALL_MS);
           clock.advance(timings.lambdaInvocationMs);
           try {
             return await invoke(event);
           } finally {
+            clearTimeout(guard);
             release();
           }
         },
