@@ -1,0 +1,71 @@
+import type { ISecurityGroup, IVpc } from 'aws-cdk-lib/aws-ec2';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import type { Plan } from '../../plan/schema.ts';
+import { databaseEnvPrefix, databaseSecretName } from '../config/names.ts';
+import { dbInstanceArn } from '../config/plan-arns.ts';
+import type { RegionRole } from '../config/plan-environment.ts';
+import type { DatabaseConnection } from './application-service.ts';
+import { PrimaryDatabase } from './primary-database.ts';
+import { ReplicaDatabase } from './replica-database.ts';
+
+export interface RegionalDatabasesProps {
+  plan: Plan;
+  role: RegionRole;
+  vpc: IVpc;
+  securityGroup: ISecurityGroup;
+}
+
+/**
+ * The plan's databases in one region: the primaries in the primary region, their encrypted
+ * cross-region replicas in the DR region, and how the application connects to each.
+ */
+export class RegionalDatabases extends Construct {
+  readonly primaries: Record<string, PrimaryDatabase> = {};
+  readonly replicas: Record<string, ReplicaDatabase> = {};
+  readonly connections: DatabaseConnection[];
+
+  constructor(scope: Construct, id: string, props: RegionalDatabasesProps) {
+    super(scope, id);
+    const { plan, role, vpc, securityGroup } = props;
+    const instanceClass = plan.deployment?.dbInstanceClass ?? 'db.t4g.medium';
+    const engineVersion = plan.deployment?.engineVersion;
+
+    this.connections = plan.databases.map((db) => {
+      if (role === 'primary') {
+        const primary = new PrimaryDatabase(this, db.id, {
+          database: db,
+          vpc,
+          securityGroup,
+          instanceClass,
+          engineVersion,
+          secretName: databaseSecretName(plan, db),
+          drRegion: plan.regions.dr,
+        });
+        this.primaries[db.id] = primary;
+        return {
+          prefix: databaseEnvPrefix(db),
+          host: primary.instance.dbInstanceEndpointAddress,
+          port: primary.instance.dbInstanceEndpointPort,
+          secret: primary.secret,
+        };
+      }
+      const replica = new ReplicaDatabase(this, db.id, {
+        database: db,
+        sourceArn: dbInstanceArn(plan, db.primary.region, db.primary.identifier),
+        vpc,
+        securityGroup,
+        instanceClass,
+        engineVersion,
+      });
+      this.replicas[db.id] = replica;
+      return {
+        prefix: databaseEnvPrefix(db),
+        host: replica.instance.dbInstanceEndpointAddress,
+        port: replica.instance.dbInstanceEndpointPort,
+        // Secrets Manager keeps the replicated secret's name in the DR region.
+        secret: Secret.fromSecretNameV2(this, `Secret-${db.id}`, databaseSecretName(plan, db)),
+      };
+    });
+  }
+}
