@@ -49,8 +49,20 @@ async function assessDatabase({ rds }: Ports, db: PlanDatabase): Promise<Finding
   const resource = replicaResource(db);
   const instance = await readDbInstance(rds, db.replica.identifier, db.replica.region);
   if (instance === null) return { unknown: `${resource} (not found)` };
-  if (replicaSource(instance) !== null) return null;
   const status = instance.DBInstanceStatus ?? 'unknown';
+  if (replicaSource(instance) !== null) {
+    // RDS keeps naming the source for the first minutes of a promotion (status "modifying");
+    // a replica that is not available may be on its way to standalone: say so, never hide it.
+    if (status === 'available') return null;
+    return {
+      change: {
+        resource,
+        action: 'possibly promotion in progress',
+        before: `read replica of ${db.primary.identifier} (${db.primary.region})`,
+        after: `still a read replica, ${status}: check its RDS events before re-running`,
+      },
+    };
+  }
   return {
     change: {
       resource,

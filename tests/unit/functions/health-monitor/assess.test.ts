@@ -6,6 +6,7 @@ import {
   dbNotFound,
   drService,
   NOW,
+  replicaOf,
   serverError,
   standalone,
   throttling,
@@ -75,6 +76,27 @@ describe('assess', () => {
       },
     ]);
     expect(output.unknown).toEqual([]);
+  });
+
+  it('flags a replica that is not available as a possible promotion in progress, never hides it', async () => {
+    // Prepare: RDS still names the source during the first minutes of a promotion
+    const world = createWorld();
+    const [orders] = world.plan.databases;
+    if (!orders) throw new Error('reference plan changed');
+    world.database(orders, replicaOf(orders, 'modifying'));
+
+    // Act
+    const output = await assess(world.ports);
+
+    // Assess
+    expect(output.changes).toEqual([
+      {
+        resource: 'rds:us-west-2:shop-orders-replica',
+        action: 'possibly promotion in progress',
+        before: 'read replica of shop-orders (us-east-1)',
+        after: 'still a read replica, modifying: check its RDS events before re-running',
+      },
+    ]);
   });
 
   it('never throws because a read failed: unreadable and missing resources are listed as unknown', async () => {
