@@ -1,0 +1,168 @@
+import { CloudWatchClient, GetMetricStatisticsCommand } from '@aws-sdk/client-cloudwatch';
+import {
+  DescribeServicesCommand,
+  DescribeTasksCommand,
+  ECSClient,
+  ListTasksCommand,
+  UpdateServiceCommand,
+} from '@aws-sdk/client-ecs';
+import { DescribeDBInstancesCommand, PromoteReadReplicaCommand, RDSClient } from '@aws-sdk/client-rds';
+import { ChangeResourceRecordSetsCommand, Route53Client } from '@aws-sdk/client-route-53';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startWorld, WallDate, type World } from '../../../local/index.ts';
+import { loadPlanFile } from '../../../plan/load.ts';
+
+const plan = loadPlanFile(new URL('../../../drctl.plan.yaml', import.meta.url).pathname);
+let world: World | undefined;
+
+const client = <T>(Client: new (config: object) => T, region: string): T =>
+  new Client({
+    region,
+    endpoint: world?.endpoint,
+    credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+    maxAttempts: 1,
+  });
+
+afterEach(async () => {
+  await world?.close();
+  world = undefined;
+});
+
+describe('the simulated clock', () => {
+  it('runs the process on simulated time while the world runs and restores the real clock after', async () => {
+    // Prepare
+    const startAt = new WallDate('2030-01-01T00:00:00Z');
+
+    // Act
+    world = await startWorld({ plan, scale: 600, startAt, schedule: false, alarmTrigger: false });
+    await world.runFor(1_200);
+    const during = new Date();
+    await world.close();
+    world = undefined;
+    const after = new Date();
+
+    // Assess
+    expect(during.getTime()).toBeGreaterThanOrEqual(startAt.getTime() + 1_200_000);
+    expect(during.getTime()).toBeLessThan(startAt.getTime() + 1_500_000);
+    expect(Math.abs(after.getTime() - WallDate.now())).toBeLessThan(1_000);
+  });
+});
+
+describe('RDS replication as RDS reports it', () => {
+  it('reports ReplicaLag -1 and a replication error while the source region is down', async () => {
+    // Prepare
+    world = await startWorld({ plan, scale: 300, schedule: false, alarmTrigger: false });
+    world.faults.regionOutage();
+    await world.runFor(180);
+
+    // Act
+    const { Datapoints } = await client(CloudWatchClient, plan.regions.dr).send(
+      new GetMetricStatisticsCommand({
+        Namespace: 'AWS/RDS',
+        MetricName: 'ReplicaLag',
+        Dimensions: [{ Name: 'DBInstanceIdentifier', Value: 'shop-orders-replica' }],
+        StartTime: new Date(Date.now() - 120_000),
+        EndTime: new Date(),
+        Period: 60,
+        Statistics: ['Maximum'],
+      }),
+    );
+    const { DBInstances } = await client(RDSClient, plan.regions.dr).send(
+      new DescribeDBInstancesCommand({ DBInstanceIdentifier: 'shop-orders-replica' }),
+    );
+
+    // Assess
+    expect(Datapoints?.map((d) => d.Maximum)).toContain(-1);
+    expect(DBInstances?.[0]?.StatusInfos?.[0]).toMatchObject({
+      StatusType: 'read replication',
+      Normal: false,
+      Status: 'error',
+    });
+  });
+
+  it('refuses to promote a replica that is backing-up with InvalidDBInstanceStateFault', async () => {
+    // Prepare
+    world = await startWorld({ plan, scale: 100, schedule: false, alarmTrigger: false });
+    world.faults.databaseBackingUp('shop-orders-replica', 600);
+
+    // Act
+    const error = await client(RDSClient, plan.regions.dr)
+      .send(new PromoteReadReplicaCommand({ DBInstanceIdentifier: 'shop-orders-replica' }))
+      .then(
+        () => undefined,
+        (e: Error) => e,
+      );
+
+    // Assess
+    expect(error?.name).toBe('InvalidDBInstanceStateFault');
+    expect(world.snapshot().databases[0]?.replica.status).toBe('backing-up');
+  });
+});
+
+describe('ECS tasks', () => {
+  it('go from PROVISIONING to RUNNING and HEALTHY after UpdateService, and the service reaches its count', async () => {
+    // Prepare
+    world = await startWorld({ plan, scale: 300, schedule: false, alarmTrigger: false });
+    const ecs = client(ECSClient, plan.regions.dr);
+
+    // Act
+    await ecs.send(new UpdateServiceCommand({ cluster: 'shop-dr', service: 'shop-web', desiredCount: 2 }));
+    const { taskArns } = await ecs.send(
+      new ListTasksCommand({ cluster: 'shop-dr', serviceName: 'shop-web' }),
+    );
+    const early = await ecs.send(new DescribeTasksCommand({ cluster: 'shop-dr', tasks: taskArns }));
+    await world.runFor(120);
+    const later = await ecs.send(new DescribeTasksCommand({ cluster: 'shop-dr', tasks: taskArns }));
+    const { services } = await ecs.send(
+      new DescribeServicesCommand({ cluster: 'shop-dr', services: ['shop-web'] }),
+    );
+
+    // Assess
+    expect(early.tasks?.map((t) => t.lastStatus)).toEqual(['PROVISIONING', 'PROVISIONING']);
+    expect(later.tasks?.map((t) => [t.lastStatus, t.healthStatus])).toEqual([
+      ['RUNNING', 'HEALTHY'],
+      ['RUNNING', 'HEALTHY'],
+    ]);
+    expect(services?.[0]).toMatchObject({ desiredCount: 2, runningCount: 2, pendingCount: 0 });
+    expect(services?.[0]?.deployments?.[0]?.rolloutState).toBe('COMPLETED');
+  });
+});
+
+describe('Route 53 traffic', () => {
+  it('moves to the new target only when the change is in sync and the old TTL has run out', async () => {
+    // Prepare
+    world = await startWorld({ plan, scale: 300, schedule: false, alarmTrigger: false });
+    const record = { Name: plan.dns.record, Type: 'CNAME' as const, TTL: plan.dns.ttl };
+
+    // Act
+    await client(Route53Client, 'us-east-1').send(
+      new ChangeResourceRecordSetsCommand({
+        HostedZoneId: plan.dns.hostedZoneId,
+        ChangeBatch: {
+          Changes: [
+            {
+              Action: 'DELETE',
+              ResourceRecordSet: { ...record, ResourceRecords: [{ Value: plan.application.primary.target }] },
+            },
+            {
+              Action: 'CREATE',
+              ResourceRecordSet: { ...record, ResourceRecords: [{ Value: plan.application.dr.target }] },
+            },
+          ],
+        },
+      }),
+    );
+    const right = world.snapshot().dns.resolvesTo;
+    await world.until((events) => events.some((e) => e.type === 'traffic.served' && e.detail.role === 'dr'), {
+      timeoutSeconds: 600,
+    });
+
+    // Assess
+    const insync = world.events.list({ type: 'route53.change-insync' })[0];
+    const moved = world.events.list({ type: 'traffic.served' }).find((e) => e.detail.role === 'dr');
+    expect(right).toBe(plan.application.primary.target);
+    expect(insync).toBeDefined();
+    expect(((moved?.at ?? 0) - (insync?.at ?? 0)) / 1000).toBeGreaterThanOrEqual(plan.dns.ttl);
+    expect(((moved?.at ?? 0) - (insync?.at ?? 0)) / 1000).toBeLessThan(plan.dns.ttl + 3);
+  });
+});
