@@ -3,8 +3,11 @@ import { accountOf } from './plan-environment.ts';
 
 /** Physical names derived from the plan, shared by the stacks of both regions. */
 
+/** S3 bucket names are global and at most 63 characters: a long plan name is shortened to fit. */
 export function assetsBucketName(plan: Plan, region: string): string {
-  return `${plan.name}-assets-${accountOf(plan)}-${region}`;
+  const suffix = `-assets-${accountOf(plan)}-${region}`;
+  const prefix = plan.name.slice(0, 63 - suffix.length).replace(/-+$/, '');
+  return `${prefix}${suffix}`;
 }
 
 export function databaseSecretName(plan: Plan, database: PlanDatabase): string {

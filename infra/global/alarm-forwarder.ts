@@ -17,7 +17,7 @@ export class AlarmForwarder extends Construct {
     super(scope, id);
     const { plan } = props;
     this.rule = new Rule(this, 'Rule', {
-      ruleName: `${plan.name}-forward-detection-alarm`,
+      ruleName: `${plan.name}-forward-alarm`,
       description: `Forwards the detection alarm to ${plan.regions.dr}, where drctl's orchestrator runs`,
       eventPattern: detectionAlarmPattern(plan),
     });

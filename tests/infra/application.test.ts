@@ -1,6 +1,12 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { resourcesOf, type SynthesizedApp, synthesizeOne, synthesizeReferenceApp } from './reference-app.ts';
+import {
+  planWith,
+  resourcesOf,
+  type SynthesizedApp,
+  synthesizeOne,
+  synthesizeReferenceApp,
+} from './reference-app.ts';
 
 type Json = Record<string, unknown>;
 
@@ -25,6 +31,22 @@ describe('reference application', () => {
     ]);
     expect(stacks.global.region).toBe('us-east-1');
     for (const stack of Object.values(stacks)) expect(stack.account).toBe('111111111111');
+  });
+
+  it('synthesizes without an account in the plan, with the documented placeholder and valid bucket names', () => {
+    // Prepare
+    const plan = planWith((p) => {
+      p.name = 'a-very-long-plan-name-for-a-big-shop-x';
+      delete p.deployment;
+    });
+    // Act
+    const foundation = synthesizeOne(plan, 'primary-foundation');
+    // Assess
+    const names = Object.values(resourcesOf(foundation, 'AWS::S3::Bucket'))
+      .map((b) => b.Properties.BucketName)
+      .filter(Boolean) as string[];
+    expect(names).toEqual([expect.stringMatching(/-assets-000000000000-us-east-1$/)]);
+    for (const name of names) expect(name.length).toBeLessThanOrEqual(63);
   });
 
   it('creates encrypted cross-region replicas of the plan primaries, in the DR region with their own key', () => {

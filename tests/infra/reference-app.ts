@@ -56,12 +56,16 @@ export function resourcesOf(
 }
 
 /** One stack of the reference app for a plan variant, without synthesizing the other five. */
-export function synthesizeOne(plan: Plan, key: 'orchestrator' | 'global' | 'primary'): Template {
+export function synthesizeOne(
+  plan: Plan,
+  key: 'orchestrator' | 'global' | 'primary' | 'primary-foundation',
+): Template {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
   app.node.setContext('@aws-cdk/core:defaultCrossStackReferences', 'strong');
   if (key === 'orchestrator') return Template.fromStack(new OrchestratorStack(app, 'variant', { plan }));
   if (key === 'global') return Template.fromStack(new GlobalStack(app, 'variant', { plan }));
   const foundation = new FoundationStack(app, 'variant-foundation', { plan, role: 'primary' });
+  if (key === 'primary-foundation') return Template.fromStack(foundation);
   return Template.fromStack(
     new ApplicationStack(app, 'variant', { plan, role: 'primary', foundation: foundation.foundation }),
   );
