@@ -24,13 +24,14 @@ afterEach(async () => {
 });
 
 describe('faults the failover recovers from', () => {
-  it('retries throttling on RDS, ECS and Route 53 and still succeeds', async () => {
+  it('retries throttling on RDS, ECS and Route 53 and 5xx on SNS, and still succeeds', async () => {
     // Prepare
     world = await readyWorld();
     // RDS and Route 53 throttle more calls in a row than the SDK retries: the state machine retries.
     world.faults.throttle('rds', 1, { count: 3 });
     world.faults.throttle('ecs', 1, { count: 2 });
     world.faults.throttle('route53', 1, { count: 3 });
+    world.faults.serverErrors('sns', 1, { count: 2 });
 
     // Act
     const execution = world.stepFunctions.start(failoverInput('THROTTLE-1'), 'throttled');
@@ -51,6 +52,8 @@ describe('faults the failover recovers from', () => {
       'route53',
     ]);
     expect(world.events.list({ type: 'state.retried' }).length).toBeGreaterThan(0);
+    expect(world.apiCalls().filter((call) => call.outcome === 'InternalError')).toHaveLength(2);
+    expect(world.messages().length).toBeGreaterThanOrEqual(2);
     expect(snapshot.dns.values[0]?.values).toEqual([plan.application.dr.target]);
     expect(world.events.list({ type: 'rds.promotion-started' })).toHaveLength(plan.databases.length);
   });

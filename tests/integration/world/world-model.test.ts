@@ -80,6 +80,24 @@ describe('RDS replication as RDS reports it', () => {
     });
   });
 
+  it('measures the RPO as the writes and seconds the replica lacked when the primary was lost', async () => {
+    // Prepare
+    world = await startWorld({ plan, scale: 300, schedule: false, alarmTrigger: false });
+    world.faults.replicaLagSpike(30, 600, 'orders');
+    await world.runFor(60);
+
+    // Act
+    world.faults.regionOutage();
+    const { rpo } = world.measurements();
+
+    // Assess: 20 writes/s; orders lags 30 s (spike), catalog the normal 2 s.
+    expect(rpo.databases).toEqual([
+      { databaseId: 'orders', writesLost: 600, secondsLost: 30, cause: 'primary region outage' },
+      { databaseId: 'catalog', writesLost: 40, secondsLost: 2, cause: 'primary region outage' },
+    ]);
+    expect(rpo.seconds).toBe(30);
+  });
+
   it('refuses to promote a replica that is backing-up with InvalidDBInstanceStateFault', async () => {
     // Prepare
     world = await startWorld({ plan, scale: 100, schedule: false, alarmTrigger: false });
