@@ -51,6 +51,8 @@ interface TaskEntry {
   /** The failure of the latest attempt, cleared when an attempt succeeds. */
   failure: StepFailure | null;
   output: unknown;
+  /** The state's output when it exited (holds the poll result under promotion/scale/dns). */
+  exitOutput: unknown;
   /** Retries were tied to this task by timing, not by the history's event chain. */
   retriesInferred: boolean;
 }
@@ -257,6 +259,7 @@ export function stepsFromHistory(events: readonly HistoryEvent[], executionRunni
         failures: [],
         failure: null,
         output: undefined,
+        exitOutput: undefined,
         retriesInferred: false,
       });
     } else if (SCHEDULED.has(type)) {
@@ -306,6 +309,7 @@ export function stepsFromHistory(events: readonly HistoryEvent[], executionRunni
       if (!owner) continue;
       owner.exitedAt = at;
       owner.lastEventAt = at;
+      owner.exitOutput = output;
       remember(exitOutputs, owner.state, output);
       const caught = caughtError(owner, output);
       if (!attributable && caught) {
@@ -359,14 +363,18 @@ export function stepsFromHistory(events: readonly HistoryEvent[], executionRunni
       last.failure ??
       (failState ? { error: failState.name, cause: `the step ended in the ${failState.name} state` } : null);
     const ended = last.exitedAt ?? (failure ? last.lastEventAt : null);
+    // A poll loop whose last check was not done was cut short (a sibling branch failed): not a success.
+    const cutShort =
+      POLLING_KINDS.has(group.name.kind) && !failure && last.exitedAt !== null && pollDone(last) === false;
     let outcome: ReportStep['outcome'];
     if (failure) outcome = 'failed';
-    else if (last.exitedAt !== null) outcome = 'succeeded';
+    else if (last.exitedAt !== null && !cutShort) outcome = 'succeeded';
     else outcome = executionRunning ? 'running' : 'unknown';
     const retries = group.entries.reduce((sum, entry) => sum + entry.retries, 0);
     const retried = [...new Set(group.entries.flatMap((entry) => entry.retriedErrors))];
     const polls = group.entries.length;
     const detailParts = [
+      cutShort ? 'stopped before it was done (another step of the run failed)' : '',
       polls > 1 ? `started, then ${polls - 1} status ${polls === 2 ? 'check' : 'checks'}` : '',
       retried.length > 0 ? `retried after ${retried.join(', ')}` : '',
       group.entries.some((entry) => entry.retriesInferred) ? 'retries matched to this step by timing' : '',
@@ -385,4 +393,19 @@ export function stepsFromHistory(events: readonly HistoryEvent[], executionRunni
     if (failure) errors.push({ step: label, name: failure.error, cause: failure.cause });
   }
   return { steps, errors, taskOutputs };
+}
+
+const POLL_RESULT_PATHS = ['promotion', 'scale', 'dns'] as const;
+const POLLING_KINDS = new Set<ReportStep['kind']>(['promote', 'scale', 'dns']);
+
+/** `done` of a poll step's last result (the task result, or the state output's poll field); undefined when absent. */
+function pollDone(entry: TaskEntry): boolean | undefined {
+  const fromTask = record(entry.output)?.done;
+  if (typeof fromTask === 'boolean') return fromTask;
+  const state = record(entry.exitOutput);
+  for (const path of POLL_RESULT_PATHS) {
+    const done = record(state?.[path])?.done;
+    if (typeof done === 'boolean') return done;
+  }
+  return undefined;
 }

@@ -333,6 +333,41 @@ describe('reportFromExecution', () => {
     });
   });
 
+  it('does not call a poll loop that a failing sibling cut short a success', () => {
+    // Prepare: the promotion was still in progress when another branch failed the Parallel
+    const history = new HistoryBuilder(new Date('2026-11-20T10:00:00Z'), { mode: 'failover' });
+    const iteration = history.main.fork();
+    iteration.event('MapIterationStarted', 1, {
+      mapIterationStartedEventDetails: { name: 'PromoteDatabases', index: 0 },
+    });
+    iteration.task({
+      state: 'StartPromotion',
+      input: { databaseId: 'orders' },
+      start: 1,
+      end: 2,
+      output: { databaseId: 'orders', done: false, status: 'modifying', attempt: 0 },
+    });
+    iteration.task({
+      state: 'CheckPromotion',
+      input: { databaseId: 'orders' },
+      start: 32,
+      end: 33,
+      output: { databaseId: 'orders', done: false, status: 'modifying', attempt: 1 },
+    });
+
+    // Act
+    const { steps } = stepsFromHistory(history.build(), false);
+
+    // Assess
+    expect(steps).toEqual([
+      expect.objectContaining({
+        step: 'Promote orders',
+        outcome: 'unknown',
+        detail: expect.stringContaining('stopped before it was done'),
+      }),
+    ]);
+  });
+
   it('marks a task still in flight as running while the execution runs', () => {
     // Prepare
     const history = new HistoryBuilder(new Date('2026-11-20T10:00:00Z'), { mode: 'failover' });
