@@ -262,6 +262,7 @@ async function openWorld(options: WorldOptions): Promise<World> {
           const release = clock.hold();
           // A handler stuck on I/O must not freeze the world: time flows again after a while.
           const guard = setTimeout(release, MAX_HOLD_WALL_MS);
+          guard.unref();
           clock.advance(timings.lambdaInvocationMs);
           try {
             return await invoke(event);

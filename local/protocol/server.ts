@@ -230,7 +230,9 @@ async function run(
     const awsError =
       error instanceof AwsError
         ? error
-        : new AwsError('InternalFailure', `The local world failed: ${(error as Error).message}`, 500);
+        : error instanceof SyntaxError
+          ? new AwsError('SerializationException', `The request body could not be parsed: ${error.message}`)
+          : new AwsError('InternalFailure', `The local world failed: ${(error as Error).message}`, 500);
     options.onRequest?.(context, awsError.code);
     respond.error(awsError);
   }
