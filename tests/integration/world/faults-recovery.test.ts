@@ -87,9 +87,10 @@ describe('faults the failover recovers from', () => {
     // Assess
     expect(first.status).toBe('FAILED');
     expect(world.events.list({ type: 'route53.change-rejected' })).toHaveLength(1);
-    expect(`${failureNotice?.subject} ${failureNotice?.message}`).toMatch(
-      /DNS|InvalidChangeBatch|DnsChangeRejected/i,
-    );
+    expect(first.error).toBe('DnsChangeRejectedError');
+    expect(failureNotice?.subject).toContain('FAILED');
+    expect(failureNotice?.message).toContain('Route 53 rejected the change');
+    expect(failureNotice?.message).toMatch(/shop-orders-replica promoted/);
     expect(second.status, second.cause).toBe('SUCCEEDED');
     expect(world.events.list({ type: 'rds.promotion-started' })).toHaveLength(plan.databases.length);
     expect(world.snapshot().dns.values[0]?.values).toEqual([plan.application.dr.target]);
