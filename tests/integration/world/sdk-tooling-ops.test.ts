@@ -107,7 +107,11 @@ describe('operations for tooling (status, up, dashboards)', () => {
     // Assess
     // ALARM for the minute with the datapoint, then INSUFFICIENT_DATA once the minutes are empty.
     expect(states.map((e) => e.detail.state)).toEqual(['ALARM', 'INSUFFICIENT_DATA']);
-    expect(MetricAlarms?.[0]).toMatchObject({ AlarmName: 'errors', StateValue: 'INSUFFICIENT_DATA', Threshold: 1 });
+    expect(MetricAlarms?.[0]).toMatchObject({
+      AlarmName: 'errors',
+      StateValue: 'INSUFFICIENT_DATA',
+      Threshold: 1,
+    });
     expect(Metrics?.map((m) => m.MetricName)).toEqual(['Errors']);
     expect(MetricDataResults?.[0]).toMatchObject({ Id: 'e', Values: [5], StatusCode: 'Complete' });
     expect(afterDelete.MetricAlarms).toEqual([]);
