@@ -55,7 +55,7 @@ export interface OverheadFigure {
   overheadSeconds: number;
   /** max(10 s, 3 % of the ideal critical path). */
   allowedOverheadSeconds: number;
-  sequential: { rtoSeconds: Sample; steps: Record<string, number> };
+  sequential: { scale?: number; rtoSeconds: Sample; steps: Record<string, number> };
   /** drctl RTO / sequential RTO (medians). */
   ratioToSequential: number;
 }

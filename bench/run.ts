@@ -38,7 +38,7 @@ const measurers: Record<FigureKey, (options: BenchOptions, figures: Figures) => 
       const reason = worldUnavailableReason();
       if (reason) return { unavailable: reason };
       const { measureDetection } = await import('./recovery/detection.ts');
-      return measureDetection({ runs: Math.max(options.worldRuns, 3) });
+      return measureDetection({ runs: Math.max(options.worldRuns, 4) });
     });
   },
   scale: async (options, figures) => {
