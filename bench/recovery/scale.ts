@@ -1,4 +1,4 @@
-import type { World } from '../../local/index.ts';
+import type { WorldEvent } from '../../local/index.ts';
 import { progress } from '../lib/log.ts';
 import { roundTo, summarize } from '../lib/stats.ts';
 import type { ScaleFigure, ScaleRun } from '../results.ts';
@@ -21,8 +21,10 @@ const PROXIED_ENDPOINT_VARIABLES = [
 ];
 
 /** State failures caused by throttling that no Retry took up: steps that failed from throttling. */
-export function throttlingOutcome(world: World): { failedSteps: number; retriedFailures: number } {
-  const events = world.events.list();
+export function throttlingOutcome(events: readonly WorldEvent[]): {
+  failedSteps: number;
+  retriedFailures: number;
+} {
   let failedSteps = 0;
   let retriedFailures = 0;
   events.forEach((event, position) => {
@@ -70,7 +72,7 @@ export async function measureScale(options: WorldFigureOptions): Promise<ScaleFi
               proxy.setClock(() => world.clock.now());
             },
             ended: (world) => {
-              stepsFailedByThrottling += throttlingOutcome(world).failedSteps;
+              stepsFailedByThrottling += throttlingOutcome(world.events.list()).failedSteps;
             },
           });
           rtos.push(result.rtoSeconds);
