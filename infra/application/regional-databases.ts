@@ -1,5 +1,4 @@
 import type { ISecurityGroup, IVpc } from 'aws-cdk-lib/aws-ec2';
-import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { Plan } from '../../plan/schema.ts';
 import { databaseEnvPrefix, databaseSecretName } from '../config/names.ts';
@@ -8,6 +7,7 @@ import type { RegionRole } from '../config/plan-environment.ts';
 import type { DatabaseConnection } from './application-service.ts';
 import { PrimaryDatabase } from './primary-database.ts';
 import { ReplicaDatabase } from './replica-database.ts';
+import { ReplicatedSecret } from './replicated-secret.ts';
 
 export interface RegionalDatabasesProps {
   plan: Plan;
@@ -63,8 +63,9 @@ export class RegionalDatabases extends Construct {
         prefix: databaseEnvPrefix(db),
         host: replica.instance.dbInstanceEndpointAddress,
         port: replica.instance.dbInstanceEndpointPort,
-        // Secrets Manager keeps the replicated secret's name in the DR region.
-        secret: Secret.fromSecretNameV2(this, `Secret-${db.id}`, databaseSecretName(plan, db)),
+        // The credentials secret is replicated to this region under the same name.
+        secret: new ReplicatedSecret(this, `Secret-${db.id}`, { secretName: databaseSecretName(plan, db) })
+          .secret,
       };
     });
   }

@@ -152,10 +152,35 @@ describe('reference application', () => {
       expect(secrets).toEqual(expect.arrayContaining(['ORDERS_DB_PASSWORD', 'CATALOG_DB_PASSWORD']));
       const env = JSON.stringify(container?.Environment);
       expect(env).not.toMatch(/PASSWORD|USERNAME/);
-      expect(JSON.stringify(container?.Secrets)).toContain('secret:drctl/shop/orders/credentials');
+      // ECS needs complete secret ARNs (with the random suffix): here, looked up at deploy time.
+      for (const secret of (container?.Secrets ?? []) as { ValueFrom: unknown }[]) {
+        expect(secret.ValueFrom).toEqual({
+          'Fn::Join': [
+            '',
+            [
+              { 'Fn::GetAtt': [expect.stringMatching(/Lookup/), 'ARN'] },
+              expect.stringMatching(/^:(username|password)::$/),
+            ],
+          ],
+        });
+      }
       // The pilot light pulls from the DR region's replica of the repository.
       expect(JSON.stringify(container?.Image)).toContain('.dkr.ecr.us-west-2.');
     }
+  });
+
+  it('finds the complete ARN of each replicated secret in the DR region at deploy time', () => {
+    // Prepare
+    const lookups = Object.values(resourcesOf(synth.templates.dr, 'Custom::AWS')).map((r) => r.Properties);
+    // Act
+    const calls = lookups.map(
+      (l) => JSON.parse(l.Update as string) as { action: string; parameters: { SecretId: string } },
+    );
+    // Assess
+    expect(calls.map((c) => [c.action, c.parameters.SecretId]).sort()).toEqual([
+      ['describeSecret', 'drctl/shop/catalog/credentials'],
+      ['describeSecret', 'drctl/shop/orders/credentials'],
+    ]);
   });
 
   it('lets only the load balancer reach the tasks and only the tasks (and rotation) reach the database', () => {
