@@ -19,6 +19,7 @@ import { type Detection, startDetection } from './detection.ts';
 import { ecsApi } from './ecs/api.ts';
 import { EcsModel } from './ecs/model.ts';
 import { sharedEndpoints } from './endpoints.ts';
+import { setEnvironment } from './environment.ts';
 import { createEventLog, type EventLog, type WorldEvent } from './events.ts';
 import { createFaults, type Faults } from './faults.ts';
 import { type Measurements, measure } from './measure.ts';
@@ -35,10 +36,16 @@ import { snsApi } from './sns/api.ts';
 import { type SnsMessage, SnsModel } from './sns/model.ts';
 import { stepFunctionsApi } from './stepfunctions/api.ts';
 import { type Execution, interpreterFor, StepFunctionsModel } from './stepfunctions/executions.ts';
-import { functionArns, type Invoke, loadFunctions } from './stepfunctions/lambda-functions.ts';
+import {
+  functionArns,
+  holdingTheClock,
+  type Invoke,
+  loadFunctions,
+} from './stepfunctions/lambda-functions.ts';
 import { scaledOverrides } from './stepfunctions/overrides.ts';
 import { type StepTiming, stepTimings } from './timeline.ts';
 import { DEFAULT_TIMINGS, type Timings } from './timings.ts';
+import { createWaiting } from './waiting.ts';
 
 export interface WorldOptions {
   /** The recovery plan, or the path of a plan file. */
@@ -118,8 +125,6 @@ export interface ApiCall {
 }
 
 export const DEFAULT_SCALE = 200;
-/** Wall time after which a running handler stops holding the simulated clock. */
-const MAX_HOLD_WALL_MS = 5_000;
 /** Metric history the world starts with (simulated seconds before its start). */
 const HISTORY_SECONDS = 900;
 const ACCOUNT_FALLBACK = '111111111111';
@@ -253,26 +258,7 @@ async function openWorld(options: WorldOptions): Promise<World> {
         'Seconds',
       );
 
-    // A handler's CPU time is ours, not AWS's: hold the clock while it runs, count a modelled
-    // invocation overhead instead.
-    const timed = Object.fromEntries(
-      Object.entries(functions).map(([key, invoke]) => [
-        key,
-        async (event: unknown) => {
-          const release = clock.hold();
-          // A handler stuck on I/O must not freeze the world: time flows again after a while.
-          const guard = setTimeout(release, MAX_HOLD_WALL_MS);
-          guard.unref();
-          clock.advance(timings.lambdaInvocationMs);
-          try {
-            return await invoke(event);
-          } finally {
-            clearTimeout(guard);
-            release();
-          }
-        },
-      ]),
-    ) as Record<FunctionKey, Invoke>;
+    const timed = holdingTheClock(functions, clock, timings.lambdaInvocationMs);
     const stepFunctions = new StepFunctionsModel(context, () => timed);
     const stateMachineArn = `arn:aws:states:${plan.regions.dr}:${account}:stateMachine:${plan.name}-failover`;
     stepFunctions.register(
@@ -340,6 +326,7 @@ async function openWorld(options: WorldOptions): Promise<World> {
       { endpoint: endpoints.awsUrl, scale: clock.scale, apps: endpoints.appUrls },
     );
 
+    const waiting = createWaiting({ clock, scheduler, events, failures });
     const topic = () => sns.topics.get(topicArn);
     let closed = false;
     const world: World = {
@@ -388,39 +375,12 @@ async function openWorld(options: WorldOptions): Promise<World> {
           requests,
         }),
       measurements: () => measure(events, rds, detection.alarmName, plan.regions.primary),
-      until: (condition, untilOptions = {}) =>
-        new Promise<void>((resolve, reject) => {
-          const limit = untilOptions.timeoutSeconds ?? 3_600;
-          const deadline = clock.now() + limit * 1000;
-          let unsubscribe = () => {};
-          let stopTicker = () => {};
-          const finish = () => {
-            unsubscribe();
-            stopTicker();
-          };
-          const check = () => {
-            if (failures.length > 0) {
-              finish();
-              reject(failures[0]);
-            } else if (condition(events.list())) {
-              finish();
-              resolve();
-            } else if (clock.now() > deadline || closed) {
-              finish();
-              reject(new Error(`condition not met within ${limit} simulated seconds`));
-            }
-          };
-          unsubscribe = events.subscribe(() => queueMicrotask(check));
-          stopTicker = scheduler.every(1000, check);
-          check();
-        }),
-      runFor: (seconds) =>
-        new Promise<void>((resolve) => {
-          scheduler.after(seconds * 1000, () => resolve());
-        }),
+      until: waiting.until,
+      runFor: waiting.runFor,
       close: async () => {
         if (closed) return;
         closed = true;
+        waiting.cancelAll('the local world was closed');
         detection.stop();
         stopTraffic();
         for (const execution of stepFunctions.executions.values()) {
@@ -446,23 +406,4 @@ async function openWorld(options: WorldOptions): Promise<World> {
     rmSync(planDirectory, { recursive: true, force: true });
     throw error;
   }
-}
-
-/** Sets variables (and removes others); returns the function that restores them. */
-function setEnvironment(values: Record<string, string>, remove: string[]): () => void {
-  const previous = new Map<string, string | undefined>();
-  for (const [name, value] of Object.entries(values)) {
-    previous.set(name, process.env[name]);
-    process.env[name] = value;
-  }
-  for (const name of remove) {
-    previous.set(name, process.env[name]);
-    delete process.env[name];
-  }
-  return () => {
-    for (const [name, value] of previous) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
-  };
 }

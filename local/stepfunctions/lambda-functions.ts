@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { FunctionArns, FunctionKey } from '../../statemachines/definition.ts';
+import type { SimClock } from '../clock.ts';
 
 /**
  * The five real Lambda handlers, loaded in process. They read their configuration
@@ -100,4 +101,36 @@ function asLambdaError(error: unknown): Error {
   );
   wrapped.name = original.name;
   return wrapped;
+}
+
+/** Wall time after which a running handler stops holding the simulated clock. */
+const MAX_HOLD_WALL_MS = 5_000;
+
+/**
+ * A handler's CPU time is ours, not AWS's: the clock is held while it runs and a modelled
+ * invocation overhead is counted instead. A handler stuck on I/O lets time flow again after
+ * MAX_HOLD_WALL_MS, so that it cannot freeze the world.
+ */
+export function holdingTheClock(
+  functions: Record<FunctionKey, Invoke>,
+  clock: SimClock,
+  overheadMs: number,
+): Record<FunctionKey, Invoke> {
+  const wrap =
+    (invoke: Invoke): Invoke =>
+    async (event) => {
+      const release = clock.hold();
+      const guard = setTimeout(release, MAX_HOLD_WALL_MS);
+      guard.unref();
+      clock.advance(overheadMs);
+      try {
+        return await invoke(event);
+      } finally {
+        clearTimeout(guard);
+        release();
+      }
+    };
+  return Object.fromEntries(
+    (Object.keys(functions) as FunctionKey[]).map((key) => [key, wrap(functions[key])]),
+  ) as Record<FunctionKey, Invoke>;
 }
