@@ -169,3 +169,27 @@ describe('CloudWatch over Smithy RPC v2 CBOR (what newer AWS CLIs send)', () => 
     expect(response.headers.get('x-amzn-query-error')).toBe('InvalidParameterValue;Sender');
   });
 });
+
+describe('requests no AWS client would send', () => {
+  it('answers with AWS error shapes instead of failing', async () => {
+    // Act
+    const root = await fetch(`${world.endpoint}/`);
+    const badJson = await fetch(world.endpoint, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-amz-json-1.1',
+        'x-amz-target': 'AmazonEC2ContainerServiceV20141113.DescribeServices',
+      },
+      body: '{not json',
+    });
+    const badRoute = await fetch(`${world.endpoint}/2013-04-01/nothing-here`, { method: 'DELETE' });
+
+    // Assess
+    expect(root.status).toBe(400);
+    expect(await root.text()).toContain('<Code>InvalidAction</Code>');
+    expect(badJson.status).toBe(400);
+    expect(await badJson.json()).toMatchObject({ __type: 'SerializationException' });
+    expect(badRoute.status).toBe(400);
+    expect(await badRoute.text()).toContain('<Code>InvalidAction</Code>');
+  });
+});
