@@ -29,14 +29,17 @@ afterEach(async () => {
 });
 
 describe('the simulated clock', () => {
-  it('runs the process on simulated time while the world runs and restores the real clock after', async () => {
+  it('runs the process on simulated time while the world runs and restores the real clock and environment after', async () => {
     // Prepare
     const startAt = new WallDate('2030-01-01T00:00:00Z');
+    const endpointBefore = process.env.AWS_ENDPOINT_URL;
 
     // Act
     world = await startWorld({ plan, scale: 600, startAt, schedule: false, alarmTrigger: false });
     await world.runFor(1_200);
     const during = new Date();
+    const endpointDuring = process.env.AWS_ENDPOINT_URL;
+    const worldEndpoint = world.endpoint;
     await world.close();
     world = undefined;
     const after = new Date();
@@ -45,6 +48,8 @@ describe('the simulated clock', () => {
     expect(during.getTime()).toBeGreaterThanOrEqual(startAt.getTime() + 1_200_000);
     expect(during.getTime()).toBeLessThan(startAt.getTime() + 1_500_000);
     expect(Math.abs(after.getTime() - WallDate.now())).toBeLessThan(1_000);
+    expect(endpointDuring).toBe(worldEndpoint);
+    expect(process.env.AWS_ENDPOINT_URL).toBe(endpointBefore);
   });
 });
 
