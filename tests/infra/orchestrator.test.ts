@@ -1,12 +1,16 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { Match } from 'aws-cdk-lib/assertions';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { App, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { METRIC_NAMESPACE } from '../../functions/health-monitor/publish-metrics.ts';
+import { addSecurityChecks, DisasterRecovery } from '../../infra/index.ts';
 import { ARN_SUBSTITUTIONS } from '../../infra/orchestrator/failover-state-machine.ts';
 import {
   planWith,
   REPO_ROOT,
+  referencePlan,
   resourcesOf,
   type SynthesizedApp,
   synthesizeOne,
@@ -289,3 +293,35 @@ function taskResources(definition: Json): string[] {
   visit(definition.States as Record<string, Json>);
   return out;
 }
+
+describe('DisasterRecovery construct on its own', () => {
+  it('adds the whole orchestrator to a team stack from a plan alone, passing the security checks', () => {
+    // Prepare
+    const plan = referencePlan();
+    const app = new App({
+      outdir: mkdtempSync(join(tmpdir(), 'drctl-own-')),
+      context: { 'aws:cdk:bundling-stacks': [] },
+    });
+    addSecurityChecks(app);
+    const stack = new Stack(app, 'TeamOps', { env: { account: '222222222222', region: plan.regions.dr } });
+    // Act
+    const dr = new DisasterRecovery(stack, 'Dr', { plan });
+    const template = Template.fromStack(stack);
+    // Assess
+    expect(Object.keys(dr.functions).sort()).toEqual([
+      'health-monitor',
+      'notify',
+      'promote-replica',
+      'scale-service',
+      'update-dns',
+    ]);
+    template.resourceCountIs('AWS::Lambda::Function', 5);
+    template.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
+    template.resourceCountIs('AWS::SNS::Topic', 1);
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    for (const type of ['AWS::EC2::VPC', 'AWS::RDS::DBInstance', 'AWS::ECS::Service', 'AWS::S3::Bucket']) {
+      template.resourceCountIs(type, 0);
+    }
+    expect(() => app.synth()).not.toThrow();
+  });
+});
