@@ -1,4 +1,4 @@
-import type { App } from 'aws-cdk-lib';
+import { type App, Tags } from 'aws-cdk-lib';
 import type { Plan } from '../plan/schema.ts';
 import { addSecurityChecks } from './nag.ts';
 import { ApplicationStack } from './stacks/application-stack.ts';
@@ -43,6 +43,8 @@ export function buildReferenceApp(app: App, plan: Plan, options: ReferenceAppOpt
   // Strong references keep a foundation (VPC, log bucket) from being deleted while an application uses it.
   app.node.setContext('@aws-cdk/core:defaultCrossStackReferences', 'strong');
   if (options.securityChecks ?? true) addSecurityChecks(app);
+  // Cost allocation and ownership: every resource says which recovery plan it belongs to.
+  Tags.of(app).add('drctl:plan', plan.name);
   const names = stackNames(plan);
   const drFoundation = new FoundationStack(app, names.drFoundation, { plan, role: 'dr' });
   const primaryFoundation = new FoundationStack(app, names.primaryFoundation, { plan, role: 'primary' });

@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Tags } from 'aws-cdk-lib';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import type { Plan } from '../../plan/schema.ts';
@@ -41,6 +41,7 @@ export class DisasterRecovery extends Construct {
   constructor(scope: Construct, id: string, props: DisasterRecoveryProps) {
     super(scope, id);
     const { plan } = props;
+    Tags.of(this).add('drctl:plan', plan.name);
     this.deadLetters = new DeadLetterQueue(this, 'DeadLetters');
     const dlq = this.deadLetters.queue;
     this.notifications = new NotificationTopic(this, 'Notifications', {
