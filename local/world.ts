@@ -40,6 +40,7 @@ import {
   functionArns,
   holdingTheClock,
   type Invoke,
+  type LoadedFunctions,
   loadFunctions,
 } from './stepfunctions/lambda-functions.ts';
 import { scaledOverrides } from './stepfunctions/overrides.ts';
@@ -130,7 +131,7 @@ const HISTORY_SECONDS = 900;
 const ACCOUNT_FALLBACK = '111111111111';
 
 /** Functions are imported once per plan file content; a different plan gets fresh modules. */
-let loaded: { key: string; functions: Record<FunctionKey, Invoke> } | undefined;
+let loaded: { key: string; functions: LoadedFunctions } | undefined;
 let generation = 0;
 
 /** One world per process: the clock and the environment are process-wide. */
@@ -191,14 +192,15 @@ async function openWorld(options: WorldOptions): Promise<World> {
   const arns = functionArns(plan.regions.dr, account, plan.name);
   const functionsKey = createHash('sha256').update(planJson).digest('hex');
   let functions: Record<FunctionKey, Invoke>;
+  let functionProblems: string[];
   let definition: StateMachineDefinition;
   let interpreter: ReturnType<typeof interpreterFor>;
   try {
-    if (loaded?.key === functionsKey) functions = loaded.functions;
-    else {
-      functions = await loadFunctions(arns, loaded === undefined ? '' : String(++generation));
-      loaded = { key: functionsKey, functions };
+    if (loaded?.key !== functionsKey) {
+      const fresh = await loadFunctions(arns, loaded === undefined ? '' : String(++generation));
+      loaded = { key: functionsKey, functions: fresh };
     }
+    ({ functions, problems: functionProblems } = loaded.functions);
     definition = loadFailoverDefinition(arns);
     interpreter = interpreterFor(definition);
   } catch (error) {
@@ -322,8 +324,8 @@ async function openWorld(options: WorldOptions): Promise<World> {
     events.record(
       'world.started',
       clock.now(),
-      `local world for plan ${plan.name} started (scale ${clock.scale}x)`,
-      { endpoint: endpoints.awsUrl, scale: clock.scale, apps: endpoints.appUrls },
+      `local world for plan ${plan.name} started (scale ${clock.scale}x)${functionProblems.length > 0 ? `; unavailable: ${functionProblems.join('; ')}` : ''}`,
+      { endpoint: endpoints.awsUrl, scale: clock.scale, apps: endpoints.appUrls, functionProblems },
     );
 
     const waiting = createWaiting({ clock, scheduler, events, failures });

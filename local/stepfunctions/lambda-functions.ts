@@ -32,10 +32,14 @@ export function functionArns(region: string, account: string, planName: string):
   };
 }
 
-export async function loadFunctions(
-  arns: FunctionArns,
-  generation: string,
-): Promise<Record<FunctionKey, Invoke>> {
+export interface LoadedFunctions {
+  functions: Record<FunctionKey, Invoke>;
+  /** Handlers that could not be imported (invoking them fails with the reason). */
+  problems: string[];
+}
+
+export async function loadFunctions(arns: FunctionArns, generation: string): Promise<LoadedFunctions> {
+  const problems: string[] = [];
   const entries = await Promise.all(
     (Object.keys(FUNCTION_DIRECTORIES) as FunctionKey[]).map(async (key) => {
       const url = new URL(`../../functions/${FUNCTION_DIRECTORIES[key]}/handler.ts`, import.meta.url);
@@ -49,6 +53,7 @@ export async function loadFunctions(
       } catch (error) {
         // The world still runs (its APIs do not need the functions); invoking this one fails clearly.
         const reason = `${where} could not be loaded: ${(error as Error).message}`;
+        problems.push(reason);
         const unavailable: Invoke = async () => {
           throw Object.assign(new Error(reason), { name: 'FunctionUnavailable' });
         };
@@ -56,7 +61,7 @@ export async function loadFunctions(
       }
     }),
   );
-  return Object.fromEntries(entries) as Record<FunctionKey, Invoke>;
+  return { functions: Object.fromEntries(entries) as Record<FunctionKey, Invoke>, problems };
 }
 
 /** Invokes a handler as Lambda does: a context object, a JSON round trip of the payload and result. */

@@ -1,0 +1,57 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { startWorld, type World, type WorldEvent } from '../../../local/index.ts';
+import { loadPlanFile } from '../../../plan/load.ts';
+
+const reference = loadPlanFile(new URL('../../../drctl.plan.yaml', import.meta.url).pathname);
+let world: World | undefined;
+const drServes = (e: WorldEvent) =>
+  e.type === 'traffic.served' && e.detail.role === 'dr' && e.detail.serving === true;
+
+afterEach(async () => {
+  await world?.close();
+  world = undefined;
+});
+
+describe('plan variants', () => {
+  it('weighted DNS: the failover moves the weight to the DR record and the traffic follows', async () => {
+    // Prepare
+    const plan = { ...reference, dns: { ...reference.dns, strategy: 'weighted' as const } };
+    world = await startWorld({ plan, scale: 400 });
+    const before = world.snapshot().dns.values.map((r) => [r.setIdentifier, r.weight]);
+
+    // Act
+    world.faults.regionOutage();
+    await world.until((events) => events.some(drServes) && events.some((e) => e.type === 'execution.ended'), {
+      timeoutSeconds: 1_800,
+    });
+
+    // Assess
+    expect(before).toEqual([
+      ['primary', 100],
+      ['dr', 0],
+    ]);
+    expect(world.stepFunctions.list()[0]?.status).toBe('SUCCEEDED');
+    expect(world.snapshot().dns.values.map((r) => [r.setIdentifier, r.weight])).toEqual([
+      ['primary', 0],
+      ['dr', 100],
+    ]);
+    expect(world.snapshot().dns.resolvesTo).toBe(plan.application.dr.target);
+  });
+
+  it('approval trigger: the alarm asks for a person and starts nothing', async () => {
+    // Prepare
+    const plan = { ...reference, failover: { ...reference.failover, trigger: 'approval' as const } };
+    world = await startWorld({ plan, scale: 400, schedule: false });
+
+    // Act
+    world.faults.regionOutage();
+    await world.until((events) => events.some((e) => e.type === 'failover.approval-requested'), {
+      timeoutSeconds: 600,
+    });
+    await world.runFor(120);
+
+    // Assess
+    expect(world.stepFunctions.list()).toEqual([]);
+    expect(world.snapshot().alarms[0]?.state).toBe('ALARM');
+  });
+});
