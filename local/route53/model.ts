@@ -127,6 +127,18 @@ export class Route53Model {
       a.name === b.name && a.type === b.type && (a.setIdentifier ?? '') === (b.setIdentifier ?? '');
     const describe = (r: RecordSet) =>
       `[name='${r.name}', type='${r.type}'${r.setIdentifier === undefined ? '' : `, set-identifier='${r.setIdentifier}'`}]`;
+    for (const { record } of actions) {
+      // Malformed record sets are rejected as invalid input before any batch logic, as Route 53 does.
+      if (record.ttl === undefined) {
+        throw new AwsError('InvalidInput', `Invalid request: Expected TTL for the record set ${record.name}`);
+      }
+      if ((record.setIdentifier === undefined) !== (record.weight === undefined)) {
+        throw new AwsError(
+          'InvalidInput',
+          `Invalid request: a weighted record set needs both SetIdentifier and Weight (${record.name})`,
+        );
+      }
+    }
     for (const { action, record } of actions) {
       record.name = fqdn(record.name);
       if (record.name !== zone.name && !record.name.endsWith(`.${zone.name}`)) {
@@ -161,6 +173,20 @@ export class Route53Model {
         } else next.splice(index, 1);
       } else if (existing) next[index] = record;
       else next.push(record);
+    }
+    // Simple and weighted record sets cannot share a name and type.
+    for (const record of next) {
+      const mixed = next.some(
+        (other) =>
+          other.name === record.name &&
+          other.type === record.type &&
+          (other.setIdentifier === undefined) !== (record.setIdentifier === undefined),
+      );
+      if (mixed && record.setIdentifier === undefined) {
+        problems.push(
+          `RRSet with DNS name ${record.name}, type ${record.type} cannot be created because a record set with the same name and type but a different routing policy exists`,
+        );
+      }
     }
     // A name may hold a CNAME only if it holds nothing else.
     for (const record of next) {

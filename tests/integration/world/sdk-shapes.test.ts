@@ -292,6 +292,35 @@ describe('Route 53 (restXml)', () => {
     expect(later.ChangeInfo?.Status).toBe('INSYNC');
   });
 
+  it('rejects a weighted record next to the simple record of the same name with InvalidChangeBatch', async () => {
+    // Act
+    const error = await failure(
+      client(Route53Client, 'us-east-1').send(
+        new ChangeResourceRecordSetsCommand({
+          HostedZoneId: plan.dns.hostedZoneId,
+          ChangeBatch: {
+            Changes: [
+              {
+                Action: 'CREATE',
+                ResourceRecordSet: {
+                  Name: 'www.shop.example.com',
+                  Type: 'CNAME',
+                  TTL: 60,
+                  SetIdentifier: 'dr',
+                  Weight: 100,
+                  ResourceRecords: [{ Value: 'dr.shop.example.com' }],
+                },
+              },
+            ],
+          },
+        }),
+      ),
+    );
+
+    // Assess
+    expect(error.name).toBe('InvalidChangeBatch');
+  });
+
   it('answers unknown zones and changes with NoSuchHostedZone and NoSuchChange', async () => {
     // Prepare
     const route53 = client(Route53Client, 'us-east-1');
