@@ -13,7 +13,7 @@ export interface ContainerRepositoriesProps {
  * One ECR repository per service in the primary region, replicated by the registry to the DR
  * region, so the pilot light pulls from its own region when the primary is gone.
  * The replication configuration is per registry: it replaces any other one in the account's
- * primary region (see docs/deploy.md).
+ * primary region (see README.md, "Deploy to AWS").
  */
 export class ContainerRepositories extends Construct {
   readonly repositories: Record<string, Repository>;
