@@ -72,6 +72,9 @@ const dimensionKey = (dimensions: Dimension[]) =>
     .map((d) => `${d.Name}=${d.Value}`)
     .join(',');
 
+/** Periods CloudWatch looks back beyond the evaluation periods to find datapoints (approximation). */
+const EXTRA_EVALUATION_RANGE_PERIODS = 4;
+
 export class CloudWatchModel {
   readonly metrics = new Map<string, Metric>();
   readonly alarms = new Map<string, Alarm>();
@@ -188,32 +191,51 @@ export class CloudWatchModel {
     return [...this.alarms.values()].filter((alarm) => alarm.region === region);
   }
 
-  /** Evaluates the alarm over the `evaluationPeriods` periods that ended by `at`. */
+  /**
+   * Evaluates the alarm at `at`. CloudWatch looks at an evaluation range somewhat longer than
+   * the evaluation periods: with `missing` (the default) it judges the most recent datapoints it
+   * finds there and goes to INSUFFICIENT_DATA only when the whole range is empty; `breaching`
+   * and `notBreaching` fill the missing periods; `ignore` keeps the state when they are empty.
+   */
   evaluate(alarm: Alarm, at: number): void {
     const period = alarm.period * 1000;
     const end = Math.floor(at / period) * period;
-    const start = end - alarm.evaluationPeriods * period;
+    const rangePeriods = alarm.evaluationPeriods + EXTRA_EVALUATION_RANGE_PERIODS;
+    const start = end - rangePeriods * period;
     const metric = this.find(alarm.region, alarm.namespace, alarm.metricName, alarm.dimensions);
     const buckets = new Map(this.statistics(metric, start, end, alarm.period).map((b) => [b.at, b.points]));
-    const values: (number | undefined)[] = [];
-    for (let t = start; t < end; t += period) {
+    // Newest first.
+    const range: (number | undefined)[] = [];
+    for (let t = end - period; t >= start; t -= period) {
       const points = buckets.get(t);
-      values.push(points ? statistic(alarm.statistic, points) : undefined);
+      range.push(points ? statistic(alarm.statistic, points) : undefined);
     }
-    const present = values.filter((v): v is number => v !== undefined);
-    const breaching = present.filter((v) => breaches(alarm, v)).length;
-    const missing = values.length - present.length;
+    const latest = range.slice(0, alarm.evaluationPeriods);
+    let judged: number[];
+    let filled = 0;
+    switch (alarm.treatMissingData) {
+      case 'missing':
+        judged = range.filter((v): v is number => v !== undefined).slice(0, alarm.evaluationPeriods);
+        break;
+      case 'ignore':
+        judged = latest.filter((v): v is number => v !== undefined);
+        break;
+      default:
+        judged = latest.filter((v): v is number => v !== undefined);
+        filled = latest.length - judged.length;
+    }
     let next: AlarmState;
     let reason: string;
-    if (present.length === 0 && alarm.treatMissingData === 'missing') {
+    if (judged.length === 0 && filled === 0) {
+      if (alarm.treatMissingData === 'ignore') return;
       next = 'INSUFFICIENT_DATA';
-      reason = `Insufficient Data: ${values.length} datapoints were unknown.`;
-    } else if (present.length === 0 && alarm.treatMissingData === 'ignore') {
-      return;
+      reason = `Insufficient Data: ${range.length} datapoints were unknown.`;
     } else {
-      const counted = breaching + (alarm.treatMissingData === 'breaching' ? missing : 0);
+      const counted =
+        judged.filter((v) => breaches(alarm, v)).length +
+        (alarm.treatMissingData === 'breaching' ? filled : 0);
       next = counted >= alarm.datapointsToAlarm ? 'ALARM' : 'OK';
-      const shown = present.map((v) => String(v)).join(', ');
+      const shown = judged.map((v) => String(v)).join(', ');
       reason = `Threshold Crossed: ${counted} out of the last ${alarm.evaluationPeriods} datapoints [${shown}] ${next === 'ALARM' ? 'were' : 'were not'} ${describeComparison(alarm.comparison)} the threshold (${alarm.threshold}) (minimum ${alarm.datapointsToAlarm} datapoint${alarm.datapointsToAlarm === 1 ? '' : 's'} for ${next === 'ALARM' ? 'OK -> ALARM' : 'ALARM -> OK'} transition).`;
     }
     if (next === alarm.state) return;
