@@ -103,6 +103,11 @@ export interface World {
   until(condition: (events: WorldEvent[]) => boolean, options?: { timeoutSeconds?: number }): Promise<void>;
   /** Resolves after `seconds` of simulated time. */
   runFor(seconds: number): Promise<void>;
+  /**
+   * Runs `action` after `seconds` of simulated time, exactly (wall timers drift while the
+   * clock is held by a running handler). Returns the cancel function.
+   */
+  after(seconds: number, action: () => void): () => void;
   /** Stops the world, restores the real clock and the environment. */
   close(): Promise<void>;
   /** Internal models, for tests that inspect state directly. */
@@ -379,6 +384,7 @@ async function openWorld(options: WorldOptions): Promise<World> {
       measurements: () => measure(events, rds, detection.alarmName, plan.regions.primary),
       until: waiting.until,
       runFor: waiting.runFor,
+      after: (seconds, action) => scheduler.after(seconds * 1000, () => action()),
       close: async () => {
         if (closed) return;
         closed = true;

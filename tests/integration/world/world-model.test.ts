@@ -53,6 +53,30 @@ describe('the simulated clock', () => {
   });
 });
 
+describe('scheduled actions', () => {
+  it('run at the exact simulated time asked for, even while handlers hold the clock', async () => {
+    // Prepare
+    world = await startWorld({ plan, scale: 400, schedule: false, alarmTrigger: false });
+    const started = world.clock.now();
+    let firedAt: number | undefined;
+    world.after(300, () => {
+      firedAt = world?.clock.now();
+    });
+
+    // Act: a dry run keeps handlers (and their clock holds) busy meanwhile.
+    const execution = world.stepFunctions.start(
+      { mode: 'dry-run', reason: 'timing', incidentId: 'T-1', requestedBy: 'test' },
+      'timing',
+    );
+    await world.runFor(400);
+
+    // Assess
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(((firedAt ?? 0) - started) / 1000).toBeGreaterThanOrEqual(300);
+    expect(((firedAt ?? 0) - started) / 1000).toBeLessThan(302);
+  });
+});
+
 describe('RDS replication as RDS reports it', () => {
   it('reports ReplicaLag -1 and a replication error while the source region is down', async () => {
     // Prepare
