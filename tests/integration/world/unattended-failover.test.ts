@@ -51,6 +51,12 @@ describe('a primary-region outage, unattended', () => {
     expect(measured.rpo.writes).toBe(plan.databases.length * 2 * 20);
     expect(ofType(events, 'rds.promotion-completed')).toHaveLength(plan.databases.length);
     expect(world.snapshot().dns.values[0]?.values).toEqual([plan.application.dr.target]);
+    // The scheduled health monitor ran and published its own metrics before the outage.
+    expect(ofType(events, 'schedule.invoked').length).toBeGreaterThanOrEqual(1);
+    const custom = [...world.models.cloudWatch.metrics.values()].filter(
+      (m) => !m.namespace.startsWith('AWS/'),
+    );
+    expect(custom.length).toBeGreaterThan(0);
   });
 
   it('keeps the traffic in the DR region when the old primary comes back', async () => {
