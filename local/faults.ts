@@ -35,6 +35,11 @@ export interface Faults {
   rejectDnsChanges(count?: number, message?: string): void;
   /** The DB instance is backing-up for `seconds`: PromoteReadReplica fails with InvalidDBInstanceState. */
   databaseBackingUp(identifier: string, seconds: number): void;
+  /**
+   * Promotions (of one plan database, or all) end in `status` instead of available: a status
+   * waiting will not change, such as incompatible-parameters or storage-full.
+   */
+  promotionsFail(options?: { databaseId?: string; status?: string }): void;
   /** Regions currently down. */
   readonly downRegions: ReadonlySet<string>;
 }
@@ -120,6 +125,13 @@ export function createFaults(
     `${Math.round(rate * 100)}% of calls${options.count === undefined ? '' : ` (at most ${options.count})`}${options.region ? ` in ${options.region}` : ''}`;
   const injected = (kind: string, message: string, detail: Record<string, unknown> = {}) =>
     events.record('fault.injected', clock.now(), message, { kind, ...detail });
+
+  let promotionFailure: { databaseId?: string; status: string } | undefined;
+  models.rds.promotionFailure = (instance) =>
+    promotionFailure &&
+    (promotionFailure.databaseId === undefined || promotionFailure.databaseId === instance.databaseId)
+      ? promotionFailure.status
+      : undefined;
 
   models.ecs.startFailure = (service: Service) => {
     if (!startFailure) return undefined;
@@ -210,6 +222,19 @@ export function createFaults(
         count,
         message,
       });
+    },
+    promotionsFail(options = {}) {
+      promotionFailure = {
+        status: options.status ?? 'incompatible-parameters',
+        ...(options.databaseId === undefined ? {} : { databaseId: options.databaseId }),
+      };
+      injected(
+        'promotions-fail',
+        `promotions${options.databaseId ? ` of ${options.databaseId}` : ''} end ${promotionFailure.status}`,
+        {
+          ...promotionFailure,
+        },
+      );
     },
     databaseBackingUp(identifier, seconds) {
       models.rds.backingUp(identifier, seconds);

@@ -155,6 +155,12 @@ export class RdsModel {
     });
     scheduler.at(startedAt + total, (at) => {
       instance.role = 'standalone';
+      const failure = this.promotionFailure(instance);
+      if (failure !== undefined) {
+        // The instance ends in a status waiting will not change (e.g. incompatible-parameters).
+        this.setStatus(instance, failure, at);
+        return;
+      }
       instance.promotion = { startedAt, completedAt: at };
       this.setStatus(instance, 'available', at);
       events.record(
@@ -306,6 +312,9 @@ export class RdsModel {
       ),
     };
   }
+
+  /** Filled in by the world's faults: the status a promotion of this instance ends in, if it fails. */
+  promotionFailure: (instance: DbInstance) => string | undefined = () => undefined;
 
   /** Filled in by the world: where ReplicaLag datapoints go. */
   onReplicaLag: (region: string, identifier: string, value: number, at: number) => void = () => {};

@@ -53,4 +53,22 @@ describe('faults that stop the failover', () => {
     });
     expect(changes).toEqual([]);
   });
+
+  it('a promotion that ends incompatible-parameters fails the run, and DNS is not switched', async () => {
+    // Prepare
+    world = await startWorld({ plan, scale: 400, schedule: false, alarmTrigger: false });
+    world.faults.promotionsFail({ databaseId: 'catalog' });
+
+    // Act
+    const execution = world.stepFunctions.start(failoverInput('PROMO-1'), 'promotion-fails');
+    await world.stepFunctions.wait(execution.arn);
+
+    // Assess
+    expect(execution.status).toBe('FAILED');
+    expect(`${execution.error} ${execution.cause}`).toMatch(/PromotionFailed|incompatible-parameters/);
+    expect(world.snapshot().databases.find((d) => d.id === 'catalog')?.replica.status).toBe(
+      'incompatible-parameters',
+    );
+    expect(world.events.list({ type: 'route53.change-submitted' })).toEqual([]);
+  });
 });
