@@ -20,6 +20,7 @@ import type { HttpProbe, ProbeResult } from '../../../../functions/health-monito
 import type { HealthMonitorPorts } from '../../../../functions/health-monitor/ports.ts';
 import { loadPlanFile } from '../../../../plan/load.ts';
 import type { Plan, PlanDatabase, PlanService } from '../../../../plan/schema.ts';
+import { throttlingError } from '../aws-errors.ts';
 
 export const referencePlanPath = new URL('../../../../drctl.plan.yaml', import.meta.url).pathname;
 export const referencePlan = (): Plan => loadPlanFile(referencePlanPath);
@@ -34,19 +35,8 @@ export const validRequest = {
   requestedBy: 'alice@example.com',
 };
 
-export const throttling = () =>
-  Object.assign(new Error('Rate exceeded'), {
-    name: 'ThrottlingException',
-    $fault: 'client',
-    $metadata: { httpStatusCode: 400 },
-  });
-
-export const serverError = () =>
-  Object.assign(new Error('We encountered an internal error'), {
-    name: 'InternalFailure',
-    $fault: 'server',
-    $metadata: { httpStatusCode: 500 },
-  });
+export { serverError } from '../aws-errors.ts';
+export const throttling = () => throttlingError('ThrottlingException');
 
 export const dbNotFound = (identifier: string) =>
   new DBInstanceNotFoundFault({ message: `DBInstance ${identifier} not found.`, $metadata: {} });

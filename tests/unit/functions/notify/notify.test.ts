@@ -6,6 +6,7 @@ import { MAX_MESSAGE_BYTES } from '../../../../functions/notify/compose-message.
 import { notify } from '../../../../functions/notify/notify.ts';
 import { type NotifyInput, stepSchema } from '../../../../functions/shared/contracts.ts';
 import { AccessDeniedError, ThrottledError } from '../../../../functions/shared/errors.ts';
+import { throttlingError } from '../aws-errors.ts';
 import {
   assessment,
   dnsOutput,
@@ -286,13 +287,7 @@ describe('notify', () => {
   it('throws family errors when publishing fails: throttling is retryable, access denied is not', async () => {
     // Prepare
     const throttled = setup();
-    throttled.snsMock.on(PublishCommand).rejects(
-      Object.assign(new Error('Rate exceeded'), {
-        name: 'Throttling',
-        $fault: 'client',
-        $metadata: { httpStatusCode: 400 },
-      }),
-    );
+    throttled.snsMock.on(PublishCommand).rejects(throttlingError());
     const denied = setup();
     denied.snsMock.on(PublishCommand).rejects(
       Object.assign(new Error('not authorized to perform SNS:Publish'), {

@@ -19,6 +19,7 @@ import {
   ThrottledError,
 } from '../../../../functions/shared/errors.ts';
 import { loadPlanFile } from '../../../../plan/load.ts';
+import { rejection, throttlingError } from '../aws-errors.ts';
 
 const plan = loadPlanFile(new URL('../../../../drctl.plan.yaml', import.meta.url).pathname);
 const NOW = new Date('2026-03-01T10:00:00.000Z');
@@ -52,15 +53,6 @@ function instance(status: string, source?: string): DBInstance {
 
 function describes(...instances: DBInstance[]) {
   return rdsMock.on(DescribeDBInstancesCommand).resolves({ DBInstances: instances });
-}
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  return promise.then(
-    () => {
-      throw new Error('expected a rejection');
-    },
-    (error: Error) => error,
-  );
 }
 
 beforeEach(() => {
@@ -198,13 +190,7 @@ describe('promote-replica start', () => {
 
   it('turns throttling into a retryable error', async () => {
     // Prepare
-    rdsMock.on(DescribeDBInstancesCommand).rejects(
-      Object.assign(new Error('Rate exceeded'), {
-        name: 'Throttling',
-        $fault: 'client',
-        $metadata: { httpStatusCode: 400 },
-      }),
-    );
+    rdsMock.on(DescribeDBInstancesCommand).rejects(throttlingError());
 
     // Act
     const error = await rejection(promoteReplica(ports(), input('start')));

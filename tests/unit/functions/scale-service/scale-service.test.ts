@@ -21,6 +21,7 @@ import {
   ThrottledError,
 } from '../../../../functions/shared/errors.ts';
 import { loadPlanFile } from '../../../../plan/load.ts';
+import { rejection, throttlingError } from '../aws-errors.ts';
 
 const plan = loadPlanFile(new URL('../../../../drctl.plan.yaml', import.meta.url).pathname);
 const EXECUTION_START = new Date('2026-03-01T10:00:00.000Z');
@@ -106,15 +107,6 @@ function ecsWith(service: Service, tasks: { running?: Task[]; stopped?: Task[] }
     if ((request.tasks ?? []).length > 100) throw new Error('InvalidParameterException: too many tasks');
     return { tasks: (request.tasks ?? []).map((arn) => all.get(arn)), failures: [] };
   });
-}
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  return promise.then(
-    () => {
-      throw new Error('expected a rejection');
-    },
-    (error: Error) => error,
-  );
 }
 
 beforeEach(() => {
@@ -242,13 +234,7 @@ describe('scale-service start', () => {
 
   it('turns throttling into a retryable error', async () => {
     // Prepare
-    ecsMock.on(DescribeServicesCommand).rejects(
-      Object.assign(new Error('Rate exceeded'), {
-        name: 'ThrottlingException',
-        $fault: 'client',
-        $metadata: { httpStatusCode: 400 },
-      }),
-    );
+    ecsMock.on(DescribeServicesCommand).rejects(throttlingError('ThrottlingException'));
 
     // Act
     const error = await rejection(scaleService(ports(), input('start')));

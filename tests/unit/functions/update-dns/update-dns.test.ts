@@ -20,6 +20,7 @@ import {
 import { type DnsInput, updateDns } from '../../../../functions/update-dns/update-dns.ts';
 import { loadPlanFile } from '../../../../plan/load.ts';
 import type { Plan } from '../../../../plan/schema.ts';
+import { rejection, throttlingError } from '../aws-errors.ts';
 
 const simplePlan = loadPlanFile(new URL('../../../../drctl.plan.yaml', import.meta.url).pathname);
 const weightedPlan: Plan = { ...simplePlan, dns: { ...simplePlan.dns, strategy: 'weighted' } };
@@ -64,15 +65,6 @@ function changeAccepted(status: 'PENDING' | 'INSYNC' = 'PENDING') {
   route53Mock.on(ChangeResourceRecordSetsCommand).resolves({
     ChangeInfo: { Id: '/change/C0123456789ABC', Status: status, SubmittedAt: NOW },
   });
-}
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  return promise.then(
-    () => {
-      throw new Error('expected a rejection');
-    },
-    (error: Error) => error,
-  );
 }
 
 beforeEach(() => {
@@ -227,13 +219,7 @@ describe('update-dns start, simple record', () => {
 
   it('retries when the listing is throttled', async () => {
     // Prepare
-    route53Mock.on(ListResourceRecordSetsCommand).rejects(
-      Object.assign(new Error('Rate exceeded'), {
-        name: 'Throttling',
-        $fault: 'client',
-        $metadata: { httpStatusCode: 400 },
-      }),
-    );
+    route53Mock.on(ListResourceRecordSetsCommand).rejects(throttlingError());
 
     // Act
     const error = await rejection(updateDns(ports(), input('start')));
