@@ -40,8 +40,10 @@ export function whyUnmeasured(outcome: Outcome<object> | undefined): string {
 export interface OverheadFigure {
   /** Simulated seconds per wall second: the world's own compute time is multiplied by it. */
   scale: number;
-  /** The world's step timings the ideal path is computed from. */
+  /** The world's step timings of a run in the middle of the promotion poll interval. */
   timings: Record<string, number>;
+  /** Each run's promotion duration: spread over the poll interval (see promotionSecondsForRun). */
+  promotionSecondsPerRun?: number[];
   ideal: {
     detectionSeconds: number;
     promotionSeconds: number;
@@ -51,7 +53,9 @@ export interface OverheadFigure {
     criticalPathSeconds: number;
   };
   drctl: { rtoSeconds: Sample; detectionSeconds: Sample; steps: Record<string, number> };
-  /** Median measured RTO minus the ideal critical path. */
+  /** Each run's RTO minus its own ideal critical path. */
+  overheadPerRunSeconds?: Sample;
+  /** Median over the runs of RTO minus the ideal critical path. */
   overheadSeconds: number;
   /** max(10 s, 3 % of the ideal critical path). */
   allowedOverheadSeconds: number;

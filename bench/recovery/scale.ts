@@ -2,7 +2,13 @@ import type { WorldEvent } from '../../local/index.ts';
 import { progress } from '../lib/log.ts';
 import { roundTo, summarize } from '../lib/stats.ts';
 import type { ScaleFigure, ScaleRun } from '../results.ts';
-import { drctlFailover, referencePlan, stepMedians, type WorldFigureOptions } from './overhead.ts';
+import {
+  drctlFailover,
+  referencePlan,
+  stepMedians,
+  timingsForRun,
+  type WorldFigureOptions,
+} from './overhead.ts';
 import { startRateLimitProxy } from './rate-limit-proxy.ts';
 import { RATE_LIMITS } from './rate-limits.ts';
 import { scaledPlan } from './scaled-plan.ts';
@@ -66,15 +72,22 @@ export async function measureScale(options: WorldFigureOptions): Promise<ScaleFi
         );
         proxy.reset();
         try {
-          const result = await drctlFailover(plan, options.scale, run, {
-            started: (world) => {
-              proxy.setUpstream(world.endpoint);
-              proxy.setClock(() => world.clock.now());
+          const result = await drctlFailover(
+            plan,
+            options.scale,
+            run,
+            {
+              started: (world) => {
+                proxy.setUpstream(world.endpoint);
+                proxy.setClock(() => world.clock.now());
+              },
+              ended: (world) => {
+                stepsFailedByThrottling += throttlingOutcome(world.events.list()).failedSteps;
+              },
             },
-            ended: (world) => {
-              stepsFailedByThrottling += throttlingOutcome(world.events.list()).failedSteps;
-            },
-          });
+            // Both sizes see the same promotion duration in the same run, spread over the poll interval.
+            timingsForRun(plan, run, options.runs),
+          );
           rtos.push(result.rtoSeconds);
           timelines.push(result.timeline);
           executionsSucceeded++;

@@ -12,6 +12,19 @@ export interface BenchWorldOptions {
   scale: number;
   seed: number;
   alarmTrigger?: boolean;
+  /** Overrides on top of FIXED_TIMINGS. */
+  timings?: Partial<Timings>;
+}
+
+/**
+ * The promotion's duration for run `run` of `runs`: the default plus a share of the promotion
+ * poll interval. A real promotion ends anywhere between two polls; with exactly 300 s and a 30 s
+ * poll every run would land on the same (arbitrary) phase, and the world's compute drift would
+ * decide between no slack and a whole interval. Spreading the runs over the interval measures
+ * the slack a failover can expect (a single run takes the middle of the interval).
+ */
+export function promotionSecondsForRun(run: number, runs: number, pollSeconds: number, base: number): number {
+  return Math.round((base + ((run - 0.5) / runs) * pollSeconds) * 10) / 10;
 }
 
 export async function startBenchWorld(options: BenchWorldOptions): Promise<World> {
@@ -19,7 +32,7 @@ export async function startBenchWorld(options: BenchWorldOptions): Promise<World
     plan: options.plan,
     scale: options.scale,
     seed: options.seed,
-    timings: FIXED_TIMINGS,
+    timings: { ...FIXED_TIMINGS, ...options.timings },
     // The scheduled health monitor does not take part in failover; it only adds noise.
     schedule: false,
     alarmTrigger: options.alarmTrigger ?? true,

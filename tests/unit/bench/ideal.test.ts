@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { assertFixedTimings, idealDetectionSeconds, idealPath } from '../../../bench/recovery/ideal.ts';
+import { promotionSecondsForRun } from '../../../bench/recovery/world-run.ts';
 import { DEFAULT_TIMINGS, type Timings } from '../../../local/timings.ts';
 import { loadPlanFile } from '../../../plan/load.ts';
 
@@ -48,5 +49,20 @@ describe('ideal failover critical path', () => {
 
     // Assess
     expect(act).toThrow(/taskPendingSeconds is a range/);
+  });
+});
+
+describe('promotion duration per run', () => {
+  it('spreads the runs evenly over the poll interval, a single run in its middle', () => {
+    // Prepare
+    const poll = 30;
+
+    // Act
+    const single = promotionSecondsForRun(1, 1, poll, 300);
+    const three = [1, 2, 3].map((run) => promotionSecondsForRun(run, 3, poll, 300));
+
+    // Assess
+    expect(single).toBe(315);
+    expect(three).toEqual([305, 315, 325]);
   });
 });
