@@ -98,7 +98,7 @@ async function sequentialFailover(
   scale: number,
   seed: number,
 ): Promise<RunResult> {
-  const world = await startBenchWorld({ plan, scale, seed, alarmTrigger: false });
+  const world = await startBenchWorld({ plan, scale, seed, alarmTrigger: false, timings });
   try {
     const origin = await injectOutage(world);
     const alarm = world.detection.alarmName;
@@ -135,7 +135,11 @@ export function stepMedians(timelines: Timeline[]): Record<string, number> {
     executionToFirstChange: (t) => diff(t.firstChange, t.executionStarted),
     promotionsDone: (t) => diff(t.promotionsCompleted, t.firstChange),
     servicesServing: (t) => diff(t.servicesSteady, t.firstChange),
-    readyToDnsChange: (t) => diff(t.dnsSubmitted, maxOf(t.promotionsCompleted, t.servicesSteady)),
+    // Never below zero: the world logs a service's steady state a moment after its tasks serve.
+    readyToDnsChange: (t) => {
+      const gap = diff(t.dnsSubmitted, maxOf(t.promotionsCompleted, t.servicesSteady));
+      return gap === null ? null : Math.max(0, gap);
+    },
     dnsChangeToInsync: (t) => diff(t.dnsInsync, t.dnsSubmitted),
     insyncToDrServing: (t) => diff(t.drServing, t.dnsInsync),
   };
