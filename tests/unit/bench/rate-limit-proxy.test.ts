@@ -1,6 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
+import { DescribeDBInstancesCommand, RDSClient } from '@aws-sdk/client-rds';
+import { GetChangeCommand, Route53Client } from '@aws-sdk/client-route-53';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type RateLimitProxy, startRateLimitProxy } from '../../../bench/recovery/rate-limit-proxy.ts';
 
@@ -9,7 +11,10 @@ let proxy: RateLimitProxy | undefined;
 
 afterEach(async () => {
   await proxy?.close();
-  await new Promise((resolve) => upstream?.close(resolve));
+  const server = upstream;
+  if (server) await new Promise((resolve) => server.close(resolve));
+  proxy = undefined;
+  upstream = undefined;
 });
 
 async function fakeEcs(): Promise<string> {
@@ -84,5 +89,37 @@ describe('rate-limit proxy in front of the local world', () => {
     // Assess
     expect(proxy.throttled()).toEqual({});
     expect(proxy.forwarded()).toBe(2);
+  });
+
+  it('answers RDS (query) and Route 53 (REST-XML) over their limits with errors the SDK names Throttling', async () => {
+    // Prepare
+    proxy = await startRateLimitProxy([
+      { service: 'rds', capacity: 0, refillPerSecond: 0, global: false, limit: 'test', source: 'test' },
+      { service: 'route53', capacity: 0, refillPerSecond: 0, global: true, limit: 'test', source: 'test' },
+    ]);
+    proxy.setClock(() => 0);
+    const options = {
+      region: 'us-east-1',
+      endpoint: proxy.url,
+      maxAttempts: 1,
+      credentials: { accessKeyId: 't', secretAccessKey: 't' },
+    };
+    const rds = new RDSClient(options);
+    const route53 = new Route53Client(options);
+
+    // Act
+    const rdsError = await rds
+      .send(new DescribeDBInstancesCommand({}))
+      .catch((error: unknown) => error as Error);
+    const route53Error = await route53
+      .send(new GetChangeCommand({ Id: 'C1' }))
+      .catch((error: unknown) => error as Error);
+    rds.destroy();
+    route53.destroy();
+
+    // Assess
+    expect((rdsError as Error).name).toBe('Throttling');
+    expect((route53Error as Error).name).toBe('Throttling');
+    expect(proxy.throttled()).toEqual({ rds: 1, route53: 1 });
   });
 });
