@@ -126,12 +126,12 @@ export const failoverSchema = z
     /** Polling intervals of the state machine's Wait states. */
     pollSeconds: z
       .object({
-        promotion: z.number().int().min(1).max(600).default(30),
+        promotion: z.number().int().min(1).max(600).default(10),
         service: z.number().int().min(1).max(600).default(15),
         dns: z.number().int().min(1).max(600).default(10),
       })
       .strict()
-      .default({ promotion: 30, service: 15, dns: 10 }),
+      .default({ promotion: 10, service: 15, dns: 10 }),
   })
   .strict();
 
@@ -199,7 +199,7 @@ export const planSchema = z
     failover: failoverSchema.default({
       trigger: 'automatic',
       cooldownMinutes: 60,
-      pollSeconds: { promotion: 30, service: 15, dns: 10 },
+      pollSeconds: { promotion: 10, service: 15, dns: 10 },
     }),
     notifications: notificationsSchema,
     deployment: deploymentSchema.optional(),

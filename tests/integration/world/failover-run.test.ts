@@ -63,7 +63,7 @@ describe('a failover started through the Step Functions API', () => {
     expect(step('Preflight')?.outcome).toBe('succeeded');
     expect(step('StartPromotion', 0)?.outcome).toBe('succeeded');
     expect(step('StartPromotion', 1)?.outcome).toBe('succeeded');
-    // The promotions take the world's 300 s, polled every 30 s; the services need 35-75 s.
+    // The promotions take the world's 300 s, polled at the plan's interval; the services need 35-75 s.
     expect(step('PromoteDatabases')?.seconds).toBeGreaterThanOrEqual(300);
     expect(step('PromoteDatabases')?.seconds).toBeLessThan(300 + 2 * plan.failover.pollSeconds.promotion);
     expect(step('ScaleServices')?.seconds).toBeGreaterThanOrEqual(35);

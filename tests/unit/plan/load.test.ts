@@ -30,7 +30,7 @@ describe('recovery plan', () => {
     expect(plan.databases.map((db) => db.id)).toEqual(['orders', 'catalog']);
     expect(plan.services).toHaveLength(3);
     expect(plan.dns.strategy).toBe('simple');
-    expect(plan.failover.pollSeconds.promotion).toBe(30);
+    expect(plan.failover.pollSeconds.promotion).toBe(10);
   });
 
   it('names the field, what was found and what is allowed', () => {

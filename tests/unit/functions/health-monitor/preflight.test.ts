@@ -114,8 +114,8 @@ describe('preflight', () => {
     expect(output.changes[5]?.before).toBe('primary.shop.example.com');
     expect(output.changes[5]?.after).toBe('dr.shop.example.com');
     expect(output.timing).toEqual({
-      promotionPollSeconds: 30,
-      promotionMaxPolls: 120,
+      promotionPollSeconds: 10,
+      promotionMaxPolls: 360,
       servicePollSeconds: 15,
       serviceMaxPolls: 80,
       dnsPollSeconds: 10,
