@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startWorld, type World } from '../../../local/index.ts';
-import { loadPlanFile } from '../../../plan/load.ts';
+import { referencePlan } from './support.ts';
 
-const plan = loadPlanFile(new URL('../../../drctl.plan.yaml', import.meta.url).pathname);
+const plan = referencePlan();
 let world: World | undefined;
 const failoverInput = (incidentId: string) => ({
   mode: 'failover',

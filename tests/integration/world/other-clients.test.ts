@@ -3,10 +3,10 @@ import { promisify } from 'node:util';
 import { cbor, dateToTag } from '@smithy/core/cbor';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWorld, type World } from '../../../local/index.ts';
-import { loadPlanFile } from '../../../plan/load.ts';
+import { referencePlan } from './support.ts';
 
 const run = promisify(execFile);
-const plan = loadPlanFile(new URL('../../../drctl.plan.yaml', import.meta.url).pathname);
+const plan = referencePlan();
 let world: World;
 
 async function awsCliAvailable(): Promise<boolean> {

@@ -22,18 +22,13 @@ import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWorld, type World } from '../../../local/index.ts';
-import { loadPlanFile } from '../../../plan/load.ts';
+import { referencePlan, worldClient } from './support.ts';
 
-const plan = loadPlanFile(new URL('../../../drctl.plan.yaml', import.meta.url).pathname);
+const plan = referencePlan();
 let world: World;
 
 const client = <T>(Client: new (config: object) => T, region: string): T =>
-  new Client({
-    region,
-    endpoint: world.endpoint,
-    credentials: { accessKeyId: 'AKIATEST', secretAccessKey: 'secret' },
-    maxAttempts: 1,
-  });
+  worldClient(world, Client, region);
 
 /** Returns the error a call rejects with (fails the test when it resolves). */
 async function failure(call: Promise<unknown>): Promise<Error & { $metadata?: { httpStatusCode?: number } }> {

@@ -18,18 +18,13 @@ import { DescribeStateMachineCommand, ListStateMachinesCommand, SFNClient } from
 import { CreateTopicCommand, ListTopicsCommand, SNSClient } from '@aws-sdk/client-sns';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWorld, type World } from '../../../local/index.ts';
-import { loadPlanFile } from '../../../plan/load.ts';
+import { referencePlan, worldClient } from './support.ts';
 
-const plan = loadPlanFile(new URL('../../../drctl.plan.yaml', import.meta.url).pathname);
+const plan = referencePlan();
 let world: World;
 
 const client = <T>(Client: new (config: object) => T, region: string): T =>
-  new Client({
-    region,
-    endpoint: world.endpoint,
-    credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
-    maxAttempts: 1,
-  });
+  worldClient(world, Client, region);
 
 beforeAll(async () => {
   world = await startWorld({ plan, scale: 100, schedule: false, alarmTrigger: false });

@@ -8,9 +8,9 @@ import {
 } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWorld, type World } from '../../../local/index.ts';
-import { loadPlanFile } from '../../../plan/load.ts';
+import { referencePlan } from './support.ts';
 
-const plan = loadPlanFile(new URL('../../../drctl.plan.yaml', import.meta.url).pathname);
+const plan = referencePlan();
 let world: World;
 let sfn: SFNClient;
 const input = (incidentId: string) =>

@@ -10,18 +10,15 @@ import { DescribeDBInstancesCommand, PromoteReadReplicaCommand, RDSClient } from
 import { ChangeResourceRecordSetsCommand, Route53Client } from '@aws-sdk/client-route-53';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startWorld, WallDate, type World } from '../../../local/index.ts';
-import { loadPlanFile } from '../../../plan/load.ts';
+import { referencePlan, worldClient } from './support.ts';
 
-const plan = loadPlanFile(new URL('../../../drctl.plan.yaml', import.meta.url).pathname);
+const plan = referencePlan();
 let world: World | undefined;
 
-const client = <T>(Client: new (config: object) => T, region: string): T =>
-  new Client({
-    region,
-    endpoint: world?.endpoint,
-    credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
-    maxAttempts: 1,
-  });
+const client = <T>(Client: new (config: object) => T, region: string): T => {
+  if (!world) throw new Error('start a world before creating clients');
+  return worldClient(world, Client, region);
+};
 
 afterEach(async () => {
   await world?.close();
