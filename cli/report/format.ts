@@ -42,3 +42,8 @@ export function formatClock(iso: string): string {
 export function plural(count: number, one: string, many = `${one}s`): string {
   return `${count} ${count === 1 ? one : many}`;
 }
+
+/** An SVG coordinate or length with at most one decimal ("12.5", "12"): small, stable markup. */
+export function svgNumber(value: number): string {
+  return value.toFixed(1).replace(/\.0$/, '');
+}

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { formatSecondsFigure } from './format.ts';
+import { formatSecondsFigure, svgNumber } from './format.ts';
 import { type HistorySeries, type HistoryView, verdictWord } from './history.ts';
 import { page } from './html.ts';
 import { html, type SafeHtml } from './html-template.ts';
@@ -12,10 +12,6 @@ const LEFT = 70;
 const RIGHT = 970;
 const TOP = 20;
 const BOTTOM = 180;
-
-function round(value: number): string {
-  return value.toFixed(1).replace(/\.0$/, '');
-}
 
 /** A round grid step giving three to six lines: 1, 2, 5 × 10^n seconds. */
 export function niceStep(maximum: number): number {
@@ -43,43 +39,45 @@ function chart(series: HistorySeries, runs: number, dates: string[]): SafeHtml {
   const gridValues = Array.from({ length: Math.round(top / step) + 1 }, (_, index) => index * step);
   const grid = gridValues.map(
     (value) =>
-      html`<line class="grid" x1="${LEFT}" y1="${round(y(value))}" x2="${RIGHT}" y2="${round(y(value))}"/><text x="${LEFT - 6}" y="${round(y(value) + 4)}" text-anchor="end">${formatSecondsFigure(Math.round(value))} s</text>`,
+      html`<line class="grid" x1="${LEFT}" y1="${svgNumber(y(value))}" x2="${RIGHT}" y2="${svgNumber(y(value))}"/><text x="${LEFT - 6}" y="${svgNumber(y(value) + 4)}" text-anchor="end">${formatSecondsFigure(Math.round(value))} s</text>`,
   );
   const objectivePath = series.objectives
-    .map((objective, run) => `${run === 0 ? 'M' : 'L'}${round(x(run))} ${round(y(objective))}`)
+    .map((objective, run) => `${run === 0 ? 'M' : 'L'}${svgNumber(x(run))} ${svgNumber(y(objective))}`)
     .join(' ');
   const objectiveLine =
     series.objectives.length === 1
-      ? html`<path class="objective-line" d="M${LEFT} ${round(y(series.objectives[0] ?? 0))} H${RIGHT}"/>`
+      ? html`<path class="objective-line" d="M${LEFT} ${svgNumber(y(series.objectives[0] ?? 0))} H${RIGHT}"/>`
       : html`<path class="objective-line" d="${objectivePath}"/>`;
   const lastObjective = series.objectives.at(-1);
   const seriesPath = series.points
-    .map((point, index) => `${index === 0 ? 'M' : 'L'}${round(x(point.run))} ${round(y(point.seconds))}`)
+    .map(
+      (point, index) => `${index === 0 ? 'M' : 'L'}${svgNumber(x(point.run))} ${svgNumber(y(point.seconds))}`,
+    )
     .join(' ');
   const points = series.points.map((point) => {
-    const cx = round(x(point.run));
-    const cy = round(y(point.seconds));
+    const cx = svgNumber(x(point.run));
+    const cy = svgNumber(y(point.seconds));
     const mark =
       point.verdict === 'met'
         ? html`<circle class="point-met" cx="${cx}" cy="${cy}" r="5"/>`
-        : html`<path class="point-missed" d="M${round(x(point.run) - 5)} ${round(y(point.seconds) - 5)} l10 10 m0 -10 l-10 10" stroke="currentColor" stroke-width="3" style="stroke:#b3261e"/>`;
-    return html`<g class="history-point" data-series="${series.name}" data-seconds="${point.seconds}" data-verdict="${point.verdict}"><title>${point.label}</title>${mark}<text class="point-label" x="${cx}" y="${round(y(point.seconds) - 9)}" text-anchor="middle">${formatSecondsFigure(point.seconds)} s ${verdictWord(point.verdict)}</text></g>`;
+        : html`<path class="point-missed" d="M${svgNumber(x(point.run) - 5)} ${svgNumber(y(point.seconds) - 5)} l10 10 m0 -10 l-10 10" stroke="currentColor" stroke-width="3" style="stroke:#b3261e"/>`;
+    return html`<g class="history-point" data-series="${series.name}" data-seconds="${point.seconds}" data-verdict="${point.verdict}"><title>${point.label}</title>${mark}<text class="point-label" x="${cx}" y="${svgNumber(y(point.seconds) - 9)}" text-anchor="middle">${formatSecondsFigure(point.seconds)} s ${verdictWord(point.verdict)}</text></g>`;
   });
   const missed = series.missedWithoutFigure.map(
     (entry) =>
-      html`<g class="history-point" data-series="${series.name}" data-seconds="" data-verdict="missed"><title>${entry.label}</title><text class="point-missed-label" x="${round(x(entry.run))}" y="${TOP + 4}" text-anchor="${anchorAt(entry.run, runs)}">✕ FAIL: not recovered</text></g>`,
+      html`<g class="history-point" data-series="${series.name}" data-seconds="" data-verdict="missed"><title>${entry.label}</title><text class="point-missed-label" x="${svgNumber(x(entry.run))}" y="${TOP + 4}" text-anchor="${anchorAt(entry.run, runs)}">✕ FAIL: not recovered</text></g>`,
   );
   const labelEvery = Math.max(1, Math.ceil(runs / 8));
   const xLabels = dates.map((date, run) =>
     run % labelEvery === 0 || run === runs - 1
-      ? html`<text x="${round(x(run))}" y="${BOTTOM + 18}" text-anchor="${anchorAt(run, runs)}">${date.slice(0, 10)}</text>`
+      ? html`<text x="${svgNumber(x(run))}" y="${BOTTOM + 18}" text-anchor="${anchorAt(run, runs)}">${date.slice(0, 10)}</text>`
       : html``,
   );
   return html`<svg class="history-chart" role="img" aria-label="${series.name} of ${runs} runs against the objective" viewBox="0 0 ${WIDTH} ${HEIGHT}" width="100%" xmlns="http://www.w3.org/2000/svg" font-size="11">
 <title>${series.name} of past runs (dashed: objective)</title>
 ${grid}
 ${objectiveLine}
-${lastObjective === undefined ? '' : html`<text x="${LEFT + 4}" y="${round(y(lastObjective) - 5)}" text-anchor="start">objective ${formatSecondsFigure(lastObjective)} s</text>`}
+${lastObjective === undefined ? '' : html`<text x="${LEFT + 4}" y="${svgNumber(y(lastObjective) - 5)}" text-anchor="start">objective ${formatSecondsFigure(lastObjective)} s</text>`}
 <path class="series" d="${seriesPath}"/>
 ${points}
 ${missed}

@@ -1,4 +1,4 @@
-import { formatClock } from './format.ts';
+import { formatClock, svgNumber } from './format.ts';
 import { html, type SafeHtml } from './html-template.ts';
 import type { Timeline, TimelineMarker, TimelineRow } from './timeline.ts';
 
@@ -25,10 +25,6 @@ function xAt(seconds: number, span: number): number {
   return CHART_LEFT + (Math.min(Math.max(seconds, 0), span) / span) * (CHART_RIGHT - CHART_LEFT);
 }
 
-function round(value: number): string {
-  return value.toFixed(1).replace(/\.0$/, '');
-}
-
 function truncate(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
@@ -52,16 +48,16 @@ function bar(row: TimelineRow, span: number, observedUntil: number): SafeHtml {
   // A bar never vanishes: an instant step still gets a visible sliver.
   const width = Math.max(x2 - x1, 3);
   const openEdge = row.open
-    ? html`<text class="bar-glyph" x="${round(x1 + width - 10)}" y="${top + BAR_HEIGHT - 3}">→</text>`
+    ? html`<text class="bar-glyph" x="${svgNumber(x1 + width - 10)}" y="${top + BAR_HEIGHT - 3}">→</text>`
     : html``;
   // Failure and retries are marked on the bar itself, as symbols that survive black-and-white print.
   const glyphs = [row.outcome === 'failed' ? '✕' : '', row.retries > 0 ? `↻${row.retries}` : '']
     .filter(Boolean)
     .join(' ');
   const endGlyph = glyphs
-    ? html`<text class="bar-glyph ${row.outcome === 'failed' ? 'glyph-failed' : 'glyph-retry'}" x="${round(x1 + width + 3)}" y="${top + BAR_HEIGHT - 2}">${glyphs}</text>`
+    ? html`<text class="bar-glyph ${row.outcome === 'failed' ? 'glyph-failed' : 'glyph-retry'}" x="${svgNumber(x1 + width + 3)}" y="${top + BAR_HEIGHT - 2}">${glyphs}</text>`
     : html``;
-  return html`<rect class="bar bar-${row.category === 'step' ? row.outcome : row.category}" x="${round(x1)}" y="${top}" width="${round(width)}" height="${BAR_HEIGHT}" rx="2"/>${openEdge}${endGlyph}`;
+  return html`<rect class="bar bar-${row.category === 'step' ? row.outcome : row.category}" x="${svgNumber(x1)}" y="${top}" width="${svgNumber(width)}" height="${BAR_HEIGHT}" rx="2"/>${openEdge}${endGlyph}`;
 }
 
 function tooltip(row: TimelineRow): string {
@@ -84,7 +80,7 @@ ${bar(row, span, observedUntil)}
 }
 
 function renderMarker(marker: TimelineMarker, index: number, span: number, bottom: number): SafeHtml {
-  const x = round(xAt(marker.at, span));
+  const x = svgNumber(xAt(marker.at, span));
   // Two label lines, alternating, so markers close in time do not print over each other.
   const labelY = index % 2 === 0 ? 13 : 27;
   // Labels near the chart's edges grow inwards, away from the step and result columns.
@@ -101,13 +97,13 @@ export function renderTimelineSvg(timeline: Timeline, caption: string): SafeHtml
   const bottom = rowTop(timeline.rows.length);
   const height = bottom + FOOTER;
   const ticks = timeline.ticks.map((tick) => {
-    const x = round(xAt(tick.at, span));
+    const x = svgNumber(xAt(tick.at, span));
     return html`<line class="grid" x1="${x}" y1="${HEADER - 4}" x2="${x}" y2="${bottom}"/><text class="tick" x="${x}" y="${bottom + 16}" text-anchor="middle">${tick.label}</text>`;
   });
   const groups = timeline.parallelGroups.map((group) => {
     const y1 = rowTop(group.firstRow) + 4;
     const y2 = rowTop(group.lastRow + 1) - 4;
-    const middle = round((y1 + y2) / 2);
+    const middle = svgNumber((y1 + y2) / 2);
     return html`<g class="parallel-group" data-rows="${group.firstRow}-${group.lastRow}">
 <path d="M18 ${y1} H14 V${y2} H18"/>
 <text x="11" y="${middle}" transform="rotate(-90 11 ${middle})" text-anchor="middle">parallel</text>
