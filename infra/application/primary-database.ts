@@ -1,7 +1,7 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import { InstanceType, type ISecurityGroup, type IVpc, Peer, Port, SubnetType } from 'aws-cdk-lib/aws-ec2';
-import { Key } from 'aws-cdk-lib/aws-kms';
-import { Credentials, DatabaseInstance, ParameterGroup, StorageType } from 'aws-cdk-lib/aws-rds';
+import { Duration } from 'aws-cdk-lib';
+import { type ISecurityGroup, type IVpc, Peer, Port, SubnetType } from 'aws-cdk-lib/aws-ec2';
+import type { Key } from 'aws-cdk-lib/aws-kms';
+import { Credentials, DatabaseInstance } from 'aws-cdk-lib/aws-rds';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { PlanDatabase } from '../../plan/schema.ts';
@@ -12,8 +12,8 @@ import {
   enginePort,
   instanceEngine,
   singleUserRotation,
-  tlsOnlyParameters,
 } from './database-engine.ts';
+import { instanceKey, protectedInstanceProps } from './protected-instance.ts';
 
 export interface PrimaryDatabaseProps {
   database: PlanDatabase;
@@ -40,39 +40,25 @@ export class PrimaryDatabase extends Construct {
     super(scope, id);
     const { database } = props;
     const engine = instanceEngine(database.engine, props.engineVersion);
-    this.key = new Key(this, 'Key', {
-      description: `Encrypts the ${database.primary.identifier} database`,
-      enableKeyRotation: true,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
+    this.key = instanceKey(this, `Encrypts the ${database.primary.identifier} database`);
     this.instance = new DatabaseInstance(this, 'Instance', {
-      instanceIdentifier: database.primary.identifier,
+      ...protectedInstanceProps(this, {
+        identifier: database.primary.identifier,
+        planEngine: database.engine,
+        engine,
+        instanceClass: props.instanceClass,
+        vpc: props.vpc,
+        securityGroup: props.securityGroup,
+        key: this.key,
+      }),
       engine,
-      instanceType: new InstanceType(props.instanceClass.replace(/^db\./, '')),
-      vpc: props.vpc,
-      vpcSubnets: { subnetType: SubnetType.PRIVATE_ISOLATED },
-      securityGroups: [props.securityGroup],
       multiAz: true,
-      storageEncrypted: true,
-      storageEncryptionKey: this.key,
-      storageType: StorageType.GP3,
-      port: enginePort(database.engine),
       allocatedStorage: 20,
       maxAllocatedStorage: 200,
       credentials: Credentials.fromGeneratedSecret('drctl_admin', {
         secretName: props.secretName,
         replicaRegions: [{ region: props.drRegion }],
       }),
-      parameterGroup: new ParameterGroup(this, 'Parameters', {
-        engine,
-        description: `TLS-only connections to ${database.primary.identifier}`,
-        parameters: tlsOnlyParameters(database.engine),
-      }),
-      iamAuthentication: true,
-      backupRetention: Duration.days(7),
-      deletionProtection: true,
-      removalPolicy: RemovalPolicy.SNAPSHOT,
-      enablePerformanceInsights: false,
     });
     const secret = this.instance.secret;
     if (!secret) throw new Error(`${database.id}: the database instance did not create its secret`);

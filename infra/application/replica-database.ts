@@ -1,23 +1,11 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import { InstanceType, type ISecurityGroup, type IVpc, SubnetType } from 'aws-cdk-lib/aws-ec2';
-import { Key } from 'aws-cdk-lib/aws-kms';
-import {
-  type CfnDBInstance,
-  DatabaseInstance,
-  DatabaseInstanceReadReplica,
-  ParameterGroup,
-  StorageType,
-} from 'aws-cdk-lib/aws-rds';
+import type { ISecurityGroup, IVpc } from 'aws-cdk-lib/aws-ec2';
+import type { Key } from 'aws-cdk-lib/aws-kms';
+import { type CfnDBInstance, DatabaseInstance, DatabaseInstanceReadReplica } from 'aws-cdk-lib/aws-rds';
 import { Construct } from 'constructs';
 import type { PlanDatabase } from '../../plan/schema.ts';
 import { acknowledge } from '../nag.ts';
-import {
-  acknowledgeMajorVersion,
-  defaultVersionOf,
-  enginePort,
-  instanceEngine,
-  tlsOnlyParameters,
-} from './database-engine.ts';
+import { acknowledgeMajorVersion, defaultVersionOf, enginePort, instanceEngine } from './database-engine.ts';
+import { instanceKey, protectedInstanceProps } from './protected-instance.ts';
 
 export interface ReplicaDatabaseProps {
   database: PlanDatabase;
@@ -41,11 +29,7 @@ export class ReplicaDatabase extends Construct {
     super(scope, id);
     const { database } = props;
     const engine = instanceEngine(database.engine, props.engineVersion);
-    this.key = new Key(this, 'Key', {
-      description: `Encrypts the ${database.replica.identifier} cross-region replica`,
-      enableKeyRotation: true,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
+    this.key = instanceKey(this, `Encrypts the ${database.replica.identifier} cross-region replica`);
     const source = DatabaseInstance.fromDatabaseInstanceAttributes(this, 'Source', {
       instanceIdentifier: database.primary.identifier,
       instanceEndpointAddress: `${database.primary.identifier}.${database.primary.region}.rds.amazonaws.com`,
@@ -54,26 +38,16 @@ export class ReplicaDatabase extends Construct {
       engine,
     });
     this.instance = new DatabaseInstanceReadReplica(this, 'Instance', {
-      instanceIdentifier: database.replica.identifier,
-      sourceDatabaseInstance: source,
-      instanceType: new InstanceType(props.instanceClass.replace(/^db\./, '')),
-      vpc: props.vpc,
-      vpcSubnets: { subnetType: SubnetType.PRIVATE_ISOLATED },
-      securityGroups: [props.securityGroup],
-      storageEncrypted: true,
-      storageEncryptionKey: this.key,
-      storageType: StorageType.GP3,
-      port: enginePort(database.engine),
-      parameterGroup: new ParameterGroup(this, 'Parameters', {
+      ...protectedInstanceProps(this, {
+        identifier: database.replica.identifier,
+        planEngine: database.engine,
         engine,
-        description: `TLS-only connections to ${database.replica.identifier}`,
-        parameters: tlsOnlyParameters(database.engine),
+        instanceClass: props.instanceClass,
+        vpc: props.vpc,
+        securityGroup: props.securityGroup,
+        key: this.key,
       }),
-      iamAuthentication: true,
-      backupRetention: Duration.days(7),
-      deletionProtection: true,
-      removalPolicy: RemovalPolicy.SNAPSHOT,
-      enablePerformanceInsights: false,
+      sourceDatabaseInstance: source,
     });
     // The L2 would derive the source ARN in this (DR) region; a cross-region replica needs the
     // primary's real ARN and its region.
