@@ -1,4 +1,4 @@
-import { DrError } from '../functions/shared/errors.ts';
+import { DrError } from '../plan/errors.ts';
 
 /**
  * drctl: one entry point, one module per command. Each command module exports

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
-import { InvalidPlanError } from '../functions/shared/errors.ts';
+import { InvalidPlanError } from './errors.ts';
 import { type Plan, planSchema } from './schema.ts';
 
 /** Validates an already-parsed plan document; errors name the field, what was found and what is allowed. */

@@ -1,4 +1,4 @@
-import { InvalidInputError } from '../../functions/shared/errors.ts';
+import { InvalidInputError } from '../../plan/errors.ts';
 import { loadPlanFile } from '../../plan/load.ts';
 import { faultHelp, parseFaults } from '../drill/faults.ts';
 import type { RunReport } from '../report/schema.ts';

@@ -2,7 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { InvalidInputError } from '../../functions/shared/errors.ts';
+import { InvalidInputError } from '../../plan/errors.ts';
 import { loadPlanFile } from '../../plan/load.ts';
 import { fetchExecution } from '../report/fetch-execution.ts';
 import { reportFromExecution } from '../report/from-execution.ts';

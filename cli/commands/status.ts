@@ -1,4 +1,4 @@
-import { InvalidInputError } from '../../functions/shared/errors.ts';
+import { InvalidInputError } from '../../plan/errors.ts';
 import { loadPlanFile } from '../../plan/load.ts';
 import { guarded, integerOption, parseCommandArgs } from '../terminal/args.ts';
 import { createStyle } from '../terminal/style.ts';

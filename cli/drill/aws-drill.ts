@@ -1,7 +1,7 @@
 import { userInfo } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { DrError, InvalidInputError, toDrError } from '../../functions/shared/errors.ts';
+import { DrError, InvalidInputError, toDrError } from '../../plan/errors.ts';
 import type { Plan } from '../../plan/schema.ts';
 import { stepsFromHistory } from '../report/execution-steps.ts';
 import { fetchExecution } from '../report/fetch-execution.ts';

@@ -1,5 +1,5 @@
 import type { SFNClient } from '@aws-sdk/client-sfn';
-import { ConfigurationError } from '../../functions/shared/errors.ts';
+import { ConfigurationError } from '../../plan/errors.ts';
 
 const HOW_TO =
   'provide AWS credentials the SDK can find: `aws configure` or `aws sso login` and AWS_PROFILE=<profile>, ' +

@@ -1,5 +1,5 @@
-import { InvalidInputError } from '../../functions/shared/errors.ts';
 import type { ServiceName, World } from '../../local/index.ts';
+import { InvalidInputError } from '../../plan/errors.ts';
 import type { Plan } from '../../plan/schema.ts';
 
 /**

@@ -1,6 +1,5 @@
 import type { HistoryEvent as SdkHistoryEvent } from '@aws-sdk/client-sfn';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { DrError } from '../../functions/shared/errors.ts';
 import {
   DEFAULT_TIMINGS,
   type Measurements,
@@ -9,6 +8,7 @@ import {
   type WorldEvent,
   type WorldSnapshot,
 } from '../../local/index.ts';
+import { DrError } from '../../plan/errors.ts';
 import type { Plan } from '../../plan/schema.ts';
 import { stepsFromHistory } from '../report/execution-steps.ts';
 import { fetchExecution } from '../report/fetch-execution.ts';

@@ -11,7 +11,7 @@ import { ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { readDbInstance, replicaSource } from '../../functions/health-monitor/read-db-instance.ts';
 import { readDnsRecord } from '../../functions/health-monitor/read-dns-record.ts';
 import { readDrService } from '../../functions/health-monitor/read-dr-service.ts';
-import { toDrError } from '../../functions/shared/errors.ts';
+import { toDrError } from '../../plan/errors.ts';
 import type { Plan } from '../../plan/schema.ts';
 
 /**

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { InvalidInputError } from '../../functions/shared/errors.ts';
+import { InvalidInputError } from '../../plan/errors.ts';
 import { fieldPath } from '../../plan/load.ts';
 import { type RunReport, runReportSchema } from './schema.ts';
 

@@ -1,5 +1,5 @@
 import { type ParseArgsOptionsConfig, parseArgs } from 'node:util';
-import { DrError, InvalidInputError } from '../../functions/shared/errors.ts';
+import { DrError, InvalidInputError } from '../../plan/errors.ts';
 
 /**
  * Strict option parsing shared by the commands: an unknown flag, a missing value or a stray

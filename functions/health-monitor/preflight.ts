@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { PreflightFailedError, ResourceNotFoundError } from '../../plan/errors.ts';
 import {
   executionInputSchema,
   type PreflightDatabase,
@@ -7,7 +8,6 @@ import {
   parseTaskInput,
   type preflightInputSchema,
 } from '../shared/contracts.ts';
-import { PreflightFailedError, ResourceNotFoundError } from '../shared/errors.ts';
 import { classifyDrDatabase } from './classify-database.ts';
 import { failoverChanges } from './failover-changes.ts';
 import { pollTiming } from './poll-timing.ts';

@@ -1,5 +1,5 @@
 import { type CloudWatchClient, type MetricDatum, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
-import { AccessDeniedError, TransientError, toDrError } from '../shared/errors.ts';
+import { AccessDeniedError, TransientError, toDrError } from '../../plan/errors.ts';
 import type { PublishedMetric } from './monitor-report.ts';
 
 export const METRIC_NAMESPACE = 'drctl';

@@ -1,6 +1,6 @@
 import { type DBInstance, DescribeDBInstancesCommand, type RDSClient } from '@aws-sdk/client-rds';
+import { ResourceNotFoundError, toDrError } from '../../plan/errors.ts';
 import type { PlanDatabase } from '../../plan/schema.ts';
-import { ResourceNotFoundError, toDrError } from '../shared/errors.ts';
 
 /** Reads one DB instance; null when it does not exist. Other failures are family errors. */
 export async function readDbInstance(

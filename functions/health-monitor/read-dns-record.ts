@@ -3,8 +3,8 @@ import {
   type ResourceRecordSet,
   type Route53Client,
 } from '@aws-sdk/client-route-53';
+import { toDrError } from '../../plan/errors.ts';
 import type { Plan } from '../../plan/schema.ts';
-import { toDrError } from '../shared/errors.ts';
 import { dnsRecordResource } from './resource-names.ts';
 
 /** Where the plan's public record points now. `pointsTo` is null when it is neither region (a problem). */

@@ -4,8 +4,8 @@ import {
   type ECSClient,
   type Service,
 } from '@aws-sdk/client-ecs';
+import { ResourceNotFoundError, toDrError } from '../../plan/errors.ts';
 import type { Plan, PlanService } from '../../plan/schema.ts';
-import { ResourceNotFoundError, toDrError } from '../shared/errors.ts';
 import { drServiceResource } from './resource-names.ts';
 
 /** Reads the DR-region ECS service of a plan entry; null when it (or its cluster) does not exist. */

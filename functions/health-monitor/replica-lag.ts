@@ -1,5 +1,5 @@
 import { type CloudWatchClient, GetMetricStatisticsCommand } from '@aws-sdk/client-cloudwatch';
-import { toDrError } from '../shared/errors.ts';
+import { toDrError } from '../../plan/errors.ts';
 
 export interface LagDatapoint {
   timestamp: Date;

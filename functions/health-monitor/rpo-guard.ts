@@ -1,6 +1,6 @@
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { RpoBudgetExceededError } from '../../plan/errors.ts';
 import type { Plan, PlanDatabase } from '../../plan/schema.ts';
-import { RpoBudgetExceededError } from '../shared/errors.ts';
 import { lastActiveLag, readReplicaLag } from './replica-lag.ts';
 import { replicaResource } from './resource-names.ts';
 

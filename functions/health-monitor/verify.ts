@@ -1,5 +1,5 @@
+import { EndpointUnhealthyError } from '../../plan/errors.ts';
 import type { VerifyOutput } from '../shared/contracts.ts';
-import { EndpointUnhealthyError } from '../shared/errors.ts';
 import { describeProbe, isHealthyResponse } from './http-probe.ts';
 import type { HealthMonitorPorts } from './ports.ts';
 

@@ -1,8 +1,8 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import { toDrError } from '../../plan/errors.ts';
 import type { Plan } from '../../plan/schema.ts';
 import type { NotifyInput, NotifyOutput } from '../shared/contracts.ts';
-import { toDrError } from '../shared/errors.ts';
 import { composeMessage } from './compose-message.ts';
 import { describeFailure } from './failure.ts';
 import { readStepResults } from './step-results.ts';

@@ -1,5 +1,5 @@
+import { ConfigurationError } from '../../plan/errors.ts';
 import type { Plan } from '../../plan/schema.ts';
-import { ConfigurationError } from '../shared/errors.ts';
 
 /** The deployed topic must be the plan's: a mismatch means messages would go to the wrong people. */
 export function checkTopicArn(topicArn: string, plan: Plan): string {

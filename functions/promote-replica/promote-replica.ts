@@ -6,8 +6,6 @@ import {
   type RDSClient,
 } from '@aws-sdk/client-rds';
 import type { z } from 'zod';
-import type { Plan, PlanDatabase } from '../../plan/schema.ts';
-import type { PromoteOutput, promoteInputSchema } from '../shared/contracts.ts';
 import {
   InvalidInputError,
   InvalidStateError,
@@ -15,7 +13,9 @@ import {
   PromotionFailedError,
   ResourceNotFoundError,
   toDrError,
-} from '../shared/errors.ts';
+} from '../../plan/errors.ts';
+import type { Plan, PlanDatabase } from '../../plan/schema.ts';
+import type { PromoteOutput, promoteInputSchema } from '../shared/contracts.ts';
 import { AVAILABLE, isTerminalStatus } from './instance-status.ts';
 import { describeSource, isSameSource, parseReplicaSource } from './replica-source.ts';
 

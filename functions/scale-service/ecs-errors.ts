@@ -1,5 +1,5 @@
+import { ResourceNotFoundError, toDrError } from '../../plan/errors.ts';
 import type { PlanService } from '../../plan/schema.ts';
-import { ResourceNotFoundError, toDrError } from '../shared/errors.ts';
 
 const GONE = new Set(['ClusterNotFoundException', 'ServiceNotFoundException', 'ServiceNotActiveException']);
 

@@ -1,6 +1,6 @@
 import type { ECSClient, Service } from '@aws-sdk/client-ecs';
+import { TaskStartFailureError } from '../../plan/errors.ts';
 import type { PlanService } from '../../plan/schema.ts';
-import { TaskStartFailureError } from '../shared/errors.ts';
 import { primaryRolloutState } from './ecs-service.ts';
 import { readiness } from './readiness.ts';
 import { serviceTasks } from './service-tasks.ts';

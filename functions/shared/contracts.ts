@@ -1,6 +1,6 @@
 import { z } from 'zod';
+import { InvalidInputError } from '../../plan/errors.ts';
 import { fieldPath } from '../../plan/load.ts';
-import { InvalidInputError } from './errors.ts';
 
 /**
  * The shapes that cross the state machine boundary: the execution input, and each Task's input

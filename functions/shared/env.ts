@@ -1,4 +1,4 @@
-import { ConfigurationError } from './errors.ts';
+import { ConfigurationError } from '../../plan/errors.ts';
 
 /**
  * Reads the named environment variables once, at module start, and fails fast when one is

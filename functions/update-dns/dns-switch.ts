@@ -1,6 +1,6 @@
 import type { Change } from '@aws-sdk/client-route-53';
+import { DnsConflictError } from '../../plan/errors.ts';
 import type { Plan } from '../../plan/schema.ts';
-import { DnsConflictError } from '../shared/errors.ts';
 
 /** What moving the record to the DR region takes, decided from the records as they are now. */
 export interface DnsSwitch {

@@ -3,8 +3,8 @@ import {
   type ResourceRecordSet,
   type Route53Client,
 } from '@aws-sdk/client-route-53';
+import { ResourceNotFoundError, toDrError } from '../../plan/errors.ts';
 import type { Plan } from '../../plan/schema.ts';
-import { ResourceNotFoundError, toDrError } from '../shared/errors.ts';
 import { sameDnsName } from './record-names.ts';
 
 /** The CNAME record sets of the plan's record, as Route 53 has them now (simple: one; weighted: several). */

@@ -5,9 +5,9 @@ import {
   type Route53Client,
 } from '@aws-sdk/client-route-53';
 import type { z } from 'zod';
+import { DnsChangeRejectedError, ResourceNotFoundError, toDrError } from '../../plan/errors.ts';
 import type { Plan } from '../../plan/schema.ts';
 import type { DnsOutput, dnsInputSchema } from '../shared/contracts.ts';
-import { DnsChangeRejectedError, ResourceNotFoundError, toDrError } from '../shared/errors.ts';
 import { type DnsSwitch, targetsOf } from './dns-switch.ts';
 import { errorName, readRecordSets } from './record-sets.ts';
 import { planSimpleSwitch } from './simple-switch.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FAULTS, faultHelp, parseFaults } from '../../../cli/drill/faults.ts';
-import { InvalidInputError } from '../../../functions/shared/errors.ts';
+import { InvalidInputError } from '../../../plan/errors.ts';
 import { loadPlanFile } from '../../../plan/load.ts';
 import { REPO_ROOT } from './run-cli.ts';
 

@@ -8,7 +8,7 @@ describe('bundle size attribution', () => {
       'node_modules/zod/v4/core/schemas.js',
       'node_modules/@aws-sdk/client-rds/dist-es/index.js',
       'node_modules/@smithy/core/node_modules/@smithy/util/dist/x.js',
-      'functions/shared/errors.ts',
+      'functions/shared/contracts.ts',
     ];
 
     // Act

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { InvalidPlanError } from '../../../functions/shared/errors.ts';
+import { InvalidPlanError } from '../../../plan/errors.ts';
 import { planJsonSchema } from '../../../plan/json-schema.ts';
 import { loadPlanFile, parsePlan } from '../../../plan/load.ts';
 

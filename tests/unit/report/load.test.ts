@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseRunReport, readRunReportFile } from '../../../cli/report/load.ts';
-import { InvalidInputError } from '../../../functions/shared/errors.ts';
+import { InvalidInputError } from '../../../plan/errors.ts';
 import { fixturePath, loadFixture } from './support/fixtures.ts';
 
 describe('parseRunReport', () => {

@@ -1,6 +1,6 @@
 import aslValidator from 'asl-validator';
 import { describe, expect, it } from 'vitest';
-import * as errors from '../../../functions/shared/errors.ts';
+import * as errors from '../../../plan/errors.ts';
 import {
   allStates,
   FUNCTION_KEYS,

@@ -1,7 +1,7 @@
 import { PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { describe, expect, it } from 'vitest';
 import { MONITOR_PROBE_TIMEOUT_MS, monitor } from '../../../../functions/health-monitor/monitor.ts';
-import { ThrottledError, TransientError } from '../../../../functions/shared/errors.ts';
+import { ThrottledError, TransientError } from '../../../../plan/errors.ts';
 import { createWorld, drService, NOW, replicaOf, serverError, throttling, type World } from './world.ts';
 
 const PRIMARY_URL = 'https://primary.shop.example.com/health';

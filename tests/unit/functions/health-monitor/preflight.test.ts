@@ -5,7 +5,7 @@ import {
   PreflightFailedError,
   RpoBudgetExceededError,
   ThrottledError,
-} from '../../../../functions/shared/errors.ts';
+} from '../../../../plan/errors.ts';
 import type { Plan } from '../../../../plan/schema.ts';
 import {
   cname,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { VERIFY_TIMEOUT_MS, verify } from '../../../../functions/health-monitor/verify.ts';
-import { EndpointUnhealthyError } from '../../../../functions/shared/errors.ts';
+import { EndpointUnhealthyError } from '../../../../plan/errors.ts';
 import { createWorld, NOW } from './world.ts';
 
 const DR_URL = 'https://dr.shop.example.com/health';

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { MAX_MESSAGE_BYTES } from '../../../../functions/notify/compose-message.ts';
 import { notify } from '../../../../functions/notify/notify.ts';
 import { type NotifyInput, stepSchema } from '../../../../functions/shared/contracts.ts';
-import { AccessDeniedError, ThrottledError } from '../../../../functions/shared/errors.ts';
+import { AccessDeniedError, ThrottledError } from '../../../../plan/errors.ts';
 import { throttlingError } from '../aws-errors.ts';
 import {
   assessment,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkTopicArn } from '../../../../functions/notify/topic.ts';
-import { ConfigurationError } from '../../../../functions/shared/errors.ts';
+import { ConfigurationError } from '../../../../plan/errors.ts';
 import { plan, TOPIC_ARN } from './fixtures.ts';
 
 describe('topic ARN check', () => {

@@ -17,7 +17,7 @@ import {
   PromotionFailedError,
   ResourceNotFoundError,
   ThrottledError,
-} from '../../../../functions/shared/errors.ts';
+} from '../../../../plan/errors.ts';
 import { loadPlanFile } from '../../../../plan/load.ts';
 import { rejection, throttlingError } from '../aws-errors.ts';
 

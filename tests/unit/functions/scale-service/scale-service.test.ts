@@ -19,7 +19,7 @@ import {
   ResourceNotFoundError,
   TaskStartFailureError,
   ThrottledError,
-} from '../../../../functions/shared/errors.ts';
+} from '../../../../plan/errors.ts';
 import { loadPlanFile } from '../../../../plan/load.ts';
 import { rejection, throttlingError } from '../aws-errors.ts';
 

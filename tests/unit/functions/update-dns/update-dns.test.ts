@@ -11,13 +11,13 @@ import {
 } from '@aws-sdk/client-route-53';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { type DnsInput, updateDns } from '../../../../functions/update-dns/update-dns.ts';
 import {
   DnsChangeRejectedError,
   DnsConflictError,
   ResourceNotFoundError,
   ThrottledError,
-} from '../../../../functions/shared/errors.ts';
-import { type DnsInput, updateDns } from '../../../../functions/update-dns/update-dns.ts';
+} from '../../../../plan/errors.ts';
 import { loadPlanFile } from '../../../../plan/load.ts';
 import type { Plan } from '../../../../plan/schema.ts';
 import { rejection, throttlingError } from '../aws-errors.ts';
