@@ -1,0 +1,74 @@
+import { Application } from '../application.ts';
+import { CloudWatchModel } from '../cloudwatch/model.ts';
+import type { WorldContext } from '../context.ts';
+import { EcsModel } from '../ecs/model.ts';
+import type { Endpoints } from '../endpoints.ts';
+import { createFaults } from '../faults.ts';
+import { RdsModel } from '../rds/model.ts';
+import { HealthChecks } from '../route53/health-checks.ts';
+import { Route53Model } from '../route53/model.ts';
+import { SnsModel } from '../sns/model.ts';
+
+export type WorldFaults = ReturnType<typeof createFaults>;
+
+export interface WorldModels {
+  rds: RdsModel;
+  ecs: EcsModel;
+  route53: Route53Model;
+  cloudWatch: CloudWatchModel;
+  sns: SnsModel;
+  healthChecks: HealthChecks;
+  application: Application;
+  fault: WorldFaults;
+}
+
+/**
+ * The service models and the links between them, as AWS links them: RDS publishes ReplicaLag
+ * and the Route 53 health checkers publish HealthCheckStatus to CloudWatch, the faults decide
+ * which regions answer and which DNS changes are rejected.
+ */
+export function buildModels(
+  context: WorldContext,
+  endpoints: Endpoints,
+  setRegionState: (isUp: (region: string) => boolean) => void,
+): WorldModels {
+  const { plan } = context;
+  const rds = new RdsModel(context);
+  const ecs = new EcsModel(context);
+  const route53 = new Route53Model(context);
+  const cloudWatch = new CloudWatchModel(context);
+  const sns = new SnsModel(context);
+  const application = new Application(context, ecs);
+  const fault = createFaults(
+    context,
+    { rds, ecs },
+    {
+      onRegionChange: (region, up, at) => {
+        if (region === plan.regions.primary) rds.primaryRegionReachable(up, at);
+      },
+    },
+  );
+  setRegionState(fault.isRegionUp);
+  route53.rejectChange = fault.nextDnsRejection;
+  rds.onReplicaLag = (region, identifier, value, at) =>
+    cloudWatch.putValue(
+      region,
+      'AWS/RDS',
+      'ReplicaLag',
+      [{ Name: 'DBInstanceIdentifier', Value: identifier }],
+      value,
+      at,
+      'Seconds',
+    );
+  const healthChecks = new HealthChecks(context, endpoints.appUrls, (role) => application.probe(role));
+  healthChecks.onStatus = (check, value, at) =>
+    cloudWatch.putValue(
+      'us-east-1',
+      'AWS/Route53',
+      'HealthCheckStatus',
+      [{ Name: 'HealthCheckId', Value: check.id }],
+      value,
+      at,
+    );
+  return { rds, ecs, route53, cloudWatch, sns, healthChecks, application, fault };
+}

@@ -1,0 +1,44 @@
+import type { Plan } from '../../plan/schema.ts';
+import type { Endpoints } from '../endpoints.ts';
+import { setEnvironment } from '../environment.ts';
+import type { Cleanup } from './cleanup.ts';
+
+export interface WorldEnvironment {
+  /** Environment for the AWS CLI or an SDK client pointed at the world. */
+  env: Record<string, string>;
+  topicArn: string;
+}
+
+/**
+ * Points this process at the world: the AWS endpoint and dummy credentials for every SDK client,
+ * and the variables the in-process handlers read at import (plan file, topic, Powertools).
+ * The previous values come back on cleanup.
+ */
+export function enterWorldEnvironment(
+  parts: { plan: Plan; account: string; endpoints: Endpoints; planFile: string; handlerLogLevel?: string },
+  cleanup: Cleanup,
+): WorldEnvironment {
+  const { plan, account, endpoints, planFile } = parts;
+  const topicArn = `arn:aws:sns:${plan.regions.dr}:${account}:${plan.notifications.topicName}`;
+  const env: Record<string, string> = {
+    AWS_ENDPOINT_URL: endpoints.awsUrl,
+    AWS_ACCESS_KEY_ID: 'AKIALOCALWORLD000000',
+    AWS_SECRET_ACCESS_KEY: 'local-world-secret-access-key-0000000000',
+    AWS_REGION: plan.regions.dr,
+    AWS_DEFAULT_REGION: plan.regions.dr,
+    AWS_EC2_METADATA_DISABLED: 'true',
+  };
+  const restore = setEnvironment(
+    {
+      ...env,
+      DRCTL_PLAN_FILE: planFile,
+      DRCTL_TOPIC_ARN: topicArn,
+      POWERTOOLS_LOG_LEVEL: parts.handlerLogLevel ?? process.env.DRCTL_WORLD_LOG_LEVEL ?? 'ERROR',
+      POWERTOOLS_TRACE_ENABLED: 'false',
+      POWERTOOLS_DEV: 'false',
+    },
+    ['AWS_PROFILE', 'AWS_SESSION_TOKEN'],
+  );
+  cleanup.add(restore);
+  return { env, topicArn };
+}
