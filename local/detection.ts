@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { detectionAlarmName } from '../plan/names.ts';
 import type { Alarm, CloudWatchModel } from './cloudwatch/model.ts';
 import type { WorldContext } from './context.ts';
 import type { HealthCheck } from './route53/health-checks.ts';
@@ -33,10 +34,6 @@ export interface Detection {
   stop(): void;
 }
 
-export function failoverAlarmName(planName: string): string {
-  return `${planName}-primary-endpoint-unhealthy`;
-}
-
 export function startDetection(
   context: WorldContext,
   deps: {
@@ -50,7 +47,7 @@ export function startDetection(
   },
 ): Detection {
   const { plan, events, scheduler, clock, timings, account } = context;
-  const alarmName = failoverAlarmName(plan.name);
+  const alarmName = detectionAlarmName(plan);
   const stops: (() => void)[] = [];
   let lastEvent: AlarmEvent | undefined;
   let lastFailoverAt: number | undefined;

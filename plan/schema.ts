@@ -75,11 +75,16 @@ export const dnsSchema = z
     record: dnsName,
     type: z.literal('CNAME').default('CNAME'),
     /**
+     * gate (default): two Route 53 failover records; the PRIMARY one is gated by a health check
+     * that watches a CloudWatch alarm in the DR region over a drctl metric. Failing over is a
+     * PutMetricData in the DR region: no Route 53 API call (data plane only).
      * simple: one record whose value moves from the primary target to the DR target.
      * weighted: two weighted records (set identifiers "primary" and "dr"); failover sets the
      * primary weight to 0 and the DR weight to 100 in one atomic change.
+     * simple and weighted change records through the Route 53 API, whose control plane lives
+     * only in us-east-1.
      */
-    strategy: z.enum(['simple', 'weighted']).default('simple'),
+    strategy: z.enum(['gate', 'simple', 'weighted']).default('gate'),
     ttl: z.number().int().min(0).max(86_400).default(60),
   })
   .strict();
@@ -107,7 +112,22 @@ export const detectionSchema = z
         datapointsToAlarm: z.number().int().min(1).max(100).default(1),
       })
       .strict()
-      .default({ periodSeconds: 60, evaluationPeriods: 1, datapointsToAlarm: 1 }),
+      .default({ periodSeconds: 60, evaluationPeriods: 3, datapointsToAlarm: 2 }),
+    /**
+     * The detection path that needs nothing in the primary region or in us-east-1: a function in
+     * the DR region probes application.primary.healthUrl every `scheduleMinutes` (EventBridge's
+     * shortest rate is one minute) and an alarm in the DR region fires after `failedMinutes`
+     * consecutive minutes of failed probes.
+     */
+    probe: z
+      .object({
+        scheduleMinutes: z.number().int().min(1).max(60).default(1),
+        /** A probe slower than this counts as failed. */
+        timeoutSeconds: z.number().int().min(1).max(30).default(5),
+        failedMinutes: z.number().int().min(2).max(60).default(3),
+      })
+      .strict()
+      .default({ scheduleMinutes: 1, timeoutSeconds: 5, failedMinutes: 3 }),
     /** How far back the RPO guard looks for the last replica lag observed while replication was active. */
     replicaLagLookbackSeconds: z.number().int().min(60).max(86_400).default(900),
   })
@@ -193,7 +213,8 @@ export const planSchema = z
     detection: detectionSchema.default({
       scheduleMinutes: 5,
       healthCheck: { intervalSeconds: 10, failureThreshold: 3 },
-      alarm: { periodSeconds: 60, evaluationPeriods: 1, datapointsToAlarm: 1 },
+      alarm: { periodSeconds: 60, evaluationPeriods: 3, datapointsToAlarm: 2 },
+      probe: { scheduleMinutes: 1, timeoutSeconds: 5, failedMinutes: 3 },
       replicaLagLookbackSeconds: 900,
     }),
     failover: failoverSchema.default({

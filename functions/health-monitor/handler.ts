@@ -12,10 +12,10 @@ import {
   type VerifyOutput,
   verifyInputSchema,
 } from '../shared/contracts.ts';
+import { createHttpProbe } from '../shared/http-probe.ts';
 import { loadDeployedPlan } from '../shared/plan.ts';
 import { CORRELATION_ID_PATH, powertools } from '../shared/powertools.ts';
 import { assess } from './assess.ts';
-import { createHttpProbe } from './http-probe.ts';
 import { monitor } from './monitor.ts';
 import type { MonitorReport } from './monitor-report.ts';
 import type { HealthMonitorPorts } from './ports.ts';

@@ -1,6 +1,6 @@
 import type { PlanDatabase, PlanService } from '../../plan/schema.ts';
+import { describeProbe, isHealthyResponse } from '../shared/http-probe.ts';
 import { combineReadiness, type ReadinessFinding } from './dr-readiness.ts';
-import { describeProbe, isHealthyResponse } from './http-probe.ts';
 import {
   type MonitoredDatabase,
   type MonitoredService,

@@ -4,7 +4,7 @@ import type { ECSClient } from '@aws-sdk/client-ecs';
 import type { RDSClient } from '@aws-sdk/client-rds';
 import type { Route53Client } from '@aws-sdk/client-route-53';
 import type { Plan } from '../../plan/schema.ts';
-import type { HttpProbe } from './http-probe.ts';
+import type { HttpProbe } from '../shared/http-probe.ts';
 
 /** Everything the health-monitor cores read through; each core takes the part it needs. */
 export interface HealthMonitorPorts {

@@ -1,6 +1,6 @@
 import { EndpointUnhealthyError } from '../../plan/errors.ts';
 import type { VerifyOutput } from '../shared/contracts.ts';
-import { describeProbe, isHealthyResponse } from './http-probe.ts';
+import { describeProbe, isHealthyResponse } from '../shared/http-probe.ts';
 import type { HealthMonitorPorts } from './ports.ts';
 
 /** Long enough for a cold DR task behind an ALB, short enough for the state machine's retry loop. */

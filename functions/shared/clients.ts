@@ -3,6 +3,7 @@ import { ECSClient } from '@aws-sdk/client-ecs';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { Route53Client } from '@aws-sdk/client-route-53';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { callKindUserAgent } from './call-kind.ts';
 
 /**
  * Client settings per region role. The orchestrator runs in the DR region, so success must not
@@ -20,6 +21,7 @@ function config({ region, bestEffort = false }: ClientOptions) {
   return {
     region,
     maxAttempts: bestEffort ? 2 : 3,
+    customUserAgent: callKindUserAgent(bestEffort ? 'best-effort' : 'required'),
     requestHandler: bestEffort
       ? { connectionTimeout: 1_000, requestTimeout: 2_000 }
       : { connectionTimeout: 3_000, requestTimeout: 10_000 },

@@ -1,4 +1,5 @@
 import type { Environment } from 'aws-cdk-lib';
+import { ROUTE53_METRICS_REGION } from '../../plan/names.ts';
 import type { Plan } from '../../plan/schema.ts';
 
 /**
@@ -8,8 +9,7 @@ import type { Plan } from '../../plan/schema.ts';
  */
 export const PLACEHOLDER_ACCOUNT = '000000000000';
 
-/** Route 53 health-check metrics (and so their alarms) exist only in us-east-1. */
-export const ROUTE53_METRICS_REGION = 'us-east-1';
+export { ROUTE53_METRICS_REGION } from '../../plan/names.ts';
 
 export type RegionRole = 'primary' | 'dr';
 

@@ -17,7 +17,7 @@ export class PublicRecord extends Construct {
     const { plan, zone } = props;
     const common = { zone, recordName: plan.dns.record, ttl: Duration.seconds(plan.dns.ttl) };
     this.records =
-      plan.dns.strategy === 'simple'
+      plan.dns.strategy !== 'weighted'
         ? [new CnameRecord(this, 'Record', { ...common, domainName: plan.application.primary.target })]
         : [
             new CnameRecord(this, 'Primary', {

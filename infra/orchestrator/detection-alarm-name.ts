@@ -1,14 +1,14 @@
+import { detectionAlarmName, ROUTE53_METRICS_REGION } from '../../plan/names.ts';
 import type { Plan } from '../../plan/schema.ts';
-import { accountOf, ROUTE53_METRICS_REGION } from '../config/plan-environment.ts';
+import { accountOf } from '../config/plan-environment.ts';
+
+export { detectionAlarmName };
 
 /**
  * The alarm that says "the primary region no longer serves": it lives in us-east-1 next to the
  * Route 53 health-check metric, and the orchestrator reacts to its state changes. Its name is
- * derived from the plan so that both sides agree without a cross-region reference.
+ * derived from the plan (plan/names.ts) so that both sides agree without a cross-region reference.
  */
-export function detectionAlarmName(plan: Plan): string {
-  return `${plan.name}-primary-endpoint-unhealthy`;
-}
 
 export function detectionAlarmArn(plan: Plan): string {
   return `arn:aws:cloudwatch:${ROUTE53_METRICS_REGION}:${accountOf(plan)}:alarm:${detectionAlarmName(plan)}`;

@@ -41,7 +41,9 @@ describe('a primary-region outage, unattended', () => {
     // Unhealthy after `threshold` failed checks, ALARM at the end of that alarm period.
     expect(measured.detectionSeconds).toBeGreaterThanOrEqual(intervalSeconds * (failureThreshold - 1));
     expect(measured.detectionSeconds).toBeLessThanOrEqual(
-      intervalSeconds * failureThreshold + plan.detection.alarm.periodSeconds + 5,
+      intervalSeconds * failureThreshold +
+        plan.detection.alarm.periodSeconds * plan.detection.alarm.datapointsToAlarm +
+        5,
     );
     // Recovery includes the 300 s promotion, DNS in sync and the TTL; it meets the plan's objective.
     expect(measured.rtoSeconds).toBeGreaterThan(300 + plan.dns.ttl);

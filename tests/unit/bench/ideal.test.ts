@@ -19,8 +19,9 @@ describe('ideal failover critical path', () => {
     const late = idealDetectionSeconds(plan, fixed, outageLateInPeriod);
 
     // Assess
-    expect(early).toBe(60 - 1 + 1);
-    expect(late).toBe(120 - 40 + 1);
+    // Two breaching periods (2 of 3) are needed: one period more than the first unhealthy one.
+    expect(early).toBe(120 - 1 + 1);
+    expect(late).toBe(180 - 40 + 1);
   });
 
   it('waits for the slower of promotion and service start, then DNS in sync and the TTL', () => {
@@ -32,11 +33,11 @@ describe('ideal failover critical path', () => {
 
     // Assess
     expect(ideal).toEqual({
-      detectionSeconds: 60,
+      detectionSeconds: 120,
       promotionSeconds: 300,
       serviceReadySeconds: 15 + 30 + 10 + 10,
       dnsInsyncSeconds: 40 + 60,
-      criticalPathSeconds: 60 + 300 + 100,
+      criticalPathSeconds: 120 + 300 + 100,
     });
   });
 

@@ -29,7 +29,7 @@ describe('recovery plan', () => {
     // Assess
     expect(plan.databases.map((db) => db.id)).toEqual(['orders', 'catalog']);
     expect(plan.services).toHaveLength(3);
-    expect(plan.dns.strategy).toBe('simple');
+    expect(plan.dns.strategy).toBe('gate');
     expect(plan.failover.pollSeconds.promotion).toBe(10);
   });
 

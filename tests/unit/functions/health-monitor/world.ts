@@ -16,8 +16,8 @@ import {
   Route53Client,
 } from '@aws-sdk/client-route-53';
 import { mockClient } from 'aws-sdk-client-mock';
-import type { HttpProbe, ProbeResult } from '../../../../functions/health-monitor/http-probe.ts';
 import type { HealthMonitorPorts } from '../../../../functions/health-monitor/ports.ts';
+import type { HttpProbe, ProbeResult } from '../../../../functions/shared/http-probe.ts';
 import { loadPlanFile } from '../../../../plan/load.ts';
 import type { Plan, PlanDatabase, PlanService } from '../../../../plan/schema.ts';
 import { throttlingError } from '../aws-errors.ts';

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHttpProbe, isHealthyResponse } from '../../../../functions/health-monitor/http-probe.ts';
+import { createHttpProbe, isHealthyResponse } from '../../../../functions/shared/http-probe.ts';
 
 let server: Server;
 let base: string;

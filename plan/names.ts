@@ -1,0 +1,95 @@
+import type { Plan } from './schema.ts';
+
+/**
+ * Names of the AWS resources drctl derives from a plan and that more than one part must agree
+ * on without a cross-region reference: the functions read and write them, the CDK app creates
+ * them, the local world models them. Changing one here changes all three.
+ */
+
+/** CloudWatch namespace of every metric drctl publishes. */
+export const DRCTL_NAMESPACE = 'drctl';
+
+/** Route 53 health-check metrics, and alarms over them, exist only in us-east-1. */
+export const ROUTE53_METRICS_REGION = 'us-east-1';
+
+/** The Route 53 API (control plane) is served from us-east-1 only. */
+export const ROUTE53_CONTROL_PLANE_REGION = 'us-east-1';
+
+export interface MetricIdentity {
+  namespace: string;
+  metricName: string;
+  dimensions: { Name: string; Value: string }[];
+}
+
+// ---- The traffic gate (dns.strategy: gate) ----------------------------------------------------
+
+/**
+ * The gate metric, in the DR region: 1 = the primary may serve the public record, 0 = the gate
+ * is closed and Route 53 answers with the DR target. Only the switch (failover) writes 0 and only
+ * a failback writes 1.
+ */
+export function gateMetric(plan: Plan): MetricIdentity {
+  return {
+    namespace: DRCTL_NAMESPACE,
+    metricName: 'PrimaryTrafficGate',
+    dimensions: [{ Name: 'Plan', Value: plan.name }],
+  };
+}
+
+export const GATE_OPEN = 1;
+export const GATE_CLOSED = 0;
+/** The gate alarm judges one standard-resolution minute (Route 53 accepts no high-resolution alarm). */
+export const GATE_ALARM_PERIOD_SECONDS = 60;
+
+/**
+ * The alarm over the gate metric, in the DR region: ALARM = gate closed. It treats missing data
+ * as "ignore" (keep the current state), so a closed gate stays closed when nothing writes.
+ */
+export function gateAlarmName(plan: Plan): string {
+  return `${plan.name}-traffic-gate-closed`;
+}
+
+/** Set identifiers of the two failover records of the public record. */
+export function failoverSetIdentifier(plan: Plan, role: 'primary' | 'dr'): string {
+  return `${plan.name}-${role}`;
+}
+
+// ---- Detection ------------------------------------------------------------------------------
+
+/** The fast path: Route 53 health check of the primary endpoint, alarm in us-east-1. */
+export function detectionAlarmName(plan: Plan): string {
+  return `${plan.name}-primary-endpoint-unhealthy`;
+}
+
+/**
+ * The DR-side path: what the primary-probe function saw from the DR region, one datapoint per
+ * probe: 1 = the primary's health URL answered 2xx in time, 0 = it did not.
+ */
+export function probeMetric(plan: Plan): MetricIdentity {
+  return {
+    namespace: DRCTL_NAMESPACE,
+    metricName: 'PrimaryReachableFromDr',
+    dimensions: [{ Name: 'Plan', Value: plan.name }],
+  };
+}
+
+/** The alarm over the probe metric, in the DR region: ALARM after `probe.failedMinutes` failed minutes. */
+export function drDetectionAlarmName(plan: Plan): string {
+  return `${plan.name}-primary-unreachable-from-dr`;
+}
+
+/** Every alarm whose ALARM state starts a failover (or asks for approval), with its region. */
+export function detectionAlarms(plan: Plan): { name: string; region: string; path: DetectionPath }[] {
+  return [
+    { name: detectionAlarmName(plan), region: ROUTE53_METRICS_REGION, path: 'route53-health-check' },
+    { name: drDetectionAlarmName(plan), region: plan.regions.dr, path: 'dr-probe' },
+  ];
+}
+
+export type DetectionPath = 'route53-health-check' | 'dr-probe';
+
+// ---- The orchestrator -----------------------------------------------------------------------
+
+export function failoverStateMachineName(plan: Plan): string {
+  return `${plan.name}-failover`;
+}
