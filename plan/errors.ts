@@ -152,3 +152,15 @@ export function toDrError(error: unknown, what: string): DrError {
 
 /** A promoted database ended in a state it will not leave by waiting (failed, incompatible-*, storage-full). */
 export class PromotionFailedError extends DrError {}
+
+/**
+ * Another failover runs, or one started within the plan's cooldown (for an alarm-started run):
+ * this execution makes no change and ends as skipped. Names the execution that holds the lock.
+ */
+export class FailoverInProgressError extends DrError {
+  readonly heldBy: { executionArn: string; startedAt: string };
+  constructor(message: string, heldBy: { executionArn: string; startedAt: string }) {
+    super(message);
+    this.heldBy = heldBy;
+  }
+}

@@ -66,6 +66,8 @@ export const dnsInputSchema = z.object({
   attempt: z.number().int().min(0).default(0),
   /** `status` echoes what start saw, so the failure notice and the report keep it across polls. */
   before: z.string().nullable().default(null),
+  /** `status` echoes when start wrote (gate strategy), so the timeline keeps it. */
+  submittedAt: z.string().nullable().default(null),
 });
 
 /** A change a failover makes (or, in a dry-run, would make). */
@@ -188,6 +190,11 @@ export interface ScaleOutput {
 
 export interface DnsOutput {
   record: string;
+  /**
+   * How traffic moved: `data-plane` (the gate: PutMetricData in the DR region, Route 53 answers
+   * follow its health check) or `route53-api` (a change through Route 53's control plane).
+   */
+  via: 'data-plane' | 'route53-api';
   before: string | null;
   after: string;
   changeId: string | null;

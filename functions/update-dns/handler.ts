@@ -1,7 +1,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
-import { route53Client } from '../shared/clients.ts';
+import { cloudWatchClient, route53Client } from '../shared/clients.ts';
 import { type DnsOutput, dnsInputSchema, parseTaskInput } from '../shared/contracts.ts';
 import { loadDeployedPlan } from '../shared/plan.ts';
 import { CORRELATION_ID_PATH, powertools } from '../shared/powertools.ts';
@@ -9,11 +9,15 @@ import { updateDns } from './update-dns.ts';
 
 const { logger, tracer } = powertools('update-dns');
 const plan = loadDeployedPlan();
-const route53 = tracer.captureAWSv3Client(route53Client());
+// Only the client the plan's strategy needs: the gate strategy never builds a Route 53 client.
+const clients =
+  plan.dns.strategy === 'gate'
+    ? { cloudWatch: tracer.captureAWSv3Client(cloudWatchClient({ region: plan.regions.dr })) }
+    : { route53: tracer.captureAWSv3Client(route53Client()) };
 
 async function switchDns(event: unknown): Promise<DnsOutput> {
   const input = parseTaskInput(dnsInputSchema, event, 'update-dns');
-  return updateDns({ plan, route53, now: () => new Date(), logger }, input);
+  return updateDns({ plan, ...clients, now: () => new Date(), logger }, input);
 }
 
 export const handler = middy(switchDns)

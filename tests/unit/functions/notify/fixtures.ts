@@ -109,6 +109,7 @@ export const recovery: [PromoteOutput[], ScaleOutput[]] = [
 ];
 
 export const dnsOutput: DnsOutput = {
+  via: 'route53-api',
   record: 'www.shop.example.com',
   before: 'primary.shop.example.com',
   after: 'dr.shop.example.com',

@@ -1,13 +1,11 @@
-import {
-  ChangeResourceRecordSetsCommand,
-  ListResourceRecordSetsCommand,
-  Route53Client,
-} from '@aws-sdk/client-route-53';
+import { CloudWatchClient, DescribeAlarmsCommand, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { Route53Client } from '@aws-sdk/client-route-53';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fakeLambdaContext } from '../lambda-context.ts';
 
 const route53Mock = mockClient(Route53Client);
+const cloudWatchMock = mockClient(CloudWatchClient);
 let handler: (event: unknown, context: typeof fakeLambdaContext) => Promise<unknown>;
 
 beforeAll(async () => {
@@ -31,30 +29,26 @@ describe('update-dns handler', () => {
     // Assess
     expect((error as Error).name).toBe('InvalidInputError');
     expect((error as Error).message).toContain('executionStartTime');
-    expect(route53Mock.calls()).toHaveLength(0);
+    expect(cloudWatchMock.calls()).toHaveLength(0);
   });
 
-  it('switches the record the plan names', async () => {
+  it("closes the reference plan's traffic gate in the DR region without any Route 53 call", async () => {
     // Prepare
-    route53Mock.on(ListResourceRecordSetsCommand).resolves({
-      ResourceRecordSets: [
-        {
-          Name: 'www.shop.example.com.',
-          Type: 'CNAME',
-          TTL: 60,
-          ResourceRecords: [{ Value: 'primary.shop.example.com' }],
-        },
-      ],
+    cloudWatchMock.on(DescribeAlarmsCommand).resolves({
+      MetricAlarms: [{ AlarmName: 'shop-traffic-gate-closed', StateValue: 'OK' }],
     });
-    route53Mock
-      .on(ChangeResourceRecordSetsCommand)
-      .resolves({ ChangeInfo: { Id: '/change/C9', Status: 'PENDING', SubmittedAt: new Date() } });
+    cloudWatchMock.on(PutMetricDataCommand).resolves({});
     const event = { operation: 'start', correlationId: 'exec-1', executionStartTime: '2026-03-01T10:00:00Z' };
 
     // Act
     const output = await handler(event, fakeLambdaContext);
 
     // Assess
-    expect(output).toMatchObject({ record: 'www.shop.example.com', changeId: 'C9', done: false });
+    expect(output).toMatchObject({ record: 'www.shop.example.com', via: 'data-plane', done: false });
+    expect(cloudWatchMock.commandCalls(PutMetricDataCommand)[0]?.args[0].input).toMatchObject({
+      Namespace: 'drctl',
+      MetricData: [{ MetricName: 'PrimaryTrafficGate', Value: 0 }],
+    });
+    expect(route53Mock.calls()).toHaveLength(0);
   });
 });

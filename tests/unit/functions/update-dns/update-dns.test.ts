@@ -22,7 +22,8 @@ import { loadPlanFile } from '../../../../plan/load.ts';
 import type { Plan } from '../../../../plan/schema.ts';
 import { rejection, throttlingError } from '../aws-errors.ts';
 
-const simplePlan = loadPlanFile(new URL('../../../../drctl.plan.yaml', import.meta.url).pathname);
+const referencePlan = loadPlanFile(new URL('../../../../drctl.plan.yaml', import.meta.url).pathname);
+const simplePlan: Plan = { ...referencePlan, dns: { ...referencePlan.dns, strategy: 'simple' } };
 const weightedPlan: Plan = { ...simplePlan, dns: { ...simplePlan.dns, strategy: 'weighted' } };
 const NOW = new Date('2026-03-01T10:05:00.000Z');
 const RECORD = 'www.shop.example.com.';
@@ -41,6 +42,7 @@ function input(operation: 'start' | 'status', overrides: Partial<DnsInput> = {})
     changeId: null,
     attempt: 0,
     before: null,
+    submittedAt: null,
     ...overrides,
   };
 }
@@ -109,6 +111,7 @@ describe('update-dns start, simple record', () => {
       submittedAt: NOW.toISOString(),
       insyncAt: null,
       attempt: 0,
+      via: 'route53-api',
     });
   });
 
