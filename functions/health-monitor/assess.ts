@@ -2,11 +2,11 @@ import type { PlanDatabase, PlanService } from '../../plan/schema.ts';
 import type { AssessOutput, Change } from '../shared/contracts.ts';
 import type { HealthMonitorPorts } from './ports.ts';
 import { readDbInstance, replicaSource } from './read-db-instance.ts';
-import { readDnsRecord } from './read-dns-record.ts';
 import { readDrService } from './read-dr-service.ts';
+import { readTraffic } from './read-traffic.ts';
 import { dnsRecordResource, drServiceResource, replicaResource } from './resource-names.ts';
 
-type Ports = Pick<HealthMonitorPorts, 'plan' | 'rds' | 'ecs' | 'route53' | 'now' | 'logger'>;
+type Ports = Pick<HealthMonitorPorts, 'plan' | 'rds' | 'ecs' | 'cloudWatch' | 'route53' | 'now' | 'logger'>;
 
 /** One resource's finding: a change against the pilot-light baseline, nothing, or "could not read". */
 type Finding = { change: Change } | { unknown: string } | null;
@@ -92,13 +92,16 @@ async function assessService(ports: Ports, service: PlanService): Promise<Findin
 async function assessDns(ports: Ports): Promise<Finding> {
   const { plan } = ports;
   const resource = dnsRecordResource(plan);
-  const reading = await readDnsRecord(ports.route53, plan);
+  const reading = await readTraffic(ports);
   if (reading.pointsTo === 'primary') return null;
   if (reading.pointsTo === null) return { unknown: `${resource} (${reading.problem})` };
   return {
     change: {
       resource,
-      action: 'switched to the DR target',
+      action:
+        plan.dns.strategy === 'gate'
+          ? 'traffic gate closed: DNS answers the DR target'
+          : 'switched to the DR target',
       before: plan.application.primary.target,
       after: reading.currentValue ?? plan.application.dr.target,
     },

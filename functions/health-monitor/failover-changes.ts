@@ -1,3 +1,4 @@
+import { gateMetric } from '../../plan/names.ts';
 import type { Plan } from '../../plan/schema.ts';
 import type { Change, PreflightDatabase, PreflightService } from '../shared/contracts.ts';
 import { dnsRecordResource, drServiceResource, replicaResource } from './resource-names.ts';
@@ -38,19 +39,26 @@ export function failoverChanges(
     const primary = plan.application.primary.target;
     const dr = plan.application.dr.target;
     changes.push(
-      plan.dns.strategy === 'weighted'
+      plan.dns.strategy === 'gate'
         ? {
             resource: dnsRecordResource(plan),
-            action: 'UPSERT both weighted records: all traffic to the DR target',
-            before: state.dns.currentValue ?? `${primary} weight 100, ${dr} weight 0`,
-            after: `${primary} weight 0, ${dr} weight 100`,
+            action: `close the traffic gate: PutMetricData ${gateMetric(plan).namespace}/${gateMetric(plan).metricName} = 0 in ${plan.regions.dr} (data plane, no Route 53 API call)`,
+            before: state.dns.currentValue ?? `gate open: Route 53 answers ${primary}`,
+            after: `gate closed: Route 53 answers ${dr}`,
           }
-        : {
-            resource: dnsRecordResource(plan),
-            action: 'UPSERT the record to the DR target',
-            before: state.dns.currentValue ?? primary,
-            after: dr,
-          },
+        : plan.dns.strategy === 'weighted'
+          ? {
+              resource: dnsRecordResource(plan),
+              action: 'UPSERT both weighted records: all traffic to the DR target',
+              before: state.dns.currentValue ?? `${primary} weight 100, ${dr} weight 0`,
+              after: `${primary} weight 0, ${dr} weight 100`,
+            }
+          : {
+              resource: dnsRecordResource(plan),
+              action: 'UPSERT the record to the DR target',
+              before: state.dns.currentValue ?? primary,
+              after: dr,
+            },
     );
   }
   return changes;

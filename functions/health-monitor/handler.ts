@@ -2,7 +2,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import { z } from 'zod';
-import { cloudWatchClient, ecsClient, rdsClient, route53Client } from '../shared/clients.ts';
+import { cloudWatchClient, ecsClient, rdsClient, route53Client, sfnClient } from '../shared/clients.ts';
 import {
   type AssessOutput,
   assessInputSchema,
@@ -12,6 +12,7 @@ import {
   type VerifyOutput,
   verifyInputSchema,
 } from '../shared/contracts.ts';
+import { createDnsLookup } from '../shared/dns-lookup.ts';
 import { createHttpProbe } from '../shared/http-probe.ts';
 import { loadDeployedPlan } from '../shared/plan.ts';
 import { CORRELATION_ID_PATH, powertools } from '../shared/powertools.ts';
@@ -30,8 +31,11 @@ const ports: HealthMonitorPorts = {
   primaryRds: tracer.captureAWSv3Client(rdsClient({ region: plan.regions.primary, bestEffort: true })),
   cloudWatch: tracer.captureAWSv3Client(cloudWatchClient({ region: plan.regions.dr })),
   ecs: tracer.captureAWSv3Client(ecsClient({ region: plan.regions.dr })),
-  route53: tracer.captureAWSv3Client(route53Client()),
+  // The gate strategy reads traffic in the DR region: no Route 53 client at all.
+  ...(plan.dns.strategy === 'gate' ? {} : { route53: tracer.captureAWSv3Client(route53Client()) }),
+  sfn: tracer.captureAWSv3Client(sfnClient({ region: plan.regions.dr })),
   probe: createHttpProbe(),
+  lookup: createDnsLookup(),
   now: () => new Date(),
   logger,
 };
@@ -44,8 +48,8 @@ const routeSchema = z.object({
 async function observe(
   event: unknown,
 ): Promise<MonitorReport | PreflightOutput | AssessOutput | VerifyOutput> {
-  const routable = typeof event === 'object' && event !== null ? event : {};
-  const { operation } = parseTaskInput(routeSchema, routable, 'health-monitor');
+  // A scheduled event or a state-machine task: always an object; null, 42 or a list is refused.
+  const { operation } = parseTaskInput(routeSchema, event, 'health-monitor');
   switch (operation) {
     case 'preflight':
       return preflight(ports, parseTaskInput(preflightInputSchema, event, 'health-monitor preflight'));

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { PreflightFailedError, ResourceNotFoundError } from '../../plan/errors.ts';
+import { PreflightFailedError } from '../../plan/errors.ts';
 import {
   executionInputSchema,
   type PreflightDatabase,
@@ -13,13 +13,17 @@ import { failoverChanges } from './failover-changes.ts';
 import { pollTiming } from './poll-timing.ts';
 import type { HealthMonitorPorts } from './ports.ts';
 import { readDbInstance } from './read-db-instance.ts';
-import { type DnsReading, readDnsRecord } from './read-dns-record.ts';
 import { readDrService } from './read-dr-service.ts';
-import { dnsRecordResource, drServiceResource } from './resource-names.ts';
+import { readTraffic } from './read-traffic.ts';
+import { drServiceResource } from './resource-names.ts';
 import { judgeReplicaLag } from './rpo-guard.ts';
+import { claimRun } from './run-lock.ts';
 
 export type PreflightInput = z.output<typeof preflightInputSchema>;
-type Ports = Pick<HealthMonitorPorts, 'plan' | 'rds' | 'cloudWatch' | 'ecs' | 'route53' | 'now' | 'logger'>;
+type Ports = Pick<
+  HealthMonitorPorts,
+  'plan' | 'rds' | 'cloudWatch' | 'ecs' | 'route53' | 'sfn' | 'now' | 'logger'
+>;
 
 /**
  * Read-only check that a failover can start: the request is valid, every plan resource exists
@@ -31,11 +35,20 @@ export async function preflight(ports: Ports, input: PreflightInput): Promise<Pr
   const { plan } = ports;
   const request = parseTaskInput(executionInputSchema, input.request, 'execution input');
   const checkedAt = ports.now();
+  await claimRun(
+    ports,
+    {
+      executionArn: input.executionArn,
+      stateMachineArn: input.stateMachineArn,
+      startedAt: new Date(input.executionStartTime),
+    },
+    request,
+  );
 
   const [databases, services, dns] = await Promise.all([
     checkDatabases(ports),
     checkServices(ports),
-    checkDns(ports),
+    readTraffic(ports),
   ]);
   const problems = [
     ...databases.flatMap((d) => (d.problem === null ? [] : [d.problem])),
@@ -139,17 +152,4 @@ async function checkServices({ plan, ecs }: Ports) {
       };
     }),
   );
-}
-
-async function checkDns({ plan, route53 }: Ports): Promise<DnsReading> {
-  try {
-    return await readDnsRecord(route53, plan);
-  } catch (error) {
-    if (!(error instanceof ResourceNotFoundError)) throw error;
-    return {
-      pointsTo: null,
-      currentValue: null,
-      problem: `${dnsRecordResource(plan)}: hosted zone not found (${error.message}): fix dns.hostedZoneId in the plan`,
-    };
-  }
 }

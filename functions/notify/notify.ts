@@ -29,7 +29,10 @@ export async function notify(ports: NotifyPorts, input: NotifyInput): Promise<No
   if (results.unreadable.length > 0) {
     ports.logger?.warn('step results with an unexpected shape', { unreadable: results.unreadable });
   }
-  const failure = input.event === 'failed' && input.error ? describeFailure(input.error) : null;
+  const failure =
+    (input.event === 'failed' || input.event === 'skipped') && input.error
+      ? describeFailure(input.error)
+      : null;
   const elapsedSeconds = (at.getTime() - new Date(input.executionStartTime).getTime()) / 1000;
   const context = { plan, event: input.event, request: input.request, results, failure, elapsedSeconds };
   const subject = subjectLine(context);

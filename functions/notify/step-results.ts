@@ -90,7 +90,12 @@ export function readStepResults(input: NotifyInput): StepResults {
 
   const preflight = read('preflight', preflightSchema, input.preflight);
   if (preflight) results.preflight = preflight;
-  const recovery = read('recovery', z.tuple([z.array(promoteSchema), z.array(scaleSchema)]), input.recovery);
+  // The Recover branches: promotions, scale-ups, then the started notice (its outcome only).
+  const recovery = read(
+    'recovery',
+    z.tuple([z.array(promoteSchema), z.array(scaleSchema)]).rest(z.unknown()),
+    input.recovery,
+  );
   if (recovery) {
     results.promotions = recovery[0];
     results.scalings = recovery[1];

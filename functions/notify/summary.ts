@@ -26,7 +26,9 @@ export function subjectLine({ plan, event, request, failure, elapsedSeconds }: S
       ? `[drctl] ${plan.name} ${mode} STARTED${incident}`
       : event === 'succeeded'
         ? `[drctl] ${plan.name} ${mode} SUCCEEDED in ${elapsed}`
-        : `[drctl] ${plan.name} ${mode} FAILED after ${elapsed}${failure ? `: ${failure.name}` : ''}`;
+        : event === 'skipped'
+          ? `[drctl] ${plan.name} ${mode} SKIPPED: another failover holds the lock${incident}`
+          : `[drctl] ${plan.name} ${mode} FAILED after ${elapsed}${failure ? `: ${failure.name}` : ''}`;
   // Printable ASCII only: email clients and SNS reject control characters in subjects.
   const clean = text.replace(/[^\x20-\x7e]/g, '?');
   return clean.length > MAX_SUBJECT_CHARS ? `${clean.slice(0, MAX_SUBJECT_CHARS - 3)}...` : clean;
@@ -41,11 +43,20 @@ export function summaryText(context: SummaryContext): string {
     started: `drctl ${mode} of plan "${plan.name}" STARTED: ${plan.regions.primary} → ${plan.regions.dr}.`,
     succeeded: `drctl ${mode} of plan "${plan.name}" SUCCEEDED: the application now serves from ${plan.regions.dr}.`,
     failed: `drctl ${mode} of plan "${plan.name}" FAILED.`,
+    skipped: `drctl ${mode} of plan "${plan.name}" SKIPPED: this run changed nothing.`,
   }[event];
   lines.push(headline, '');
   lines.push(
     `Requested by: ${request.requestedBy ?? 'unknown'}; incident ${request.incidentId ?? 'unknown'}; reason: ${request.reason ?? 'not given'}`,
   );
+  if (event === 'skipped') {
+    lines.push(
+      `Why: ${failure?.message ?? 'another failover holds the lock'}`,
+      '',
+      `Next: ${nextStep(context)}`,
+    );
+    return lines.join('\n');
+  }
   lines.push(rtoLine(context));
   if (results.preflight) {
     const { worstLagSeconds, budgetSeconds } = results.preflight.rpo;
@@ -147,6 +158,9 @@ function changesSection({ plan, event, results }: SummaryContext): string[] {
 function nextStep({ plan, event, results }: SummaryContext): string {
   if (event === 'started') {
     return 'nothing yet. Another message follows when the failover succeeds or fails; do not change the plan resources by hand meanwhile.';
+  }
+  if (event === 'skipped') {
+    return 'nothing. Follow the failover that holds the lock; its own messages say how it ends.';
   }
   if (event === 'succeeded') {
     return `keep ${plan.regions.primary} fenced: traffic and writes must not return to the old primary on their own. Plan the failback once ${plan.regions.primary} is healthy, and keep this message as evidence (timeline below).`;

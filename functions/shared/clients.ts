@@ -2,6 +2,7 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { Route53Client } from '@aws-sdk/client-route-53';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { callKindUserAgent } from './call-kind.ts';
 
@@ -32,5 +33,6 @@ export const rdsClient = (options: ClientOptions) => new RDSClient(config(option
 export const ecsClient = (options: ClientOptions) => new ECSClient(config(options));
 export const cloudWatchClient = (options: ClientOptions) => new CloudWatchClient(config(options));
 export const snsClient = (options: ClientOptions) => new SNSClient(config(options));
+export const sfnClient = (options: ClientOptions) => new SFNClient(config(options));
 /** Route 53 is global; its control plane is in us-east-1. */
 export const route53Client = () => new Route53Client(config({ region: 'us-east-1' }));

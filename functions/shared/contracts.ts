@@ -33,6 +33,19 @@ const taskEnvelope = {
 export const preflightInputSchema = z.object({
   operation: z.literal('preflight'),
   ...taskEnvelope,
+  /** This execution and its state machine (`$$.Execution.Id`, `$$.StateMachine.Id`): the run lock reads them. */
+  executionArn: z
+    .string()
+    .regex(
+      /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:execution:[^:]+:[^:]+$/,
+      'a Step Functions execution ARN',
+    ),
+  stateMachineArn: z
+    .string()
+    .regex(
+      /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[^:]+$/,
+      'a Step Functions state machine ARN',
+    ),
   /** The raw execution input: preflight is where it is validated. */
   request: z.unknown(),
 });
@@ -90,7 +103,7 @@ export const stepSchema = z.object({
 export type Step = z.infer<typeof stepSchema>;
 
 export const notifyInputSchema = z.object({
-  event: z.enum(['started', 'succeeded', 'failed']),
+  event: z.enum(['started', 'succeeded', 'failed', 'skipped']),
   ...taskEnvelope,
   request: executionInputSchema.partial().passthrough().default({}),
   /** Step results gathered by the state machine so far (shapes of the Task outputs below). */
@@ -210,6 +223,14 @@ export interface VerifyOutput {
   url: string;
   httpStatus: number;
   verifiedAt: string;
+  /** What DNS (Route 53's data plane) answers for the public record, as a client resolves it. */
+  dns: {
+    record: string;
+    /** The CNAME target answered, or null when the lookup failed. */
+    answer: string | null;
+    trafficTo: 'dr' | 'primary' | 'unknown';
+    detail: string;
+  };
 }
 
 export interface AssessOutput {

@@ -103,7 +103,9 @@ describe('failover.asl.json', () => {
 
     // Assess
     expect(recover?.Type).toBe('Parallel');
-    expect(recover?.Branches).toHaveLength(2);
+    // Promotions, scale-ups, and the started notice beside them (never on the critical path).
+    expect(recover?.Branches).toHaveLength(3);
+    expect(Object.keys(recover?.Branches?.[2]?.States ?? {})).toContain('NotifyStarted');
     for (const map of maps) {
       expect(map?.Type).toBe('Map');
       expect(map?.MaxConcurrency).toBe(0);

@@ -8,6 +8,7 @@ import {
   NOW,
   replicaOf,
   serverError,
+  simplePlan,
   standalone,
   throttling,
 } from './world.ts';
@@ -17,7 +18,7 @@ const MUTATING = /^(Promote|Modify|Update|Change|Create|Delete|Put)/;
 describe('assess', () => {
   it('finds nothing changed in an untouched pilot light', async () => {
     // Prepare
-    const world = createWorld();
+    const world = createWorld(simplePlan());
 
     // Act
     const output = await assess(world.ports);
@@ -29,7 +30,7 @@ describe('assess', () => {
 
   it('lists what a failed run already changed: promoted and promoting replicas, scaled services, the switched record', async () => {
     // Prepare
-    const world = createWorld();
+    const world = createWorld(simplePlan());
     const [orders, catalog] = world.plan.databases;
     const [web, api] = world.plan.services;
     if (!orders || !catalog || !web || !api) throw new Error('reference plan changed');
@@ -80,7 +81,7 @@ describe('assess', () => {
 
   it('flags a replica that is not available as a possible promotion in progress, never hides it', async () => {
     // Prepare: RDS still names the source during the first minutes of a promotion
-    const world = createWorld();
+    const world = createWorld(simplePlan());
     const [orders] = world.plan.databases;
     if (!orders) throw new Error('reference plan changed');
     world.database(orders, replicaOf(orders, 'modifying'));
@@ -101,7 +102,7 @@ describe('assess', () => {
 
   it('never throws because a read failed: unreadable and missing resources are listed as unknown', async () => {
     // Prepare
-    const world = createWorld();
+    const world = createWorld(simplePlan());
     const [orders, catalog] = world.plan.databases;
     const [web] = world.plan.services;
     if (!orders || !catalog || !web) throw new Error('reference plan changed');

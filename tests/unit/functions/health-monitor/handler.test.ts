@@ -1,34 +1,40 @@
 import {
   CloudWatchClient,
+  DescribeAlarmsCommand,
   GetMetricStatisticsCommand,
   PutMetricDataCommand,
 } from '@aws-sdk/client-cloudwatch';
 import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { DescribeDBInstancesCommand, RDSClient } from '@aws-sdk/client-rds';
-import { ListResourceRecordSetsCommand, Route53Client } from '@aws-sdk/client-route-53';
+import { Route53Client } from '@aws-sdk/client-route-53';
+import { ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeLambdaContext } from '../lambda-context.ts';
-import { referencePlanPath, validRequest } from './world.ts';
+import { EXECUTION_ARN, referencePlanPath, STATE_MACHINE_ARN, validRequest } from './world.ts';
 
 const rdsMock = mockClient(RDSClient);
 const cloudWatchMock = mockClient(CloudWatchClient);
 const ecsMock = mockClient(ECSClient);
 const route53Mock = mockClient(Route53Client);
+const sfnMock = mockClient(SFNClient);
 const fetchMock = vi.fn<typeof fetch>();
 let handler: (event: unknown, context: typeof fakeLambdaContext) => Promise<unknown>;
 
 const envelope = { correlationId: 'exec-1', executionStartTime: new Date(Date.now() - 60_000).toISOString() };
+const runIdentity = { executionArn: EXECUTION_ARN, stateMachineArn: STATE_MACHINE_ARN };
 
 beforeAll(async () => {
   process.env.DRCTL_PLAN_FILE = referencePlanPath;
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+  // A closed local port: DNS lookups fail at once (the answer is then "unknown", not an error).
+  process.env.DRCTL_DNS_RESOLVER = '127.0.0.1:9';
   vi.stubGlobal('fetch', fetchMock);
   ({ handler } = await import('../../../../functions/health-monitor/handler.ts'));
 });
 
 beforeEach(() => {
-  for (const mock of [rdsMock, cloudWatchMock, ecsMock, route53Mock]) mock.reset();
+  for (const mock of [rdsMock, cloudWatchMock, ecsMock, route53Mock, sfnMock]) mock.reset();
   fetchMock.mockReset();
   fetchMock.mockResolvedValue(new Response('ok', { status: 200 }));
   rdsMock.on(DescribeDBInstancesCommand).callsFake((input: { DBInstanceIdentifier: string }) => {
@@ -55,16 +61,10 @@ beforeEach(() => {
     })),
     failures: [],
   }));
-  route53Mock.on(ListResourceRecordSetsCommand).resolves({
-    ResourceRecordSets: [
-      {
-        Name: 'www.shop.example.com.',
-        Type: 'CNAME',
-        TTL: 60,
-        ResourceRecords: [{ Value: 'primary.shop.example.com' }],
-      },
-    ],
+  cloudWatchMock.on(DescribeAlarmsCommand).resolves({
+    MetricAlarms: [{ AlarmName: 'shop-traffic-gate-closed', StateValue: 'OK' }],
   });
+  sfnMock.on(ListExecutionsCommand).resolves({ executions: [] });
   cloudWatchMock
     .on(GetMetricStatisticsCommand)
     .resolves({ Datapoints: [{ Timestamp: new Date(Date.now() - 60_000), Maximum: 2 }] });
@@ -95,7 +95,7 @@ describe('health-monitor handler', () => {
 
   it('runs preflight from the state machine input', async () => {
     // Prepare
-    const event = { operation: 'preflight', ...envelope, request: validRequest };
+    const event = { operation: 'preflight', ...envelope, ...runIdentity, request: validRequest };
 
     // Act
     const output = (await handler(event, fakeLambdaContext)) as { changes: unknown[]; request: unknown };
@@ -103,11 +103,19 @@ describe('health-monitor handler', () => {
     // Assess
     expect(output.request).toEqual(validRequest);
     expect(output.changes).toHaveLength(6);
+    // The gate strategy reads traffic in the DR region: not one Route 53 call.
+    expect(route53Mock.calls()).toHaveLength(0);
+    expect(sfnMock.commandCalls(ListExecutionsCommand).length).toBeGreaterThan(0);
   });
 
   it('keeps the InvalidInputError name through middy for a bad execution input', async () => {
     // Prepare
-    const event = { operation: 'preflight', ...envelope, request: { ...validRequest, mode: 'yolo' } };
+    const event = {
+      operation: 'preflight',
+      ...envelope,
+      ...runIdentity,
+      request: { ...validRequest, mode: 'yolo' },
+    };
 
     // Act
     const error = (await handler(event, fakeLambdaContext).catch((e: unknown) => e)) as Error & {
@@ -158,5 +166,20 @@ describe('health-monitor handler', () => {
 
     // Assess
     expect(output).toMatchObject({ changes: [], unknown: [] });
+  });
+
+  it('refuses an event that is not an object, before any call', async () => {
+    // Prepare
+    const events: unknown[] = [null, 42, 'monitor', [{ operation: 'monitor' }]];
+
+    // Act
+    const errors = await Promise.all(
+      events.map((event) => handler(event, fakeLambdaContext).catch((e: unknown) => e as Error)),
+    );
+
+    // Assess
+    expect(errors.map((e) => (e as Error).name)).toEqual(Array(4).fill('InvalidInputError'));
+    expect(rdsMock.calls()).toHaveLength(0);
+    expect(cloudWatchMock.calls()).toHaveLength(0);
   });
 });

@@ -1,6 +1,8 @@
+import { DescribeExecutionCommand, ListExecutionsCommand } from '@aws-sdk/client-sfn';
 import { describe, expect, it } from 'vitest';
 import { type PreflightInput, preflight } from '../../../../functions/health-monitor/preflight.ts';
 import {
+  FailoverInProgressError,
   InvalidInputError,
   PreflightFailedError,
   RpoBudgetExceededError,
@@ -12,10 +14,12 @@ import {
   createWorld,
   dbNotFound,
   drService,
+  EXECUTION_ARN,
   EXECUTION_START,
   NOW,
-  referencePlan,
   replicaOf,
+  STATE_MACHINE_ARN,
+  simplePlan,
   standalone,
   throttling,
   validRequest,
@@ -27,10 +31,20 @@ const READ_ONLY_COMMANDS = new Set([
   'DescribeServicesCommand',
   'ListResourceRecordSetsCommand',
   'GetMetricStatisticsCommand',
+  'DescribeAlarmsCommand',
+  'ListExecutionsCommand',
+  'DescribeExecutionCommand',
 ]);
 
 function input(request: unknown = validRequest): PreflightInput {
-  return { operation: 'preflight', correlationId: 'exec-1', executionStartTime: EXECUTION_START, request };
+  return {
+    operation: 'preflight',
+    correlationId: 'exec-1',
+    executionStartTime: EXECUTION_START,
+    executionArn: EXECUTION_ARN,
+    stateMachineArn: STATE_MACHINE_ARN,
+    request,
+  };
 }
 
 async function expectRejection<E extends Error>(
@@ -62,7 +76,7 @@ function svc(world: World, id: string) {
 describe('preflight', () => {
   it('reports a ready pilot light, the RPO figures and every change a failover would make, without changing anything', async () => {
     // Prepare
-    const world = createWorld();
+    const world = createWorld(simplePlan());
 
     // Act
     const output = await preflight(world.ports, input());
@@ -126,7 +140,7 @@ describe('preflight', () => {
 
   it('asks CloudWatch for per-minute maxima of ReplicaLag over the plan look-back', async () => {
     // Prepare
-    const world = createWorld();
+    const world = createWorld(simplePlan());
 
     // Act
     await preflight(world.ports, input());
@@ -148,7 +162,7 @@ describe('preflight', () => {
 
   it('converges on a re-run after a completed failover: nothing left to change, no lag judged', async () => {
     // Prepare
-    const world = createWorld();
+    const world = createWorld(simplePlan());
     for (const d of world.plan.databases) world.database(d, standalone(d.replica.identifier));
     for (const s of world.plan.services) world.service(s, drService(s, s.drDesiredCount, s.drDesiredCount));
     world.records([cname(world.plan, 'dr.shop.example.com.')]);
@@ -166,7 +180,7 @@ describe('preflight', () => {
 
   it('lets a re-run after a partial failure proceed: a promoting database is not judged, the other one is', async () => {
     // Prepare
-    const world = createWorld();
+    const world = createWorld(simplePlan());
     world.database(db(world, 'orders'), standalone('shop-orders-replica', 'modifying'));
     // The primary region is gone: the orders replica's recent minutes are all -1.
     world.lag(db(world, 'orders'), [
@@ -202,7 +216,7 @@ describe('preflight', () => {
 
   it('judges the last lag seen while replication was active, not the -1 of an outage and not the newest datapoint', async () => {
     // Prepare
-    const world = createWorld();
+    const world = createWorld(simplePlan());
     // Datapoints arrive unordered from CloudWatch; -1 means "replication not active".
     world.lag(db(world, 'orders'), [
       [60, -1],
@@ -222,7 +236,7 @@ describe('preflight', () => {
 
   it('refuses to promote blind and over budget, naming every offending database with its figure', async () => {
     // Prepare
-    const world = createWorld();
+    const world = createWorld(simplePlan());
     world.lag(db(world, 'orders'), [
       [240, 30],
       [180, 90],
@@ -247,7 +261,7 @@ describe('preflight', () => {
 
   it('treats a replica without any lag datapoint as unknown, never as zero lag', async () => {
     // Prepare
-    const world = createWorld();
+    const world = createWorld(simplePlan());
     world.lag(db(world, 'catalog'), []);
 
     // Act
@@ -260,7 +274,7 @@ describe('preflight', () => {
 
   it('lists every missing or misplaced resource with its fix in one PreflightFailedError', async () => {
     // Prepare
-    const world = createWorld();
+    const world = createWorld(simplePlan());
     world.database(db(world, 'orders'), dbNotFound('shop-orders-replica'));
     world.service(svc(world, 'api'), null);
     world.service(svc(world, 'worker'), drService(svc(world, 'worker'), 0, 0, 'DRAINING'));
@@ -282,7 +296,7 @@ describe('preflight', () => {
 
   it('rejects a replica of another source and a replica in a state that cannot be promoted', async () => {
     // Prepare
-    const world = createWorld();
+    const world = createWorld(simplePlan());
     world.database(db(world, 'orders'), {
       ...replicaOf(db(world, 'orders')),
       ReadReplicaSourceDBInstanceIdentifier: 'arn:aws:rds:us-east-1:111111111111:db:someone-else',
@@ -301,7 +315,7 @@ describe('preflight', () => {
 
   it('accepts a replica that is backing up: it can still be promoted', async () => {
     // Prepare
-    const world = createWorld();
+    const world = createWorld(simplePlan());
     world.database(db(world, 'orders'), replicaOf(db(world, 'orders'), 'backing-up'));
 
     // Act
@@ -313,7 +327,7 @@ describe('preflight', () => {
 
   it('reports a missing hosted zone as a problem with the plan field to fix', async () => {
     // Prepare
-    const world = createWorld();
+    const world = createWorld(simplePlan());
     world.records(
       Object.assign(new Error('No hosted zone found with ID: Z0SHOPEXAMPLE00000001'), {
         name: 'NoSuchHostedZone',
@@ -331,7 +345,7 @@ describe('preflight', () => {
 
   it('throws a retryable ThrottledError when a read is throttled', async () => {
     // Prepare
-    const world = createWorld();
+    const world = createWorld(simplePlan());
     world.database(db(world, 'catalog'), throttling());
 
     // Act
@@ -344,7 +358,7 @@ describe('preflight', () => {
 
   it('rejects a bad execution input naming the field, before any AWS call', async () => {
     // Prepare
-    const world = createWorld();
+    const world = createWorld(simplePlan());
 
     // Act
     const error = await expectRejection(
@@ -360,7 +374,7 @@ describe('preflight', () => {
 
   it('reads a weighted record pair and plans to move all weight to DR', async () => {
     // Prepare
-    const base = referencePlan();
+    const base = simplePlan();
     const plan: Plan = { ...base, dns: { ...base.dns, strategy: 'weighted' } };
     const world = createWorld(plan);
     world.records([
@@ -381,7 +395,7 @@ describe('preflight', () => {
 
   it('refuses split weights on a weighted record pair', async () => {
     // Prepare
-    const base = referencePlan();
+    const base = simplePlan();
     const plan: Plan = { ...base, dns: { ...base.dns, strategy: 'weighted' } };
     const world = createWorld(plan);
     world.records([
@@ -394,5 +408,85 @@ describe('preflight', () => {
 
     // Assess
     expect(error.problems).toEqual([expect.stringContaining('weights are split')]);
+  });
+});
+
+describe('preflight with the traffic gate (dns.strategy gate)', () => {
+  it('reads where traffic goes from the gate alarm in the DR region, with no Route 53 call', async () => {
+    // Prepare
+    const world = createWorld();
+
+    // Act
+    const output = await preflight(world.ports, input());
+
+    // Assess
+    expect(output.dns).toEqual({
+      record: 'www.shop.example.com',
+      currentValue: 'gate open (alarm OK): Route 53 answers primary.shop.example.com',
+      pointsTo: 'primary',
+    });
+    const traffic = output.changes.at(-1);
+    expect(traffic?.action).toContain('close the traffic gate');
+    expect(traffic?.action).toContain('no Route 53 API call');
+    expect(traffic?.after).toBe('gate closed: Route 53 answers dr.shop.example.com');
+    expect(world.mocks.route53.calls()).toHaveLength(0);
+  });
+
+  it('lists no traffic change once the gate is closed (a re-run converges)', async () => {
+    // Prepare
+    const world = createWorld().gate('ALARM');
+
+    // Act
+    const output = await preflight(world.ports, input());
+
+    // Assess
+    expect(output.dns.pointsTo).toBe('dr');
+    expect(output.changes.some((c) => c.action.includes('traffic gate'))).toBe(false);
+  });
+
+  it('reports a missing gate alarm as a problem naming the stack to deploy', async () => {
+    // Prepare
+    const world = createWorld().gate(null);
+
+    // Act
+    const error = await expectRejection(preflight(world.ports, input()), PreflightFailedError);
+
+    // Assess
+    expect(error.message).toContain('shop-traffic-gate-closed');
+    expect(error.message).toContain('orchestrator stack');
+  });
+
+  it('refuses a failover while another one runs, before reading any resource', async () => {
+    // Prepare
+    const world = createWorld();
+    world.mocks.sfn.on(ListExecutionsCommand).resolves({
+      executions: [
+        {
+          executionArn: EXECUTION_ARN,
+          stateMachineArn: STATE_MACHINE_ARN,
+          name: 'exec-1',
+          status: 'RUNNING',
+          startDate: new Date(EXECUTION_START),
+        },
+        {
+          executionArn: EXECUTION_ARN.replace('exec-1', 'exec-0'),
+          stateMachineArn: STATE_MACHINE_ARN,
+          name: 'exec-0',
+          status: 'RUNNING',
+          startDate: new Date(new Date(EXECUTION_START).getTime() - 30_000),
+        },
+      ],
+    });
+    world.mocks.sfn
+      .on(DescribeExecutionCommand)
+      .resolves({ status: 'RUNNING', input: JSON.stringify(validRequest) });
+
+    // Act
+    const error = await expectRejection(preflight(world.ports, input()), FailoverInProgressError);
+
+    // Assess
+    expect(error.message).toContain('exec-0');
+    expect(world.mocks.rds.calls()).toHaveLength(0);
+    expect(world.mocks.ecs.calls()).toHaveLength(0);
   });
 });

@@ -26,7 +26,17 @@ describe('verify', () => {
     const output = await verify(world.ports);
 
     // Assess
-    expect(output).toEqual({ url: DR_URL, httpStatus: 204, verifiedAt: NOW.toISOString() });
+    expect(output).toEqual({
+      url: DR_URL,
+      httpStatus: 204,
+      verifiedAt: NOW.toISOString(),
+      dns: {
+        record: 'www.shop.example.com',
+        answer: 'dr.shop.example.com',
+        trafficTo: 'dr',
+        detail: 'DNS answers dr.shop.example.com for www.shop.example.com',
+      },
+    });
     expect(world.probeCalls).toEqual([{ url: DR_URL, timeoutMs: VERIFY_TIMEOUT_MS }]);
     expect(VERIFY_TIMEOUT_MS).toBe(5_000);
   });
@@ -74,5 +84,34 @@ describe('verify', () => {
     // Assess
     expect(refusedError.message).toContain('ECONNREFUSED');
     expect(unresolvedError.message).toContain('cannot resolve dr.shop.example.com');
+  });
+
+  it('throws a retryable EndpointUnhealthyError while DNS still answers the primary target', async () => {
+    // Prepare
+    const world = createWorld();
+    world.dnsAnswers.set('www.shop.example.com', { targets: ['primary.shop.example.com'] });
+
+    // Act
+    const error = await verifyError(world);
+
+    // Assess
+    expect(error.retryable).toBe(true);
+    expect(error.message).toContain('DNS still answers primary.shop.example.com');
+    expect(error.message).toContain('60 s');
+  });
+
+  it('records a failed DNS lookup as unknown traffic without failing: the endpoint serves', async () => {
+    // Prepare
+    const world = createWorld();
+    world.dnsAnswers.set('www.shop.example.com', {
+      error: 'DNS lookup of www.shop.example.com failed (ETIMEOUT)',
+    });
+
+    // Act
+    const output = await verify(world.ports);
+
+    // Assess
+    expect(output.dns).toMatchObject({ answer: null, trafficTo: 'unknown' });
+    expect(output.dns.detail).toContain('ETIMEOUT');
   });
 });

@@ -1,7 +1,9 @@
 import {
   CloudWatchClient,
+  DescribeAlarmsCommand,
   GetMetricStatisticsCommand,
   PutMetricDataCommand,
+  type StateValue,
 } from '@aws-sdk/client-cloudwatch';
 import { DescribeServicesCommand, ECSClient, type Service } from '@aws-sdk/client-ecs';
 import {
@@ -15,8 +17,10 @@ import {
   type ResourceRecordSet,
   Route53Client,
 } from '@aws-sdk/client-route-53';
+import { ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { HealthMonitorPorts } from '../../../../functions/health-monitor/ports.ts';
+import type { DnsLookup } from '../../../../functions/shared/dns-lookup.ts';
 import type { HttpProbe, ProbeResult } from '../../../../functions/shared/http-probe.ts';
 import { loadPlanFile } from '../../../../plan/load.ts';
 import type { Plan, PlanDatabase, PlanService } from '../../../../plan/schema.ts';
@@ -24,9 +28,16 @@ import { throttlingError } from '../aws-errors.ts';
 
 export const referencePlanPath = new URL('../../../../drctl.plan.yaml', import.meta.url).pathname;
 export const referencePlan = (): Plan => loadPlanFile(referencePlanPath);
+/** The reference plan with the Route 53 API strategy `simple` instead of the gate. */
+export const simplePlan = (): Plan => {
+  const plan = referencePlan();
+  return { ...plan, dns: { ...plan.dns, strategy: 'simple' } };
+};
 
 export const NOW = new Date('2026-03-01T12:00:00.000Z');
 export const EXECUTION_START = '2026-03-01T11:59:00.000Z';
+export const STATE_MACHINE_ARN = 'arn:aws:states:us-west-2:111111111111:stateMachine:shop-failover';
+export const EXECUTION_ARN = 'arn:aws:states:us-west-2:111111111111:execution:shop-failover:exec-1';
 
 export const validRequest = {
   mode: 'failover',
@@ -91,7 +102,9 @@ export function createWorld(plan: Plan = referencePlan()) {
   const cloudWatch = new CloudWatchClient({ region: plan.regions.dr });
   const ecs = new ECSClient({ region: plan.regions.dr });
   const route53 = new Route53Client({ region: 'us-east-1' });
+  const sfn = new SFNClient({ region: plan.regions.dr });
   const mocks = {
+    sfn: mockClient(sfn),
     rds: mockClient(rds),
     primaryRds: mockClient(primaryRds),
     cloudWatch: mockClient(cloudWatch),
@@ -99,6 +112,9 @@ export function createWorld(plan: Plan = referencePlan()) {
     route53: mockClient(route53),
   };
   const probeResults = new Map<string, ProbeResult>();
+  /** What DNS answers per name (default: the DR target for the public record, as after a switch). */
+  const dnsAnswers = new Map<string, { targets: string[] } | { error: string }>();
+  const lookup: DnsLookup = async (name) => dnsAnswers.get(name) ?? { targets: [plan.application.dr.target] };
   const probeCalls: { url: string; timeoutMs: number }[] = [];
   const probe: HttpProbe = async (url, timeoutMs) => {
     probeCalls.push({ url, timeoutMs });
@@ -110,6 +126,7 @@ export function createWorld(plan: Plan = referencePlan()) {
     mocks,
     probeResults,
     probeCalls,
+    dnsAnswers,
     ports: {
       plan,
       rds,
@@ -117,7 +134,9 @@ export function createWorld(plan: Plan = referencePlan()) {
       cloudWatch,
       ecs,
       route53,
+      sfn,
       probe,
+      lookup,
       now: () => NOW,
     } satisfies HealthMonitorPorts,
     database(db: PlanDatabase, instance: DBInstance | Error) {
@@ -156,6 +175,19 @@ export function createWorld(plan: Plan = referencePlan()) {
       else call.resolves({ ResourceRecordSets: sets, IsTruncated: false, MaxItems: 10 });
       return world;
     },
+    /** The traffic gate alarm's state (gate strategy); null: the alarm does not exist. */
+    gate(state: StateValue | null | Error) {
+      const call = mocks.cloudWatch.on(DescribeAlarmsCommand, {
+        AlarmNames: [`${plan.name}-traffic-gate-closed`],
+      });
+      if (state instanceof Error) call.rejects(state);
+      else
+        call.resolves({
+          MetricAlarms:
+            state === null ? [] : [{ AlarmName: `${plan.name}-traffic-gate-closed`, StateValue: state }],
+        });
+      return world;
+    },
     lag(db: PlanDatabase, points: readonly [number, number][] | Error) {
       const call = mocks.cloudWatch.on(GetMetricStatisticsCommand, {
         Dimensions: [{ Name: 'DBInstanceIdentifier', Value: db.replica.identifier }],
@@ -183,6 +215,19 @@ export function createWorld(plan: Plan = referencePlan()) {
   }
   for (const service of plan.services) world.service(service, drService(service));
   world.records([cname(plan, plan.application.primary.target)]);
+  world.gate('OK');
+  // Only this execution runs: the run lock finds nobody older.
+  mocks.sfn.on(ListExecutionsCommand).resolves({
+    executions: [
+      {
+        executionArn: EXECUTION_ARN,
+        stateMachineArn: STATE_MACHINE_ARN,
+        name: 'exec-1',
+        status: 'RUNNING',
+        startDate: new Date(EXECUTION_START),
+      },
+    ],
+  });
   mocks.cloudWatch.on(PutMetricDataCommand).resolves({});
   return world;
 }

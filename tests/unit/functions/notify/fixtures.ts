@@ -126,6 +126,12 @@ export const verification: VerifyOutput = {
   url: 'https://dr.shop.example.com/health',
   httpStatus: 200,
   verifiedAt: at(11, 40),
+  dns: {
+    record: 'www.shop.example.com',
+    answer: 'dr.shop.example.com',
+    trafficTo: 'dr',
+    detail: 'DNS answers dr.shop.example.com for www.shop.example.com',
+  },
 };
 
 export const assessment: AssessOutput = {

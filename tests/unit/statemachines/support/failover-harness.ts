@@ -29,6 +29,8 @@ const ARNS = Object.fromEntries(
   FUNCTION_KEYS.map((key) => [key, `arn:aws:lambda:us-west-2:111111111111:function:shop-${key}`]),
 ) as FunctionArns;
 
+export const STATE_MACHINE_ARN = 'arn:aws:states:us-west-2:111111111111:stateMachine:shop-failover';
+
 const HANDLER_MODULES: Record<FunctionKey, string> = {
   healthMonitor: '../../../../functions/health-monitor/handler.ts',
   promoteReplica: '../../../../functions/promote-replica/handler.ts',
@@ -60,7 +62,7 @@ export interface RunResult {
  * in process (their AWS calls go to whatever aws-sdk-client-mock stubs the test installed).
  * Waits and retry intervals are cut to zero: the bounds and the order are what is tested here.
  */
-export async function startHarness(): Promise<Harness> {
+export async function startHarness(options: { strategy?: Plan['dns']['strategy'] } = {}): Promise<Harness> {
   let drServing: () => boolean = () => true;
   const server = createServer((req, res) => {
     const serving = req.url?.startsWith('/dr') ? drServing() : false;
@@ -72,6 +74,7 @@ export async function startHarness(): Promise<Harness> {
   const plan = loadPlanFile(new URL('../../../../drctl.plan.yaml', import.meta.url).pathname);
   plan.application.primary.healthUrl = `http://127.0.0.1:${port}/primary/health`;
   plan.application.dr.healthUrl = `http://127.0.0.1:${port}/dr/health`;
+  if (options.strategy) plan.dns.strategy = options.strategy;
   const dir = mkdtempSync(join(tmpdir(), 'drctl-sfn-'));
   const planFile = join(dir, 'plan.json');
   writeFileSync(planFile, JSON.stringify(plan));
@@ -80,6 +83,8 @@ export async function startHarness(): Promise<Harness> {
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
   process.env.AWS_ACCESS_KEY_ID = 'test';
   process.env.AWS_SECRET_ACCESS_KEY = 'test';
+  // A closed local port: DNS lookups fail at once and verify records the traffic as unknown.
+  process.env.DRCTL_DNS_RESOLVER = '127.0.0.1:9';
 
   const handlers = Object.fromEntries(
     await Promise.all(
@@ -124,7 +129,13 @@ export async function startHarness(): Promise<Harness> {
           waitTimeOverrides: zero('Wait'),
           retryIntervalOverrides: retried,
         },
-        context: { Execution: { Name: 'test-execution' } } as never,
+        context: {
+          Execution: {
+            Id: `${STATE_MACHINE_ARN.replace(':stateMachine:', ':execution:')}:test-execution`,
+            Name: 'test-execution',
+          },
+          StateMachine: { Id: STATE_MACHINE_ARN, Name: 'shop-failover' },
+        } as never,
       });
       const events: EventLog[] = [];
       const collecting = (async () => {

@@ -1,5 +1,6 @@
 import {
   CloudWatchClient,
+  DescribeAlarmsCommand,
   GetMetricStatisticsCommand,
   PutMetricDataCommand,
 } from '@aws-sdk/client-cloudwatch';
@@ -24,6 +25,7 @@ import {
   ListResourceRecordSetsCommand,
   Route53Client,
 } from '@aws-sdk/client-route-53';
+import { DescribeExecutionCommand, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { Plan } from '../../../../plan/schema.ts';
@@ -45,10 +47,19 @@ export interface FakeAwsOptions {
   throttleFirst?: Partial<Record<string, number>>;
   /** Services (by `cluster/service`) whose tasks stop before they run, with the reason. */
   tasksFailToStart?: Record<string, string>;
-  /** Route 53 rejects every change batch. */
-  rejectDnsChanges?: boolean;
+  /** The traffic switch is refused: Route 53 rejects every change batch; the gate write is denied. */
+  switchFails?: boolean;
   /** PromoteReadReplica fails with this error for the named replica. */
   promotionError?: Record<string, Error>;
+  /** Other executions of the state machine that ListExecutions returns (the run lock reads them). */
+  otherExecutions?: {
+    name: string;
+    status: 'RUNNING' | 'SUCCEEDED' | 'FAILED';
+    secondsAgo: number;
+    input?: unknown;
+  }[];
+  /** Gate strategy: DescribeAlarms calls after the gate write until the gate alarm is in ALARM. */
+  gateAlarmPolls?: number;
 }
 
 interface FakeInstance {
@@ -71,6 +82,7 @@ export const MUTATING_COMMANDS = [
   'PromoteReadReplicaCommand',
   'UpdateServiceCommand',
   'ChangeResourceRecordSetsCommand',
+  'CloseGate',
   'PublishCommand',
 ] as const;
 
@@ -85,6 +97,9 @@ export class FakeAws {
   readonly instances = new Map<string, FakeInstance>();
   readonly services = new Map<string, FakeService>();
   recordValue: string;
+  /** The gate alarm's state (gate strategy) and the describes left until a written 0 turns it ALARM. */
+  gateState: 'OK' | 'ALARM' = 'OK';
+  private gateDescribesLeft: number | undefined;
   readonly published: { Subject?: string; Message?: string }[] = [];
   readonly calls: { command: string; input: unknown }[] = [];
   readonly stubs: { restore(): void }[] = [];
@@ -130,7 +145,7 @@ export class FakeAws {
   }
 
   install(): this {
-    this.stubs.push(this.rds(), this.ecs(), this.route53(), this.cloudWatch(), this.sns());
+    this.stubs.push(this.rds(), this.ecs(), this.route53(), this.cloudWatch(), this.sns(), this.sfn());
     return this;
   }
 
@@ -316,7 +331,7 @@ export class FakeAws {
         };
       }) => {
         this.record('ChangeResourceRecordSetsCommand', input);
-        if (this.options.rejectDnsChanges) {
+        if (this.options.switchFails) {
           throw new InvalidChangeBatch({
             message: 'Tried to change a record that is locked by a test fault',
             $metadata: { httpStatusCode: 400 },
@@ -365,9 +380,62 @@ export class FakeAws {
       ];
       return { Label: 'ReplicaLag', Datapoints: datapoints };
     });
-    stub.on(PutMetricDataCommand).callsFake((input: unknown) => {
-      this.record('PutMetricDataCommand', input);
-      return {};
+    stub
+      .on(PutMetricDataCommand)
+      .callsFake((input: { MetricData?: { MetricName?: string; Value?: number }[] }) => {
+        const gate = input.MetricData?.some((d) => d.MetricName === 'PrimaryTrafficGate');
+        this.record(gate ? 'CloseGate' : 'PutMetricDataCommand', input);
+        if (gate && this.options.switchFails) {
+          throw Object.assign(new Error('not authorized to perform: cloudwatch:PutMetricData (test fault)'), {
+            name: 'AccessDenied',
+            $fault: 'client',
+            $metadata: { httpStatusCode: 403 },
+          });
+        }
+        if (gate && this.gateState === 'OK') this.gateDescribesLeft ??= this.options.gateAlarmPolls ?? 1;
+        return {};
+      });
+    stub.on(DescribeAlarmsCommand).callsFake((input: { AlarmNames?: string[] }) => {
+      this.record('DescribeAlarmsCommand', input);
+      if (this.gateDescribesLeft !== undefined && this.gateDescribesLeft-- <= 0) this.gateState = 'ALARM';
+      return {
+        MetricAlarms: (input.AlarmNames ?? []).map((name) => ({
+          AlarmName: name,
+          StateValue: this.gateState,
+          StateUpdatedTimestamp: new Date(),
+        })),
+      };
+    });
+    return stub;
+  }
+
+  private sfn() {
+    const stub = mockClient(SFNClient);
+    const machine = 'arn:aws:states:us-west-2:111111111111:stateMachine:shop-failover';
+    const arnOf = (name: string) => `${machine.replace(':stateMachine:', ':execution:')}:${name}`;
+    const others = this.options.otherExecutions ?? [];
+    stub.on(ListExecutionsCommand).callsFake((input: { statusFilter?: string }) => {
+      this.record('ListExecutionsCommand', input);
+      return {
+        executions: others
+          .filter((run) => input.statusFilter === undefined || run.status === input.statusFilter)
+          .map((run) => ({
+            executionArn: arnOf(run.name),
+            stateMachineArn: machine,
+            name: run.name,
+            status: run.status,
+            startDate: new Date(Date.now() - run.secondsAgo * 1000),
+          })),
+      };
+    });
+    stub.on(DescribeExecutionCommand).callsFake((input: { executionArn?: string }) => {
+      this.record('DescribeExecutionCommand', input);
+      const run = others.find((r) => arnOf(r.name) === input.executionArn);
+      return {
+        executionArn: input.executionArn,
+        status: run?.status,
+        input: JSON.stringify(run?.input ?? { mode: 'failover' }),
+      };
     });
     return stub;
   }
@@ -380,6 +448,17 @@ export class FakeAws {
       return { MessageId: `m-${this.published.length}` };
     });
     return stub;
+  }
+
+  /** Where the public record's traffic goes: the gate's state, or the record's value. */
+  trafficTo(): 'primary' | 'dr' {
+    if (this.plan.dns.strategy === 'gate') return this.gateState === 'ALARM' ? 'dr' : 'primary';
+    return this.recordValue === this.plan.application.dr.target ? 'dr' : 'primary';
+  }
+
+  /** Calls that would move traffic (a Route 53 change or a gate write). */
+  switchCalls(): number {
+    return this.count('ChangeResourceRecordSetsCommand') + this.count('CloseGate');
   }
 
   /** True when every DR service runs what the plan asks (the DR endpoint can serve). */

@@ -1,0 +1,3 @@
+import { describeFailoverRuns } from './support/failover-run-suite.ts';
+
+describeFailoverRuns('simple');
