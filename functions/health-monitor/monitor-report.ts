@@ -6,6 +6,11 @@ export interface MonitorReport {
   databases: MonitoredDatabase[];
   services: MonitoredService[];
   readiness: { state: 'ready' | 'not-ready' | 'unknown'; reasons: string[] };
+  /**
+   * Where the public record's traffic goes, for the gate strategy (read in the DR region);
+   * null for simple and weighted, whose record only the Route 53 API can tell.
+   */
+  traffic: { to: 'primary' | 'dr' | 'unknown'; detail: string } | null;
   /** Exactly the datapoints sent in the one PutMetricData call (empty: no call was made). */
   published: PublishedMetric[];
 }

@@ -1,5 +1,6 @@
 import type { PlanDatabase, PlanService } from '../../plan/schema.ts';
 import { describeProbe, isHealthyResponse } from '../shared/http-probe.ts';
+import { describeGate, readGate } from '../shared/traffic-gate.ts';
 import { combineReadiness, type ReadinessFinding } from './dr-readiness.ts';
 import {
   type MonitoredDatabase,
@@ -34,10 +35,11 @@ type Ports = Pick<
 export async function monitor(ports: Ports): Promise<MonitorReport> {
   const { plan } = ports;
   const checkedAt = ports.now();
-  const [primary, databases, services] = await Promise.all([
+  const [primary, databases, services, traffic] = await Promise.all([
     probePrimary(ports),
     Promise.all(plan.databases.map((db) => observeDatabase(ports, db, checkedAt))),
     Promise.all(plan.services.map((service) => observeService(ports, service))),
+    observeTraffic(ports),
   ]);
   const readiness = combineReadiness([
     ...databases.map((d) => d.readiness),
@@ -78,6 +80,7 @@ export async function monitor(ports: Ports): Promise<MonitorReport> {
     databases: databases.map((d) => d.observed),
     services: services.map((s) => s.observed),
     readiness,
+    traffic,
     published,
   };
   ports.logger?.info('health report', { ...report });
@@ -195,5 +198,21 @@ async function observeService(
       observed: { id: service.id, resource, status: UNKNOWN_STATUS, desiredCount: null, runningCount: null },
       readiness: { ok: null, reason: `${resource}: ${(error as Error).message}` },
     };
+  }
+}
+
+/**
+ * Reads the gate only: the monitor never writes it. A closed gate stays closed because its alarm
+ * keeps its state through missing data; a write here could race a failback's opening write.
+ */
+async function observeTraffic(ports: Ports): Promise<MonitorReport['traffic']> {
+  const { plan } = ports;
+  if (plan.dns.strategy !== 'gate') return null;
+  try {
+    const gate = await readGate(ports.cloudWatch, plan);
+    return { to: gate.state === 'closed' ? 'dr' : 'primary', detail: describeGate(plan, gate) };
+  } catch (error) {
+    ports.logger?.warn('traffic gate unreadable', { error });
+    return { to: 'unknown', detail: (error as Error).message };
   }
 }

@@ -216,3 +216,37 @@ describe('monitor', () => {
     expect((brokenError as TransientError).message).toContain('PutMetricData');
   });
 });
+
+describe('monitor and the traffic gate', () => {
+  it('reports where traffic goes from the gate alarm and never writes the gate', async () => {
+    // Prepare
+    const open = createWorld();
+    const closed = createWorld().gate('ALARM');
+
+    // Act
+    const openReport = await monitor(open.ports);
+    const closedReport = await monitor(closed.ports);
+
+    // Assess
+    expect(openReport.traffic).toEqual({
+      to: 'primary',
+      detail: 'gate open (alarm OK): Route 53 answers primary.shop.example.com',
+    });
+    expect(closedReport.traffic?.to).toBe('dr');
+    const written = sentMetrics(closed)?.MetricData?.map((d) => d.MetricName);
+    expect(written).not.toContain('PrimaryTrafficGate');
+    expect(closed.mocks.route53.calls()).toHaveLength(0);
+  });
+
+  it('says unknown when the gate cannot be read, and still publishes the rest', async () => {
+    // Prepare
+    const world = createWorld().gate(throttling());
+
+    // Act
+    const report = await monitor(world.ports);
+
+    // Assess
+    expect(report.traffic?.to).toBe('unknown');
+    expect(report.published.length).toBeGreaterThan(0);
+  });
+});
