@@ -14,6 +14,7 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   up: () => import('./commands/up.ts'),
   status: () => import('./commands/status.ts'),
   report: () => import('./commands/report.ts'),
+  readiness: () => import('./commands/readiness.ts'),
 };
 
 async function help(): Promise<string> {
