@@ -8,9 +8,9 @@ import {
   Route53Client,
 } from '@aws-sdk/client-route-53';
 import { ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { readDbInstance, replicaSource } from '../../functions/health-monitor/read-db-instance.ts';
 import { readDnsRecord } from '../../functions/health-monitor/read-dns-record.ts';
-import { readDrService } from '../../functions/health-monitor/read-dr-service.ts';
+import { readDbInstance, replicaSource } from '../../functions/shared/read-db-instance.ts';
+import { readDrService } from '../../functions/shared/read-dr-service.ts';
 import { toDrError } from '../../plan/errors.ts';
 import type { Plan } from '../../plan/schema.ts';
 

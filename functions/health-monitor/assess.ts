@@ -1,10 +1,10 @@
 import type { PlanDatabase, PlanService } from '../../plan/schema.ts';
 import type { AssessOutput, Change } from '../shared/contracts.ts';
+import { readDbInstance, replicaSource } from '../shared/read-db-instance.ts';
+import { readDrService } from '../shared/read-dr-service.ts';
+import { dnsRecordResource, drServiceResource, replicaResource } from '../shared/resource-names.ts';
 import type { HealthMonitorPorts } from './ports.ts';
-import { readDbInstance, replicaSource } from './read-db-instance.ts';
-import { readDrService } from './read-dr-service.ts';
 import { readTraffic } from './read-traffic.ts';
-import { dnsRecordResource, drServiceResource, replicaResource } from './resource-names.ts';
 
 type Ports = Pick<HealthMonitorPorts, 'plan' | 'rds' | 'ecs' | 'cloudWatch' | 'route53' | 'now' | 'logger'>;
 

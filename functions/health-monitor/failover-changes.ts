@@ -1,7 +1,7 @@
 import { gateMetric } from '../../plan/names.ts';
 import type { Plan } from '../../plan/schema.ts';
 import type { Change, PreflightDatabase, PreflightService } from '../shared/contracts.ts';
-import { dnsRecordResource, drServiceResource, replicaResource } from './resource-names.ts';
+import { dnsRecordResource, drServiceResource, replicaResource } from '../shared/resource-names.ts';
 
 /** What a failover would change from the state preflight found, in words an operator reads. */
 export function failoverChanges(

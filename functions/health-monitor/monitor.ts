@@ -1,5 +1,8 @@
 import type { PlanDatabase, PlanService } from '../../plan/schema.ts';
 import { describeProbe, isHealthyResponse } from '../shared/http-probe.ts';
+import { isReplicaOfPlanPrimary, readDbInstance } from '../shared/read-db-instance.ts';
+import { readDrService } from '../shared/read-dr-service.ts';
+import { drServiceResource, primaryDatabaseResource, replicaResource } from '../shared/resource-names.ts';
 import { describeGate, readGate } from '../shared/traffic-gate.ts';
 import { combineReadiness, type ReadinessFinding } from './dr-readiness.ts';
 import {
@@ -12,10 +15,7 @@ import {
 } from './monitor-report.ts';
 import type { HealthMonitorPorts } from './ports.ts';
 import { publishMetrics } from './publish-metrics.ts';
-import { isReplicaOfPlanPrimary, readDbInstance } from './read-db-instance.ts';
-import { readDrService } from './read-dr-service.ts';
 import { currentLag, readReplicaLag } from './replica-lag.ts';
-import { drServiceResource, primaryDatabaseResource, replicaResource } from './resource-names.ts';
 
 /** The primary must answer quickly; a slower answer is as bad as none for users. */
 export const MONITOR_PROBE_TIMEOUT_MS = 3_000;

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { PreflightFailedError } from '../../plan/errors.ts';
+import { classifyDrDatabase } from '../shared/classify-database.ts';
 import {
   executionInputSchema,
   type PreflightDatabase,
@@ -8,14 +9,13 @@ import {
   parseTaskInput,
   type preflightInputSchema,
 } from '../shared/contracts.ts';
-import { classifyDrDatabase } from './classify-database.ts';
+import { readDbInstance } from '../shared/read-db-instance.ts';
+import { readDrService } from '../shared/read-dr-service.ts';
+import { drServiceResource } from '../shared/resource-names.ts';
 import { failoverChanges } from './failover-changes.ts';
 import { pollTiming } from './poll-timing.ts';
 import type { HealthMonitorPorts } from './ports.ts';
-import { readDbInstance } from './read-db-instance.ts';
-import { readDrService } from './read-dr-service.ts';
 import { readTraffic } from './read-traffic.ts';
-import { drServiceResource } from './resource-names.ts';
 import { judgeReplicaLag } from './rpo-guard.ts';
 import { claimRun } from './run-lock.ts';
 

@@ -5,7 +5,7 @@ import {
 } from '@aws-sdk/client-route-53';
 import { toDrError } from '../../plan/errors.ts';
 import type { Plan } from '../../plan/schema.ts';
-import { dnsRecordResource } from './resource-names.ts';
+import { dnsRecordResource } from '../shared/resource-names.ts';
 
 /** Where the plan's public record points now. `pointsTo` is null when it is neither region (a problem). */
 export interface DnsReading {

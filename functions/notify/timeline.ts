@@ -1,6 +1,6 @@
 import type { Plan } from '../../plan/schema.ts';
-import { dnsRecordResource, drServiceResource, replicaResource } from '../health-monitor/resource-names.ts';
 import type { Step } from '../shared/contracts.ts';
+import { dnsRecordResource, drServiceResource, replicaResource } from '../shared/resource-names.ts';
 import type { FailureDescription } from './failure.ts';
 import type { StepResults } from './step-results.ts';
 

@@ -1,6 +1,6 @@
 import type { DBInstance } from '@aws-sdk/client-rds';
 import type { PlanDatabase } from '../../plan/schema.ts';
-import type { DatabaseReadiness } from '../shared/contracts.ts';
+import type { DatabaseReadiness } from './contracts.ts';
 import { isReplicaOfPlanPrimary, replicaSource } from './read-db-instance.ts';
 import { replicaResource } from './resource-names.ts';
 

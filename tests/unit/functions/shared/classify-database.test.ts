@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { classifyDrDatabase } from '../../../../functions/health-monitor/classify-database.ts';
-import { referencePlan, replicaOf, standalone } from './world.ts';
+import { classifyDrDatabase } from '../../../../functions/shared/classify-database.ts';
+import { referencePlan, replicaOf, standalone } from '../health-monitor/world.ts';
 
 const plan = referencePlan();
 const orders = plan.databases[0];
