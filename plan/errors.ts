@@ -164,3 +164,9 @@ export class FailoverInProgressError extends DrError {
     this.heldBy = heldBy;
   }
 }
+
+/** The primary answered healthy again right before the point of no return: the run stands down, nothing changed. */
+export class PrimaryRecoveredError extends DrError {}
+
+/** A person denied the failover, or nobody decided in time: nothing changed. */
+export class FailoverNotApprovedError extends DrError {}

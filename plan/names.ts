@@ -93,3 +93,17 @@ export type DetectionPath = 'route53-health-check' | 'dr-probe';
 export function failoverStateMachineName(plan: Plan): string {
   return `${plan.name}-failover`;
 }
+
+// ---- Decisions (approval inside the run) -----------------------------------------------------
+
+/**
+ * The SSM parameter in the DR region where a person's decision on one waiting execution is
+ * written (by `drctl approve` / `drctl deny`, or by hand in the console). Parameter Store records
+ * who wrote it (LastModifiedUser), which is the decision's authenticated author.
+ */
+export function decisionParameterName(plan: Plan, executionName: string): string {
+  return `/drctl/${plan.name}/decisions/${executionName}`;
+}
+
+/** The words a decision must contain to accept a data loss nobody can measure. */
+export const ACCEPT_UNKNOWN_DATA_LOSS = 'accept unknown data loss';

@@ -139,19 +139,35 @@ export const detectionSchema = z
 
 export const failoverSchema = z
   .object({
-    /** automatic: an alarm starts the failover; approval: an alarm asks a human first. */
+    /**
+     * automatic: an alarm starts the failover; approval: an alarm starts a run that stops before
+     * the point of no return and waits for a person's decision (drctl approve / deny).
+     */
     trigger: z.enum(['automatic', 'approval']).default('automatic'),
     /** After a failover starts, further alarms start nothing for this long. */
     cooldownMinutes: z.number().int().min(0).max(10_080).default(60),
+    /**
+     * How long a run waits for a decision (trigger approval, or a replica lag the RPO guard
+     * cannot accept) and how often it looks; at the timeout it stops without any change.
+     */
+    approval: z
+      .object({
+        timeoutMinutes: z.number().int().min(1).max(1_440).default(30),
+        pollSeconds: z.number().int().min(5).max(600).default(30),
+      })
+      .strict()
+      .default({ timeoutMinutes: 30, pollSeconds: 30 }),
     /** Polling intervals of the state machine's Wait states. */
     pollSeconds: z
       .object({
         promotion: z.number().int().min(1).max(600).default(10),
         service: z.number().int().min(1).max(600).default(15),
         dns: z.number().int().min(1).max(600).default(10),
+        /** How often the run tries to fence the old primary while its region does not answer. */
+        fence: z.number().int().min(5).max(600).default(10),
       })
       .strict()
-      .default({ promotion: 10, service: 15, dns: 10 }),
+      .default({ promotion: 10, service: 15, dns: 10, fence: 10 }),
   })
   .strict();
 
@@ -220,7 +236,8 @@ export const planSchema = z
     failover: failoverSchema.default({
       trigger: 'automatic',
       cooldownMinutes: 60,
-      pollSeconds: { promotion: 10, service: 15, dns: 10 },
+      approval: { timeoutMinutes: 30, pollSeconds: 30 },
+      pollSeconds: { promotion: 10, service: 15, dns: 10, fence: 10 },
     }),
     notifications: notificationsSchema,
     deployment: deploymentSchema.optional(),

@@ -5,7 +5,8 @@ import type { PollTiming } from '../shared/contracts.ts';
 const POLL_BUDGET_SECONDS = { promotion: 3600, service: 1200, dns: 600 } as const;
 
 export function pollTiming(plan: Plan): PollTiming {
-  const { promotion, service, dns } = plan.failover.pollSeconds;
+  const { promotion, service, dns, fence } = plan.failover.pollSeconds;
+  const { approval } = plan.failover;
   return {
     promotionPollSeconds: promotion,
     promotionMaxPolls: Math.ceil(POLL_BUDGET_SECONDS.promotion / promotion),
@@ -13,5 +14,10 @@ export function pollTiming(plan: Plan): PollTiming {
     serviceMaxPolls: Math.ceil(POLL_BUDGET_SECONDS.service / service),
     dnsPollSeconds: dns,
     dnsMaxPolls: Math.ceil(POLL_BUDGET_SECONDS.dns / dns),
+    approvalPollSeconds: approval.pollSeconds,
+    approvalMaxPolls: Math.ceil((approval.timeoutMinutes * 60) / approval.pollSeconds),
+    // The fence loop ends as soon as the DR side serves; this only bounds it, like the promotion.
+    fencePollSeconds: fence,
+    fenceMaxPolls: Math.ceil(POLL_BUDGET_SECONDS.promotion / fence),
   };
 }

@@ -1,7 +1,9 @@
 import type { z } from 'zod';
 import { PreflightFailedError } from '../../plan/errors.ts';
+import type { Plan } from '../../plan/schema.ts';
 import { classifyDrDatabase } from '../shared/classify-database.ts';
 import {
+  type ExecutionInput,
   executionInputSchema,
   type PreflightDatabase,
   type PreflightOutput,
@@ -16,7 +18,8 @@ import { failoverChanges } from './failover-changes.ts';
 import { pollTiming } from './poll-timing.ts';
 import type { HealthMonitorPorts } from './ports.ts';
 import { readTraffic } from './read-traffic.ts';
-import { judgeReplicaLag } from './rpo-guard.ts';
+import { estimateRecoverySeconds } from './recovery-estimate.ts';
+import { judgeReplicaLag, type RpoVerdict } from './rpo-guard.ts';
 import { claimRun } from './run-lock.ts';
 
 export type PreflightInput = z.output<typeof preflightInputSchema>;
@@ -26,10 +29,12 @@ type Ports = Pick<
 >;
 
 /**
- * Read-only check that a failover can start: the request is valid, every plan resource exists
- * in a state the failover can start (or resume) from, and the RPO guard passes. Makes no
- * mutating call. A read failure (throttling, 5xx) is thrown as the family error so that the
- * state machine retries; a resource in the wrong state is a problem reported with its fix.
+ * Read-only check that a failover can start: the request is valid, no other failover holds the
+ * lock, every plan resource exists in a state the failover can start (or resume) from, and the
+ * RPO guard's verdict. Makes no mutating call. A read failure (throttling, 5xx) is thrown as the
+ * family error so that the state machine retries; a resource in the wrong state is a problem
+ * reported with its fix. A lag the guard cannot accept does not fail here: the run then waits
+ * for a person's decision before the point of no return.
  */
 export async function preflight(ports: Ports, input: PreflightInput): Promise<PreflightOutput> {
   const { plan } = ports;
@@ -44,7 +49,21 @@ export async function preflight(ports: Ports, input: PreflightInput): Promise<Pr
     },
     request,
   );
+  const state = await readPlanState(ports);
+  // Promoted or promoting databases are not judged: their data loss is already settled.
+  const ready = state.databases.filter((d) => d.readiness === 'replica-ready').map((d) => d.db);
+  const rpo = await judgeReplicaLag(ports.cloudWatch, plan, ready, checkedAt);
+  const output = preflightOutput(plan, { checkedAt, request, state, rpo });
+  ports.logger?.info('preflight passed', {
+    changes: output.changes.length,
+    rpo: output.rpo,
+    decision: output.decision,
+  });
+  return output;
+}
 
+/** Every plan resource as it is now; any problem fails preflight with all problems listed. */
+async function readPlanState(ports: Ports) {
   const [databases, services, dns] = await Promise.all([
     checkDatabases(ports),
     checkServices(ports),
@@ -56,21 +75,29 @@ export async function preflight(ports: Ports, input: PreflightInput): Promise<Pr
     ...(dns.problem === null ? [] : [dns.problem]),
   ];
   if (problems.length > 0) throw new PreflightFailedError(problems);
+  return { databases, services, dns };
+}
 
-  const ready = databases.filter((d) => d.readiness === 'replica-ready').map((d) => d.db);
-  // Promoted or promoting databases are not judged: their data loss is already settled.
-  const judgements = await judgeReplicaLag(ports.cloudWatch, plan, ready, checkedAt);
-  const lagById = new Map(judgements.map((j) => [j.db.id, j]));
-
-  const databaseState = databases.map((d) => ({
+function preflightOutput(
+  plan: Plan,
+  parts: {
+    checkedAt: Date;
+    request: ExecutionInput;
+    state: Awaited<ReturnType<typeof readPlanState>>;
+    rpo: RpoVerdict;
+  },
+): PreflightOutput {
+  const { checkedAt, request, state, rpo } = parts;
+  const lagById = new Map(rpo.judgements.map((j) => [j.db.id, j]));
+  const databases = state.databases.map((d) => ({
     id: d.db.id,
     identifier: d.db.replica.identifier,
-    readiness: d.readiness ?? 'replica-ready',
+    readiness: d.readiness ?? ('replica-ready' as const),
     lastActiveLagSeconds: lagById.get(d.db.id)?.lastActiveLagSeconds ?? null,
     lagObservedAt: lagById.get(d.db.id)?.lagObservedAt ?? null,
     status: d.status ?? 'unknown',
   }));
-  const serviceState = services.map((s) => ({
+  const services = state.services.map((s) => ({
     id: s.service.id,
     cluster: s.service.cluster,
     service: s.service.service,
@@ -78,13 +105,11 @@ export async function preflight(ports: Ports, input: PreflightInput): Promise<Pr
     drDesiredCount: s.service.drDesiredCount,
     runningCount: s.runningCount,
   }));
-  const pointsTo = dns.pointsTo ?? 'primary';
-  const lags = judgements.flatMap((j) => (j.lastActiveLagSeconds === null ? [] : [j.lastActiveLagSeconds]));
-
-  const output: PreflightOutput = {
+  const pointsTo = state.dns.pointsTo ?? 'primary';
+  return {
     checkedAt: checkedAt.toISOString(),
     request,
-    databases: databaseState.map(
+    databases: databases.map(
       ({ id, identifier, readiness, lastActiveLagSeconds, lagObservedAt }): PreflightDatabase => ({
         id,
         identifier,
@@ -93,7 +118,7 @@ export async function preflight(ports: Ports, input: PreflightInput): Promise<Pr
         lagObservedAt,
       }),
     ),
-    services: serviceState.map(
+    services: services.map(
       ({ id, cluster, service, desiredCount, drDesiredCount }): PreflightService => ({
         id,
         cluster,
@@ -102,20 +127,34 @@ export async function preflight(ports: Ports, input: PreflightInput): Promise<Pr
         drDesiredCount,
       }),
     ),
-    dns: { record: plan.dns.record, currentValue: dns.currentValue, pointsTo },
+    dns: { record: plan.dns.record, currentValue: state.dns.currentValue, pointsTo },
     rpo: {
       budgetSeconds: plan.objectives.rpoSeconds,
-      worstLagSeconds: lags.length > 0 ? Math.max(...lags) : null,
+      worstLagSeconds: rpo.worstLagSeconds,
+      verdict: rpo.verdict,
+      offences: rpo.offences,
     },
+    decision: decisionNeed(plan, request, rpo),
+    estimatedRecoverySeconds: estimateRecoverySeconds(plan),
     changes: failoverChanges(plan, {
-      databases: databaseState,
-      services: serviceState,
-      dns: { pointsTo, currentValue: dns.currentValue },
+      databases,
+      services,
+      dns: { pointsTo, currentValue: state.dns.currentValue },
     }),
     timing: pollTiming(plan),
   };
-  ports.logger?.info('preflight passed', { changes: output.changes.length, rpo: output.rpo });
-  return output;
+}
+
+/** A person decides before the point of no return when the plan asks for approval of alarm-started runs, or when the RPO guard cannot accept the lag. */
+function decisionNeed(plan: Plan, request: ExecutionInput, rpo: RpoVerdict): PreflightOutput['decision'] {
+  if (request.mode === 'dry-run') return { required: false, reasons: [] };
+  const reasons: string[] = [];
+  if (plan.failover.trigger === 'approval' && request.requestedBy.startsWith('alarm:')) {
+    reasons.push('the plan asks for approval of alarm-started failovers (failover.trigger: approval)');
+  }
+  if (rpo.verdict !== 'within')
+    reasons.push(`the RPO guard cannot accept the replica lag: ${rpo.offences.join('; ')}`);
+  return { required: reasons.length > 0, reasons };
 }
 
 async function checkDatabases({ plan, rds }: Ports) {

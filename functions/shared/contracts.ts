@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { InvalidInputError } from '../../plan/errors.ts';
 import { fieldPath } from '../../plan/load.ts';
+import type { RecordedDecision } from './decision.ts';
 
 /**
  * The shapes that cross the state machine boundary: the execution input, and each Task's input
@@ -19,6 +20,8 @@ export const executionInputSchema = z
     reason: text(500),
     incidentId: z.string().regex(/^[A-Za-z0-9._:/-]{1,128}$/, 'letters, digits and . _ : / - (max 128)'),
     requestedBy: text(200),
+    /** A hand-started run re-checks that the primary is still down before the point of no return only when asked. */
+    confirmPrimaryDown: z.boolean().optional(),
   })
   .strict();
 export type ExecutionInput = z.infer<typeof executionInputSchema>;
@@ -51,6 +54,34 @@ export const preflightInputSchema = z.object({
 });
 
 export const assessInputSchema = z.object({ operation: z.literal('assess'), ...taskEnvelope });
+
+/** Right before the point of no return: the lock again, the RPO verdict with the decision, the primary still down. */
+export const confirmInputSchema = z.object({
+  operation: z.literal('confirm'),
+  ...taskEnvelope,
+  executionArn: preflightInputSchema.shape.executionArn,
+  stateMachineArn: preflightInputSchema.shape.stateMachineArn,
+  request: executionInputSchema,
+  rpo: z.object({
+    budgetSeconds: z.number(),
+    worstLagSeconds: z.number().nullable(),
+    verdict: z.enum(['within', 'over', 'unknown']),
+  }),
+  /** The decision, when the run waited for one (null otherwise). */
+  decision: z.unknown().nullable().default(null),
+});
+
+export const decisionInputSchema = z.object({
+  operation: z.literal('check'),
+  ...taskEnvelope,
+  attempt: z.number().int().min(0).default(0),
+});
+
+export const fenceInputSchema = z.object({
+  operation: z.literal('fence'),
+  ...taskEnvelope,
+  attempt: z.number().int().min(0).default(0),
+});
 export const verifyInputSchema = z.object({ operation: z.literal('verify'), ...taskEnvelope });
 
 export const promoteInputSchema = z.object({
@@ -155,7 +186,21 @@ export interface PreflightOutput {
   databases: PreflightDatabase[];
   services: PreflightService[];
   dns: { record: string; currentValue: string | null; pointsTo: 'primary' | 'dr' };
-  rpo: { budgetSeconds: number; worstLagSeconds: number | null };
+  /**
+   * The RPO guard's verdict on the databases still to promote: within the budget, over it, or
+   * unknown (no lag observed while replication was active). Over and unknown need a person's
+   * explicit acceptance before the point of no return.
+   */
+  rpo: {
+    budgetSeconds: number;
+    worstLagSeconds: number | null;
+    verdict: 'within' | 'over' | 'unknown';
+    offences: string[];
+  };
+  /** Whether the run waits for a person's decision before the point of no return, and why. */
+  decision: { required: boolean; reasons: string[] };
+  /** A rough estimate of the recovery from here (promotion, start-up, traffic switch), in seconds. */
+  estimatedRecoverySeconds: number;
   /** What a failover changes from here; in a dry-run, the whole answer. */
   changes: Change[];
   /** Polling settings for the state machine's Wait states and loop bounds (from the plan). */
@@ -169,6 +214,10 @@ export interface PollTiming {
   serviceMaxPolls: number;
   dnsPollSeconds: number;
   dnsMaxPolls: number;
+  approvalPollSeconds: number;
+  approvalMaxPolls: number;
+  fencePollSeconds: number;
+  fenceMaxPolls: number;
 }
 
 export interface PromoteOutput {
@@ -243,4 +292,50 @@ export interface AssessOutput {
 export interface NotifyOutput {
   subject: string;
   messageId: string;
+}
+
+export interface DecisionOutput {
+  parameter: string;
+  checkedAt: string;
+  status: 'pending' | 'approved' | 'denied';
+  decision: RecordedDecision | null;
+  /** What is wrong with a decision parameter that exists but is not a valid decision. */
+  problem: string | null;
+  attempt: number;
+}
+
+export interface ConfirmOutput {
+  confirmedAt: string;
+  /** The DR-side check that the primary is still down (alarm-started runs, or when asked). */
+  primary: { checked: boolean; state: 'down' | 'unknown' | null; detail: string };
+  rpo: {
+    verdict: 'within' | 'over' | 'unknown';
+    worstLagSeconds: number | null;
+    budgetSeconds: number;
+    /** Seconds of loss the decision accepted for this run, or null. */
+    acceptedLossSeconds: number | null;
+    acceptedUnknown: boolean;
+    acceptedBy: string | null;
+  };
+}
+
+export interface FencedResource {
+  resource: string;
+  kind: 'service' | 'database' | 'traffic';
+  /** fenced: takes neither writes nor traffic; pending: its region does not answer yet; failed: cannot be fenced as is. */
+  outcome: 'fenced' | 'pending' | 'failed';
+  action: string;
+  detail: string;
+}
+
+export interface FenceOutput {
+  checkedAt: string;
+  /** The plan is failed over (a DR replica is standalone): the only state in which fencing happens. */
+  failedOver: boolean;
+  /** The DR side serves (replicas promoted and available, services at their DR counts). */
+  recoveryComplete: boolean;
+  resources: FencedResource[];
+  /** Every resource fenced, or the recovery complete (what is pending is left to the schedule). */
+  done: boolean;
+  attempt: number;
 }

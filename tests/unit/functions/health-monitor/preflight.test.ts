@@ -5,7 +5,6 @@ import {
   FailoverInProgressError,
   InvalidInputError,
   PreflightFailedError,
-  RpoBudgetExceededError,
   ThrottledError,
 } from '../../../../plan/errors.ts';
 import type { Plan } from '../../../../plan/schema.ts';
@@ -110,7 +109,8 @@ describe('preflight', () => {
       currentValue: 'primary.shop.example.com',
       pointsTo: 'primary',
     });
-    expect(output.rpo).toEqual({ budgetSeconds: 60, worstLagSeconds: 1 });
+    expect(output.rpo).toEqual({ budgetSeconds: 60, worstLagSeconds: 1, verdict: 'within', offences: [] });
+    expect(output.decision).toEqual({ required: false, reasons: [] });
     expect(output.changes.map((c) => c.resource)).toEqual([
       'rds:us-west-2:shop-orders-replica',
       'rds:us-west-2:shop-catalog-replica',
@@ -134,6 +134,11 @@ describe('preflight', () => {
       serviceMaxPolls: 80,
       dnsPollSeconds: 10,
       dnsMaxPolls: 60,
+      // 30 minutes of approval timeout looked at every 30 s; fencing bounded like the promotion.
+      approvalPollSeconds: 30,
+      approvalMaxPolls: 60,
+      fencePollSeconds: 10,
+      fenceMaxPolls: 360,
     });
     expect(world.commandNames().filter((name) => !READ_ONLY_COMMANDS.has(name))).toEqual([]);
   });
@@ -234,7 +239,7 @@ describe('preflight', () => {
     expect(output.rpo.worstLagSeconds).toBe(12);
   });
 
-  it('refuses to promote blind and over budget, naming every offending database with its figure', async () => {
+  it('judges blind and over-budget lag, naming every offending database, and asks for a decision instead of promoting', async () => {
     // Prepare
     const world = createWorld(simplePlan());
     world.lag(db(world, 'orders'), [
@@ -248,15 +253,18 @@ describe('preflight', () => {
     ]);
 
     // Act
-    const error = await expectRejection(preflight(world.ports, input()), RpoBudgetExceededError);
+    const output = await preflight(world.ports, input());
 
     // Assess
-    expect(error.retryable).toBe(false);
-    expect(error.message).toContain('rds:us-west-2:shop-orders-replica last active replica lag was 90 s');
-    expect(error.message).toContain('RPO budget of 60 s');
-    expect(error.message).toContain(
-      'no active replica lag observation for rds:us-west-2:shop-catalog-replica in the last 900 s; refusing to promote blind',
-    );
+    expect(output.rpo).toMatchObject({ verdict: 'unknown', worstLagSeconds: 90, budgetSeconds: 60 });
+    expect(output.rpo.offences).toEqual([
+      expect.stringContaining('rds:us-west-2:shop-orders-replica last active replica lag was 90 s'),
+      'no active replica lag observation for rds:us-west-2:shop-catalog-replica in the last 900 s (unknown loss)',
+    ]);
+    expect(output.rpo.offences[0]).toContain('RPO budget of 60 s');
+    expect(output.decision.required).toBe(true);
+    expect(output.decision.reasons[0]).toContain('the RPO guard cannot accept the replica lag');
+    expect(world.commandNames().every((name) => READ_ONLY_COMMANDS.has(name))).toBe(true);
   });
 
   it('treats a replica without any lag datapoint as unknown, never as zero lag', async () => {
@@ -265,11 +273,31 @@ describe('preflight', () => {
     world.lag(db(world, 'catalog'), []);
 
     // Act
-    const error = await expectRejection(preflight(world.ports, input()), RpoBudgetExceededError);
+    const output = await preflight(world.ports, input());
 
     // Assess
-    expect(error.message).toContain('shop-catalog-replica');
-    expect(error.message).not.toContain('shop-orders-replica');
+    expect(output.rpo.verdict).toBe('unknown');
+    expect(output.rpo.offences.join(' ')).toContain('shop-catalog-replica');
+    expect(output.rpo.offences.join(' ')).not.toContain('shop-orders-replica');
+  });
+
+  it('asks for a decision on an alarm-started run when the plan says trigger: approval, not on one started by hand', async () => {
+    // Prepare
+    const base = simplePlan();
+    const world = createWorld({ ...base, failover: { ...base.failover, trigger: 'approval' } });
+    const byAlarm = { ...validRequest, requestedBy: 'alarm:shop-primary-unreachable-from-dr' };
+
+    // Act
+    const alarmRun = await preflight(world.ports, input(byAlarm));
+    const handRun = await preflight(world.ports, input());
+
+    // Assess
+    expect(alarmRun.decision).toEqual({
+      required: true,
+      reasons: ['the plan asks for approval of alarm-started failovers (failover.trigger: approval)'],
+    });
+    expect(handRun.decision).toEqual({ required: false, reasons: [] });
+    expect(alarmRun.estimatedRecoverySeconds).toBeGreaterThan(300);
   });
 
   it('lists every missing or misplaced resource with its fix in one PreflightFailedError', async () => {

@@ -51,7 +51,9 @@ export const preflightOutput: PreflightOutput = {
     { id: 'worker', cluster: 'shop-dr', service: 'shop-worker', desiredCount: 0, drDesiredCount: 1 },
   ],
   dns: { record: 'www.shop.example.com', currentValue: 'primary.shop.example.com', pointsTo: 'primary' },
-  rpo: { budgetSeconds: 60, worstLagSeconds: 7 },
+  rpo: { budgetSeconds: 60, worstLagSeconds: 7, verdict: 'within', offences: [] },
+  decision: { required: false, reasons: [] },
+  estimatedRecoverySeconds: 450,
   changes: [
     {
       resource: 'rds:us-west-2:shop-orders-replica',
@@ -73,6 +75,10 @@ export const preflightOutput: PreflightOutput = {
     serviceMaxPolls: 80,
     dnsPollSeconds: 10,
     dnsMaxPolls: 60,
+    approvalPollSeconds: 30,
+    approvalMaxPolls: 60,
+    fencePollSeconds: 10,
+    fenceMaxPolls: 360,
   },
 };
 
