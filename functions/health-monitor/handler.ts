@@ -6,6 +6,8 @@ import { cloudWatchClient, ecsClient, rdsClient, route53Client, sfnClient } from
 import {
   type AssessOutput,
   assessInputSchema,
+  type ConfirmOutput,
+  confirmInputSchema,
   type PreflightOutput,
   parseTaskInput,
   preflightInputSchema,
@@ -17,6 +19,7 @@ import { createHttpProbe } from '../shared/http-probe.ts';
 import { loadDeployedPlan } from '../shared/plan.ts';
 import { CORRELATION_ID_PATH, powertools } from '../shared/powertools.ts';
 import { assess } from './assess.ts';
+import { confirm } from './confirm.ts';
 import { monitor } from './monitor.ts';
 import type { MonitorReport } from './monitor-report.ts';
 import type { HealthMonitorPorts } from './ports.ts';
@@ -42,17 +45,19 @@ const ports: HealthMonitorPorts = {
 
 /** Scheduled events carry no `operation`: they run the monitor. */
 const routeSchema = z.object({
-  operation: z.enum(['monitor', 'preflight', 'assess', 'verify']).default('monitor'),
+  operation: z.enum(['monitor', 'preflight', 'confirm', 'assess', 'verify']).default('monitor'),
 });
 
 async function observe(
   event: unknown,
-): Promise<MonitorReport | PreflightOutput | AssessOutput | VerifyOutput> {
+): Promise<MonitorReport | PreflightOutput | ConfirmOutput | AssessOutput | VerifyOutput> {
   // A scheduled event or a state-machine task: always an object; null, 42 or a list is refused.
   const { operation } = parseTaskInput(routeSchema, event, 'health-monitor');
   switch (operation) {
     case 'preflight':
       return preflight(ports, parseTaskInput(preflightInputSchema, event, 'health-monitor preflight'));
+    case 'confirm':
+      return confirm(ports, parseTaskInput(confirmInputSchema, event, 'health-monitor confirm'));
     case 'assess':
       parseTaskInput(assessInputSchema, event, 'health-monitor assess');
       return assess(ports);

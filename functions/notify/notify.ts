@@ -4,8 +4,10 @@ import { toDrError } from '../../plan/errors.ts';
 import type { Plan } from '../../plan/schema.ts';
 import type { NotifyInput, NotifyOutput } from '../shared/contracts.ts';
 import { composeMessage } from './compose-message.ts';
+import { decisionRequest } from './decision-request.ts';
 import { describeFailure } from './failure.ts';
-import { readStepResults } from './step-results.ts';
+import { noChangeNotice } from './no-change.ts';
+import { readStepResults, type StepResults } from './step-results.ts';
 import { subjectLine, summaryText } from './summary.ts';
 import { buildTimeline } from './timeline.ts';
 
@@ -23,31 +25,11 @@ export interface NotifyPorts {
  * machine catches it, because a failed notification must never undo or fail a failover.
  */
 export async function notify(ports: NotifyPorts, input: NotifyInput): Promise<NotifyOutput> {
-  const { plan, now } = ports;
-  const at = now();
   const results = readStepResults(input);
   if (results.unreadable.length > 0) {
     ports.logger?.warn('step results with an unexpected shape', { unreadable: results.unreadable });
   }
-  const failure =
-    (input.event === 'failed' || input.event === 'skipped') && input.error
-      ? describeFailure(input.error)
-      : null;
-  const elapsedSeconds = (at.getTime() - new Date(input.executionStartTime).getTime()) / 1000;
-  const context = { plan, event: input.event, request: input.request, results, failure, elapsedSeconds };
-  const subject = subjectLine(context);
-  const message = composeMessage(
-    summaryText(context),
-    buildTimeline({
-      plan,
-      event: input.event,
-      executionStartTime: input.executionStartTime,
-      results,
-      failure,
-      now: at,
-    }),
-  );
-
+  const { subject, message } = compose(ports, input, results);
   try {
     const output = await ports.sns.send(
       new PublishCommand({
@@ -56,7 +38,7 @@ export async function notify(ports: NotifyPorts, input: NotifyInput): Promise<No
         Message: message,
         MessageAttributes: {
           event: { DataType: 'String', StringValue: input.event },
-          plan: { DataType: 'String', StringValue: plan.name },
+          plan: { DataType: 'String', StringValue: ports.plan.name },
         },
       }),
     );
@@ -65,4 +47,43 @@ export async function notify(ports: NotifyPorts, input: NotifyInput): Promise<No
   } catch (error) {
     throw toDrError(error, `Publish to ${ports.topicArn} (${input.event} notification)`);
   }
+}
+
+/** The message for the event: the failover's course, a request to decide, or a run that changed nothing. */
+function compose(
+  ports: NotifyPorts,
+  input: NotifyInput,
+  results: StepResults,
+): { subject: string; message: string } {
+  const { plan, now } = ports;
+  const event = input.event;
+  const failure = input.error ? describeFailure(input.error) : null;
+  if (event === 'decision-needed') return decisionRequest(plan, input, results);
+  if (event === 'skipped' || event === 'stood-down' || event === 'denied' || event === 'decision-timed-out') {
+    return noChangeNotice(plan, event, input, results, failure);
+  }
+  const at = now();
+  const elapsedSeconds = (at.getTime() - new Date(input.executionStartTime).getTime()) / 1000;
+  const context = {
+    plan,
+    event,
+    request: input.request,
+    results,
+    failure: event === 'failed' ? failure : null,
+    elapsedSeconds,
+  };
+  return {
+    subject: subjectLine(context),
+    message: composeMessage(
+      summaryText(context),
+      buildTimeline({
+        plan,
+        event,
+        executionStartTime: input.executionStartTime,
+        results,
+        failure: context.failure,
+        now: at,
+      }),
+    ),
+  };
 }

@@ -56,6 +56,46 @@ const dnsSchema = z.looseObject({
 
 const verifySchema = z.looseObject({ url: z.string(), httpStatus: z.number(), verifiedAt: z.string() });
 
+const recordedDecisionSchema = z.looseObject({
+  decision: z.enum(['approve', 'deny']),
+  reason: z.string(),
+  author: nullableString,
+  decidedBy: nullableString,
+  decidedAt: nullableString,
+  acceptDataLossSeconds: z.number().nullable(),
+  acceptUnknownDataLoss: z.boolean(),
+});
+
+const decisionSchema = z.looseObject({
+  parameter: z.string(),
+  status: z.enum(['pending', 'approved', 'denied']),
+  decision: recordedDecisionSchema.nullable(),
+  problem: nullableString,
+});
+
+const confirmationSchema = z.looseObject({
+  confirmedAt: z.string(),
+  primary: z.looseObject({ checked: z.boolean(), state: z.string().nullable(), detail: z.string() }),
+  rpo: z.looseObject({
+    verdict: z.string(),
+    acceptedLossSeconds: z.number().nullable(),
+    acceptedUnknown: z.boolean(),
+    acceptedBy: nullableString,
+  }),
+});
+
+const fencingSchema = z.looseObject({
+  resources: z.array(
+    z.looseObject({
+      resource: z.string(),
+      kind: z.string(),
+      outcome: z.enum(['fenced', 'pending', 'failed']),
+      detail: z.string(),
+    }),
+  ),
+  done: z.boolean(),
+});
+
 const assessSchema = z.looseObject({
   assessedAt: z.string(),
   changes: z.array(changeSchema),
@@ -71,6 +111,9 @@ export interface StepResults {
   scalings?: z.output<typeof scaleSchema>[];
   dns?: z.output<typeof dnsSchema>;
   verification?: z.output<typeof verifySchema>;
+  decision?: z.output<typeof decisionSchema>;
+  confirmation?: z.output<typeof confirmationSchema>;
+  fencing?: z.output<typeof fencingSchema>;
   assessment?: z.output<typeof assessSchema>;
   /** Why the assessment is missing although one was passed (the assess step failed). */
   assessmentFailure?: string;
@@ -90,7 +133,7 @@ export function readStepResults(input: NotifyInput): StepResults {
 
   const preflight = read('preflight', preflightSchema, input.preflight);
   if (preflight) results.preflight = preflight;
-  // The Recover branches: promotions, scale-ups, then the started notice (its outcome only).
+  // The Recover branches: promotions, scale-ups, the started notice (its outcome only), fencing.
   const recovery = read(
     'recovery',
     z.tuple([z.array(promoteSchema), z.array(scaleSchema)]).rest(z.unknown()),
@@ -99,7 +142,17 @@ export function readStepResults(input: NotifyInput): StepResults {
   if (recovery) {
     results.promotions = recovery[0];
     results.scalings = recovery[1];
+    const fencing = read(
+      'fencing',
+      fencingSchema,
+      (recovery[3] as { fencing?: unknown } | undefined)?.fencing,
+    );
+    if (fencing) results.fencing = fencing;
   }
+  const decision = read('decision', decisionSchema, input.decision);
+  if (decision) results.decision = decision;
+  const confirmation = read('confirmation', confirmationSchema, input.confirmation);
+  if (confirmation) results.confirmation = confirmation;
   const dns = read('dns', dnsSchema, input.dns);
   if (dns) results.dns = dns;
   const verification = read('verification', verifySchema, input.verification);

@@ -4,13 +4,13 @@ import { dnsRecordResource, drServiceResource, replicaResource } from '../shared
 import { formatDuration } from './duration.ts';
 import type { FailureDescription } from './failure.ts';
 import type { StepResults } from './step-results.ts';
+import { cleanSubject } from './subject.ts';
 
-/** SNS: "less than 100 characters", no line breaks or control characters. */
-export const MAX_SUBJECT_CHARS = 99;
+export { MAX_SUBJECT_CHARS } from './subject.ts';
 
 export interface SummaryContext {
   plan: Plan;
-  event: NotifyInput['event'];
+  event: 'started' | 'succeeded' | 'failed';
   request: NotifyInput['request'];
   results: StepResults;
   failure: FailureDescription | null;
@@ -26,12 +26,8 @@ export function subjectLine({ plan, event, request, failure, elapsedSeconds }: S
       ? `[drctl] ${plan.name} ${mode} STARTED${incident}`
       : event === 'succeeded'
         ? `[drctl] ${plan.name} ${mode} SUCCEEDED in ${elapsed}`
-        : event === 'skipped'
-          ? `[drctl] ${plan.name} ${mode} SKIPPED: another failover holds the lock${incident}`
-          : `[drctl] ${plan.name} ${mode} FAILED after ${elapsed}${failure ? `: ${failure.name}` : ''}`;
-  // Printable ASCII only: email clients and SNS reject control characters in subjects.
-  const clean = text.replace(/[^\x20-\x7e]/g, '?');
-  return clean.length > MAX_SUBJECT_CHARS ? `${clean.slice(0, MAX_SUBJECT_CHARS - 3)}...` : clean;
+        : `[drctl] ${plan.name} ${mode} FAILED after ${elapsed}${failure ? `: ${failure.name}` : ''}`;
+  return cleanSubject(text);
 }
 
 /** The human part of the message: what happened, who asked and why, RTO so far, what changed, what next. */
@@ -43,20 +39,11 @@ export function summaryText(context: SummaryContext): string {
     started: `drctl ${mode} of plan "${plan.name}" STARTED: ${plan.regions.primary} → ${plan.regions.dr}.`,
     succeeded: `drctl ${mode} of plan "${plan.name}" SUCCEEDED: the application now serves from ${plan.regions.dr}.`,
     failed: `drctl ${mode} of plan "${plan.name}" FAILED.`,
-    skipped: `drctl ${mode} of plan "${plan.name}" SKIPPED: this run changed nothing.`,
   }[event];
   lines.push(headline, '');
   lines.push(
     `Requested by: ${request.requestedBy ?? 'unknown'}; incident ${request.incidentId ?? 'unknown'}; reason: ${request.reason ?? 'not given'}`,
   );
-  if (event === 'skipped') {
-    lines.push(
-      `Why: ${failure?.message ?? 'another failover holds the lock'}`,
-      '',
-      `Next: ${nextStep(context)}`,
-    );
-    return lines.join('\n');
-  }
   lines.push(rtoLine(context));
   if (results.preflight) {
     const { worstLagSeconds, budgetSeconds } = results.preflight.rpo;
@@ -158,9 +145,6 @@ function changesSection({ plan, event, results }: SummaryContext): string[] {
 function nextStep({ plan, event, results }: SummaryContext): string {
   if (event === 'started') {
     return 'nothing yet. Another message follows when the failover succeeds or fails; do not change the plan resources by hand meanwhile.';
-  }
-  if (event === 'skipped') {
-    return 'nothing. Follow the failover that holds the lock; its own messages say how it ends.';
   }
   if (event === 'succeeded') {
     return `keep ${plan.regions.primary} fenced: traffic and writes must not return to the old primary on their own. Plan the failback once ${plan.regions.primary} is healthy, and keep this message as evidence (timeline below).`;

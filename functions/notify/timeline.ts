@@ -6,7 +6,7 @@ import type { StepResults } from './step-results.ts';
 
 export interface TimelineContext {
   plan: Plan;
-  event: 'started' | 'succeeded' | 'failed' | 'skipped';
+  event: 'started' | 'succeeded' | 'failed';
   executionStartTime: string;
   results: StepResults;
   failure: FailureDescription | null;
@@ -21,8 +21,7 @@ export interface TimelineContext {
 export function buildTimeline(context: TimelineContext): Step[] {
   const { plan, results, event } = context;
   const steps: Step[] = [preflightStep(context)];
-  if (event === 'started' || event === 'skipped' || results.preflight === undefined)
-    return withFailure(steps, context);
+  if (event === 'started' || results.preflight === undefined) return withFailure(steps, context);
 
   for (const db of plan.databases) {
     const promotion = results.promotions?.find((p) => p.databaseId === db.id);

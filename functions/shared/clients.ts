@@ -4,6 +4,7 @@ import { RDSClient } from '@aws-sdk/client-rds';
 import { Route53Client } from '@aws-sdk/client-route-53';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { callKindUserAgent } from './call-kind.ts';
 
 /**
@@ -34,5 +35,6 @@ export const ecsClient = (options: ClientOptions) => new ECSClient(config(option
 export const cloudWatchClient = (options: ClientOptions) => new CloudWatchClient(config(options));
 export const snsClient = (options: ClientOptions) => new SNSClient(config(options));
 export const sfnClient = (options: ClientOptions) => new SFNClient(config(options));
+export const ssmClient = (options: ClientOptions) => new SSMClient(config(options));
 /** Route 53 is global; its control plane is in us-east-1. */
 export const route53Client = () => new Route53Client(config({ region: 'us-east-1' }));

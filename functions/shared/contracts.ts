@@ -133,8 +133,31 @@ export const stepSchema = z.object({
 });
 export type Step = z.infer<typeof stepSchema>;
 
+export const NOTIFY_EVENTS = [
+  'started',
+  'succeeded',
+  'failed',
+  'decision-needed',
+  'skipped',
+  'stood-down',
+  'denied',
+  'decision-timed-out',
+] as const;
+export type NotifyEvent = (typeof NOTIFY_EVENTS)[number];
+/** Events of runs that end without any change. */
+export const NO_CHANGE_EVENTS: readonly NotifyEvent[] = [
+  'skipped',
+  'stood-down',
+  'denied',
+  'decision-timed-out',
+];
+
 export const notifyInputSchema = z.object({
-  event: z.enum(['started', 'succeeded', 'failed', 'skipped']),
+  /**
+   * started / succeeded / failed: the failover's course. decision-needed: the run waits for a
+   * person. skipped, stood-down, denied, decision-timed-out: the run ends with no change.
+   */
+  event: z.enum(NOTIFY_EVENTS),
   ...taskEnvelope,
   request: executionInputSchema.partial().passthrough().default({}),
   /** Step results gathered by the state machine so far (shapes of the Task outputs below). */
@@ -142,6 +165,9 @@ export const notifyInputSchema = z.object({
   recovery: z.unknown().optional(),
   dns: z.unknown().optional(),
   verification: z.unknown().optional(),
+  /** The decision the run waited for (DecisionOutput) and the last look before the point of no return (ConfirmOutput). */
+  decision: z.unknown().optional(),
+  confirmation: z.unknown().optional(),
   /** What was found changed, from the assess step (failure path). */
   assessment: z.unknown().optional(),
   /** The caught error: `{ Error, Cause }` as Step Functions passes it. */

@@ -1,0 +1,36 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import middy from '@middy/core';
+import { z } from 'zod';
+import { cloudWatchClient, ecsClient, rdsClient } from '../shared/clients.ts';
+import { type FenceOutput, fenceInputSchema, parseTaskInput } from '../shared/contracts.ts';
+import { loadDeployedPlan } from '../shared/plan.ts';
+import { CORRELATION_ID_PATH, powertools } from '../shared/powertools.ts';
+import { type FencePorts, fencePrimary } from './fence.ts';
+
+const { logger, tracer } = powertools('fence-primary');
+const plan = loadDeployedPlan();
+const ports: FencePorts = {
+  plan,
+  primaryEcs: tracer.captureAWSv3Client(ecsClient({ region: plan.regions.primary, bestEffort: true })),
+  primaryRds: tracer.captureAWSv3Client(rdsClient({ region: plan.regions.primary, bestEffort: true })),
+  rds: tracer.captureAWSv3Client(rdsClient({ region: plan.regions.dr })),
+  ecs: tracer.captureAWSv3Client(ecsClient({ region: plan.regions.dr })),
+  cloudWatch: tracer.captureAWSv3Client(cloudWatchClient({ region: plan.regions.dr })),
+  now: () => new Date(),
+  logger,
+};
+
+/** A state-machine task says `operation: fence`; the EventBridge schedule sends an event without one. */
+const routeSchema = z.object({ operation: z.literal('fence').optional() });
+
+async function fence(event: unknown): Promise<FenceOutput> {
+  const { operation } = parseTaskInput(routeSchema, event, 'fence-primary');
+  if (operation === undefined) return fencePrimary(ports, { attempt: 0, pastPointOfNoReturn: false });
+  const input = parseTaskInput(fenceInputSchema, event, 'fence-primary');
+  return fencePrimary(ports, { attempt: input.attempt, pastPointOfNoReturn: true });
+}
+
+export const handler = middy(fence)
+  .use(captureLambdaHandler(tracer))
+  .use(injectLambdaContext(logger, { correlationIdPath: CORRELATION_ID_PATH }));
