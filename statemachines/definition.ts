@@ -1,12 +1,14 @@
 import { readFileSync } from 'node:fs';
 
-/** The five functions the failover state machine invokes, by the key used across drctl. */
+/** The functions the failover state machine invokes, by the key used across drctl. */
 export const FUNCTION_KEYS = [
   'healthMonitor',
   'promoteReplica',
   'scaleService',
   'updateDns',
   'notify',
+  'approval',
+  'fencePrimary',
 ] as const;
 export type FunctionKey = (typeof FUNCTION_KEYS)[number];
 export type FunctionArns = Record<FunctionKey, string>;
@@ -18,6 +20,8 @@ export const SUBSTITUTION_NAMES: Record<FunctionKey, string> = {
   scaleService: 'ScaleServiceFunctionArn',
   updateDns: 'UpdateDnsFunctionArn',
   notify: 'NotifyFunctionArn',
+  approval: 'ApprovalFunctionArn',
+  fencePrimary: 'FencePrimaryFunctionArn',
 };
 
 export const FAILOVER_ASL_PATH = new URL('./failover.asl.json', import.meta.url).pathname;

@@ -149,7 +149,9 @@ export function readStepResults(input: NotifyInput): StepResults {
     );
     if (fencing) results.fencing = fencing;
   }
-  const decision = read('decision', decisionSchema, input.decision);
+  // A run that needed no decision carries { status: 'not-required' }: nothing to tell.
+  const needed = (input.decision as { status?: unknown } | undefined)?.status !== 'not-required';
+  const decision = needed ? read('decision', decisionSchema, input.decision) : undefined;
   if (decision) results.decision = decision;
   const confirmation = read('confirmation', confirmationSchema, input.confirmation);
   if (confirmation) results.confirmation = confirmation;

@@ -54,7 +54,8 @@ export function summaryText(context: SummaryContext): string {
     );
   }
   if (failure) lines.push('', `Error: ${failure.name}: ${failure.message}`);
-  lines.push('', ...changesSection(context), '', `Next: ${nextStep(context)}`);
+  lines.push(...pointOfNoReturnLines(context));
+  lines.push('', ...changesSection(context), ...fencingSection(context), '', `Next: ${nextStep(context)}`);
   if (results.unreadable.length > 0) {
     lines.push(
       '',
@@ -147,9 +148,53 @@ function nextStep({ plan, event, results }: SummaryContext): string {
     return 'nothing yet. Another message follows when the failover succeeds or fails; do not change the plan resources by hand meanwhile.';
   }
   if (event === 'succeeded') {
-    return `keep ${plan.regions.primary} fenced: traffic and writes must not return to the old primary on their own. Plan the failback once ${plan.regions.primary} is healthy, and keep this message as evidence (timeline below).`;
+    const pending = results.fencing?.resources.some((r) => r.outcome !== 'fenced') ?? true;
+    return pending
+      ? `the old primary in ${plan.regions.primary} is not fenced everywhere yet: drctl fences what is pending as soon as the region answers (check drctl status). Plan the failback once ${plan.regions.primary} is healthy, and keep this message as evidence (timeline below).`
+      : `the old primary in ${plan.regions.primary} is fenced (no traffic, no writes). Plan the failback once ${plan.regions.primary} is healthy, and keep this message as evidence (timeline below).`;
   }
   const restart =
     'Fix the cause, then start the failover again with the same input: completed steps are skipped, no second promotion.';
   return results.preflight === undefined ? `${restart} Nothing was changed by this run.` : restart;
+}
+
+/** Who decided, what was confirmed before the point of no return, and what data loss was accepted. */
+function pointOfNoReturnLines({ results }: SummaryContext): string[] {
+  const lines: string[] = [];
+  const decision = results.decision?.decision;
+  if (decision) {
+    const who = [decision.decidedBy, decision.author].filter(Boolean).join(' as ') || 'unknown';
+    lines.push(
+      `Decision: ${decision.decision} by ${who} at ${decision.decidedAt ?? 'an unknown time'}: ${decision.reason}`,
+    );
+  }
+  const confirmation = results.confirmation;
+  if (confirmation) {
+    const accepted = confirmation.rpo.acceptedUnknown
+      ? 'accepted an unknown data loss'
+      : confirmation.rpo.acceptedLossSeconds !== null
+        ? `accepted up to ${confirmation.rpo.acceptedLossSeconds} s of data loss for this run`
+        : null;
+    if (accepted) lines.push(`Data loss: ${accepted} (${confirmation.rpo.acceptedBy ?? 'unknown'}).`);
+    if (confirmation.primary.checked) {
+      lines.push(`Primary still down before promotion: ${confirmation.primary.detail}.`);
+    }
+  }
+  return lines.length > 0 ? ['', ...lines] : [];
+}
+
+/** The old primary's fencing, per resource. */
+function fencingSection({ event, results }: SummaryContext): string[] {
+  if (event === 'started' || results.fencing === undefined) return [];
+  const rows = results.fencing.resources.map(
+    (r) => `  - ${r.resource}: ${r.outcome.toUpperCase()} (${r.detail})`,
+  );
+  const pending = results.fencing.resources.some((r) => r.outcome !== 'fenced');
+  return [
+    '',
+    pending
+      ? 'Old primary fencing (pending ones are fenced by the schedule as soon as the region answers):'
+      : 'Old primary fencing:',
+    ...rows,
+  ];
 }

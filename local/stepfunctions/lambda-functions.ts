@@ -14,6 +14,8 @@ export const FUNCTION_DIRECTORIES: Record<FunctionKey, string> = {
   scaleService: 'scale-service',
   updateDns: 'update-dns',
   notify: 'notify',
+  approval: 'approval',
+  fencePrimary: 'fence-primary',
 };
 
 type LambdaHandler = (event: unknown, context: unknown) => Promise<unknown>;
@@ -29,6 +31,8 @@ export function functionArns(region: string, account: string, planName: string):
     scaleService: arn('scaleService'),
     updateDns: arn('updateDns'),
     notify: arn('notify'),
+    approval: arn('approval'),
+    fencePrimary: arn('fencePrimary'),
   };
 }
 

@@ -103,8 +103,8 @@ describe('failover.asl.json', () => {
 
     // Assess
     expect(recover?.Type).toBe('Parallel');
-    // Promotions, scale-ups, and the started notice beside them (never on the critical path).
-    expect(recover?.Branches).toHaveLength(3);
+    // Promotions, scale-ups, the started notice (never on the critical path) and the fencing.
+    expect(recover?.Branches).toHaveLength(4);
     expect(Object.keys(recover?.Branches?.[2]?.States ?? {})).toContain('NotifyStarted');
     for (const map of maps) {
       expect(map?.Type).toBe('Map');

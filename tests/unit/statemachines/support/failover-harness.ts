@@ -37,12 +37,16 @@ const HANDLER_MODULES: Record<FunctionKey, string> = {
   scaleService: '../../../../functions/scale-service/handler.ts',
   updateDns: '../../../../functions/update-dns/handler.ts',
   notify: '../../../../functions/notify/handler.ts',
+  approval: '../../../../functions/approval/handler.ts',
+  fencePrimary: '../../../../functions/fence-primary/handler.ts',
 };
 
 export interface Harness {
   plan: Plan;
   /** Whether the DR application endpoint answers 200. */
   setDrServing(check: () => boolean): void;
+  /** Whether the primary application endpoint answers 200 (default: it does not, it is down). */
+  setPrimaryServing(serving: boolean): void;
   run(input: unknown): Promise<RunResult>;
   close(): Promise<void>;
 }
@@ -64,8 +68,9 @@ export interface RunResult {
  */
 export async function startHarness(options: { strategy?: Plan['dns']['strategy'] } = {}): Promise<Harness> {
   let drServing: () => boolean = () => true;
+  let primaryServing = false;
   const server = createServer((req, res) => {
-    const serving = req.url?.startsWith('/dr') ? drServing() : false;
+    const serving = req.url?.startsWith('/dr') ? drServing() : primaryServing;
     res.writeHead(serving ? 200 : 503).end(serving ? 'ok' : 'primary region down');
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -108,6 +113,9 @@ export async function startHarness(options: { strategy?: Plan['dns']['strategy']
 
   return {
     plan,
+    setPrimaryServing(serving) {
+      primaryServing = serving;
+    },
     setDrServing(check) {
       drServing = check;
     },

@@ -151,7 +151,7 @@ export function describeFailoverRuns(strategy: Plan['dns']['strategy']): void {
       expect(aws.trafficTo()).toBe('dr');
     });
 
-    it('stops before any change when the last active replica lag is over the RPO budget', async () => {
+    it('waits for a decision when the lag is over the RPO budget, and stops with no change when nobody decides', async () => {
       // Prepare
       const aws = fakeAws({ lagSeconds: { 'shop-orders-replica': 300, 'shop-catalog-replica': 1 } });
 
@@ -159,22 +159,165 @@ export function describeFailoverRuns(strategy: Plan['dns']['strategy']): void {
       const run = await harness.run(failoverInput());
 
       // Assess
-      expect(run.status).toBe('FAILED');
-      expect(run.error).toBe('RpoBudgetExceededError');
+      expect(run.status).toBe('SUCCEEDED');
+      expect(run.output).toMatchObject({ outcome: 'decision-timed-out' });
       expect(aws.mutatingCalls().filter((call) => call !== 'PublishCommand')).toEqual([]);
-      expect(aws.published.at(-1)?.Message).toContain('RpoBudgetExceededError');
+      expect(aws.published.map((m) => m.Subject)).toEqual([
+        expect.stringMatching(/WAITS FOR A DECISION/),
+        expect.stringMatching(/NOT DECIDED within 30 min/),
+      ]);
+      expect(aws.published[0]?.Message).toContain('shop-orders-replica last active replica lag was 300 s');
+      expect(aws.published[0]?.Message).toContain('drctl approve test-execution');
     });
 
-    it('stops before any change when no active replica lag was observed (never promotes blind)', async () => {
+    it('fails over past the RPO guard when the decision accepts the loss, and records who accepted what', async () => {
       // Prepare
-      const aws = fakeAws({ lagSeconds: { 'shop-orders-replica': null, 'shop-catalog-replica': 1 } });
+      const aws = fakeAws({
+        lagSeconds: { 'shop-orders-replica': 300, 'shop-catalog-replica': 1 },
+        decision: {
+          document: {
+            decision: 'approve',
+            reason: 'region gone',
+            decidedBy: 'alice@example.com',
+            acceptDataLossSeconds: 300,
+          },
+          afterChecks: 2,
+        },
+      });
 
       // Act
       const run = await harness.run(failoverInput());
 
       // Assess
+      expect(run.status, run.cause).toBe('SUCCEEDED');
+      expect(run.output).toMatchObject({
+        outcome: 'failed-over',
+        confirmation: { rpo: { verdict: 'over', acceptedLossSeconds: 300, acceptedBy: 'alice@example.com' } },
+        decision: { status: 'approved', decision: { author: 'arn:aws:iam::111111111111:user/alice' } },
+      });
+      expect(aws.count('PromoteReadReplicaCommand')).toBe(2);
+      expect(aws.published.at(-1)?.Message).toContain('accepted up to 300 s of data loss for this run');
+    });
+
+    it('accepts an unknown lag only by the explicit words, never by a number of seconds', async () => {
+      // Prepare
+      const aws = fakeAws({
+        lagSeconds: { 'shop-orders-replica': null, 'shop-catalog-replica': 1 },
+        decision: { document: { decision: 'approve', reason: 'go', acceptDataLossSeconds: 86_400 } },
+      });
+
+      // Act
+      const run = await harness.run(failoverInput());
+
+      // Assess
+      expect(run.status).toBe('FAILED');
       expect(run.error).toBe('RpoBudgetExceededError');
+      expect(run.cause).toContain('accept unknown data loss');
       expect(aws.count('PromoteReadReplicaCommand')).toBe(0);
+    });
+
+    it('fails over with an unknown lag when the decision says "accept unknown data loss"', async () => {
+      // Prepare
+      fakeAws({
+        lagSeconds: { 'shop-orders-replica': null, 'shop-catalog-replica': 1 },
+        decision: {
+          document: { decision: 'approve', reason: 'go', acceptUnknownDataLoss: 'accept unknown data loss' },
+        },
+      });
+
+      // Act
+      const run = await harness.run(failoverInput());
+
+      // Assess
+      expect(run.status, run.cause).toBe('SUCCEEDED');
+      expect(run.output).toMatchObject({
+        confirmation: { rpo: { verdict: 'unknown', acceptedUnknown: true } },
+      });
+    });
+
+    it('changes nothing when the decision denies the failover', async () => {
+      // Prepare
+      const aws = fakeAws({
+        lagSeconds: { 'shop-orders-replica': 300, 'shop-catalog-replica': 1 },
+        decision: { document: { decision: 'deny', reason: 'primary is coming back', decidedBy: 'bob' } },
+      });
+
+      // Act
+      const run = await harness.run(failoverInput());
+
+      // Assess
+      expect(run.status).toBe('SUCCEEDED');
+      expect(run.output).toMatchObject({ outcome: 'denied' });
+      expect(aws.mutatingCalls().filter((call) => call !== 'PublishCommand')).toEqual([]);
+      expect(aws.published.at(-1)?.Subject).toMatch(/DENIED by bob/);
+    });
+
+    it('stands down with no change when the primary answers again right before the point of no return', async () => {
+      // Prepare
+      const aws = fakeAws();
+      harness.setPrimaryServing(true);
+
+      // Act
+      const run = await harness.run(failoverInput());
+      harness.setPrimaryServing(false);
+
+      // Assess
+      expect(run.status).toBe('SUCCEEDED');
+      expect(run.output).toMatchObject({ outcome: 'stood-down' });
+      expect(aws.mutatingCalls().filter((call) => call !== 'PublishCommand')).toEqual([]);
+      expect(aws.published.at(-1)?.Subject).toMatch(
+        /STOOD DOWN: primary recovered before the point of no return/,
+      );
+    });
+
+    it('fences the old primary beside the recovery: services to 0, databases read only', async () => {
+      // Prepare
+      const aws = fakeAws();
+
+      // Act
+      const run = await harness.run(failoverInput());
+
+      // Assess
+      expect(run.status, run.cause).toBe('SUCCEEDED');
+      expect(aws.primaryFenced()).toBe(true);
+      const fencing = (run.output as { fencing: { resources: { outcome: string }[] } }).fencing;
+      expect(fencing.resources.filter((r) => r.outcome === 'fenced').length).toBeGreaterThanOrEqual(5);
+      // Fencing comes only after the first promotion was accepted.
+      const calls = aws.calls.map((c) => c.command);
+      expect(calls.indexOf('PromoteReadReplicaCommand')).toBeLessThan(calls.indexOf('FenceDatabase'));
+      expect(aws.published.at(-1)?.Message).toContain('Old primary fencing');
+    });
+
+    it('succeeds with fencing pending when the primary region does not answer', async () => {
+      // Prepare
+      const aws = fakeAws({ primaryDown: true });
+
+      // Act
+      const run = await harness.run(failoverInput());
+
+      // Assess
+      expect(run.status, run.cause).toBe('SUCCEEDED');
+      const fencing = (run.output as { fencing: { resources: { kind: string; outcome: string }[] } }).fencing;
+      expect(
+        fencing.resources.filter((r) => r.kind !== 'traffic').every((r) => r.outcome === 'pending'),
+      ).toBe(true);
+      expect(aws.published.at(-1)?.Message).toMatch(/PENDING/);
+    });
+
+    it('ends skipped, with no change and no FAILED notice, while another failover runs', async () => {
+      // Prepare
+      const aws = fakeAws({ otherExecutions: [{ name: 'first', status: 'RUNNING', secondsAgo: 30 }] });
+
+      // Act
+      const run = await harness.run(failoverInput());
+
+      // Assess
+      expect(run.status).toBe('SUCCEEDED');
+      expect(run.output).toMatchObject({ outcome: 'skipped' });
+      expect(aws.mutatingCalls().filter((call) => call !== 'PublishCommand')).toEqual([]);
+      expect(aws.published.map((m) => m.Subject)).toEqual([
+        expect.stringMatching(/SKIPPED: another failover holds the lock/),
+      ]);
     });
 
     it('finishes a re-run after a partial failure without a second promotion', async () => {

@@ -15,6 +15,8 @@ import {
 import {
   DBInstanceNotFoundFault,
   DescribeDBInstancesCommand,
+  DescribeDBParametersCommand,
+  ModifyDBParameterGroupCommand,
   PromoteReadReplicaCommand,
   RDSClient,
 } from '@aws-sdk/client-rds';
@@ -27,6 +29,7 @@ import {
 } from '@aws-sdk/client-route-53';
 import { DescribeExecutionCommand, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { DescribeParametersCommand, GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { Plan } from '../../../../plan/schema.ts';
 
@@ -60,7 +63,14 @@ export interface FakeAwsOptions {
   }[];
   /** Gate strategy: DescribeAlarms calls after the gate write until the gate alarm is in ALARM. */
   gateAlarmPolls?: number;
+  /** The primary region's APIs refuse connections (fencing stays pending). */
+  primaryDown?: boolean;
+  /** A decision written to the run's parameter, visible after this many looks (default 0). */
+  decision?: { document: Record<string, unknown>; afterChecks?: number };
 }
+
+const connectionRefused = () =>
+  Object.assign(new Error('connect ECONNREFUSED'), { name: 'Error', code: 'ECONNREFUSED', $metadata: {} });
 
 interface FakeInstance {
   identifier: string;
@@ -83,6 +93,8 @@ export const MUTATING_COMMANDS = [
   'UpdateServiceCommand',
   'ChangeResourceRecordSetsCommand',
   'CloseGate',
+  'FenceService',
+  'FenceDatabase',
   'PublishCommand',
 ] as const;
 
@@ -100,6 +112,10 @@ export class FakeAws {
   /** The gate alarm's state (gate strategy) and the describes left until a written 0 turns it ALARM. */
   gateState: 'OK' | 'ALARM' = 'OK';
   private gateDescribesLeft: number | undefined;
+  /** The old primary: its services' desired counts and its databases' read-only parameter. */
+  readonly primaryServices = new Map<string, number>();
+  readonly primaryReadOnly = new Map<string, boolean>();
+  private decisionChecks = 0;
   readonly published: { Subject?: string; Message?: string }[] = [];
   readonly calls: { command: string; input: unknown }[] = [];
   readonly stubs: { restore(): void }[] = [];
@@ -130,6 +146,10 @@ export class FakeAws {
       });
     }
     this.recordValue = plan.application.primary.target;
+    for (const svc of plan.services) {
+      this.primaryServices.set(`${svc.primary.cluster}/${svc.primary.service}`, svc.primary.desiredCount);
+    }
+    for (const db of plan.databases) this.primaryReadOnly.set(`${db.primary.identifier}-params`, false);
     this.throttleLeft = new Map(Object.entries(options.throttleFirst ?? {}) as [string, number][]);
   }
 
@@ -145,7 +165,15 @@ export class FakeAws {
   }
 
   install(): this {
-    this.stubs.push(this.rds(), this.ecs(), this.route53(), this.cloudWatch(), this.sns(), this.sfn());
+    this.stubs.push(
+      this.rds(),
+      this.ecs(),
+      this.route53(),
+      this.cloudWatch(),
+      this.sns(),
+      this.sfn(),
+      this.ssm(),
+    );
     return this;
   }
 
@@ -168,7 +196,18 @@ export class FakeAws {
       this.record('DescribeDBInstancesCommand', input);
       const id = input.DBInstanceIdentifier ?? '';
       const primary = this.plan.databases.find((db) => db.primary.identifier === id);
-      if (primary) return { DBInstances: [{ DBInstanceIdentifier: id, DBInstanceStatus: 'available' }] };
+      if (primary) {
+        if (this.options.primaryDown) throw connectionRefused();
+        return {
+          DBInstances: [
+            {
+              DBInstanceIdentifier: id,
+              DBInstanceStatus: 'available',
+              DBParameterGroups: [{ DBParameterGroupName: `${id}-params`, ParameterApplyStatus: 'in-sync' }],
+            },
+          ],
+        };
+      }
       const instance = this.instances.get(id);
       if (!instance) {
         throw new DBInstanceNotFoundFault({ message: `DBInstance ${id} not found.`, $metadata: {} });
@@ -199,6 +238,20 @@ export class FakeAws {
       instance.describesUntilAvailable = this.options.promotionPolls ?? 2;
       return { DBInstance: { DBInstanceIdentifier: id, DBInstanceStatus: 'modifying' } };
     });
+    stub.on(DescribeDBParametersCommand).callsFake((input: { DBParameterGroupName?: string }) => {
+      this.record('DescribeDBParametersCommand', input);
+      if (this.options.primaryDown) throw connectionRefused();
+      const readOnly = this.primaryReadOnly.get(input.DBParameterGroupName ?? '');
+      return {
+        Parameters: readOnly ? [{ ParameterName: 'read_only', ParameterValue: '1', Source: 'user' }] : [],
+      };
+    });
+    stub.on(ModifyDBParameterGroupCommand).callsFake((input: { DBParameterGroupName?: string }) => {
+      this.record('FenceDatabase', input);
+      if (this.options.primaryDown) throw connectionRefused();
+      this.primaryReadOnly.set(input.DBParameterGroupName ?? '', true);
+      return { DBParameterGroupName: input.DBParameterGroupName };
+    });
     return stub;
   }
 
@@ -207,6 +260,15 @@ export class FakeAws {
     const find = (cluster?: string, service?: string) => this.services.get(`${cluster}/${service}`);
     stub.on(DescribeServicesCommand).callsFake((input: { cluster?: string; services?: string[] }) => {
       this.record('DescribeServicesCommand', input);
+      const primary = this.primaryServices.get(`${input.cluster}/${input.services?.[0]}`);
+      if (primary !== undefined) {
+        if (this.options.primaryDown) throw connectionRefused();
+        const name = input.services?.[0];
+        return {
+          services: [{ serviceName: name, status: 'ACTIVE', desiredCount: primary, runningCount: primary }],
+          failures: [],
+        };
+      }
       const services = (input.services ?? []).map((name) => {
         const svc = find(input.cluster, name);
         if (!svc) return undefined;
@@ -242,6 +304,15 @@ export class FakeAws {
     stub
       .on(UpdateServiceCommand)
       .callsFake((input: { cluster?: string; service?: string; desiredCount?: number }) => {
+        const primaryKey = `${input.cluster}/${input.service}`;
+        if (this.primaryServices.has(primaryKey)) {
+          this.record('FenceService', input);
+          if (this.options.primaryDown) throw connectionRefused();
+          this.primaryServices.set(primaryKey, input.desiredCount ?? 0);
+          return {
+            service: { serviceName: input.service, desiredCount: input.desiredCount, status: 'ACTIVE' },
+          };
+        }
         this.record('UpdateServiceCommand', input);
         const svc = find(input.cluster, input.service);
         if (!svc) throw Object.assign(new Error('Service not found.'), { name: 'ServiceNotFoundException' });
@@ -407,6 +478,43 @@ export class FakeAws {
       };
     });
     return stub;
+  }
+
+  private ssm() {
+    const stub = mockClient(SSMClient);
+    const visible = () =>
+      this.options.decision !== undefined && this.decisionChecks > (this.options.decision.afterChecks ?? 0);
+    stub.on(GetParameterCommand).callsFake((input: { Name?: string }) => {
+      this.record('GetParameterCommand', input);
+      this.decisionChecks++;
+      if (!visible())
+        throw Object.assign(new Error('parameter not found'), { name: 'ParameterNotFound', $metadata: {} });
+      return { Parameter: { Name: input.Name, Value: JSON.stringify(this.options.decision?.document) } };
+    });
+    stub.on(DescribeParametersCommand).callsFake((input: { ParameterFilters?: { Values?: string[] }[] }) => {
+      this.record('DescribeParametersCommand', input);
+      const name = input.ParameterFilters?.[0]?.Values?.[0];
+      return {
+        Parameters: visible()
+          ? [
+              {
+                Name: name,
+                LastModifiedUser: 'arn:aws:iam::111111111111:user/alice',
+                LastModifiedDate: new Date(),
+              },
+            ]
+          : [],
+      };
+    });
+    return stub;
+  }
+
+  /** True when every database of the old primary is read only and every service at 0. */
+  primaryFenced(): boolean {
+    return (
+      [...this.primaryServices.values()].every((n) => n === 0) &&
+      [...this.primaryReadOnly.values()].every(Boolean)
+    );
   }
 
   private sfn() {
