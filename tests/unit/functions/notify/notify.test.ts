@@ -79,7 +79,7 @@ describe('notify', () => {
     expect(summary).toContain(
       'route53:Z0SHOPEXAMPLE00000001:www.shop.example.com CNAME: primary.shop.example.com → dr.shop.example.com',
     );
-    expect(summary).toContain('Next: keep us-east-1 fenced');
+    expect(summary).toContain('Next: the old primary in us-east-1 is not fenced everywhere yet');
     const timeline = timelineOf(sent.Message);
     expect(timeline.map((s) => [s.step, s.outcome])).toEqual([
       ['preflight', 'succeeded'],
