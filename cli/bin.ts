@@ -15,6 +15,8 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   status: () => import('./commands/status.ts'),
   report: () => import('./commands/report.ts'),
   readiness: () => import('./commands/readiness.ts'),
+  approve: () => import('./commands/approve.ts'),
+  deny: () => import('./commands/deny.ts'),
 };
 
 async function help(): Promise<string> {
