@@ -191,6 +191,7 @@ async function openWorld(options: WorldOptions): Promise<World> {
     // and the alarm judge from the first minute (a real deployment has that history).
     models.rds.backfillReplicaLag(HISTORY_SECONDS);
     models.healthChecks.backfill(HISTORY_SECONDS, (check) => models.application.serves(check.role));
+    models.route53.seedHealth(models.healthChecks.all(), context.clock.now());
     backfillProbeHistory(context, models.cloudWatch, HISTORY_SECONDS, models.application.serves('primary'));
 
     const detection = startDetection(context, {

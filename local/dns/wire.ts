@@ -175,12 +175,14 @@ function writeOpt(): Buffer {
 }
 
 /**
- * The response to `query`. Recursion is never available (an authoritative server); a response
- * larger than the client accepts over UDP is cut to its header and question with TC set.
+ * The response to `query`. Recursion is never available (an authoritative server); over UDP, a
+ * response larger than the client accepts is cut to its header and question with TC set (the
+ * client retries over TCP, where a message may be up to 65,535 octets).
  */
 export function writeResponse(
   query: Pick<Query, 'id' | 'opcode' | 'recursionDesired' | 'ednsUdpSize'> & { question?: Question },
   response: Response,
+  transport: 'udp' | 'tcp' = 'udp',
 ): Buffer {
   const build = (answers: ResourceRecord[], authority: ResourceRecord[], truncated: boolean) => {
     const header = Buffer.alloc(12);
@@ -206,6 +208,6 @@ export function writeResponse(
     ]);
   };
   const full = build(response.answers, response.authority, false);
-  const limit = Math.min(query.ednsUdpSize ?? CLASSIC_UDP_SIZE, EDNS_UDP_SIZE);
+  const limit = transport === 'tcp' ? 65_535 : Math.min(query.ednsUdpSize ?? CLASSIC_UDP_SIZE, EDNS_UDP_SIZE);
   return full.length <= limit ? full : build([], [], true);
 }

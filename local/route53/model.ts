@@ -137,6 +137,12 @@ export class Route53Model {
     return change;
   }
 
+  /** The health-check statuses the DNS servers start with (the world's history, before its start). */
+  seedHealth(statuses: readonly { id: string; healthy: boolean }[], at: number): void {
+    for (const { id, healthy } of statuses) this.visibleHealth.set(id, healthy);
+    this.refreshPlanRecord(at, 'health-check statuses at the start');
+  }
+
   /** A health-check status has reached the DNS servers. */
   healthVisible(healthCheckId: string, healthy: boolean, at: number): void {
     if (this.visibleHealth.get(healthCheckId) === healthy) return;
