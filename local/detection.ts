@@ -16,7 +16,9 @@ import type { Execution, StepFunctionsModel } from './stepfunctions/executions.t
  * the CDK rule builds, `{ mode: "failover", reason, incidentId: <event id>, requestedBy:
  * "alarm:<alarm name>" }`. EventBridge delivers at least once and never deduplicates: every
  * delivered event starts an execution. One failover at a time and the cooldown are drctl's own
- * guards (preflight), not the world's. A region whose EventBridge is down delivers nothing.
+ * guards (preflight), not the world's. A region whose EventBridge is down takes nothing while it
+ * is down; the sender retries, so the event may arrive late (which is why an alarm-started run
+ * confirms the primary is still down).
  * With `failover.trigger: approval` the rule asks a person instead (an SNS message) and starts
  * nothing.
  */
@@ -53,6 +55,10 @@ export interface Detection {
   lastAlarmEvent(): AlarmEvent | undefined;
   stop(): void;
 }
+
+/** How long a sender keeps retrying an event a bus does not take, and how often. */
+const EVENT_RETRY_LIMIT_MS = 24 * 3_600_000;
+const EVENT_RETRY_INTERVAL_MS = 60_000;
 
 export function startDetection(
   context: WorldContext,
@@ -100,8 +106,13 @@ export function startDetection(
     return execution;
   };
 
-  /** Carries the event bus to bus, then to the target; a hop whose region is down drops it. */
-  const route = (event: AlarmEvent, hops: string[], at: number) => {
+  /**
+   * Carries the event bus to bus, then to the target. A bus whose region is down takes nothing:
+   * the sender retries (CloudWatch's delivery to EventBridge is durable; EventBridge retries a
+   * target for up to 24 hours), so the event arrives late once the region is back, or never.
+   * A forwarded event arrives on the next bus as a new event, with a new id.
+   */
+  const route = (event: AlarmEvent, hops: string[], at: number, firstTryAt = at) => {
     const [region, ...rest] = hops;
     if (region === undefined) {
       deliver(event);
@@ -110,25 +121,34 @@ export function startDetection(
     stops.push(
       scheduler.at(at + timings.eventDeliverySeconds * 1000, (due) => {
         if (!deps.isEventBridgeUp(region)) {
+          const expired = due - firstTryAt >= EVENT_RETRY_LIMIT_MS;
           events.record(
             'eventbridge.undelivered',
             due,
-            `alarm ${event.alarmName}'s event is lost: EventBridge in ${region} is down`,
-            { alarm: event.alarmName, eventId: event.id, region },
+            `alarm ${event.alarmName}'s event is not delivered: EventBridge in ${region} is down${expired ? ' (24 h of retries: dropped)' : ' (retried)'}`,
+            { alarm: event.alarmName, eventId: event.id, region, dropped: expired },
             region,
           );
+          if (!expired)
+            route(
+              event,
+              hops,
+              due + EVENT_RETRY_INTERVAL_MS - timings.eventDeliverySeconds * 1000,
+              firstTryAt,
+            );
           return;
         }
-        if (rest.length > 0) {
+        const late = due - firstTryAt > timings.eventDeliverySeconds * 1000;
+        if (rest.length > 0 || late) {
           events.record(
             'eventbridge.delivered',
             due,
-            `EventBridge ${region} forwards alarm ${event.alarmName}'s event to ${rest.join(' → ')}`,
-            { alarm: event.alarmName, eventId: event.id, region, to: rest[0] ?? null },
+            `EventBridge ${region} ${rest.length > 0 ? `forwards alarm ${event.alarmName}'s event to ${rest.join(' → ')}` : `delivers alarm ${event.alarmName}'s event`}${late ? `, ${Math.round((due - firstTryAt) / 1000)} s late` : ''}`,
+            { alarm: event.alarmName, eventId: event.id, region, to: rest[0] ?? null, late },
             region,
           );
         }
-        route(event, rest, due);
+        route(rest.length > 0 ? { ...event, id: randomUUID() } : event, rest, due);
       }),
     );
   };

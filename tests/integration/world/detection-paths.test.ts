@@ -122,12 +122,12 @@ describe('the fast path (Route 53 health check → alarm in us-east-1 → forwar
     expect(requestedBy).toEqual([`alarm:${fastPath}`, `alarm:${drPath}`]);
   });
 
-  it('delivers nothing when us-east-1 EventBridge goes down before the forward', async () => {
-    // Prepare
+  it('delivers nothing while us-east-1 EventBridge is down, and the event late once it is back', async () => {
+    // Prepare: no schedules, so that the DR-side path stays out of it.
     world = await startWorld({ plan, scale: 400, schedule: false });
     await world.runFor(65);
     const unsubscribe = world.events.subscribe((event) => {
-      if (alarmed(fastPath)(event)) world?.faults.regionOutage('us-east-1');
+      if (alarmed(fastPath)(event)) world?.faults.regionOutage('us-east-1', { durationSeconds: 600 });
     });
 
     // Act
@@ -136,14 +136,25 @@ describe('the fast path (Route 53 health check → alarm in us-east-1 → forwar
       timeoutSeconds: 600,
     });
     unsubscribe();
-    await world.runFor(10);
+    await world.runFor(300);
+    const during = world.stepFunctions.list().length;
+    await world.until((events) => events.some((e) => e.type === 'failover.triggered'), {
+      timeoutSeconds: 600,
+    });
+    stopAll(world);
 
     // Assess
-    expect(world.events.list({ type: 'eventbridge.undelivered' })[0]?.detail).toMatchObject({
-      alarm: fastPath,
-      region: 'us-east-1',
-    });
-    expect(world.stepFunctions.list()).toEqual([]);
+    const undelivered = world.events.list({ type: 'eventbridge.undelivered' });
+    expect(undelivered[0]?.detail).toMatchObject({ alarm: fastPath, region: 'us-east-1', dropped: false });
+    expect(undelivered.length).toBeGreaterThanOrEqual(5);
+    expect(during).toBe(0);
+    const forwarded = world.events.list({ type: 'eventbridge.delivered' })[0];
+    expect(forwarded?.detail).toMatchObject({ region: 'us-east-1', late: true });
+    const [execution] = world.stepFunctions.list();
+    const input = JSON.parse(execution?.input ?? '{}');
+    expect(input.requestedBy).toBe(`alarm:${fastPath}`);
+    // The DR bus got a new event (bus-to-bus forwarding gives it a new id).
+    expect(input.incidentId).not.toBe(undelivered[0]?.detail.eventId);
   });
 });
 
