@@ -102,12 +102,12 @@ export interface Schedules {
   stop(): void;
 }
 
-/** Starts the EventBridge schedules of the DR region (each `rate(N minutes)`). */
+/** Starts the EventBridge schedules of the DR region (each `rate(N minutes)`) for the functions given. */
 export function startSchedules(
   context: WorldContext,
   deps: {
-    healthMonitor: Invoke;
-    primaryProbe: Invoke;
+    healthMonitor?: Invoke;
+    primaryProbe?: Invoke;
     isEventBridgeUp: (region: string) => boolean;
   },
 ): Schedules {
@@ -137,22 +137,29 @@ export function startSchedules(
         });
       });
     });
-  const stops = [
-    schedule(
-      plan.detection.scheduleMinutes,
-      `${plan.name}-health-monitor-schedule`,
-      'health monitor',
-      'health-monitor',
-      deps.healthMonitor,
-    ),
-    schedule(
-      plan.detection.probe.scheduleMinutes,
-      `${plan.name}-primary-probe-schedule`,
-      'primary probe',
-      'primary-probe',
-      deps.primaryProbe,
-    ),
-  ];
+  const stops: (() => void)[] = [];
+  if (deps.healthMonitor) {
+    stops.push(
+      schedule(
+        plan.detection.scheduleMinutes,
+        `${plan.name}-health-monitor-schedule`,
+        'health monitor',
+        'health-monitor',
+        deps.healthMonitor,
+      ),
+    );
+  }
+  if (deps.primaryProbe) {
+    stops.push(
+      schedule(
+        plan.detection.probe.scheduleMinutes,
+        `${plan.name}-primary-probe-schedule`,
+        'primary probe',
+        'primary-probe',
+        deps.primaryProbe,
+      ),
+    );
+  }
   return {
     stop: () => {
       for (const stop of stops) stop();

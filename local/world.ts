@@ -40,8 +40,11 @@ export interface WorldOptions {
   /** Simulated start instant (default: now). */
   startAt?: Date;
   timings?: Partial<Timings>;
-  /** Run the health monitor and the primary probe on their schedules (default true). */
-  schedule?: boolean;
+  /**
+   * Run the DR region's EventBridge schedules (default true): the health monitor and the primary
+   * probe, or the ones named. Without the probe, the DR-side detection path is off.
+   */
+  schedule?: boolean | { healthMonitor?: boolean; primaryProbe?: boolean };
   /** Let the detection alarms' events start the state machine (default true). */
   alarmTrigger?: boolean;
   /** Powertools log level of the in-process handlers (default ERROR; the world's own log is `events`). */
@@ -203,18 +206,23 @@ async function openWorld(options: WorldOptions): Promise<World> {
       nextEventDuplicated: models.fault.nextAlarmEventDuplicated,
     });
     cleanup.add(() => detection.stop());
-    if (options.schedule ?? true) {
-      const schedules = startSchedules(context, {
-        healthMonitor: machine.timed.healthMonitor,
-        primaryProbe: holdingClockWhile(
-          handlers.scheduled.primaryProbe,
-          context.clock,
-          timings.lambdaInvocationMs,
-        ),
-        isEventBridgeUp: models.fault.isEventBridgeUp,
-      });
-      cleanup.add(() => schedules.stop());
-    }
+    const schedule = options.schedule ?? true;
+    const scheduled =
+      typeof schedule === 'boolean' ? { healthMonitor: schedule, primaryProbe: schedule } : schedule;
+    const schedules = startSchedules(context, {
+      ...(scheduled.healthMonitor ? { healthMonitor: machine.timed.healthMonitor } : {}),
+      ...(scheduled.primaryProbe
+        ? {
+            primaryProbe: holdingClockWhile(
+              handlers.scheduled.primaryProbe,
+              context.clock,
+              timings.lambdaInvocationMs,
+            ),
+          }
+        : {}),
+      isEventBridgeUp: models.fault.isEventBridgeUp,
+    });
+    cleanup.add(() => schedules.stop());
     cleanup.add(watchTraffic(context, models.route53, models.application));
     const { clock, events } = context;
     events.record(

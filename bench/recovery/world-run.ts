@@ -13,11 +13,11 @@ export interface BenchWorldOptions {
   seed: number;
   alarmTrigger?: boolean;
   /**
-   * Run the EventBridge schedules (health monitor, primary probe; default false). The DR-side
-   * detection path needs them: without, only the fast path detects, and not at all while
-   * us-east-1 is down.
+   * Run the EventBridge schedules (health monitor, primary probe, or the ones named; default
+   * none). The DR-side detection path needs the probe: without it only the fast path detects,
+   * and nothing detects while us-east-1 is down.
    */
-  schedule?: boolean;
+  schedule?: boolean | { healthMonitor?: boolean; primaryProbe?: boolean };
   /** Simulated start instant (fixes the phase of the schedules against the clock's minutes). */
   startAt?: Date;
   /** Overrides on top of FIXED_TIMINGS. */
