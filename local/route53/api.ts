@@ -182,7 +182,7 @@ function alarmHealthCheckXml(
   check: Extract<AnyHealthCheck, { kind: 'alarm' }>,
   cloudWatch: CloudWatchModel | undefined,
 ): XmlObject {
-  const alarm = cloudWatch?.alarms.get(`${check.alarmRegion}|${check.alarmName}`);
+  const alarm = cloudWatch?.findAlarm(check.alarmRegion, check.alarmName);
   return {
     Id: check.id,
     CallerReference: `drctl-${check.role}`,
