@@ -77,9 +77,10 @@ export function buildModels(
       at,
     );
   route53.healthCheckExists = (id) => healthChecks.find(id) !== undefined;
-  healthChecks.onHealthChange = (check, healthy) =>
-    context.scheduler.after(context.timings.healthToDnsSeconds * 1000, (at) =>
-      route53.healthVisible(check.id, healthy, at),
+  // Stamped from the status change itself, not from when the (possibly late) action ran.
+  healthChecks.onHealthChange = (check, healthy, at) =>
+    context.scheduler.at(at + context.timings.healthToDnsSeconds * 1000, (due) =>
+      route53.healthVisible(check.id, healthy, due),
     );
   const primaryCheck = healthChecks.checks.find((check) => check.role === 'primary');
   if (!primaryCheck) throw new Error('no primary health check');
