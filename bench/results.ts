@@ -64,17 +64,36 @@ export interface OverheadFigure {
   ratioToSequential: number;
 }
 
-/** Figure 2: the alarm path with the plan's default detection settings. */
+/** One detection path measured over several outages (simulated seconds from the outage). */
+export interface DetectionPathFigure {
+  /** The outage the runs injected, in words. */
+  scenario: string;
+  /** Outage → the path's alarm in ALARM. */
+  alarmSeconds: Sample;
+  /** Outage → StartExecution of the first failover (by whichever path fired first). */
+  startExecutionSeconds: Sample;
+  /** Which path started the first failover, per run. */
+  firstPath: string[];
+}
+
+/** Figure 2: both detection paths with the plan's default detection settings. */
 export interface DetectionFigure {
   settings: Record<string, number>;
-  /** Outage → StartExecution, simulated seconds. */
+  /**
+   * us-east-1 up, the primary application down (the fast path's scenario): outage → the first
+   * StartExecution, by whichever path got there first (paths.fast.firstPath says which).
+   */
   detectionSeconds: Sample;
+  /** Each path: the fast path with us-east-1 up, the DR-side path with all of us-east-1 down. */
+  paths?: { fast: DetectionPathFigure; dr: DetectionPathFigure };
   flapping: {
     scenario: string;
     simulatedSeconds: number;
     executionsStarted: number;
     /** Times Route 53 declared the primary unhealthy during the flapping. */
     primaryMarkedUnhealthy?: number;
+    /** Detection alarms that went to ALARM during the flapping, per alarm. */
+    alarms?: Record<string, number>;
   };
 }
 

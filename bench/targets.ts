@@ -8,6 +8,8 @@ export const TARGETS = {
   overheadFloorSeconds: 10,
   overheadShareOfIdeal: 0.03,
   detectionMaxSeconds: 90,
+  /** Issue 9: detection on the DR-side path within 4 simulated minutes (every run). */
+  drDetectionMaxSeconds: 240,
   flappingMaxExecutions: 0,
   scaleMaxRatio: 1.1,
   bundleMaxKB: 500,
@@ -75,11 +77,17 @@ function overheadVerdicts({ figures }: BenchResults): Verdict[] {
 
 function detectionVerdicts({ figures }: BenchResults): Verdict[] {
   const figure = '2 detection';
-  const timeTarget = `outage → StartExecution ≤ ${TARGETS.detectionMaxSeconds} simulated s`;
+  const timeTarget = `outage → StartExecution ≤ ${TARGETS.detectionMaxSeconds} simulated s (fast path, us-east-1 up)`;
+  const drTarget = `us-east-1 outage → DR-path alarm ≤ ${TARGETS.drDetectionMaxSeconds} simulated s (every run)`;
   const flapTarget = 'no execution while the primary flaps';
   const outcome = figures.detection;
   if (!isMeasured(outcome))
-    return [unmeasured(figure, timeTarget, outcome), unmeasured(figure, flapTarget, outcome)];
+    return [
+      unmeasured(figure, timeTarget, outcome),
+      unmeasured(figure, drTarget, outcome),
+      unmeasured(figure, flapTarget, outcome),
+    ];
+  const dr = outcome.paths?.dr.alarmSeconds;
   return [
     {
       figure,
@@ -87,6 +95,14 @@ function detectionVerdicts({ figures }: BenchResults): Verdict[] {
       measured: `${outcome.detectionSeconds.median} s (median of ${outcome.detectionSeconds.runs})`,
       status: judge(outcome.detectionSeconds.median <= TARGETS.detectionMaxSeconds),
     },
+    dr === undefined
+      ? { figure, target: drTarget, measured: 'not measured (no DR-path runs)', status: 'unmeasured' }
+      : {
+          figure,
+          target: drTarget,
+          measured: `${dr.max} s at most (median ${dr.median} s of ${dr.runs})`,
+          status: judge(dr.max <= TARGETS.drDetectionMaxSeconds),
+        },
     {
       figure,
       target: flapTarget,

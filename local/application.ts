@@ -6,11 +6,14 @@ import type { Route53Model } from './route53/model.ts';
 /**
  * The application in each region: it serves (200) only when its region is up and every plan
  * service there has at least one task that passed its load-balancer health check. A region
- * that is down does not answer at all (the connection is reset).
+ * that is down, or an application that is down by itself, does not answer at all (the
+ * connection is reset).
  */
 export class Application {
   private readonly context: WorldContext;
   private readonly ecs: EcsModel;
+  /** Filled in by the faults: false while the region's application alone is down. */
+  endpointUp: (region: string) => boolean = () => true;
 
   constructor(context: WorldContext, ecs: EcsModel) {
     this.context = context;
@@ -26,6 +29,7 @@ export class Application {
     const { plan } = this.context;
     const region = this.region(role);
     if (!this.context.isRegionUp(region)) return `region ${region} is down`;
+    if (!this.endpointUp(region)) return `the application in ${region} is down`;
     for (const planService of plan.services) {
       const cluster = role === 'primary' ? planService.primary.cluster : planService.cluster;
       const name = role === 'primary' ? planService.primary.service : planService.service;
@@ -41,7 +45,7 @@ export class Application {
   probe(role: AppRole): { ok: boolean; report: string } {
     const problem = this.problem(role);
     if (problem === undefined) return { ok: true, report: 'Success: HTTP Status Code 200, OK' };
-    if (!this.context.isRegionUp(this.region(role))) {
+    if (!this.answers(role)) {
       return { ok: false, report: 'Failure: Connection failed: the connection was reset' };
     }
     return { ok: false, report: 'Failure: HTTP Status Code 503, Service Unavailable' };
@@ -51,11 +55,17 @@ export class Application {
     return this.problem(role) === undefined;
   }
 
+  /** Whether the endpoint accepts connections at all (it may still answer 503). */
+  private answers(role: AppRole): boolean {
+    const region = this.region(role);
+    return this.context.isRegionUp(region) && this.endpointUp(region);
+  }
+
   listener(role: AppRole): Listener {
     return (req, res) => {
       req.resume();
       const problem = this.problem(role);
-      if (problem !== undefined && !this.context.isRegionUp(this.region(role))) {
+      if (problem !== undefined && !this.answers(role)) {
         res.socket?.destroy();
         return;
       }

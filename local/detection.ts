@@ -1,23 +1,33 @@
 import { randomUUID } from 'node:crypto';
-import { detectionAlarmName } from '../plan/names.ts';
+import { type DetectionPath, detectionAlarmName, detectionAlarms } from '../plan/names.ts';
 import type { Alarm, CloudWatchModel } from './cloudwatch/model.ts';
 import type { WorldContext } from './context.ts';
-import type { HealthCheck } from './route53/health-checks.ts';
 import type { Execution, StepFunctionsModel } from './stepfunctions/executions.ts';
-import type { Invoke } from './stepfunctions/lambda-functions.ts';
 
 /**
- * The unattended path, as the CDK app wires it in AWS: an EventBridge schedule runs the health
- * monitor every `detection.scheduleMinutes`; a CloudWatch alarm on the primary endpoint's Route
- * 53 health check (HealthCheckStatus < 1) going to ALARM is delivered, like an EventBridge rule,
- * as StartExecution of the failover state machine. The execution name comes from the alarm's
- * state change, so a twice-delivered event starts one execution; while a failover runs, and for
- * `failover.cooldownMinutes` after one started, further alarms start nothing.
+ * The unattended path, as the CDK app wires it in AWS and as EventBridge delivers. CloudWatch
+ * sends every alarm state change to the default event bus of the alarm's region (CloudWatch UG,
+ * "Alarm events and EventBridge"); a rule there matches the ALARM state of a detection alarm:
+ * - the DR-path alarm lives in the DR region: the DR rule starts the state machine;
+ * - the fast-path alarm lives in us-east-1: a rule there forwards the event to the DR region's
+ *   default bus, whose rule starts the state machine (one more hop, and us-east-1's EventBridge
+ *   must be up to forward it).
+ * The target starts an unnamed execution (Step Functions picks a random name) with the input
+ * the CDK rule builds, `{ mode: "failover", reason, incidentId: <event id>, requestedBy:
+ * "alarm:<alarm name>" }`. EventBridge delivers at least once and never deduplicates: every
+ * delivered event starts an execution. One failover at a time and the cooldown are drctl's own
+ * guards (preflight), not the world's. A region whose EventBridge is down takes nothing while it
+ * is down; the sender retries, so the event may arrive late (which is why an alarm-started run
+ * confirms the primary is still down).
+ * With `failover.trigger: approval` the rule asks a person instead (an SNS message) and starts
+ * nothing.
  */
 export interface AlarmEvent {
   /** EventBridge event id. */
   id: string;
   alarmName: string;
+  /** The alarm's region (default: where the plan's detection alarm of that name lives). */
+  alarmRegion?: string;
   state: string;
   previousState: string;
   reason: string;
@@ -25,51 +35,47 @@ export interface AlarmEvent {
   changedAt: number;
 }
 
+export interface DetectionAlarm {
+  name: string;
+  region: string;
+  path: DetectionPath;
+}
+
 export interface Detection {
+  /** The fast path's alarm (Route 53 health check of the primary, in us-east-1). */
   alarmName: string;
-  /** Delivers an alarm state-change event as EventBridge would (tests deliver one twice). */
+  /** Every alarm whose ALARM state starts a failover, with its region and path. */
+  alarms: readonly DetectionAlarm[];
+  /**
+   * Delivers an alarm event to the DR rule's target now, as EventBridge would (tests deliver one
+   * twice: delivery is at least once). Returns the execution it started, if any.
+   */
   deliver(event: AlarmEvent): Execution | undefined;
-  /** The last alarm event seen. */
+  /** The last detection-alarm event seen. */
   lastAlarmEvent(): AlarmEvent | undefined;
   stop(): void;
 }
+
+/** How long a sender keeps retrying an event a bus does not take, and how often. */
+const EVENT_RETRY_LIMIT_MS = 24 * 3_600_000;
+const EVENT_RETRY_INTERVAL_MS = 60_000;
 
 export function startDetection(
   context: WorldContext,
   deps: {
     cloudWatch: CloudWatchModel;
-    primaryCheck: HealthCheck;
     stepFunctions: StepFunctionsModel;
     stateMachineArn: string;
-    healthMonitor: () => Invoke;
-    schedule: boolean;
     alarmTrigger: boolean;
+    isEventBridgeUp: (region: string) => boolean;
+    /** True when the next event is to be delivered twice (an injected fault). */
+    nextEventDuplicated: () => boolean;
   },
 ): Detection {
-  const { plan, events, scheduler, clock, timings, account } = context;
-  const alarmName = detectionAlarmName(plan);
+  const { plan, events, scheduler, clock, timings } = context;
+  const alarms = detectionAlarms(plan);
   const stops: (() => void)[] = [];
   let lastEvent: AlarmEvent | undefined;
-  let lastFailoverAt: number | undefined;
-
-  deps.cloudWatch.putAlarm({
-    name: alarmName,
-    region: 'us-east-1',
-    description: `Route 53 health check of ${plan.application.primary.healthUrl} is failing: fail over to ${plan.regions.dr}`,
-    namespace: 'AWS/Route53',
-    metricName: 'HealthCheckStatus',
-    dimensions: [{ Name: 'HealthCheckId', Value: deps.primaryCheck.id }],
-    statistic: 'Minimum',
-    period: plan.detection.alarm.periodSeconds,
-    evaluationPeriods: plan.detection.alarm.evaluationPeriods,
-    datapointsToAlarm: plan.detection.alarm.datapointsToAlarm,
-    threshold: 1,
-    comparison: 'LessThanThreshold',
-    treatMissingData: 'missing',
-    actionsEnabled: true,
-    alarmActions: [`arn:aws:events:${plan.regions.dr}:${account}:rule/${plan.name}-failover-on-alarm`],
-    okActions: [],
-  });
 
   const deliver = (event: AlarmEvent): Execution | undefined => {
     const now = clock.now();
@@ -79,112 +85,112 @@ export function startDetection(
         'failover.approval-requested',
         now,
         `alarm ${event.alarmName}: failover waits for a person's approval`,
-        { alarm: event.alarmName },
+        { alarm: event.alarmName, eventId: event.id },
       );
       return undefined;
     }
-    const name = `alarm-${event.alarmName}-${Math.floor(event.changedAt / 1000)}`.slice(0, 80);
-    const arn = `${deps.stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
-    const same = deps.stepFunctions.executions.get(arn);
-    if (same) {
-      events.record(
-        'failover.suppressed',
-        now,
-        `alarm event delivered again: execution ${name} already started`,
-        { reason: 'duplicate', executionArn: arn, eventId: event.id },
-      );
-      return same;
-    }
-    const running = [...deps.stepFunctions.executions.values()].find(
-      (e) => e.stateMachineArn === deps.stateMachineArn && e.status === 'RUNNING',
-    );
-    if (running) {
-      events.record('failover.suppressed', now, `a failover is already running (${running.name})`, {
-        reason: 'running',
-        executionArn: running.arn,
-      });
-      return undefined;
-    }
-    const cooldownMs = plan.failover.cooldownMinutes * 60_000;
-    if (lastFailoverAt !== undefined && now - lastFailoverAt < cooldownMs) {
-      events.record(
-        'failover.suppressed',
-        now,
-        `alarm within the ${plan.failover.cooldownMinutes}-minute cooldown of the last failover`,
-        { reason: 'cooldown', lastFailoverAt: new Date(lastFailoverAt).toISOString() },
-      );
-      return undefined;
-    }
+    const alarm = alarms.find((a) => a.name === event.alarmName);
     const input = {
       mode: 'failover',
-      reason: `CloudWatch alarm ${event.alarmName} is ALARM: ${event.reason}`.slice(0, 500),
-      incidentId: `alarm-${Math.floor(event.changedAt / 1000)}`,
+      reason: reasonFor(event.alarmName, alarm?.path),
+      incidentId: event.id,
       requestedBy: `alarm:${event.alarmName}`,
     };
-    events.record('failover.triggered', now, `alarm ${event.alarmName} starts failover ${name}`, {
-      executionArn: arn,
+    const { execution } = deps.stepFunctions.start(deps.stateMachineArn, undefined, JSON.stringify(input));
+    events.record('failover.triggered', now, `alarm ${event.alarmName} starts failover ${execution.name}`, {
+      executionArn: execution.arn,
       eventId: event.id,
       alarm: event.alarmName,
+      path: alarm?.path ?? null,
     });
-    const { execution } = deps.stepFunctions.start(deps.stateMachineArn, name, JSON.stringify(input));
-    lastFailoverAt = now;
     return execution;
   };
 
+  /**
+   * Carries the event bus to bus, then to the target. A bus whose region is down takes nothing:
+   * the sender retries (CloudWatch's delivery to EventBridge is durable; EventBridge retries a
+   * target for up to 24 hours), so the event arrives late once the region is back, or never.
+   * A forwarded event arrives on the next bus as a new event, with a new id.
+   */
+  const route = (event: AlarmEvent, hops: string[], at: number, firstTryAt = at) => {
+    const [region, ...rest] = hops;
+    if (region === undefined) {
+      deliver(event);
+      return;
+    }
+    stops.push(
+      scheduler.at(at + timings.eventDeliverySeconds * 1000, (due) => {
+        if (!deps.isEventBridgeUp(region)) {
+          const expired = due - firstTryAt >= EVENT_RETRY_LIMIT_MS;
+          events.record(
+            'eventbridge.undelivered',
+            due,
+            `alarm ${event.alarmName}'s event is not delivered: EventBridge in ${region} is down${expired ? ' (24 h of retries: dropped)' : ' (retried)'}`,
+            { alarm: event.alarmName, eventId: event.id, region, dropped: expired },
+            region,
+          );
+          if (!expired)
+            route(
+              event,
+              hops,
+              due + EVENT_RETRY_INTERVAL_MS - timings.eventDeliverySeconds * 1000,
+              firstTryAt,
+            );
+          return;
+        }
+        const late = due - firstTryAt > timings.eventDeliverySeconds * 1000;
+        if (rest.length > 0 || late) {
+          events.record(
+            'eventbridge.delivered',
+            due,
+            `EventBridge ${region} ${rest.length > 0 ? `forwards alarm ${event.alarmName}'s event to ${rest.join(' → ')}` : `delivers alarm ${event.alarmName}'s event`}${late ? `, ${Math.round((due - firstTryAt) / 1000)} s late` : ''}`,
+            { alarm: event.alarmName, eventId: event.id, region, to: rest[0] ?? null, late },
+            region,
+          );
+        }
+        route(rest.length > 0 ? { ...event, id: randomUUID() } : event, rest, due);
+      }),
+    );
+  };
+
   if (deps.alarmTrigger) {
-    deps.cloudWatch.onAlarmStateChange = (alarm: Alarm, previous, at) => {
-      if (alarm.name !== alarmName || alarm.state !== 'ALARM') return;
+    deps.cloudWatch.onAlarmStateChange = (changed: Alarm, previous, at) => {
+      const alarm = alarms.find((a) => a.name === changed.name && a.region === changed.region);
+      if (!alarm || changed.state !== 'ALARM') return;
       const event: AlarmEvent = {
         id: randomUUID(),
-        alarmName: alarm.name,
-        state: alarm.state,
+        alarmName: changed.name,
+        alarmRegion: changed.region,
+        state: changed.state,
         previousState: previous,
-        reason: alarm.stateReason,
+        reason: changed.stateReason,
         changedAt: at,
       };
       lastEvent = event;
-      stops.push(scheduler.at(at + timings.eventDeliverySeconds * 1000, () => deliver(event)));
+      // The alarm's own bus, then (for an alarm outside the DR region) the DR bus, then the target.
+      const hops = alarm.region === plan.regions.dr ? [plan.regions.dr] : [alarm.region, plan.regions.dr];
+      const copies = deps.nextEventDuplicated() ? 2 : 1;
+      for (let copy = 0; copy < copies; copy++) route(event, hops, at);
     };
   }
 
-  if (deps.schedule) {
-    stops.push(
-      scheduler.every(plan.detection.scheduleMinutes * 60_000, (at) => {
-        const id = randomUUID();
-        events.record('schedule.invoked', at, 'scheduled health monitor run', { id });
-        const scheduled = {
-          version: '0',
-          id,
-          'detail-type': 'Scheduled Event',
-          source: 'aws.events',
-          account,
-          time: new Date(at).toISOString().replace(/\.\d{3}Z$/, 'Z'),
-          region: plan.regions.dr,
-          resources: [
-            `arn:aws:events:${plan.regions.dr}:${account}:rule/${plan.name}-health-monitor-schedule`,
-          ],
-          detail: {},
-        };
-        deps
-          .healthMonitor()(scheduled)
-          .catch((error: unknown) => {
-            events.record(
-              'schedule.invoked',
-              clock.now(),
-              `health monitor failed: ${(error as Error).message}`,
-              { id, error: (error as Error).name },
-            );
-          });
-      }),
-    );
-  }
-
   return {
-    alarmName,
+    alarmName: detectionAlarmName(plan),
+    alarms,
     deliver,
     lastAlarmEvent: () => lastEvent,
     stop: () => {
-      for (const stop of stops) stop();
+      for (const stop of stops.splice(0)) stop();
+      deps.cloudWatch.onAlarmStateChange = () => {};
     },
   };
+}
+
+/** The fixed reason text of the CDK rule per path (an alarm's own reason may exceed 500 characters). */
+function reasonFor(alarmName: string, path: DetectionPath | undefined): string {
+  const why =
+    path === 'dr-probe'
+      ? 'the primary health URL is unreachable from the DR region'
+      : 'the primary region endpoint fails its Route 53 health check';
+  return `CloudWatch alarm ${alarmName} entered ALARM: ${why}`;
 }

@@ -1,11 +1,13 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { type DnsAnswerer, type DnsServer, openDnsServer } from './dns/server.ts';
 
 /**
- * The loopback HTTP servers of the world: one AWS endpoint and one application endpoint per
- * region role. They live once per process and serve whichever world is running, because the
- * in-process Lambda handlers read the endpoint and the health URLs once, when first imported.
- * The servers are unref'd: they never keep the process alive.
+ * The loopback servers of the world: one AWS endpoint and one application endpoint per region
+ * role (HTTP), and one DNS server (UDP) for the hosted zone. They live once per process and serve
+ * whichever world is running, because the in-process Lambda handlers read the endpoint, the
+ * health URLs and the DNS resolver once, when first imported. They are unref'd: they never keep
+ * the process alive.
  */
 export type Listener = (req: IncomingMessage, res: ServerResponse) => void;
 export type AppRole = 'primary' | 'dr';
@@ -13,11 +15,14 @@ export type AppRole = 'primary' | 'dr';
 export interface Endpoints {
   awsUrl: string;
   appUrls: Record<AppRole, string>;
-  attach(delegates: { aws: Listener; app: (role: AppRole) => Listener }): () => void;
+  /** The DNS server's `127.0.0.1:<port>`. */
+  dnsAddress: string;
+  attach(delegates: { aws: Listener; app: (role: AppRole) => Listener; dns: DnsAnswerer }): () => void;
 }
 
 let shared: Promise<Endpoints> | undefined;
 const servers: Server[] = [];
+let dnsServer: DnsServer | undefined;
 
 export function sharedEndpoints(): Promise<Endpoints> {
   shared ??= open();
@@ -34,7 +39,9 @@ export async function closeSharedEndpoints(): Promise<void> {
         server.closeAllConnections();
       }),
   );
-  await Promise.all(closing);
+  const dns = dnsServer;
+  dnsServer = undefined;
+  await Promise.all([...closing, dns?.close()]);
 }
 
 async function open(): Promise<Endpoints> {
@@ -55,16 +62,21 @@ async function open(): Promise<Endpoints> {
   const awsUrl = await listen((req, res) => (aws ?? unavailable)(req, res));
   const primary = await listen((req, res) => (app ? app('primary') : unavailable)(req, res));
   const dr = await listen((req, res) => (app ? app('dr') : unavailable)(req, res));
+  const dns = await openDnsServer();
+  dnsServer = dns;
   return {
     awsUrl,
     appUrls: { primary: `${primary}/health`, dr: `${dr}/health` },
+    dnsAddress: dns.address,
     attach(delegates) {
       if (aws) throw new Error('a local world is already running in this process; close it first');
       aws = delegates.aws;
       app = delegates.app;
+      const detachDns = dns.attach(delegates.dns);
       return () => {
         aws = undefined;
         app = undefined;
+        detachDns();
       };
     },
   };

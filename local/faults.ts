@@ -1,3 +1,4 @@
+import { ROUTE53_CONTROL_PLANE_REGION } from '../plan/names.ts';
 import type { WorldContext } from './context.ts';
 import type { EcsModel, Service } from './ecs/model.ts';
 import { AwsError, ConnectionRefused } from './protocol/errors.ts';
@@ -5,18 +6,40 @@ import type { RequestContext, ServiceName } from './protocol/server.ts';
 import type { RdsModel } from './rds/model.ts';
 
 /**
- * Faults the tests and the CLI inject. A region outage takes down the region's application
- * services (RDS, ECS and SNS APIs refuse connections; its app endpoint stops answering);
- * Route 53 (global) and CloudWatch keep answering, so that detection can see the outage.
+ * Faults the tests and the CLI inject. The outage model follows AWS's fault isolation
+ * boundaries (docs/local-world.md, "Outages"):
+ * - a region outage refuses connections for every regional API of the region (RDS, ECS, SNS,
+ *   CloudWatch, Step Functions), stops its application endpoint, its CloudWatch (no metric
+ *   ingested, no alarm evaluated) and its EventBridge (nothing delivered from there);
+ * - us-east-1 also hosts the Route 53 control plane: its outage refuses every Route 53 API call,
+ *   while the Route 53 data plane (DNS answers, health checkers) keeps working;
+ * - a Route 53 control-plane outage alone is a separate, partial fault.
  */
 export interface Faults {
   /**
-   * The region's APIs refuse connections and its application endpoint stops. Default: the
-   * primary region; with `durationSeconds`, it recovers by itself after that simulated time.
+   * The region is down (see above). Default: the primary region; with `durationSeconds`, it
+   * recovers by itself after that simulated time.
    */
   regionOutage(region?: string, options?: { durationSeconds?: number }): void;
   /** The region comes back (its data as it was when it went down). */
   regionRecovers(region?: string): void;
+  /**
+   * Every Route 53 API operation fails as an unreachable endpoint would (connection refused),
+   * while DNS answers and health checks go on. With `durationSeconds`, it recovers by itself.
+   */
+  route53ControlPlaneOutage(options?: { durationSeconds?: number }): void;
+  /** The Route 53 API answers again (unless us-east-1 itself is still down). */
+  route53ControlPlaneRecovers(): void;
+  /**
+   * Only the application in the region stops answering (connections reset); its AWS APIs,
+   * CloudWatch and EventBridge keep working. Default: the primary region.
+   */
+  applicationOutage(region?: string, options?: { durationSeconds?: number }): void;
+  applicationRecovers(region?: string): void;
+  /**
+   * EventBridge delivers at least once: the next `count` alarm events are delivered twice.
+   */
+  duplicateAlarmEvents(count?: number): void;
   /**
    * A share (0..1) of the service's calls fail with its throttling error; `count` stops after
    * that many failed calls; `region` limits it to one region. A rate of 0 clears it.
@@ -42,6 +65,10 @@ export interface Faults {
   promotionsFail(options?: { databaseId?: string; status?: string }): void;
   /** Regions currently down. */
   readonly downRegions: ReadonlySet<string>;
+  /** Regions whose application alone is down. */
+  readonly downApplications: ReadonlySet<string>;
+  /** False while us-east-1 is down or the Route 53 control-plane fault is on. */
+  readonly route53ControlPlaneUp: boolean;
 }
 
 export interface RateFaultOptions {
@@ -54,8 +81,6 @@ interface RateFault {
   rate: number;
   remaining: number;
 }
-
-const OUTAGE_SERVICES = new Set<ServiceName>(['rds', 'ecs', 'sns']);
 
 const THROTTLING: Record<ServiceName, [code: string, status: number]> = {
   rds: ['Throttling', 400],
@@ -82,17 +107,31 @@ export interface FaultHooks {
   onRegionChange(region: string, up: boolean, at: number): void;
 }
 
+/** What the rest of the world asks the faults. */
+export interface FaultState {
+  faults: Faults;
+  /** Every AWS API call passes here first: outages, throttling, 5xx, latency. */
+  gate: (request: RequestContext) => Promise<void>;
+  isRegionUp: (region: string) => boolean;
+  /** The region is up and its application is not down by itself. */
+  isApplicationUp: (region: string) => boolean;
+  isRoute53ControlPlaneUp: () => boolean;
+  /** EventBridge in the region delivers events (and runs its schedules). */
+  isEventBridgeUp: (region: string) => boolean;
+  nextDnsRejection: () => string | undefined;
+  /** True when the next alarm event is to be delivered twice (and counts it). */
+  nextAlarmEventDuplicated: () => boolean;
+}
+
 export function createFaults(
   context: WorldContext,
   models: { rds: RdsModel; ecs: EcsModel },
   hooks: FaultHooks,
-): {
-  faults: Faults;
-  gate: (request: RequestContext) => Promise<void>;
-  isRegionUp: (region: string) => boolean;
-  nextDnsRejection: () => string | undefined;
-} {
+): FaultState {
   const down = new Set<string>();
+  const appDown = new Set<string>();
+  let controlPlaneFault = false;
+  let duplicates = 0;
   const throttles = new Map<string, RateFault>();
   const serverErrors = new Map<string, RateFault>();
   const latencies = new Map<ServiceName, number>();
@@ -146,29 +185,124 @@ export function createFaults(
     return startFailure.reason;
   };
 
+  const controlPlaneUp = () => !controlPlaneFault && !down.has(ROUTE53_CONTROL_PLANE_REGION);
+  /** Records a control-plane transition when `change` flips it. */
+  const watchingControlPlane = (at: number, cause: string, change: () => void) => {
+    const before = controlPlaneUp();
+    change();
+    const after = controlPlaneUp();
+    if (before && !after) {
+      events.record(
+        'route53.control-plane-outage',
+        at,
+        `the Route 53 control plane (API, ${ROUTE53_CONTROL_PLANE_REGION}) is down: ${cause}; DNS answers and health checks go on`,
+        { cause },
+        ROUTE53_CONTROL_PLANE_REGION,
+      );
+    } else if (!before && after) {
+      events.record(
+        'route53.control-plane-recovered',
+        at,
+        'the Route 53 control plane answers again',
+        { cause },
+        ROUTE53_CONTROL_PLANE_REGION,
+      );
+    }
+  };
   const recover = (region: string, at: number) => {
-    if (!down.delete(region)) return;
+    if (!down.has(region)) return;
+    watchingControlPlane(at, `region ${region} recovered`, () => down.delete(region));
     events.record('region.recovered', at, `region ${region} is back`, { region }, region);
     hooks.onRegionChange(region, true, at);
+  };
+  const recoverControlPlane = (at: number) => {
+    if (!controlPlaneFault) return;
+    watchingControlPlane(at, 'control-plane fault cleared', () => {
+      controlPlaneFault = false;
+    });
+    events.record('fault.cleared', at, 'the Route 53 control-plane fault is cleared', {
+      kind: 'route53-control-plane-outage',
+    });
+  };
+  const recoverApplication = (region: string, at: number) => {
+    if (!appDown.delete(region)) return;
+    events.record(
+      'application.recovered',
+      at,
+      `the application in ${region} answers again`,
+      { region },
+      region,
+    );
   };
 
   const faults: Faults = {
     get downRegions() {
       return down;
     },
+    get downApplications() {
+      return appDown;
+    },
+    get route53ControlPlaneUp() {
+      return controlPlaneUp();
+    },
     regionOutage(region = plan.regions.primary, options = {}) {
       if (down.has(region)) return;
       if (options.durationSeconds !== undefined) {
         context.scheduler.after(options.durationSeconds * 1000, (at) => recover(region, at));
       }
-      down.add(region);
       const at = clock.now();
       injected('region-outage', `region ${region} outage injected`, { region });
-      events.record('region.outage', at, `region ${region} is down`, { region }, region);
+      events.record(
+        'region.outage',
+        at,
+        `region ${region} is down: its APIs, application, CloudWatch and EventBridge${region === ROUTE53_CONTROL_PLANE_REGION ? ', and the Route 53 control plane' : ''}`,
+        { region },
+        region,
+      );
+      watchingControlPlane(at, `region ${region} outage`, () => down.add(region));
       hooks.onRegionChange(region, false, at);
     },
     regionRecovers(region = plan.regions.primary) {
       recover(region, clock.now());
+    },
+    route53ControlPlaneOutage(options = {}) {
+      if (controlPlaneFault) return;
+      if (options.durationSeconds !== undefined) {
+        context.scheduler.after(options.durationSeconds * 1000, (at) => recoverControlPlane(at));
+      }
+      const at = clock.now();
+      injected('route53-control-plane-outage', 'Route 53 control-plane outage injected', {
+        ...(options.durationSeconds === undefined ? {} : { durationSeconds: options.durationSeconds }),
+      });
+      watchingControlPlane(at, 'control-plane fault', () => {
+        controlPlaneFault = true;
+      });
+    },
+    route53ControlPlaneRecovers() {
+      recoverControlPlane(clock.now());
+    },
+    applicationOutage(region = plan.regions.primary, options = {}) {
+      if (appDown.has(region)) return;
+      if (options.durationSeconds !== undefined) {
+        context.scheduler.after(options.durationSeconds * 1000, (at) => recoverApplication(region, at));
+      }
+      appDown.add(region);
+      const at = clock.now();
+      injected('application-outage', `the application in ${region} stops answering`, { region });
+      events.record(
+        'application.outage',
+        at,
+        `the application in ${region} is down (the region's AWS services are up)`,
+        { region },
+        region,
+      );
+    },
+    applicationRecovers(region = plan.regions.primary) {
+      recoverApplication(region, clock.now());
+    },
+    duplicateAlarmEvents(count = 1) {
+      duplicates = count;
+      injected('duplicate-alarm-events', `the next ${count} alarm event(s) are delivered twice`, { count });
     },
     throttle(service, rate, options = {}) {
       setRateFault(throttles, service, rate, options);
@@ -247,8 +381,13 @@ export function createFaults(
   const gate = async (request: RequestContext) => {
     const extra = latencies.get(request.service);
     if (extra) clock.advance(extra);
-    if (down.has(request.region) && OUTAGE_SERVICES.has(request.service))
+    // Route 53's API has one endpoint (us-east-1) whatever region the caller signs for; every
+    // other service modelled here is regional.
+    if (request.service === 'route53') {
+      if (!controlPlaneUp()) throw new ConnectionRefused(ROUTE53_CONTROL_PLANE_REGION);
+    } else if (down.has(request.region)) {
       throw new ConnectionRefused(request.region);
+    }
     if (strikes(throttles, request)) {
       const [code, status] = THROTTLING[request.service];
       throw new AwsError(code, 'Rate exceeded', status);
@@ -265,5 +404,20 @@ export function createFaults(
     return dnsRejections.message;
   };
 
-  return { faults, gate, isRegionUp, nextDnsRejection };
+  const nextAlarmEventDuplicated = (): boolean => {
+    if (duplicates <= 0) return false;
+    duplicates--;
+    return true;
+  };
+
+  return {
+    faults,
+    gate,
+    isRegionUp,
+    isApplicationUp: (region) => isRegionUp(region) && !appDown.has(region),
+    isRoute53ControlPlaneUp: controlPlaneUp,
+    isEventBridgeUp: isRegionUp,
+    nextDnsRejection,
+    nextAlarmEventDuplicated,
+  };
 }

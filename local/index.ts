@@ -4,12 +4,13 @@
  * `world.measurements()` for detection time, RTO and RPO. One world per process at a time.
  */
 export { type SimClock, WallDate } from './clock.ts';
-export type { AlarmEvent, Detection } from './detection.ts';
+export type { AlarmEvent, Detection, DetectionAlarm } from './detection.ts';
 export { closeSharedEndpoints } from './endpoints.ts';
 export type { EventLog, WorldEvent, WorldEventType } from './events.ts';
 export { DEFAULT_START_FAILURE, type Faults, type RateFaultOptions } from './faults.ts';
 export type { Measurements } from './measure.ts';
 export type { ServiceName } from './protocol/server.ts';
+export type { CountedKind, Dependency, RequestTotal, TimeWindow } from './request-counts.ts';
 export type { ServiceState, WorldSnapshot } from './snapshot.ts';
 export type { SnsMessage } from './sns/model.ts';
 export type { Execution, ExecutionStatus, HistoryEvent } from './stepfunctions/executions.ts';

@@ -1,18 +1,25 @@
+import type { DetectionPath } from '../plan/names.ts';
+import type { DetectionAlarm } from './detection.ts';
 import type { EventLog, WorldEvent } from './events.ts';
 import type { RdsModel } from './rds/model.ts';
 
 /**
  * Detection time, RTO and RPO as the world itself measures them from its event log:
- * - the incident starts at the primary-region outage (or, without one, when the failover
- *   execution starts);
- * - detection ends when the failover alarm goes to ALARM;
- * - recovery ends when the record's traffic reaches the DR region and the DR application serves;
+ * - the incident starts at the primary-region outage, or the primary application's own outage
+ *   (or, without either, when the failover execution starts);
+ * - detection ends when the first detection alarm, of either path, goes to ALARM;
+ * - recovery ends when the public record's traffic, as clients resolve it (the modelled DNS
+ *   answers, TTL included), reaches the DR region and the DR application serves;
  * - RPO is what the replicas had not received when the primary was lost (or promotion began).
  */
 export interface Measurements {
   incidentStartedAt: string | null;
-  /** Seconds from the incident to the alarm's ALARM state. */
+  /** Seconds from the incident to the first detection alarm's ALARM state. */
   detectionSeconds: number | null;
+  /** Which path detected it first (null when none did). */
+  detectionPath: DetectionPath | null;
+  /** The alarm that went to ALARM first. */
+  detectionAlarm: string | null;
   /** Seconds from the incident to the failover execution's start. */
   failoverStartSeconds: number | null;
   /** Seconds from the incident to traffic served by the DR region. */
@@ -30,19 +37,27 @@ export interface Measurements {
 export function measure(
   events: EventLog,
   rds: RdsModel,
-  alarmName: string,
+  alarms: readonly DetectionAlarm[],
   primaryRegion: string,
 ): Measurements {
   const all = events.list();
-  const outage = all.find((e) => e.type === 'region.outage' && e.detail.region === primaryRegion);
+  const outage = all.find(
+    (e) =>
+      (e.type === 'region.outage' || e.type === 'application.outage') && e.detail.region === primaryRegion,
+  );
   const after = (e: WorldEvent) => outage === undefined || e.at >= outage.at;
   const execution = all.find(
     (e) => (e.type === 'failover.triggered' || e.type === 'execution.started') && after(e) && !isDryRun(e),
   );
   const start = outage ?? execution;
   const alarm = all.find(
-    (e) => e.type === 'alarm.state' && e.detail.alarm === alarmName && e.detail.state === 'ALARM' && after(e),
+    (e) =>
+      e.type === 'alarm.state' &&
+      e.detail.state === 'ALARM' &&
+      alarms.some((a) => a.name === e.detail.alarm && a.region === e.region) &&
+      after(e),
   );
+  const detectedBy = alarms.find((a) => alarm !== undefined && a.name === alarm.detail.alarm);
   const served = all.find(
     (e) =>
       e.type === 'traffic.served' &&
@@ -57,6 +72,8 @@ export function measure(
   return {
     incidentStartedAt: start?.time ?? null,
     detectionSeconds: outage ? seconds(alarm) : null,
+    detectionPath: outage && detectedBy ? detectedBy.path : null,
+    detectionAlarm: outage && detectedBy ? detectedBy.name : null,
     failoverStartSeconds: seconds(execution),
     rtoSeconds: seconds(served),
     rpo: {

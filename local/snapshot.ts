@@ -41,7 +41,14 @@ export interface WorldSnapshot {
   }[];
   dns: {
     record: string;
-    values: { setIdentifier: string | null; weight: number | null; ttl: number | null; values: string[] }[];
+    values: {
+      setIdentifier: string | null;
+      weight: number | null;
+      failover: string | null;
+      healthCheckId: string | null;
+      ttl: number | null;
+      values: string[];
+    }[];
     resolvesTo: string | null;
     pendingChanges: string[];
   };
@@ -56,7 +63,7 @@ export interface WorldSnapshot {
     error: string | null;
   }[];
   notifications: number;
-  faults: { downRegions: string[] };
+  faults: { downRegions: string[]; downApplications: string[]; route53ControlPlaneUp: boolean };
   apiCalls: { total: number; failed: number };
 }
 
@@ -144,13 +151,15 @@ export function snapshotWorld(parts: {
         .map((r) => ({
           setIdentifier: r.setIdentifier ?? null,
           weight: r.weight ?? null,
+          failover: r.failover ?? null,
+          healthCheckId: r.healthCheckId ?? null,
           ttl: r.ttl ?? null,
           values: r.values,
         })),
       resolvesTo: route53.resolve(now) ?? null,
       pendingChanges: [...route53.changes.values()].filter((c) => c.status === 'PENDING').map((c) => c.id),
     },
-    healthChecks: parts.healthChecks.checks.map((c) => ({
+    healthChecks: parts.healthChecks.all().map((c) => ({
       id: c.id,
       role: c.role,
       healthy: c.healthy,
@@ -171,7 +180,11 @@ export function snapshotWorld(parts: {
       error: e.error ?? null,
     })),
     notifications: [...parts.sns.topics.values()].reduce((sum, t) => sum + t.messages.length, 0),
-    faults: { downRegions: [...parts.faults.downRegions] },
+    faults: {
+      downRegions: [...parts.faults.downRegions],
+      downApplications: [...parts.faults.downApplications],
+      route53ControlPlaneUp: parts.faults.route53ControlPlaneUp,
+    },
     apiCalls: {
       total: parts.requests.length,
       failed: parts.requests.filter((r) => r.outcome !== 'ok').length,

@@ -27,8 +27,15 @@ export interface Timings {
   serviceSchedulerSeconds: number;
   /** Route 53 change PENDING → INSYNC, min and max (AWS: within 60 s). */
   dnsInsyncSeconds: [number, number];
-  /** EventBridge delivery of an alarm state change to its target. */
+  /** EventBridge delivery of an alarm state change to its target (and per cross-region hop). */
   eventDeliverySeconds: number;
+  /**
+   * How often Route 53 health checkers read the CloudWatch alarm of a CLOUDWATCH_METRIC health
+   * check (AWS documents no figure: a modelled, conservative value).
+   */
+  alarmHealthCheckSeconds: number;
+  /** A health-check status change reaches the authoritative DNS answers (modelled). */
+  healthToDnsSeconds: number;
   /** How often the world samples which region serves the record's traffic. */
   trafficProbeSeconds: number;
   /**
@@ -54,6 +61,8 @@ export const DEFAULT_TIMINGS: Timings = {
   serviceSchedulerSeconds: 5,
   dnsInsyncSeconds: [20, 60],
   eventDeliverySeconds: 1,
+  alarmHealthCheckSeconds: 30,
+  healthToDnsSeconds: 10,
   trafficProbeSeconds: 1,
   lambdaInvocationMs: 100,
   apiCallMs: 150,

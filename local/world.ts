@@ -4,6 +4,7 @@ import { watchTraffic } from './application.ts';
 import { serveApis } from './assembly/api-server.ts';
 import { createCleanup } from './assembly/cleanup.ts';
 import { createWorldContext } from './assembly/context.ts';
+import { backfillProbeHistory } from './assembly/deployment.ts';
 import { worldFacade } from './assembly/facade.ts';
 import { loadWorldHandlers } from './assembly/handlers.ts';
 import { buildModels } from './assembly/models.ts';
@@ -19,8 +20,10 @@ import type { EventLog, WorldEvent } from './events.ts';
 import type { Faults } from './faults.ts';
 import type { Measurements } from './measure.ts';
 import type { RdsModel } from './rds/model.ts';
+import { type Dependency, RequestCounts, type RequestTotal, type TimeWindow } from './request-counts.ts';
 import type { HealthChecks } from './route53/health-checks.ts';
 import type { Route53Model } from './route53/model.ts';
+import { holdingClockWhile, startSchedules } from './scheduled-functions.ts';
 import type { WorldSnapshot } from './snapshot.ts';
 import type { SnsMessage, SnsModel } from './sns/model.ts';
 import type { Execution } from './stepfunctions/executions.ts';
@@ -37,9 +40,12 @@ export interface WorldOptions {
   /** Simulated start instant (default: now). */
   startAt?: Date;
   timings?: Partial<Timings>;
-  /** Run the health monitor on its schedule (default true). */
-  schedule?: boolean;
-  /** Let the failover alarm start the state machine (default true). */
+  /**
+   * Run the DR region's EventBridge schedules (default true): the health monitor and the primary
+   * probe, or the ones named. Without the probe, the DR-side detection path is off.
+   */
+  schedule?: boolean | { healthMonitor?: boolean; primaryProbe?: boolean };
+  /** Let the detection alarms' events start the state machine (default true). */
   alarmTrigger?: boolean;
   /** Powertools log level of the in-process handlers (default ERROR; the world's own log is `events`). */
   handlerLogLevel?: string;
@@ -65,6 +71,8 @@ export interface World {
   endpoint: string;
   /** Environment for the AWS CLI or an SDK client pointed at the world. */
   env: Record<string, string>;
+  /** The world's DNS server for the hosted zone, `127.0.0.1:<port>` (also DRCTL_DNS_RESOLVER). */
+  dnsResolver: string;
   clock: SimClock;
   events: EventLog;
   faults: Faults;
@@ -76,6 +84,13 @@ export interface World {
   steps(executionArn: string): StepTiming[];
   /** The last 5,000 AWS API calls the world answered (outcome: ok, refused, or the error code). */
   apiCalls(): ApiCall[];
+  /** Every request since the start, by service, region, operation, call kind and outcome. */
+  requestCounts(): RequestTotal[];
+  /**
+   * drctl's calls in a simulated time window (e.g. an execution's start and stop), by service,
+   * region, operation and whether the recovery requires them: the run report's `dependencies`.
+   */
+  dependencies(window?: TimeWindow): Dependency[];
   snapshot(): WorldSnapshot;
   measurements(): Measurements;
   /** Resolves when `condition` holds (checked on every event and every simulated second). */
@@ -107,6 +122,8 @@ export interface ApiCall {
   region: string;
   operation: string;
   outcome: string;
+  /** drctl's call kind (from the user agent), or 'outside'. */
+  kind: string;
 }
 
 export const DEFAULT_SCALE = 200;
@@ -165,26 +182,47 @@ async function openWorld(options: WorldOptions): Promise<World> {
       cleanup,
     );
     const models = buildModels(context, endpoints, setRegionState);
-    const machine = registerFailoverMachine(context, handlers);
-    const requests = serveApis(context, { models, stepFunctions: machine.stepFunctions, endpoints }, cleanup);
+    const counts = new RequestCounts();
+    const machine = registerFailoverMachine(context, handlers, counts);
+    const requests = serveApis(
+      context,
+      { models, stepFunctions: machine.stepFunctions, endpoints, counts },
+      cleanup,
+    );
 
     // The world starts as if it had been running for a while: metric history lets the RPO guard
     // and the alarm judge from the first minute (a real deployment has that history).
     models.rds.backfillReplicaLag(HISTORY_SECONDS);
     models.healthChecks.backfill(HISTORY_SECONDS, (check) => models.application.serves(check.role));
+    models.route53.seedHealth(models.healthChecks.all(), context.clock.now());
+    backfillProbeHistory(context, models.cloudWatch, HISTORY_SECONDS, models.application.serves('primary'));
 
-    const primaryCheck = models.healthChecks.checks.find((c) => c.role === 'primary');
-    if (!primaryCheck) throw new Error('no primary health check');
     const detection = startDetection(context, {
       cloudWatch: models.cloudWatch,
-      primaryCheck,
       stepFunctions: machine.stepFunctions,
       stateMachineArn: machine.stateMachineArn,
-      healthMonitor: () => machine.timed.healthMonitor,
-      schedule: options.schedule ?? true,
       alarmTrigger: options.alarmTrigger ?? true,
+      isEventBridgeUp: models.fault.isEventBridgeUp,
+      nextEventDuplicated: models.fault.nextAlarmEventDuplicated,
     });
     cleanup.add(() => detection.stop());
+    const schedule = options.schedule ?? true;
+    const scheduled =
+      typeof schedule === 'boolean' ? { healthMonitor: schedule, primaryProbe: schedule } : schedule;
+    const schedules = startSchedules(context, {
+      ...(scheduled.healthMonitor ? { healthMonitor: machine.timed.healthMonitor } : {}),
+      ...(scheduled.primaryProbe
+        ? {
+            primaryProbe: holdingClockWhile(
+              handlers.scheduled.primaryProbe,
+              context.clock,
+              timings.lambdaInvocationMs,
+            ),
+          }
+        : {}),
+      isEventBridgeUp: models.fault.isEventBridgeUp,
+    });
+    cleanup.add(() => schedules.stop());
     cleanup.add(watchTraffic(context, models.route53, models.application));
     const { clock, events } = context;
     events.record(
@@ -206,11 +244,13 @@ async function openWorld(options: WorldOptions): Promise<World> {
       planFile,
       endpoint: endpoints.awsUrl,
       env,
+      dnsResolver: endpoints.dnsAddress,
       topicArn,
       models,
       machine,
       detection,
       requests,
+      counts,
       cleanup,
       onClosed: () => {
         running = false;

@@ -12,6 +12,14 @@ export interface BenchWorldOptions {
   scale: number;
   seed: number;
   alarmTrigger?: boolean;
+  /**
+   * Run the EventBridge schedules (health monitor, primary probe, or the ones named; default
+   * none). The DR-side detection path needs the probe: without it only the fast path detects,
+   * and nothing detects while us-east-1 is down.
+   */
+  schedule?: boolean | { healthMonitor?: boolean; primaryProbe?: boolean };
+  /** Simulated start instant (fixes the phase of the schedules against the clock's minutes). */
+  startAt?: Date;
   /** Overrides on top of FIXED_TIMINGS. */
   timings?: Partial<Timings>;
 }
@@ -34,8 +42,9 @@ export async function startBenchWorld(options: BenchWorldOptions): Promise<World
     seed: options.seed,
     timings: { ...FIXED_TIMINGS, ...options.timings },
     // The scheduled health monitor does not take part in failover; it only adds noise.
-    schedule: false,
+    schedule: options.schedule ?? false,
     alarmTrigger: options.alarmTrigger ?? true,
+    ...(options.startAt ? { startAt: options.startAt } : {}),
   });
 }
 

@@ -136,6 +136,30 @@ export const FAULTS: readonly FaultSpec[] = [
     },
   },
   {
+    name: 'route53-control-plane-outage',
+    value: '[=SECONDS]',
+    help: 'the Route 53 API (control plane, us-east-1) refuses every call, for SECONDS (default: the whole drill); DNS answers go on',
+    phase: 'at-outage',
+    prepare: (value) => {
+      const seconds =
+        value === undefined ? undefined : positive('route53-control-plane-outage', value, 1, 'seconds');
+      return (world) =>
+        world.faults.route53ControlPlaneOutage(seconds === undefined ? {} : { durationSeconds: seconds });
+    },
+  },
+  {
+    name: 'duplicate-alarm-events',
+    value: '[=COUNT]',
+    help: 'EventBridge delivers the next COUNT alarm events (default 1) twice (at-least-once delivery)',
+    phase: 'at-outage',
+    prepare: (value) => {
+      const count = positive('duplicate-alarm-events', value, 1, 'count');
+      if (!Number.isInteger(count))
+        fail('duplicate-alarm-events', `invalid count "${value}": expected a whole number`);
+      return (world) => world.faults.duplicateAlarmEvents(count);
+    },
+  },
+  {
     name: 'primary-returns',
     value: '[=AFTER_SECONDS]',
     help: 'the primary region comes back AFTER_SECONDS after the outage (default 600)',

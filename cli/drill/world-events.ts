@@ -1,4 +1,5 @@
 import type { World, WorldEvent, WorldEventType } from '../../local/index.ts';
+import { gateAlarmName } from '../../plan/names.ts';
 import type { Tone } from '../terminal/progress.ts';
 
 /**
@@ -8,11 +9,18 @@ import type { Tone } from '../terminal/progress.ts';
 const SHOWN: Partial<Record<WorldEventType, Tone | ((event: WorldEvent) => Tone | undefined)>> = {
   'region.outage': 'bad',
   'region.recovered': 'warn',
+  'route53.control-plane-outage': 'bad',
+  'route53.control-plane-recovered': 'warn',
+  'application.outage': 'bad',
+  'application.recovered': 'warn',
   'fault.injected': (event) => (event.detail.kind === 'region-outage' ? undefined : 'warn'),
   'fault.cleared': 'info',
   'writes.lost': 'warn',
-  'healthcheck.unhealthy': 'bad',
-  'healthcheck.healthy': 'good',
+  // The gate check turning unhealthy is the switch working, not a failure.
+  'healthcheck.unhealthy': (event) => (event.detail.role === 'gate' ? 'info' : 'bad'),
+  'healthcheck.healthy': (event) => (event.detail.role === 'gate' ? 'warn' : 'good'),
+  'dns.answer-changed': 'info',
+  'eventbridge.undelivered': 'warn',
   'alarm.state': (event) => (event.detail.state === 'ALARM' ? 'bad' : 'info'),
   'failover.triggered': 'warn',
   'failover.suppressed': 'info',
@@ -36,9 +44,16 @@ export function describeWorldEvent(
 ): { tone: Tone; text: string } | undefined {
   const rule = SHOWN[event.type];
   if (rule === undefined) return undefined;
-  // Only the failover alarm matters to the drill; other alarms (readiness, lag) stay quiet.
-  if (event.type === 'alarm.state' && event.detail.alarm !== world.detection.alarmName) return undefined;
-  const tone = typeof rule === 'function' ? rule(event) : rule;
+  // Only the detection alarms and the traffic gate matter to the drill; other alarms (readiness,
+  // lag) stay quiet.
+  if (
+    event.type === 'alarm.state' &&
+    !world.detection.alarms.some((a) => a.name === event.detail.alarm) &&
+    event.detail.alarm !== gateAlarmName(world.plan)
+  )
+    return undefined;
+  const gateClosing = event.type === 'alarm.state' && event.detail.alarm === gateAlarmName(world.plan);
+  const tone = gateClosing ? 'info' : typeof rule === 'function' ? rule(event) : rule;
   if (tone === undefined) return undefined;
   const cause =
     event.type === 'execution.ended' && event.detail.error ? `: ${String(event.detail.error)}` : '';

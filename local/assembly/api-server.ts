@@ -1,9 +1,15 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { callKindOf } from '../../functions/shared/call-kind.ts';
+import { ROUTE53_CONTROL_PLANE_REGION } from '../../plan/names.ts';
 import { cloudWatchApi } from '../cloudwatch/api.ts';
 import type { WorldContext } from '../context.ts';
+import { answerQuery } from '../dns/answers.ts';
 import { ecsApi } from '../ecs/api.ts';
 import type { Endpoints } from '../endpoints.ts';
 import { awsRequestListener, type RequestContext } from '../protocol/server.ts';
 import { rdsApi } from '../rds/api.ts';
+import type { CountedKind, RequestCounts } from '../request-counts.ts';
 import { route53Api } from '../route53/api.ts';
 import { snsApi } from '../sns/api.ts';
 import { stepFunctionsApi } from '../stepfunctions/api.ts';
@@ -16,6 +22,8 @@ export interface AnsweredRequest {
   context: RequestContext;
   outcome: string;
   at: number;
+  /** drctl's call kind from the user agent, or 'outside'. */
+  kind: CountedKind;
 }
 
 /** How many answered requests the world keeps (the oldest go first). */
@@ -23,31 +31,67 @@ export const REQUEST_LOG_LIMIT = 5_000;
 
 /**
  * Serves every service's API on the world's AWS endpoint. Each call first passes the faults'
- * gate (outages, throttling, 5xx, latency) and costs the modelled API latency.
+ * gate (outages, throttling, 5xx, latency) and costs the modelled API latency; every answer is
+ * logged and counted (its call kind read from the user agent, as an auditor reads CloudTrail).
  */
 export function serveApis(
   context: WorldContext,
-  parts: { models: WorldModels; stepFunctions: StepFunctionsModel; endpoints: Endpoints },
+  parts: {
+    models: WorldModels;
+    stepFunctions: StepFunctionsModel;
+    endpoints: Endpoints;
+    counts: RequestCounts;
+  },
   cleanup: Cleanup,
 ): AnsweredRequest[] {
   const { clock, timings, plan } = context;
-  const { models, stepFunctions, endpoints } = parts;
+  const { models, stepFunctions, endpoints, counts } = parts;
   const requests: AnsweredRequest[] = [];
+  // The protocol layer knows the request's service and operation; the caller's user agent rides
+  // along with the request's asynchronous context.
+  const callers = new AsyncLocalStorage<CountedKind>();
   const listener = awsRequestListener({
     query: [rdsApi(models.rds), snsApi(models.sns)],
     objects: [ecsApi(models.ecs), cloudWatchApi(models.cloudWatch), stepFunctionsApi(stepFunctions)],
-    restXml: [route53Api(models.route53, models.healthChecks)],
+    restXml: [route53Api(models.route53, models.healthChecks, models.cloudWatch)],
     gate: async (call) => {
       clock.advance(timings.apiCallMs);
       await models.fault.gate(call);
     },
     defaultRegion: plan.regions.dr,
     onRequest: (request, outcome) => {
-      requests.push({ context: request, outcome, at: clock.now() });
+      const at = clock.now();
+      const kind = callers.getStore() ?? 'outside';
+      requests.push({ context: request, outcome, at, kind });
       if (requests.length > REQUEST_LOG_LIMIT) requests.splice(0, requests.length - REQUEST_LOG_LIMIT);
+      counts.count(
+        {
+          service: request.service,
+          // Route 53's API is one endpoint in us-east-1, whatever region the caller signs for.
+          region: request.service === 'route53' ? ROUTE53_CONTROL_PLANE_REGION : request.region,
+          operation: request.operation,
+          kind,
+          outcome,
+        },
+        at,
+      );
     },
   });
-  const detach = endpoints.attach({ aws: listener, app: (role) => models.application.listener(role) });
+  const counted = (req: IncomingMessage, res: ServerResponse) =>
+    callers.run(callKindOfRequest(req), () => listener(req, res));
+  const detach = endpoints.attach({
+    aws: counted,
+    app: (role) => models.application.listener(role),
+    dns: (query) => answerQuery(query, { plan, route53: models.route53, now: () => clock.now() }),
+  });
   cleanup.add(detach);
   return requests;
+}
+
+function callKindOfRequest(req: IncomingMessage): CountedKind {
+  const header = (name: string) => {
+    const value = req.headers[name];
+    return Array.isArray(value) ? value.join(' ') : value;
+  };
+  return callKindOf(header('x-amz-user-agent')) ?? callKindOf(header('user-agent')) ?? 'outside';
 }

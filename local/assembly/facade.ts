@@ -2,6 +2,7 @@ import type { Plan } from '../../plan/schema.ts';
 import type { WorldContext } from '../context.ts';
 import type { Detection } from '../detection.ts';
 import { measure } from '../measure.ts';
+import type { RequestCounts } from '../request-counts.ts';
 import { snapshotWorld } from '../snapshot.ts';
 import { stepTimings } from '../timeline.ts';
 import { createWaiting } from '../waiting.ts';
@@ -19,11 +20,13 @@ export interface FacadeParts {
   planFile: string;
   endpoint: string;
   env: Record<string, string>;
+  dnsResolver: string;
   topicArn: string;
   models: WorldModels;
   machine: WorldStateMachine;
   detection: Detection;
   requests: AnsweredRequest[];
+  counts: RequestCounts;
   cleanup: Cleanup;
   /** Called once the world is closed (the process may start another). */
   onClosed: () => void;
@@ -42,6 +45,7 @@ export function worldFacade(parts: FacadeParts): World {
     planFile: parts.planFile,
     endpoint: parts.endpoint,
     env: parts.env,
+    dnsResolver: parts.dnsResolver,
     clock,
     events,
     faults: models.fault.faults,
@@ -67,13 +71,16 @@ export function worldFacade(parts: FacadeParts): World {
     messages: () => [...(models.sns.topics.get(parts.topicArn)?.messages ?? [])],
     steps: (executionArn) => stepTimings(events.list(), executionArn),
     apiCalls: () =>
-      requests.map(({ context: call, outcome, at }) => ({
+      requests.map(({ context: call, outcome, at, kind }) => ({
         at,
         service: call.service,
         region: call.region,
         operation: call.operation,
         outcome,
+        kind,
       })),
+    requestCounts: () => parts.counts.all(),
+    dependencies: (window) => parts.counts.dependencies(window),
     snapshot: () =>
       snapshotWorld({
         context,
@@ -88,7 +95,7 @@ export function worldFacade(parts: FacadeParts): World {
         faults: models.fault.faults,
         requests,
       }),
-    measurements: () => measure(events, models.rds, detection.alarmName, parts.plan.regions.primary),
+    measurements: () => measure(events, models.rds, detection.alarms, parts.plan.regions.primary),
     until: waiting.until,
     runFor: waiting.runFor,
     after: (seconds, action) => scheduler.after(seconds * 1000, () => action()),

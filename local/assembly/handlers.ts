@@ -6,6 +6,7 @@ import {
   loadFailoverDefinition,
   type StateMachineDefinition,
 } from '../../statemachines/definition.ts';
+import { type LoadedScheduledFunctions, loadScheduledFunctions } from '../scheduled-functions.ts';
 import { interpreterFor } from '../stepfunctions/executions.ts';
 import {
   functionArns,
@@ -17,6 +18,8 @@ import {
 export interface WorldHandlers {
   arns: FunctionArns;
   functions: Record<FunctionKey, Invoke>;
+  /** The functions only a schedule runs (the primary probe). */
+  scheduled: LoadedScheduledFunctions['functions'];
   /** Handlers that could not be imported. */
   problems: string[];
   definition: StateMachineDefinition;
@@ -24,7 +27,7 @@ export interface WorldHandlers {
 }
 
 /** Functions are imported once per plan file content; a different plan gets fresh modules. */
-let loaded: { key: string; functions: LoadedFunctions } | undefined;
+let loaded: { key: string; functions: LoadedFunctions; scheduled: LoadedScheduledFunctions } | undefined;
 let generation = 0;
 
 /**
@@ -39,14 +42,19 @@ export async function loadWorldHandlers(
   const arns = functionArns(plan.regions.dr, account, plan.name);
   const key = createHash('sha256').update(planJson).digest('hex');
   if (loaded?.key !== key) {
-    const fresh = await loadFunctions(arns, loaded === undefined ? '' : String(++generation));
-    loaded = { key, functions: fresh };
+    const suffix = loaded === undefined ? '' : String(++generation);
+    const [fresh, scheduled] = await Promise.all([
+      loadFunctions(arns, suffix),
+      loadScheduledFunctions(plan, account, suffix),
+    ]);
+    loaded = { key, functions: fresh, scheduled };
   }
   const definition = loadFailoverDefinition(arns);
   return {
     arns,
     functions: loaded.functions.functions,
-    problems: loaded.functions.problems,
+    scheduled: loaded.scheduled.functions,
+    problems: [...loaded.functions.problems, ...loaded.scheduled.problems],
     definition,
     interpreter: interpreterFor(definition),
   };

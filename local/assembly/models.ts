@@ -1,15 +1,17 @@
+import { ROUTE53_METRICS_REGION } from '../../plan/names.ts';
 import { Application } from '../application.ts';
 import { CloudWatchModel } from '../cloudwatch/model.ts';
 import type { WorldContext } from '../context.ts';
 import { EcsModel } from '../ecs/model.ts';
 import type { Endpoints } from '../endpoints.ts';
-import { createFaults } from '../faults.ts';
+import { createFaults, type FaultState } from '../faults.ts';
 import { RdsModel } from '../rds/model.ts';
-import { HealthChecks } from '../route53/health-checks.ts';
+import { type HealthCheck, HealthChecks } from '../route53/health-checks.ts';
 import { Route53Model } from '../route53/model.ts';
 import { SnsModel } from '../sns/model.ts';
+import { deployDrctlResources } from './deployment.ts';
 
-export type WorldFaults = ReturnType<typeof createFaults>;
+export type WorldFaults = FaultState;
 
 export interface WorldModels {
   rds: RdsModel;
@@ -20,12 +22,15 @@ export interface WorldModels {
   healthChecks: HealthChecks;
   application: Application;
   fault: WorldFaults;
+  /** The Route 53 health check on the primary endpoint (the fast detection path watches it). */
+  primaryCheck: HealthCheck;
 }
 
 /**
  * The service models and the links between them, as AWS links them: RDS publishes ReplicaLag
- * and the Route 53 health checkers publish HealthCheckStatus to CloudWatch, the faults decide
- * which regions answer and which DNS changes are rejected.
+ * and the Route 53 health checkers publish HealthCheckStatus to CloudWatch (us-east-1), the DNS
+ * answers follow the health checks, the faults decide which regions and applications answer and
+ * which DNS changes are rejected; then drctl's alarms and gate are deployed as the CDK app does.
  */
 export function buildModels(
   context: WorldContext,
@@ -49,6 +54,7 @@ export function buildModels(
     },
   );
   setRegionState(fault.isRegionUp);
+  application.endpointUp = fault.isApplicationUp;
   route53.rejectChange = fault.nextDnsRejection;
   rds.onReplicaLag = (region, identifier, value, at) =>
     cloudWatch.putValue(
@@ -63,12 +69,21 @@ export function buildModels(
   const healthChecks = new HealthChecks(context, endpoints.appUrls, (role) => application.probe(role));
   healthChecks.onStatus = (check, value, at) =>
     cloudWatch.putValue(
-      'us-east-1',
+      ROUTE53_METRICS_REGION,
       'AWS/Route53',
       'HealthCheckStatus',
       [{ Name: 'HealthCheckId', Value: check.id }],
       value,
       at,
     );
-  return { rds, ecs, route53, cloudWatch, sns, healthChecks, application, fault };
+  route53.healthCheckExists = (id) => healthChecks.find(id) !== undefined;
+  // Stamped from the status change itself, not from when the (possibly late) action ran.
+  healthChecks.onHealthChange = (check, healthy, at) =>
+    context.scheduler.at(at + context.timings.healthToDnsSeconds * 1000, (due) =>
+      route53.healthVisible(check.id, healthy, due),
+    );
+  const primaryCheck = healthChecks.checks.find((check) => check.role === 'primary');
+  if (!primaryCheck) throw new Error('no primary health check');
+  deployDrctlResources(plan, { cloudWatch, healthChecks, primaryCheck });
+  return { rds, ecs, route53, cloudWatch, sns, healthChecks, application, fault, primaryCheck };
 }

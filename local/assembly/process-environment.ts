@@ -27,6 +27,9 @@ export function enterWorldEnvironment(
     AWS_REGION: plan.regions.dr,
     AWS_DEFAULT_REGION: plan.regions.dr,
     AWS_EC2_METADATA_DISABLED: 'true',
+    // Route 53's data plane for the hosted zone: the functions resolve the public record through it
+    // (node:dns Resolver.setServers); unset in AWS, where the system resolver is used.
+    DRCTL_DNS_RESOLVER: endpoints.dnsAddress,
   };
   const restore = setEnvironment(
     {

@@ -1,6 +1,7 @@
 import type { FunctionKey } from '../../statemachines/definition.ts';
 import { taskFunctions } from '../../statemachines/definition.ts';
 import type { WorldContext } from '../context.ts';
+import type { RequestCounts } from '../request-counts.ts';
 import { StepFunctionsModel } from '../stepfunctions/executions.ts';
 import { holdingTheClock, type Invoke } from '../stepfunctions/lambda-functions.ts';
 import { scaledOverrides } from '../stepfunctions/overrides.ts';
@@ -13,11 +14,40 @@ export interface WorldStateMachine {
   timed: Record<FunctionKey, Invoke>;
 }
 
-/** Registers the failover state machine in the DR region, its Tasks bound to the real handlers. */
-export function registerFailoverMachine(context: WorldContext, handlers: WorldHandlers): WorldStateMachine {
+/**
+ * Registers the failover state machine in the DR region, its Tasks bound to the real handlers.
+ * Each Task invocation counts as a required Lambda Invoke in the DR region (the recovery path
+ * depends on it); an invocation whose function fails counts as failed, with the error's name.
+ */
+export function registerFailoverMachine(
+  context: WorldContext,
+  handlers: WorldHandlers,
+  counts: RequestCounts,
+): WorldStateMachine {
   const { plan, account, clock, timings } = context;
   const timed = holdingTheClock(handlers.functions, clock, timings.lambdaInvocationMs);
-  const stepFunctions = new StepFunctionsModel(context, () => timed);
+  const counted = Object.fromEntries(
+    (Object.keys(timed) as FunctionKey[]).map((key) => [
+      key,
+      async (event: unknown) => {
+        const invoke = {
+          service: 'lambda',
+          region: plan.regions.dr,
+          operation: 'Invoke',
+          kind: 'required',
+        } as const;
+        try {
+          const result = await timed[key](event);
+          counts.count({ ...invoke, outcome: 'ok' }, clock.now());
+          return result;
+        } catch (error) {
+          counts.count({ ...invoke, outcome: (error as Error).name || 'Error' }, clock.now());
+          throw error;
+        }
+      },
+    ]),
+  ) as Record<FunctionKey, Invoke>;
+  const stepFunctions = new StepFunctionsModel(context, () => counted);
   const stateMachineArn = `arn:aws:states:${plan.regions.dr}:${account}:stateMachine:${plan.name}-failover`;
   stepFunctions.register(
     {

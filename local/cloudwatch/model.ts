@@ -2,8 +2,10 @@ import type { WorldContext } from '../context.ts';
 import { AwsError } from '../protocol/errors.ts';
 
 /**
- * CloudWatch: a metric store per region and metric alarms evaluated on a schedule with their
- * period, evaluation periods, datapoints to alarm and missing-data treatment.
+ * CloudWatch: a metric store per region and metric alarms, each in its own region, evaluated on
+ * a schedule with their period, evaluation periods, datapoints to alarm and missing-data
+ * treatment. CloudWatch is regional: while a region is down its CloudWatch ingests nothing
+ * (datapoints sent to it are lost) and evaluates none of its alarms (they keep their state).
  */
 export interface Dimension {
   Name: string;
@@ -91,6 +93,7 @@ export class CloudWatchModel {
   }
 
   put(region: string, namespace: string, name: string, dimensions: Dimension[], point: Datapoint): void {
+    if (!this.context.isRegionUp(region)) return;
     const key = this.metricKey(region, namespace, name, dimensions);
     let metric = this.metrics.get(key);
     if (!metric) {
@@ -187,6 +190,15 @@ export class CloudWatchModel {
     this.alarms.delete(`${region}|${name}`);
   }
 
+  /** Whether the region's CloudWatch answers (Route 53 health checkers read alarms through it). */
+  isReadable(region: string): boolean {
+    return this.context.isRegionUp(region);
+  }
+
+  findAlarm(region: string, name: string): Alarm | undefined {
+    return this.alarms.get(`${region}|${name}`);
+  }
+
   alarmsIn(region: string): Alarm[] {
     return [...this.alarms.values()].filter((alarm) => alarm.region === region);
   }
@@ -198,6 +210,7 @@ export class CloudWatchModel {
    * and `notBreaching` fill the missing periods; `ignore` keeps the state when they are empty.
    */
   evaluate(alarm: Alarm, at: number): void {
+    if (!this.context.isRegionUp(alarm.region)) return;
     const period = alarm.period * 1000;
     const end = Math.floor(at / period) * period;
     const rangePeriods = alarm.evaluationPeriods + EXTRA_EVALUATION_RANGE_PERIODS;

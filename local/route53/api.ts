@@ -1,12 +1,17 @@
 import { XMLParser } from 'fast-xml-parser';
+import type { CloudWatchModel } from '../cloudwatch/model.ts';
 import { AwsError } from '../protocol/errors.ts';
 import type { RestXmlRequest, RestXmlResponse, RestXmlService } from '../protocol/server.ts';
 import { list, type XmlObject } from '../protocol/xml.ts';
-import type { HealthCheck, HealthChecks } from './health-checks.ts';
+import type { AnyHealthCheck, HealthChecks } from './health-checks.ts';
 import { type Change, type ChangeAction, fqdn, type RecordSet, type Route53Model } from './model.ts';
 
 /** Route 53 restXml operations (API version 2013-04-01). */
-export function route53Api(route53: Route53Model, healthChecks: HealthChecks): RestXmlService {
+export function route53Api(
+  route53: Route53Model,
+  healthChecks: HealthChecks,
+  cloudWatch?: CloudWatchModel,
+): RestXmlService {
   const parser = new XMLParser({
     parseTagValue: false,
     ignoreAttributes: true,
@@ -79,7 +84,10 @@ export function route53Api(route53: Route53Model, healthChecks: HealthChecks): R
       run: () => ({
         root: 'ListHealthChecksResponse',
         body: {
-          HealthChecks: list('HealthCheck', healthChecks.checks.map(healthCheckXml)),
+          HealthChecks: list(
+            'HealthCheck',
+            healthChecks.all().map((check) => healthCheckXml(check, cloudWatch)),
+          ),
           Marker: '',
           IsTruncated: false,
           MaxItems: 100,
@@ -97,7 +105,7 @@ export function route53Api(route53: Route53Model, healthChecks: HealthChecks): R
           body: {
             HealthCheckObservations: list(
               'HealthCheckObservation',
-              ['us-east-1', 'us-west-1', 'eu-west-1'].map((region, i) => ({
+              checkerRegions(check).map((region, i) => ({
                 Region: region,
                 IPAddress: `15.177.${i}.1`,
                 StatusReport: {
@@ -116,7 +124,7 @@ export function route53Api(route53: Route53Model, healthChecks: HealthChecks): R
       operation: 'GetHealthCheck',
       run: (match) => ({
         root: 'GetHealthCheckResponse',
-        body: { HealthCheck: healthCheckXml(findCheck(healthChecks, match[1] as string)) },
+        body: { HealthCheck: healthCheckXml(findCheck(healthChecks, match[1] as string), cloudWatch) },
       }),
     },
   ];
@@ -136,13 +144,19 @@ export function route53Api(route53: Route53Model, healthChecks: HealthChecks): R
   };
 }
 
-function findCheck(healthChecks: HealthChecks, id: string): HealthCheck {
-  const check = healthChecks.checks.find((c) => c.id === id);
+function findCheck(healthChecks: HealthChecks, id: string): AnyHealthCheck {
+  const check = healthChecks.find(id);
   if (!check) throw new AwsError('NoSuchHealthCheck', `A health check with id ${id} does not exist.`, 404);
   return check;
 }
 
-function healthCheckXml(check: HealthCheck): XmlObject {
+/** Endpoint checks are probed from several checker regions; an alarm check is read by one. */
+function checkerRegions(check: AnyHealthCheck): string[] {
+  return check.kind === 'endpoint' ? ['us-east-1', 'us-west-1', 'eu-west-1'] : [check.alarmRegion];
+}
+
+function healthCheckXml(check: AnyHealthCheck, cloudWatch: CloudWatchModel | undefined): XmlObject {
+  if (check.kind === 'alarm') return alarmHealthCheckXml(check, cloudWatch);
   const url = new URL(check.url);
   return {
     Id: check.id,
@@ -160,6 +174,41 @@ function healthCheckXml(check: HealthCheck): XmlObject {
       EnableSNI: url.protocol === 'https:',
     },
     HealthCheckVersion: 1,
+  };
+}
+
+/** A CLOUDWATCH_METRIC check: its alarm and, as Route 53 shows it, the alarm's configuration. */
+function alarmHealthCheckXml(
+  check: Extract<AnyHealthCheck, { kind: 'alarm' }>,
+  cloudWatch: CloudWatchModel | undefined,
+): XmlObject {
+  const alarm = cloudWatch?.findAlarm(check.alarmRegion, check.alarmName);
+  return {
+    Id: check.id,
+    CallerReference: `drctl-${check.role}`,
+    HealthCheckConfig: {
+      Type: 'CLOUDWATCH_METRIC',
+      Inverted: false,
+      Disabled: false,
+      AlarmIdentifier: { Region: check.alarmRegion, Name: check.alarmName },
+      InsufficientDataHealthStatus: check.insufficientDataHealthStatus,
+    },
+    HealthCheckVersion: 1,
+    CloudWatchAlarmConfiguration: alarm
+      ? {
+          EvaluationPeriods: alarm.evaluationPeriods,
+          Threshold: alarm.threshold,
+          ComparisonOperator: alarm.comparison,
+          Period: alarm.period,
+          MetricName: alarm.metricName,
+          Namespace: alarm.namespace,
+          Statistic: alarm.statistic,
+          Dimensions: list(
+            'Dimension',
+            alarm.dimensions.map((d) => ({ Name: d.Name, Value: d.Value })),
+          ),
+        }
+      : undefined,
   };
 }
 
@@ -189,6 +238,13 @@ function parseChanges(batch: Record<string, unknown>): ChangeAction[] {
     const records = (
       (set.ResourceRecords as { ResourceRecord?: { Value?: unknown }[] } | undefined)?.ResourceRecord ?? []
     ).map((r) => String(r.Value ?? ''));
+    const failover = set.Failover === undefined ? undefined : String(set.Failover);
+    if (failover !== undefined && failover !== 'PRIMARY' && failover !== 'SECONDARY') {
+      throw new AwsError(
+        'InvalidInput',
+        `Invalid XML ; cvc-enumeration-valid: Value '${failover}' is not facet-valid with respect to enumeration '[PRIMARY, SECONDARY]'. It must be a value from the enumeration.`,
+      );
+    }
     const record: RecordSet = {
       name: String(set.Name ?? ''),
       type: String(set.Type ?? ''),
@@ -196,6 +252,8 @@ function parseChanges(batch: Record<string, unknown>): ChangeAction[] {
       ...(set.TTL === undefined ? {} : { ttl: Number(set.TTL) }),
       ...(set.SetIdentifier === undefined ? {} : { setIdentifier: String(set.SetIdentifier) }),
       ...(set.Weight === undefined ? {} : { weight: Number(set.Weight) }),
+      ...(failover === undefined ? {} : { failover }),
+      ...(set.HealthCheckId === undefined ? {} : { healthCheckId: String(set.HealthCheckId) }),
     };
     return { action, record };
   });
@@ -238,11 +296,13 @@ function listRecordSets(route53: Route53Model, zoneId: string, query: URLSearchP
           Type: r.type,
           SetIdentifier: r.setIdentifier,
           Weight: r.weight,
+          Failover: r.failover,
           TTL: r.ttl,
           ResourceRecords: list(
             'ResourceRecord',
             r.values.map((value) => ({ Value: value })),
           ),
+          HealthCheckId: r.healthCheckId,
         })),
       ),
       IsTruncated: rest !== undefined,

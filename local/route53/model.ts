@@ -1,23 +1,20 @@
 import { randomBytes } from 'node:crypto';
-import { stripDot } from '../../plan/schema.ts';
 import type { WorldContext } from '../context.ts';
 import { AwsError } from '../protocol/errors.ts';
+import { AnswerTimeline } from './answer-timeline.ts';
+import { applyChange, type ChangeAction, refuseMalformed, zoneProblems } from './change-validation.ts';
+import { chooseRecord, fqdn, type RecordSet, seedRecords } from './records.ts';
+
+export type { ChangeAction } from './change-validation.ts';
+export { fqdn, type RecordSet } from './records.ts';
 
 /**
- * Route 53: the plan's hosted zone and record, change batches validated as Route 53 does
- * (all-or-nothing, InvalidChangeBatch naming the offending record), changes PENDING → INSYNC,
- * and what a resolver gets: a new value reaches every client only when the change is in sync
- * and the old answer's TTL has run out.
+ * Route 53: the plan's hosted zone, change batches validated as Route 53 does (all-or-nothing,
+ * InvalidInput for a malformed record set, InvalidChangeBatch naming the offending record),
+ * changes PENDING → INSYNC, and the data plane: the authoritative answers (the record sets in
+ * sync, chosen by routing policy and by health-check status as the DNS servers see it) and what
+ * a resolver's client gets, the old answer's TTL included.
  */
-export interface RecordSet {
-  name: string;
-  type: string;
-  ttl?: number;
-  setIdentifier?: string;
-  weight?: number;
-  values: string[];
-}
-
 export interface Change {
   id: string;
   status: 'PENDING' | 'INSYNC';
@@ -29,75 +26,34 @@ export interface Change {
 export interface HostedZone {
   id: string;
   name: string;
+  /** The zone as the control plane holds it (changes apply here at once). */
   records: RecordSet[];
 }
-
-export interface ChangeAction {
-  action: 'CREATE' | 'DELETE' | 'UPSERT';
-  record: RecordSet;
-}
-
-/** What resolvers answer for a name, from when. */
-interface Publication {
-  values: RecordSet[];
-  /** Every resolver has this answer from here on (in sync + previous TTL). */
-  effectiveAt: number;
-}
-
-export const fqdn = (name: string): string => `${stripDot(name).toLowerCase()}.`;
 
 export class Route53Model {
   readonly zones = new Map<string, HostedZone>();
   readonly changes = new Map<string, Change>();
-  private readonly publications = new Map<string, Publication[]>();
   private readonly context: WorldContext;
+  /** Record sets as the DNS servers serve them, per name|type (changes land here at INSYNC). */
+  private readonly served = new Map<string, RecordSet[]>();
+  /** Health-check status as the DNS servers see it (a change reaches them after a delay). */
+  private readonly visibleHealth = new Map<string, boolean>();
+  private readonly planRecord: AnswerTimeline;
   /** Filled in by the world's faults: a reason to reject the next change batch, if any. */
   rejectChange: () => string | undefined = () => undefined;
+  /** Filled in by the world: whether a health check with this id exists. */
+  healthCheckExists: (id: string) => boolean = () => false;
 
   constructor(context: WorldContext) {
     this.context = context;
-    const { dns, application } = context.plan;
-    const zoneName = fqdn(dns.zoneName);
-    const record = fqdn(dns.record);
-    const records: RecordSet[] = [
-      { name: zoneName, type: 'NS', ttl: 172_800, values: ['ns-1.awsdns-01.org.', 'ns-2.awsdns-02.co.uk.'] },
-      {
-        name: zoneName,
-        type: 'SOA',
-        ttl: 900,
-        values: ['ns-1.awsdns-01.org. awsdns-hostmaster.amazon.com. 1 7200 900 1209600 86400'],
-      },
-    ];
-    if (dns.strategy === 'weighted') {
-      records.push(
-        {
-          name: record,
-          type: dns.type,
-          ttl: dns.ttl,
-          setIdentifier: 'primary',
-          weight: 100,
-          values: [application.primary.target],
-        },
-        {
-          name: record,
-          type: dns.type,
-          ttl: dns.ttl,
-          setIdentifier: 'dr',
-          weight: 0,
-          values: [application.dr.target],
-        },
-      );
-    } else {
-      records.push({ name: record, type: dns.type, ttl: dns.ttl, values: [application.primary.target] });
+    const { dns } = context.plan;
+    const records = seedRecords(context.plan);
+    this.zones.set(dns.hostedZoneId, { id: dns.hostedZoneId, name: fqdn(dns.zoneName), records });
+    for (const record of records) {
+      const key = nameKey(record.name, record.type);
+      this.served.set(key, [...(this.served.get(key) ?? []), { ...record }]);
     }
-    this.zones.set(dns.hostedZoneId, { id: dns.hostedZoneId, name: zoneName, records });
-    this.publications.set(this.nameKey(record, dns.type), [
-      { values: records.filter((r) => r.name === record), effectiveAt: Number.NEGATIVE_INFINITY },
-    ]);
-  }
-
-  private nameKey(name: string, type: string): string {
-    return `${fqdn(name)}|${type}`;
+    this.planRecord = new AnswerTimeline(this.authoritativeAnswer());
   }
 
   zone(id: string): HostedZone {
@@ -113,92 +69,23 @@ export class Route53Model {
     return change;
   }
 
-  /** Applies a change batch atomically or rejects it whole with InvalidChangeBatch. */
+  /** Applies a change batch atomically or rejects it whole (InvalidInput / InvalidChangeBatch). */
   submit(zoneId: string, actions: ChangeAction[], comment: string | undefined): Change {
     const zone = this.zone(zoneId);
     const { clock, events, random, timings, scheduler } = this.context;
     const now = clock.now();
+    for (const { record } of actions) record.name = fqdn(record.name);
+    refuseMalformed(actions, (id) => this.healthCheckExists(id));
     const problems: string[] = [];
     const injected = this.rejectChange();
     if (injected !== undefined) problems.push(injected);
     if (actions.length === 0) problems.push('ChangeBatch must contain at least one change');
     const next = zone.records.map((r) => ({ ...r, values: [...r.values] }));
-    const same = (a: RecordSet, b: RecordSet) =>
-      a.name === b.name && a.type === b.type && (a.setIdentifier ?? '') === (b.setIdentifier ?? '');
-    const describe = (r: RecordSet) =>
-      `[name='${r.name}', type='${r.type}'${r.setIdentifier === undefined ? '' : `, set-identifier='${r.setIdentifier}'`}]`;
-    for (const { record } of actions) {
-      // Malformed record sets are rejected as invalid input before any batch logic, as Route 53 does.
-      if (record.ttl === undefined) {
-        throw new AwsError('InvalidInput', `Invalid request: Expected TTL for the record set ${record.name}`);
-      }
-      if ((record.setIdentifier === undefined) !== (record.weight === undefined)) {
-        throw new AwsError(
-          'InvalidInput',
-          `Invalid request: a weighted record set needs both SetIdentifier and Weight (${record.name})`,
-        );
-      }
+    for (const change of actions) {
+      const problem = applyChange(next, change, zone.name);
+      if (problem !== undefined) problems.push(problem);
     }
-    for (const { action, record } of actions) {
-      record.name = fqdn(record.name);
-      if (record.name !== zone.name && !record.name.endsWith(`.${zone.name}`)) {
-        problems.push(`RRSet with DNS name ${record.name} is not permitted in zone ${zone.name}`);
-        continue;
-      }
-      if (record.values.length === 0) {
-        problems.push(
-          `Tried to ${action.toLowerCase()} resource record set ${describe(record)} without any ResourceRecords`,
-        );
-        continue;
-      }
-      if (record.type === 'CNAME' && record.values.length > 1) {
-        problems.push(
-          `RRSet of type CNAME with DNS name ${record.name} is not permitted because it contains more than one resource record`,
-        );
-        continue;
-      }
-      const index = next.findIndex((existing) => same(existing, record));
-      const existing = index >= 0 ? next[index] : undefined;
-      if (action === 'CREATE') {
-        if (existing)
-          problems.push(`Tried to create resource record set ${describe(record)} but it already exists`);
-        else next.push(record);
-      } else if (action === 'DELETE') {
-        if (!existing)
-          problems.push(`Tried to delete resource record set ${describe(record)} but it was not found`);
-        else if (!sameContent(existing, record)) {
-          problems.push(
-            `Tried to delete resource record set ${describe(record)} but the values provided do not match the current values`,
-          );
-        } else next.splice(index, 1);
-      } else if (existing) next[index] = record;
-      else next.push(record);
-    }
-    // Simple and weighted record sets cannot share a name and type.
-    for (const record of next) {
-      const mixed = next.some(
-        (other) =>
-          other.name === record.name &&
-          other.type === record.type &&
-          (other.setIdentifier === undefined) !== (record.setIdentifier === undefined),
-      );
-      if (mixed && record.setIdentifier === undefined) {
-        problems.push(
-          `RRSet with DNS name ${record.name}, type ${record.type} cannot be created because a record set with the same name and type but a different routing policy exists`,
-        );
-      }
-    }
-    // A name may hold a CNAME only if it holds nothing else.
-    for (const record of next) {
-      if (
-        record.type === 'CNAME' &&
-        next.some((other) => other.name === record.name && other.type !== 'CNAME')
-      ) {
-        problems.push(
-          `RRSet of type CNAME with DNS name ${record.name} is not permitted as it conflicts with other records with the same DNS name in zone ${zone.name}`,
-        );
-      }
-    }
+    if (problems.length === 0) problems.push(...zoneProblems(next, zone.name));
     if (problems.length > 0) {
       events.record('route53.change-rejected', now, `change batch rejected: ${problems.join('; ')}`, {
         zoneId,
@@ -216,7 +103,7 @@ export class Route53Model {
       ...(comment === undefined ? {} : { comment }),
     };
     this.changes.set(change.id, change);
-    const touched = [...new Set(actions.map((a) => this.nameKey(a.record.name, a.record.type)))];
+    const touched = [...new Set(actions.map((a) => nameKey(a.record.name, a.record.type)))];
     events.record(
       'route53.change-submitted',
       now,
@@ -234,47 +121,102 @@ export class Route53Model {
     );
     scheduler.at(change.insyncAt, (at) => {
       change.status = 'INSYNC';
-      for (const key of touched) this.publish(zone, key, at);
+      for (const key of touched) {
+        const [name, type] = key.split('|') as [string, string];
+        this.served.set(
+          key,
+          zone.records.filter((r) => r.name === name && r.type === type).map((r) => ({ ...r })),
+        );
+      }
       events.record('route53.change-insync', at, `change ${change.id} is INSYNC`, {
         changeId: change.id,
         seconds: (at - now) / 1000,
       });
+      this.refreshPlanRecord(at, `change ${change.id} in sync`);
     });
     return change;
   }
 
-  private publish(zone: HostedZone, key: string, at: number): void {
-    const [name, type] = key.split('|') as [string, string];
-    const history = this.publications.get(key) ?? [];
-    const previous = history.at(-1);
-    const previousTtl = Math.max(0, ...(previous?.values.map((r) => r.ttl ?? 0) ?? [0]));
-    history.push({
-      values: zone.records.filter((r) => r.name === name && r.type === type).map((r) => ({ ...r })),
-      effectiveAt: at + previousTtl * 1000,
-    });
-    this.publications.set(key, history);
+  /** The health-check statuses the DNS servers start with (the world's history, before its start). */
+  seedHealth(statuses: readonly { id: string; healthy: boolean }[], at: number): void {
+    for (const { id, healthy } of statuses) this.visibleHealth.set(id, healthy);
+    this.refreshPlanRecord(at, 'health-check statuses at the start');
+  }
+
+  /** A health-check status has reached the DNS servers. */
+  healthVisible(healthCheckId: string, healthy: boolean, at: number): void {
+    if (this.visibleHealth.get(healthCheckId) === healthy) return;
+    this.visibleHealth.set(healthCheckId, healthy);
+    this.refreshPlanRecord(at, `health check ${healthCheckId} ${healthy ? 'healthy' : 'unhealthy'}`);
+  }
+
+  /**
+   * Whether the DNS servers hold `name`: `outside` every hosted zone, `absent` from its zone, or
+   * `exists` (records at the name, or only below it: an empty non-terminal).
+   */
+  nameState(name: string): 'outside' | 'absent' | 'exists' {
+    const wanted = fqdn(name);
+    const zone = [...this.zones.values()].find((z) => wanted === z.name || wanted.endsWith(`.${z.name}`));
+    if (!zone) return 'outside';
+    for (const [key, records] of this.served) {
+      if (records.length === 0) continue;
+      const held = key.slice(0, key.indexOf('|'));
+      if (held === wanted || held.endsWith(`.${wanted}`)) return 'exists';
+    }
+    return 'absent';
+  }
+
+  /** The record set the authoritative servers answer for a name and type now (routing policy applied). */
+  servedRecord(name: string, type: string): RecordSet | undefined {
+    return chooseRecord(this.served.get(nameKey(name, type)) ?? [], (id) => this.isVisiblyHealthy(id));
+  }
+
+  /** The record types the DNS servers hold at `name`. */
+  servedTypes(name: string): string[] {
+    const prefix = `${fqdn(name)}|`;
+    return [...this.served.entries()]
+      .filter(([key, records]) => key.startsWith(prefix) && records.length > 0)
+      .map(([key]) => key.slice(prefix.length));
   }
 
   /**
    * The target a resolver's client reaches for the plan's record at `at`, worst case (a cache
-   * filled just before the change went in sync). Weighted records: the one with most weight.
+   * filled just before the authoritative answer changed).
    */
   resolve(at: number): string | undefined {
+    return this.planRecord.clientView(at).value;
+  }
+
+  /** The plan record's TTL as answered to clients at `at`. */
+  resolvedTtl(at: number): number {
+    return this.planRecord.clientView(at).ttl;
+  }
+
+  private isVisiblyHealthy(id: string): boolean {
+    return this.visibleHealth.get(id) ?? true;
+  }
+
+  private authoritativeAnswer(): { value: string | undefined; ttl: number } {
     const { dns } = this.context.plan;
-    const history = this.publications.get(this.nameKey(dns.record, dns.type)) ?? [];
-    const current = [...history].reverse().find((p) => p.effectiveAt <= at);
-    const records = current?.values ?? [];
-    const chosen = [...records].sort((a, b) => (b.weight ?? 1) - (a.weight ?? 1))[0];
-    if (!chosen || (chosen.weight !== undefined && chosen.weight === 0)) return undefined;
-    return chosen.values[0];
+    const records = this.served.get(nameKey(dns.record, dns.type)) ?? [];
+    const chosen = chooseRecord(records, (id) => this.isVisiblyHealthy(id));
+    return { value: chosen?.values[0], ttl: chosen?.ttl ?? dns.ttl };
+  }
+
+  private refreshPlanRecord(at: number, cause: string): void {
+    const before = this.planRecord.current().value;
+    const { value, ttl } = this.authoritativeAnswer();
+    if (!this.planRecord.change(at, value, ttl)) return;
+    const { dns } = this.context.plan;
+    this.context.events.record(
+      'dns.answer-changed',
+      at,
+      `Route 53 answers ${dns.record} with ${value ?? 'nothing'} (was ${before ?? 'nothing'}): ${cause}`,
+      { record: fqdn(dns.record), from: before ?? null, to: value ?? null, ttl, cause },
+    );
   }
 }
 
-function sameContent(a: RecordSet, b: RecordSet): boolean {
-  const values = (r: RecordSet) =>
-    [...r.values]
-      .map((v) => stripDot(v).toLowerCase())
-      .sort()
-      .join(',');
-  return a.ttl === b.ttl && (a.weight ?? null) === (b.weight ?? null) && values(a) === values(b);
+function nameKey(name: string, type: string): string {
+  return `${fqdn(name)}|${type}`;
 }

@@ -18,6 +18,8 @@ describe('--fault NAME[=VALUE]', () => {
         'replica-lag-spike=120:600',
         'reject-dns-change=2',
         'db-backing-up=shop-orders-replica:300',
+        'route53-control-plane-outage=1800',
+        'duplicate-alarm-events=2',
         'primary-returns=900',
       ],
       plan,
@@ -40,6 +42,8 @@ describe('--fault NAME[=VALUE]', () => {
     ['reject-dns-change=1.5', 'expected a whole number'],
     ['db-backing-up=nope', 'no DB instance "nope" in the plan'],
     ['replica-lag-spike=-3', 'expected a number > 0'],
+    ['route53-control-plane-outage=soon', 'invalid seconds "soon"'],
+    ['duplicate-alarm-events=0.5', 'expected a whole number'],
   ])('rejects %s with a message naming the problem', (text, message) => {
     // Act
     const parse = () => parseFaults([text], plan);

@@ -98,7 +98,12 @@ describe.skipIf(!hasAwsCli)('the AWS CLI with --endpoint-url', () => {
     const names = (
       JSON.parse(result.stdout) as { ResourceRecordSets: { Name: string; Type: string }[] }
     ).ResourceRecordSets.map((r) => `${r.Name} ${r.Type}`);
-    expect(names).toEqual(['shop.example.com. NS', 'shop.example.com. SOA', 'www.shop.example.com. CNAME']);
+    expect(names).toEqual([
+      'shop.example.com. NS',
+      'shop.example.com. SOA',
+      'www.shop.example.com. CNAME',
+      'www.shop.example.com. CNAME',
+    ]);
   });
 
   it('describes the CloudWatch failover alarm', async () => {

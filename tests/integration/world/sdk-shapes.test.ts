@@ -194,24 +194,34 @@ describe('ECS (awsJson1_1)', () => {
 });
 
 describe('Route 53 (restXml)', () => {
-  it('lists the plan record pointing at the primary target', async () => {
+  it('lists the plan record as two failover records, PRIMARY on the primary target', async () => {
     // Act
     const { ResourceRecordSets } = await client(Route53Client, 'us-east-1').send(
       new ListResourceRecordSetsCommand({ HostedZoneId: plan.dns.hostedZoneId }),
     );
 
     // Assess
-    const record = ResourceRecordSets?.find((r) => r.Name === 'www.shop.example.com.');
-    expect(record).toMatchObject({
+    const primary = ResourceRecordSets?.find(
+      (r) => r.Name === 'www.shop.example.com.' && r.Failover === 'PRIMARY',
+    );
+    expect(primary).toMatchObject({
       Type: 'CNAME',
       TTL: 60,
+      SetIdentifier: 'shop-primary',
       ResourceRecords: [{ Value: 'primary.shop.example.com' }],
     });
+    expect(primary?.HealthCheckId).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it('rejects a DELETE that does not match the current record with InvalidChangeBatch and changes nothing', async () => {
     // Prepare
     const route53 = client(Route53Client, 'us-east-1');
+    const listed = await route53.send(
+      new ListResourceRecordSetsCommand({ HostedZoneId: plan.dns.hostedZoneId }),
+    );
+    const found = listed.ResourceRecordSets?.find((r) => r.Failover === 'PRIMARY');
+    if (!found?.Name || !found.Type) throw new Error('no PRIMARY failover record');
+    const primary = { ...found, Name: found.Name, Type: found.Type };
 
     // Act
     const error = await failure(
@@ -222,21 +232,11 @@ describe('Route 53 (restXml)', () => {
             Changes: [
               {
                 Action: 'DELETE',
-                ResourceRecordSet: {
-                  Name: 'www.shop.example.com',
-                  Type: 'CNAME',
-                  TTL: 60,
-                  ResourceRecords: [{ Value: 'elsewhere.example.com' }],
-                },
+                ResourceRecordSet: { ...primary, ResourceRecords: [{ Value: 'elsewhere.example.com' }] },
               },
               {
                 Action: 'CREATE',
-                ResourceRecordSet: {
-                  Name: 'www.shop.example.com',
-                  Type: 'CNAME',
-                  TTL: 60,
-                  ResourceRecords: [{ Value: 'dr.shop.example.com' }],
-                },
+                ResourceRecordSet: { ...primary, ResourceRecords: [{ Value: 'dr.shop.example.com' }] },
               },
             ],
           },
@@ -250,7 +250,7 @@ describe('Route 53 (restXml)', () => {
     // Assess
     expect(error.name).toBe('InvalidChangeBatch');
     expect(error.message).toContain('do not match');
-    expect(ResourceRecordSets?.find((r) => r.Type === 'CNAME')?.ResourceRecords).toEqual([
+    expect(ResourceRecordSets?.find((r) => r.Failover === 'PRIMARY')?.ResourceRecords).toEqual([
       { Value: 'primary.shop.example.com' },
     ]);
   });
@@ -287,7 +287,7 @@ describe('Route 53 (restXml)', () => {
     expect(later.ChangeInfo?.Status).toBe('INSYNC');
   });
 
-  it('rejects a weighted record next to the simple record of the same name with InvalidChangeBatch', async () => {
+  it('rejects a weighted record next to the failover records of the same name with InvalidChangeBatch', async () => {
     // Act
     const error = await failure(
       client(Route53Client, 'us-east-1').send(

@@ -138,7 +138,8 @@ describe('operations for tooling (status, up, dashboards)', () => {
       Id: `/hostedzone/${plan.dns.hostedZoneId}`,
       Name: 'shop.example.com.',
     });
-    expect(HealthChecks).toHaveLength(2);
+    // The two endpoint checks and the traffic gate's CLOUDWATCH_METRIC check.
+    expect(HealthChecks).toHaveLength(3);
     expect(primary?.HealthCheckConfig).toMatchObject({
       RequestInterval: 10,
       FailureThreshold: 3,

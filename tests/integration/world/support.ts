@@ -17,3 +17,22 @@ export const worldClient = <T>(world: World, Client: new (config: object) => T, 
     credentials: { accessKeyId: 'AKIATEST', secretAccessKey: 'secret' },
     maxAttempts: 1,
   });
+
+/** The reference plan with its primary and DR regions moved (databases follow their roles). */
+export const planInRegions = (plan: Plan, primary: string, dr: string): Plan => ({
+  ...plan,
+  regions: { primary, dr },
+  databases: plan.databases.map((database) => ({
+    ...database,
+    primary: { ...database.primary, region: primary },
+    replica: { ...database.replica, region: dr },
+  })),
+});
+
+/** Resolves `name` through the world's DNS server (Route 53's data plane) with node:dns. */
+export const resolveThroughWorld = async (world: World, name: string): Promise<string[]> => {
+  const { Resolver } = await import('node:dns/promises');
+  const resolver = new Resolver({ timeout: 2_000, tries: 1 });
+  resolver.setServers([world.dnsResolver]);
+  return resolver.resolveCname(name);
+};

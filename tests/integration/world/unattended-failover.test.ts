@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWorld, type World, type WorldEvent } from '../../../local/index.ts';
+import { drDetectionAlarmName, gateAlarmName } from '../../../plan/names.ts';
 import { referencePlan } from './support.ts';
 
 const plan = referencePlan();
@@ -15,10 +16,13 @@ afterAll(async () => {
   await world?.close();
 });
 
-describe('a primary-region outage, unattended', () => {
-  it('is detected, fails over by itself and the world measures detection time, RTO and RPO', async () => {
+// Needs the lead's functions for dns.strategy gate (preflight reading the gate, update-dns gate,
+// verify through DNS): with the functions of main, preflight refuses the failover records.
+describe('an outage of all of us-east-1 (the primary), unattended', () => {
+  it('is detected from the DR region, fails over through the gate with no Route 53 API call, and the world measures detection, RTO and RPO', async () => {
     // Prepare
-    const { intervalSeconds, failureThreshold } = plan.detection.healthCheck;
+    const { failedMinutes } = plan.detection.probe;
+    const outageAt = world.clock.now();
 
     // Act
     world.faults.regionOutage();
@@ -36,15 +40,18 @@ describe('a primary-region outage, unattended', () => {
     expect(executions[0]?.status, executions[0]?.cause).toBe('SUCCEEDED');
     expect(JSON.parse(executions[0]?.input ?? '{}')).toMatchObject({
       mode: 'failover',
-      requestedBy: `alarm:${world.detection.alarmName}`,
+      requestedBy: `alarm:${drDetectionAlarmName(plan)}`,
     });
-    // Unhealthy after `threshold` failed checks, ALARM at the end of that alarm period.
-    expect(measured.detectionSeconds).toBeGreaterThanOrEqual(intervalSeconds * (failureThreshold - 1));
-    expect(measured.detectionSeconds).toBeLessThanOrEqual(
-      intervalSeconds * failureThreshold +
-        plan.detection.alarm.periodSeconds * plan.detection.alarm.datapointsToAlarm +
-        5,
-    );
+    // us-east-1 CloudWatch is down with the region: the DR-side path detects it, after
+    // `failedMinutes` failed probe minutes and within four minutes.
+    expect(measured.detectionPath).toBe('dr-probe');
+    expect(measured.detectionSeconds).toBeGreaterThanOrEqual((failedMinutes - 1) * 60);
+    expect(measured.detectionSeconds).toBeLessThanOrEqual(240);
+    // The recovery path made no Route 53 API call and required nothing in us-east-1.
+    expect(world.apiCalls().filter((c) => c.service === 'route53' && c.at >= outageAt)).toEqual([]);
+    expect(
+      world.dependencies({ from: outageAt }).filter((d) => d.region === 'us-east-1' && d.required),
+    ).toEqual([]);
     // Recovery includes the 300 s promotion, DNS in sync and the TTL; it meets the plan's objective.
     expect(measured.rtoSeconds).toBeGreaterThan(300 + plan.dns.ttl);
     expect(measured.rtoSeconds).toBeLessThanOrEqual(plan.objectives.rtoSeconds);
@@ -52,7 +59,9 @@ describe('a primary-region outage, unattended', () => {
     expect(measured.rpo.seconds).toBe(2);
     expect(measured.rpo.writes).toBe(plan.databases.length * 2 * 20);
     expect(ofType(events, 'rds.promotion-completed')).toHaveLength(plan.databases.length);
-    expect(world.snapshot().dns.values[0]?.values).toEqual([plan.application.dr.target]);
+    // Traffic moved on the data plane: the gate is closed and Route 53 answers the DR target.
+    expect(world.snapshot().alarms.find((a) => a.name === gateAlarmName(plan))?.state).toBe('ALARM');
+    expect(world.snapshot().dns.resolvesTo).toBe(plan.application.dr.target);
     // The scheduled health monitor ran and published its own metrics before the outage.
     expect(ofType(events, 'schedule.invoked').length).toBeGreaterThanOrEqual(1);
     const custom = [...world.models.cloudWatch.metrics.values()].filter(

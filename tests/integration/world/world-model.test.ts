@@ -174,8 +174,9 @@ describe('ECS tasks', () => {
 
 describe('Route 53 traffic', () => {
   it('moves to the new target only when the change is in sync and the old TTL has run out', async () => {
-    // Prepare
-    world = await startWorld({ plan, scale: 300, schedule: false, alarmTrigger: false });
+    // Prepare: the simple strategy, where a change of the record's value moves the traffic.
+    const simple = { ...plan, dns: { ...plan.dns, strategy: 'simple' as const } };
+    world = await startWorld({ plan: simple, scale: 300, schedule: false, alarmTrigger: false });
     const record = { Name: plan.dns.record, Type: 'CNAME' as const, TTL: plan.dns.ttl };
 
     // Act

@@ -146,13 +146,27 @@ describe('bench:check targets', () => {
     expect(unlimited).toEqual(['unmeasured', 'met']);
   });
 
-  it('counts a flapping primary that started an execution as a miss', () => {
+  it('counts a flapping primary that started an execution, and a DR-path detection over 4 minutes, as misses', () => {
     // Prepare
     const measured = results({
       detection: {
         settings: {},
         detectionSeconds: summarize([75]),
-        flapping: { scenario: 'down 20 s of every 60 s', simulatedSeconds: 600, executionsStarted: 1 },
+        paths: {
+          fast: {
+            scenario: 'app',
+            alarmSeconds: summarize([75]),
+            startExecutionSeconds: summarize([75]),
+            firstPath: ['route53-health-check'],
+          },
+          dr: {
+            scenario: 'region',
+            alarmSeconds: summarize([300]),
+            startExecutionSeconds: summarize([300]),
+            firstPath: ['dr-probe'],
+          },
+        },
+        flapping: { scenario: 'down 20 s of every 45 s', simulatedSeconds: 600, executionsStarted: 1 },
       },
     });
 
@@ -160,7 +174,7 @@ describe('bench:check targets', () => {
     const verdicts = evaluateTargets(measured, { wallClock: false });
 
     // Assess
-    expect(statusOf(verdicts, '2 detection')).toEqual(['met', 'missed']);
+    expect(statusOf(verdicts, '2 detection')).toEqual(['met', 'missed', 'missed']);
   });
 
   it('judges the drill wall time only when asked, but a failing drill always', () => {
@@ -190,6 +204,20 @@ describe('bench:check targets', () => {
       detection: {
         settings: {},
         detectionSeconds: summarize([70]),
+        paths: {
+          fast: {
+            scenario: 'app',
+            alarmSeconds: summarize([70]),
+            startExecutionSeconds: summarize([70]),
+            firstPath: ['route53-health-check'],
+          },
+          dr: {
+            scenario: 'region',
+            alarmSeconds: summarize([200]),
+            startExecutionSeconds: summarize([200]),
+            firstPath: ['dr-probe'],
+          },
+        },
         flapping: { scenario: 'flap', simulatedSeconds: 600, executionsStarted: 0 },
       },
       scale: {
@@ -212,6 +240,6 @@ describe('bench:check targets', () => {
     expect(emptyPassed).toBe(false);
     expect(erroredPassed).toBe(false);
     expect(allMetPassed).toBe(true);
-    expect(evaluateTargets(errored, { wallClock: false })[5]?.measured).toBe('error: esbuild failed');
+    expect(evaluateTargets(errored, { wallClock: false })[6]?.measured).toBe('error: esbuild failed');
   });
 });
