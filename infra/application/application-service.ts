@@ -50,7 +50,7 @@ export class ApplicationService extends Construct {
     super(scope, id);
     const logGroup = new LogGroup(this, 'Logs', {
       retention: RetentionDays.ONE_MONTH,
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     });
     const taskDefinition = new FargateTaskDefinition(this, 'Task', {
       cpu: 512,

@@ -36,7 +36,7 @@ export class AssetsBucket extends Construct {
       enforceSSL: true,
       serverAccessLogsBucket: props.logsBucket,
       serverAccessLogsPrefix: `s3/${props.bucketName}/`,
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
       ...(destination
         ? {
             replicationRules: [

@@ -35,7 +35,7 @@ export class Network extends Construct {
     });
     const flowLogs = new LogGroup(this, 'FlowLogs', {
       retention: RetentionDays.THREE_MONTHS,
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     });
     this.vpc.addFlowLog('FlowLog', {
       destination: FlowLogDestination.toCloudWatchLogs(flowLogs),

@@ -18,7 +18,11 @@ export interface ProtectedInstanceOptions {
 
 /** A customer-managed key for one instance's storage (keys cannot cross regions: one per instance). */
 export function instanceKey(scope: Construct, description: string): Key {
-  return new Key(scope, 'Key', { description, enableKeyRotation: true, removalPolicy: RemovalPolicy.RETAIN });
+  return new Key(scope, 'Key', {
+    description,
+    enableKeyRotation: true,
+    removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
+  });
 }
 
 /**
