@@ -32,6 +32,7 @@ export interface ApplicationServiceProps {
   securityGroup: ISecurityGroup;
   image: ContainerImage;
   containerPort: number;
+  /** Path and query of the region's health URL, validated by assertDeployable. */
   healthCheckPath: string;
   desiredCount: number;
   databases: DatabaseConnection[];
@@ -77,10 +78,7 @@ export class ApplicationService extends Construct {
       readonlyRootFilesystem: false,
       logging: LogDrivers.awsLogs({ logGroup, streamPrefix: props.serviceName }),
       healthCheck: {
-        command: [
-          'CMD-SHELL',
-          `curl -fsS http://localhost:${props.containerPort}${props.healthCheckPath} || exit 1`,
-        ],
+        command: containerHealthCheckCommand(props.containerPort, props.healthCheckPath),
         interval: Duration.seconds(15),
         timeout: Duration.seconds(5),
         retries: 3,
@@ -112,4 +110,28 @@ export class ApplicationService extends Construct {
     });
     if (props.targetGroup) props.targetGroup.addTarget(this.service);
   }
+}
+
+/**
+ * The container's own health check, in exec form: Docker runs curl with these arguments and no
+ * shell, so the plan's health path is one argument whatever it contains (`&`, `;`, `$(...)` are
+ * plain characters), and --globoff keeps curl from reading `[]{}` as URL globs. The path is also
+ * checked against URL characters before it gets here (assertDeployable), and --fail makes any
+ * status >= 400 unhealthy. The image must contain curl.
+ */
+export function containerHealthCheckCommand(port: number, healthPath: string): string[] {
+  if (!healthPath.startsWith('/') || /[\s\0-\x1f\x7f]/.test(healthPath)) {
+    throw new Error(`container health check: ${JSON.stringify(healthPath)} is not a URL path`);
+  }
+  return [
+    'CMD',
+    'curl',
+    '--fail',
+    '--silent',
+    '--show-error',
+    '--globoff',
+    '--max-time',
+    '4',
+    `http://localhost:${port}${healthPath}`,
+  ];
 }
