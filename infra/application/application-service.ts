@@ -15,6 +15,7 @@ import type { ApplicationTargetGroup } from 'aws-cdk-lib/aws-elasticloadbalancin
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { isHealthPath } from '../config/deploy-settings.ts';
 import { acknowledge } from '../nag.ts';
 
 export interface DatabaseConnection {
@@ -120,7 +121,7 @@ export class ApplicationService extends Construct {
  * status >= 400 unhealthy. The image must contain curl.
  */
 export function containerHealthCheckCommand(port: number, healthPath: string): string[] {
-  if (!healthPath.startsWith('/') || /[\s\0-\x1f\x7f]/.test(healthPath)) {
+  if (!isHealthPath(healthPath)) {
     throw new Error(`container health check: ${JSON.stringify(healthPath)} is not a URL path`);
   }
   return [

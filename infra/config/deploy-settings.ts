@@ -28,6 +28,11 @@ export interface RegionalListener {
   certificateArn: string | undefined;
 }
 
+/** A path (and query) of URL characters only, within Route 53's limit. */
+export function isHealthPath(path: string): boolean {
+  return path.length <= MAX_HEALTH_PATH && HEALTH_PATH.test(path);
+}
+
 /** The listener a region's load balancer needs so that its health URL (and Route 53's check of it) is served. */
 export function regionalListener(plan: Plan, role: RegionRole): RegionalListener {
   const url = new URL(plan.application[role].healthUrl);
@@ -74,7 +79,7 @@ function endpointIssues(plan: Plan): Issue[] {
         message: `must be an ACM certificate ARN in ${plan.regions[role]} (arn:aws:acm:${plan.regions[role]}:<account>:certificate/<id>), found ${JSON.stringify(listener.certificateArn)}`,
       });
     }
-    if (listener.healthPath.length > MAX_HEALTH_PATH || !HEALTH_PATH.test(listener.healthPath)) {
+    if (!isHealthPath(listener.healthPath)) {
       issues.push({
         field,
         message: `path and query must be at most ${MAX_HEALTH_PATH} URL characters (letters, digits, and - . _ ~ ! $ & ' ( ) * + , ; = : @ % / ?), found ${JSON.stringify(listener.healthPath)}`,
