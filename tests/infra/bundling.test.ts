@@ -7,7 +7,14 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { OrchestratorStack } from '../../infra/stacks/orchestrator-stack.ts';
 import { referencePlan } from './reference-app.ts';
 
-const FUNCTIONS = ['health-monitor', 'promote-replica', 'scale-service', 'update-dns', 'notify'];
+const FUNCTIONS = [
+  'health-monitor',
+  'promote-replica',
+  'scale-service',
+  'update-dns',
+  'notify',
+  'primary-probe',
+];
 
 /** The one test that bundles the real functions/ with esbuild, as `cdk synth` and `cdk deploy` do. */
 describe('function bundles', () => {
