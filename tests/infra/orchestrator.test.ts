@@ -313,6 +313,8 @@ describe('orchestrator stack', () => {
       'shop-orders-replica',
       'RPO budget',
       'DrReadiness',
+      'PrimaryReachableFromDr',
+      'PrimaryTrafficGate',
       'Last executions',
     ]) {
       expect(body).toContain(text);
