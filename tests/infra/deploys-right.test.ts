@@ -4,7 +4,10 @@ import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { addSecurityChecks } from '../../infra/nag.ts';
 import { buildReferenceApp } from '../../infra/reference-app.ts';
+import { ApplicationStack } from '../../infra/stacks/application-stack.ts';
+import { FoundationStack } from '../../infra/stacks/foundation-stack.ts';
 import { InvalidPlanError } from '../../plan/errors.ts';
 import type { Plan } from '../../plan/schema.ts';
 import {
@@ -358,7 +361,7 @@ describe('stacks that deploy right', () => {
       });
     });
 
-    it('synthesizes a postgres plan, all six stacks with the security checks (no CannotSetBackupRetentionEngine)', () => {
+    it('synthesizes a postgres plan in both regions with the security checks (no CannotSetBackupRetentionEngine)', () => {
       // Prepare
       const plan = planWith((p) => {
         for (const db of p.databases) db.engine = 'postgres';
@@ -366,8 +369,12 @@ describe('stacks that deploy right', () => {
       });
       const outdir = mkdtempSync(join(tmpdir(), 'drctl-postgres-'));
       const app = new App({ outdir, context: { 'aws:cdk:bundling-stacks': [] } });
-      // Act
-      const stacks = buildReferenceApp(app, plan);
+      addSecurityChecks(app);
+      // Act: the engine shapes only the application stacks (and their foundations)
+      const stacks = {
+        primary: applicationStack(app, plan, 'primary'),
+        dr: applicationStack(app, plan, 'dr'),
+      };
       const assembly = app.synth();
       // Assess
       const report = join(outdir, 'validation-report.json');
@@ -439,6 +446,11 @@ describe('stacks that deploy right', () => {
     });
   });
 });
+
+function applicationStack(app: App, plan: Plan, role: 'primary' | 'dr'): ApplicationStack {
+  const foundation = new FoundationStack(app, `pg-${role}-foundation`, { plan, role });
+  return new ApplicationStack(app, `pg-${role}`, { plan, role, foundation: foundation.foundation });
+}
 
 function buildError(plan: Plan): InvalidPlanError | undefined {
   try {

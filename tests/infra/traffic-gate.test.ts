@@ -20,10 +20,18 @@ describe('traffic gate and detection paths (dns.strategy gate)', () => {
   let plan: Plan;
   let orchestrator: Template;
   let global: Template;
+  /** One variant for the probe settings: every 2 minutes, 5 failed minutes. */
+  let probeVariant: Template;
   beforeAll(() => {
     plan = referencePlan();
     orchestrator = synthesizeOne(plan, 'orchestrator');
     global = synthesizeOne(plan, 'global');
+    probeVariant = synthesizeOne(
+      planWith((p) => {
+        p.detection = { ...p.detection, probe: { scheduleMinutes: 2, timeoutSeconds: 5, failedMinutes: 5 } };
+      }),
+      'orchestrator',
+    );
   }, 60_000);
 
   const alarmNamed = (template: Template, name: string) =>
@@ -167,12 +175,7 @@ describe('traffic gate and detection paths (dns.strategy gate)', () => {
 
   it('runs primary-probe every probe.scheduleMinutes, and a plan asking for 2 gets 2', () => {
     // Prepare
-    const every2 = synthesizeOne(
-      planWith((p) => {
-        p.detection = { ...p.detection, probe: { scheduleMinutes: 2, timeoutSeconds: 5, failedMinutes: 3 } };
-      }),
-      'orchestrator',
-    );
+    const every2 = probeVariant;
     const schedule = (template: Template) =>
       Object.values(resourcesOf(template, 'AWS::Events::Rule')).find(
         (r) => r.Properties.Name === 'shop-primary-probe',
@@ -189,12 +192,7 @@ describe('traffic gate and detection paths (dns.strategy gate)', () => {
 
   it('alarms on the probe metric after failedMinutes failed minutes in a row (N = M), missing data missing', () => {
     // Prepare
-    const five = synthesizeOne(
-      planWith((p) => {
-        p.detection = { ...p.detection, probe: { scheduleMinutes: 1, timeoutSeconds: 5, failedMinutes: 5 } };
-      }),
-      'orchestrator',
-    );
+    const five = probeVariant;
     // Act
     const alarm = alarmNamed(orchestrator, drDetectionAlarmName(plan));
     // Assess
