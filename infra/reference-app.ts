@@ -1,5 +1,6 @@
 import { type App, Tags } from 'aws-cdk-lib';
 import type { Plan } from '../plan/schema.ts';
+import { assertDeployable } from './config/deploy-settings.ts';
 import { addSecurityChecks } from './nag.ts';
 import { ApplicationStack } from './stacks/application-stack.ts';
 import { FoundationStack } from './stacks/foundation-stack.ts';
@@ -40,6 +41,8 @@ export function stackNames(plan: Plan) {
  * databases before their cross-region replicas, the orchestrator before the alarm that triggers it.
  */
 export function buildReferenceApp(app: App, plan: Plan, options: ReferenceAppOptions = {}): ReferenceStacks {
+  // Everything the app needs of the plan, checked before any construct exists (plan errors, not stack traces).
+  assertDeployable(plan);
   // Strong references keep a foundation (VPC, log bucket) from being deleted while an application uses it.
   app.node.setContext('@aws-cdk/core:defaultCrossStackReferences', 'strong');
   if (options.securityChecks ?? true) addSecurityChecks(app);

@@ -191,6 +191,13 @@ export const deploymentSchema = z
       .object({ primary: z.string().optional(), dr: z.string().optional() })
       .strict()
       .optional(),
+    /**
+     * Which region serves the application now, as far as a deploy is concerned. After a failover
+     * set `dr` before redeploying: the templates then keep the failed-over state (DR services at
+     * their DR counts, promoted databases standalone, the simple/weighted record on the DR
+     * target, the old primary fenced) instead of undoing it. A failback sets `primary` again.
+     */
+    activeRegion: z.enum(['primary', 'dr']).default('primary'),
     containerImage: z.string().min(1).optional(),
     containerPort: z.number().int().min(1).max(65_535).default(8080),
     dbInstanceClass: z.string().default('db.t4g.medium'),

@@ -15,6 +15,7 @@ import type { ApplicationTargetGroup } from 'aws-cdk-lib/aws-elasticloadbalancin
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { isHealthPath } from '../config/deploy-settings.ts';
 import { acknowledge } from '../nag.ts';
 
 export interface DatabaseConnection {
@@ -32,6 +33,7 @@ export interface ApplicationServiceProps {
   securityGroup: ISecurityGroup;
   image: ContainerImage;
   containerPort: number;
+  /** Path and query of the region's health URL, validated by assertDeployable. */
   healthCheckPath: string;
   desiredCount: number;
   databases: DatabaseConnection[];
@@ -50,7 +52,7 @@ export class ApplicationService extends Construct {
     super(scope, id);
     const logGroup = new LogGroup(this, 'Logs', {
       retention: RetentionDays.ONE_MONTH,
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     });
     const taskDefinition = new FargateTaskDefinition(this, 'Task', {
       cpu: 512,
@@ -77,10 +79,7 @@ export class ApplicationService extends Construct {
       readonlyRootFilesystem: false,
       logging: LogDrivers.awsLogs({ logGroup, streamPrefix: props.serviceName }),
       healthCheck: {
-        command: [
-          'CMD-SHELL',
-          `curl -fsS http://localhost:${props.containerPort}${props.healthCheckPath} || exit 1`,
-        ],
+        command: containerHealthCheckCommand(props.containerPort, props.healthCheckPath),
         interval: Duration.seconds(15),
         timeout: Duration.seconds(5),
         retries: 3,
@@ -112,4 +111,28 @@ export class ApplicationService extends Construct {
     });
     if (props.targetGroup) props.targetGroup.addTarget(this.service);
   }
+}
+
+/**
+ * The container's own health check, in exec form: Docker runs curl with these arguments and no
+ * shell, so the plan's health path is one argument whatever it contains (`&`, `;`, `$(...)` are
+ * plain characters), and --globoff keeps curl from reading `[]{}` as URL globs. The path is also
+ * checked against URL characters before it gets here (assertDeployable), and --fail makes any
+ * status >= 400 unhealthy. The image must contain curl.
+ */
+export function containerHealthCheckCommand(port: number, healthPath: string): string[] {
+  if (!isHealthPath(healthPath)) {
+    throw new Error(`container health check: ${JSON.stringify(healthPath)} is not a URL path`);
+  }
+  return [
+    'CMD',
+    'curl',
+    '--fail',
+    '--silent',
+    '--show-error',
+    '--globoff',
+    '--max-time',
+    '4',
+    `http://localhost:${port}${healthPath}`,
+  ];
 }

@@ -27,7 +27,7 @@ export class ContainerRepositories extends Construct {
           repositoryName,
           imageScanOnPush: true,
           imageTagMutability: TagMutability.MUTABLE,
-          removalPolicy: RemovalPolicy.RETAIN,
+          removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
         }),
       ]),
     );

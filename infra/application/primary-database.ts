@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { type ISecurityGroup, type IVpc, Peer, Port, SubnetType } from 'aws-cdk-lib/aws-ec2';
 import type { Key } from 'aws-cdk-lib/aws-kms';
-import { Credentials, DatabaseInstance } from 'aws-cdk-lib/aws-rds';
+import { Credentials, DatabaseInstance, DatabaseSecret } from 'aws-cdk-lib/aws-rds';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { PlanDatabase } from '../../plan/schema.ts';
@@ -11,8 +11,11 @@ import {
   defaultVersionOf,
   enginePort,
   instanceEngine,
+  multiUserRotation,
+  readOnlyParameters,
   singleUserRotation,
 } from './database-engine.ts';
+import { APPLICATION_USER, type DatabaseUsers } from './database-users.ts';
 import { instanceKey, protectedInstanceProps } from './protected-instance.ts';
 
 export interface PrimaryDatabaseProps {
@@ -21,19 +24,33 @@ export interface PrimaryDatabaseProps {
   securityGroup: ISecurityGroup;
   instanceClass: string;
   engineVersion: string | undefined;
-  /** The secret's name, the same in both regions (Secrets Manager replicas keep it). */
-  secretName: string;
+  /** Secret names, the same in both regions (Secrets Manager replicas keep them). */
+  secretNames: { master: string; app: string };
   drRegion: string;
+  /** Creates the application user at deploy time. */
+  users: DatabaseUsers;
+  /**
+   * The DR region serves (deployment.activeRegion dr): this old primary is fenced. Its parameters
+   * refuse writes and its secrets stop rotating (a rotation here would replicate passwords the
+   * promoted DR database never got, breaking the DR tasks at their next start).
+   */
+  fenced: boolean;
 }
+
+const ROTATION_INTERVAL = Duration.days(30);
 
 /**
  * A plan database's primary: Multi-AZ, encrypted with its own key, TLS enforced, IAM auth,
- * automated backups, deletion protection. Its credentials live in Secrets Manager, rotated every
- * 30 days and replicated to the DR region, where the replica (same data, same users) needs them.
+ * automated backups, deletion protection. Two secrets, both replicated to the DR region (where
+ * the replica has the same users): the master (`drctl_admin`), used only by rotation and the
+ * deploy-time user setup, rotated alone; and the application's (`drctl_app`, its own schema),
+ * which the tasks use, rotated with alternating users so that a running task's credentials keep
+ * working for at least one full rotation interval (30 days) after the secret changes.
  */
 export class PrimaryDatabase extends Construct {
   readonly instance: DatabaseInstance;
-  readonly secret: ISecret;
+  readonly masterSecret: ISecret;
+  readonly appSecret: DatabaseSecret;
   readonly key: Key;
 
   constructor(scope: Construct, id: string, props: PrimaryDatabaseProps) {
@@ -50,38 +67,73 @@ export class PrimaryDatabase extends Construct {
         vpc: props.vpc,
         securityGroup: props.securityGroup,
         key: this.key,
+        ...(props.fenced ? { extraParameters: readOnlyParameters(database.engine) } : {}),
       }),
       engine,
       multiAz: true,
       allocatedStorage: 20,
       maxAllocatedStorage: 200,
       credentials: Credentials.fromGeneratedSecret('drctl_admin', {
-        secretName: props.secretName,
+        secretName: props.secretNames.master,
         replicaRegions: [{ region: props.drRegion }],
       }),
     });
-    const secret = this.instance.secret;
-    if (!secret) throw new Error(`${database.id}: the database instance did not create its secret`);
-    this.secret = secret;
-    const rotation = singleUserRotation(database.engine, {
-      vpc: props.vpc,
-      vpcSubnets: { subnetType: SubnetType.PRIVATE_WITH_EGRESS },
-      functionName: `${database.primary.identifier}-rotation`.slice(0, 64),
+    const master = this.instance.secret;
+    if (!master) throw new Error(`${database.id}: the database instance did not create its secret`);
+    this.masterSecret = master;
+    this.appSecret = new DatabaseSecret(this, 'AppSecret', {
+      username: APPLICATION_USER,
+      secretName: props.secretNames.app,
+      masterSecret: master,
+      replicaRegions: [{ region: props.drRegion }],
     });
-    secret.addRotationSchedule('Rotation', {
-      hostedRotation: rotation,
-      automaticallyAfter: Duration.days(30),
+    const appAttachment = this.appSecret.attach(this.instance);
+    props.users.addUser(database.id, {
+      database,
+      masterSecret: master,
+      appSecret: appAttachment,
+      dependsOn: [this.instance, appAttachment],
     });
-    props.securityGroup.addIngressRule(
-      rotation.connections.securityGroups[0] ?? Peer.ipv4(props.vpc.vpcCidrBlock),
-      Port.tcp(enginePort(database.engine)),
-      `Secrets Manager rotation of ${database.primary.identifier}`,
-    );
+    if (!props.fenced) this.rotate(props, master, appAttachment);
     acknowledgeMajorVersion(this.instance, props.engineVersion ?? defaultVersionOf(database.engine));
     acknowledge(
       this.instance,
       'AwsSolutions-RDS11',
-      'The engine default port is kept: a non-default port is obscurity, not a control. Only the application tasks and the rotation function reach the database (security groups), over TLS.',
+      'The engine default port is kept: a non-default port is obscurity, not a control. Only the application tasks, the rotation functions and the deploy-time user setup reach the database (security groups), over TLS.',
     );
+  }
+
+  private rotate(props: PrimaryDatabaseProps, master: ISecret, app: ISecret): void {
+    const { database } = props;
+    const subnets = { subnetType: SubnetType.PRIVATE_WITH_EGRESS };
+    const masterRotation = singleUserRotation(database.engine, {
+      vpc: props.vpc,
+      vpcSubnets: subnets,
+      functionName: `${database.primary.identifier}-rotation`.slice(0, 64),
+    });
+    master.addRotationSchedule('Rotation', {
+      hostedRotation: masterRotation,
+      automaticallyAfter: ROTATION_INTERVAL,
+    });
+    const appRotation = multiUserRotation(database.engine, {
+      vpc: props.vpc,
+      vpcSubnets: subnets,
+      masterSecret: master,
+      functionName: `${database.primary.identifier}-app-rotation`.slice(0, 64),
+    });
+    app.addRotationSchedule('AppRotation', {
+      hostedRotation: appRotation,
+      automaticallyAfter: ROTATION_INTERVAL,
+    });
+    for (const [rotation, what] of [
+      [masterRotation, 'master'],
+      [appRotation, 'application user'],
+    ] as const) {
+      props.securityGroup.addIngressRule(
+        rotation.connections.securityGroups[0] ?? Peer.ipv4(props.vpc.vpcCidrBlock),
+        Port.tcp(enginePort(database.engine)),
+        `Secrets Manager rotation of ${database.primary.identifier} (${what})`,
+      );
+    }
   }
 }

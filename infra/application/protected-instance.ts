@@ -14,11 +14,17 @@ export interface ProtectedInstanceOptions {
   vpc: IVpc;
   securityGroup: ISecurityGroup;
   key: Key;
+  /** Parameters on top of the TLS-only ones (the read-only fence of an old primary). */
+  extraParameters?: Record<string, string>;
 }
 
 /** A customer-managed key for one instance's storage (keys cannot cross regions: one per instance). */
 export function instanceKey(scope: Construct, description: string): Key {
-  return new Key(scope, 'Key', { description, enableKeyRotation: true, removalPolicy: RemovalPolicy.RETAIN });
+  return new Key(scope, 'Key', {
+    description,
+    enableKeyRotation: true,
+    removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
+  });
 }
 
 /**
@@ -40,7 +46,7 @@ export function protectedInstanceProps(scope: Construct, options: ProtectedInsta
     parameterGroup: new ParameterGroup(scope, 'Parameters', {
       engine: options.engine,
       description: `TLS-only connections to ${options.identifier}`,
-      parameters: tlsOnlyParameters(options.planEngine),
+      parameters: { ...tlsOnlyParameters(options.planEngine), ...options.extraParameters },
     }),
     iamAuthentication: true,
     backupRetention: Duration.days(7),

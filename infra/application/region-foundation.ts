@@ -8,7 +8,9 @@ export interface RegionFoundationProps {
   natGateways: number;
   azCount: number;
   assetsBucketName: string;
-  replicateAssetsTo?: { bucketName: string; region: string };
+  replicateAssetsTo?: { bucketName: string; region: string; alarmNames: { failed: string; late: string } };
+  /** VPC endpoints for the tasks (the DR region's pilot light). */
+  vpcEndpoints?: boolean;
 }
 
 /** What a region needs before its application: the network, the log bucket and the assets bucket. */
@@ -23,6 +25,7 @@ export class RegionFoundation extends Construct {
       cidr: props.cidr,
       natGateways: props.natGateways,
       azCount: props.azCount,
+      endpoints: props.vpcEndpoints ?? false,
     });
     this.logs = new LogsBucket(this, 'Logs');
     this.assets = new AssetsBucket(this, 'Assets', {

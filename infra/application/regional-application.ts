@@ -4,7 +4,8 @@ import { LoadBalancerTarget } from 'aws-cdk-lib/aws-route53-targets';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import type { Plan } from '../../plan/schema.ts';
-import { healthCheckPath } from '../config/names.ts';
+import { regionalListener } from '../config/deploy-settings.ts';
+import { activeRegionOf } from '../config/plan-arns.ts';
 import type { RegionRole } from '../config/plan-environment.ts';
 import { enginePort } from './database-engine.ts';
 import { LoadBalancer } from './load-balancer.ts';
@@ -51,9 +52,9 @@ export class RegionalApplication extends Construct {
     this.loadBalancer = new LoadBalancer(this, 'LoadBalancer', {
       vpc,
       logsBucket: props.logsBucket,
-      certificateArn: plan.deployment?.certificateArns?.[role],
+      listener: regionalListener(plan, role),
       targetPort: containerPort,
-      healthCheckPath: healthCheckPath(plan, role),
+      fenced: role === 'primary' && activeRegionOf(plan) === 'dr',
     });
     this.loadBalancer.alb.connections.allowTo(tasks, Port.tcp(containerPort), 'to the application tasks');
 

@@ -1,10 +1,12 @@
 import type { ISecurityGroup, IVpc } from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
 import type { Plan } from '../../plan/schema.ts';
-import { databaseEnvPrefix, databaseSecretName } from '../config/names.ts';
-import { dbInstanceArn } from '../config/plan-arns.ts';
+import { databaseEnvPrefix, databaseSecretNames } from '../config/names.ts';
+import { activeRegionOf, dbInstanceArn } from '../config/plan-arns.ts';
 import type { RegionRole } from '../config/plan-environment.ts';
 import type { DatabaseConnection } from './application-service.ts';
+import { enginePort } from './database-engine.ts';
+import { DatabaseUsers } from './database-users.ts';
 import { PrimaryDatabase } from './primary-database.ts';
 import { ReplicaDatabase } from './replica-database.ts';
 import { ReplicatedSecret } from './replicated-secret.ts';
@@ -30,24 +32,35 @@ export class RegionalDatabases extends Construct {
     const { plan, role, vpc, securityGroup } = props;
     const instanceClass = plan.deployment?.dbInstanceClass ?? 'db.t4g.medium';
     const engineVersion = plan.deployment?.engineVersion;
+    const active = activeRegionOf(plan);
+    const users =
+      role === 'primary'
+        ? new DatabaseUsers(this, 'Users', {
+            vpc,
+            databaseSecurityGroup: securityGroup,
+            ports: [...new Set(plan.databases.map((db) => enginePort(db.engine)))],
+          })
+        : undefined;
 
     this.connections = plan.databases.map((db) => {
-      if (role === 'primary') {
+      if (users) {
         const primary = new PrimaryDatabase(this, db.id, {
           database: db,
           vpc,
           securityGroup,
           instanceClass,
           engineVersion,
-          secretName: databaseSecretName(plan, db),
+          secretNames: databaseSecretNames(plan, db),
           drRegion: plan.regions.dr,
+          users,
+          fenced: active === 'dr',
         });
         this.primaries[db.id] = primary;
         return {
           prefix: databaseEnvPrefix(db),
           host: primary.instance.dbInstanceEndpointAddress,
           port: primary.instance.dbInstanceEndpointPort,
-          secret: primary.secret,
+          secret: primary.appSecret,
         };
       }
       const replica = new ReplicaDatabase(this, db.id, {
@@ -57,15 +70,17 @@ export class RegionalDatabases extends Construct {
         securityGroup,
         instanceClass,
         engineVersion,
+        standalone: active === 'dr',
       });
       this.replicas[db.id] = replica;
       return {
         prefix: databaseEnvPrefix(db),
         host: replica.instance.dbInstanceEndpointAddress,
         port: replica.instance.dbInstanceEndpointPort,
-        // The credentials secret is replicated to this region under the same name.
-        secret: new ReplicatedSecret(this, `Secret-${db.id}`, { secretName: databaseSecretName(plan, db) })
-          .secret,
+        // The application's secret is replicated to this region under the same name.
+        secret: new ReplicatedSecret(this, `Secret-${db.id}`, {
+          secretName: databaseSecretNames(plan, db).app,
+        }).secret,
       };
     });
   }

@@ -5,6 +5,7 @@ import type { ApplicationTargetGroup } from 'aws-cdk-lib/aws-elasticloadbalancin
 import { Construct } from 'constructs';
 import type { Plan, PlanService } from '../../plan/schema.ts';
 import { healthCheckPath, loadBalancedService, repositoryName } from '../config/names.ts';
+import { activeRegionOf } from '../config/plan-arns.ts';
 import type { RegionRole } from '../config/plan-environment.ts';
 import { ApplicationService, type DatabaseConnection } from './application-service.ts';
 
@@ -32,7 +33,7 @@ export class RegionalServices extends Construct {
     const { plan, role } = props;
     const fronted = loadBalancedService(plan);
     for (const service of plan.services) {
-      const names = regionalService(service, role);
+      const names = regionalService(service, role, activeRegionOf(plan));
       this.services[service.id] = new ApplicationService(this, service.id, {
         cluster: this.clusterFor(names.cluster, props.vpc),
         serviceName: names.service,
@@ -73,13 +74,21 @@ export class RegionalServices extends Construct {
   }
 }
 
-/** A plan service's names in one region; the DR side is the pilot light at zero tasks. */
-function regionalService(service: PlanService, role: RegionRole) {
+/**
+ * A plan service's names and count in one region: the active region (deployment.activeRegion)
+ * runs it at its count, the other at zero tasks (the pilot light before a failover, the fenced
+ * old primary after one, so that a redeploy after a failover keeps the DR services scaled).
+ */
+function regionalService(service: PlanService, role: RegionRole, active: RegionRole) {
   return role === 'primary'
     ? {
         cluster: service.primary.cluster,
         service: service.primary.service,
-        desiredCount: service.primary.desiredCount,
+        desiredCount: active === 'primary' ? service.primary.desiredCount : 0,
       }
-    : { cluster: service.cluster, service: service.service, desiredCount: 0 };
+    : {
+        cluster: service.cluster,
+        service: service.service,
+        desiredCount: active === 'dr' ? service.drDesiredCount : 0,
+      };
 }

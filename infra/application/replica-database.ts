@@ -15,11 +15,24 @@ export interface ReplicaDatabaseProps {
   securityGroup: ISecurityGroup;
   instanceClass: string;
   engineVersion: string | undefined;
+  /**
+   * The failover promoted this replica and the DR region serves (deployment.activeRegion dr):
+   * the template says so by leaving SourceDBInstanceIdentifier out. CloudFormation documents that
+   * removing it promotes a read replica to a standalone instance (AWS::RDS::DBInstance,
+   * SourceDBInstanceIdentifier); for an instance drctl already promoted, the template only catches
+   * up with what is. The logical id stays the same, so nothing is replaced.
+   */
+  standalone: boolean;
 }
+
+/** Automated backups of a standalone (promoted) instance, as for the primaries. */
+const STANDALONE_BACKUP_DAYS = 7;
 
 /**
  * The cross-region read replica the failover promotes: encrypted with its own KMS key in the DR
- * region (a key cannot cross regions), TLS enforced, backups on, deletion protection.
+ * region (a key cannot cross regions), TLS enforced, backups on (RDS keeps none for PostgreSQL
+ * replicas: they start at promotion), storage autoscaling up to the primary's ceiling, deletion
+ * protection.
  */
 export class ReplicaDatabase extends Construct {
   readonly instance: DatabaseInstanceReadReplica;
@@ -37,29 +50,40 @@ export class ReplicaDatabase extends Construct {
       securityGroups: [],
       engine,
     });
+    const shared = protectedInstanceProps(this, {
+      identifier: database.replica.identifier,
+      planEngine: database.engine,
+      engine,
+      instanceClass: props.instanceClass,
+      vpc: props.vpc,
+      securityGroup: props.securityGroup,
+      key: this.key,
+    });
+    const replicaBackups = engine.supportsReadReplicaBackups === true;
+    const { backupRetention, ...rest } = shared;
     this.instance = new DatabaseInstanceReadReplica(this, 'Instance', {
-      ...protectedInstanceProps(this, {
-        identifier: database.replica.identifier,
-        planEngine: database.engine,
-        engine,
-        instanceClass: props.instanceClass,
-        vpc: props.vpc,
-        securityGroup: props.securityGroup,
-        key: this.key,
-      }),
+      ...rest,
+      ...(replicaBackups ? { backupRetention } : {}),
+      maxAllocatedStorage: 200,
       sourceDatabaseInstance: source,
     });
-    // The L2 would derive the source ARN in this (DR) region; a cross-region replica needs the
-    // primary's real ARN and its region.
     const cfn = this.instance.node.defaultChild as CfnDBInstance;
-    cfn.sourceDbInstanceIdentifier = props.sourceArn;
-    cfn.sourceRegion = database.primary.region;
+    if (props.standalone) {
+      cfn.sourceDbInstanceIdentifier = undefined;
+      cfn.sourceRegion = undefined;
+      cfn.backupRetentionPeriod = STANDALONE_BACKUP_DAYS;
+    } else {
+      // The L2 would derive the source ARN in this (DR) region; a cross-region replica needs the
+      // primary's real ARN and its region.
+      cfn.sourceDbInstanceIdentifier = props.sourceArn;
+      cfn.sourceRegion = database.primary.region;
+    }
     // CloudFormation: with a source, StorageEncrypted must be absent; KmsKeyId (the DR key) encrypts.
     cfn.storageEncrypted = undefined;
     acknowledge(
       this.instance,
       'AwsSolutions-RDS2',
-      'The replica is encrypted with its own KMS key in the DR region (KmsKeyId); CloudFormation requires StorageEncrypted to be left out when SourceDBInstanceIdentifier is set.',
+      'The replica is encrypted with its own KMS key in the DR region (KmsKeyId); CloudFormation requires StorageEncrypted to be left out when SourceDBInstanceIdentifier is set, and adding it after a promotion would replace the instance.',
     );
     acknowledge(
       this.instance,

@@ -1,4 +1,5 @@
 import type { Plan, PlanDatabase, PlanService } from '../../plan/schema.ts';
+import { regionalListener } from './deploy-settings.ts';
 import { accountOf } from './plan-environment.ts';
 
 /** Physical names derived from the plan, shared by the stacks of both regions. */
@@ -10,8 +11,16 @@ export function assetsBucketName(plan: Plan, region: string): string {
   return `${prefix}${suffix}`;
 }
 
-export function databaseSecretName(plan: Plan, database: PlanDatabase): string {
-  return `drctl/${plan.name}/${database.id}/credentials`;
+/**
+ * The two secrets of a plan database, the same names in both regions (Secrets Manager replicas
+ * keep the name): the master user's (rotation and the deploy-time user setup only) and the
+ * application's (the tasks).
+ */
+export function databaseSecretNames(plan: Plan, database: PlanDatabase) {
+  return {
+    master: `drctl/${plan.name}/${database.id}/master`,
+    app: `drctl/${plan.name}/${database.id}/app`,
+  };
 }
 
 export function repositoryName(plan: Plan, service: PlanService): string {
@@ -31,6 +40,5 @@ export function loadBalancedService(plan: Plan): PlanService {
 }
 
 export function healthCheckPath(plan: Plan, role: 'primary' | 'dr'): string {
-  const url = new URL(plan.application[role].healthUrl);
-  return `${url.pathname}${url.search}` || '/';
+  return regionalListener(plan, role).healthPath;
 }

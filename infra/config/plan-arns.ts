@@ -1,3 +1,4 @@
+import { failoverStateMachineName, gateAlarmName } from '../../plan/names.ts';
 import type { Plan } from '../../plan/schema.ts';
 import { stripDot } from '../../plan/schema.ts';
 import { accountOf } from './plan-environment.ts';
@@ -56,4 +57,32 @@ export function topicArn(plan: Plan): string {
 
 export function defaultEventBusArn(plan: Plan, region: string): string {
   return `arn:aws:events:${region}:${accountOf(plan)}:event-bus/default`;
+}
+
+export function alarmArn(plan: Plan, region: string, alarmName: string): string {
+  return `arn:aws:cloudwatch:${region}:${accountOf(plan)}:alarm:${alarmName}`;
+}
+
+/** The traffic gate alarm (dns.strategy gate), in the DR region. */
+export function gateAlarmArn(plan: Plan): string {
+  return alarmArn(plan, plan.regions.dr, gateAlarmName(plan));
+}
+
+/** Built from the plan's name, not from the construct: the functions it invokes may read it. */
+export function failoverStateMachineArn(plan: Plan): string {
+  return `arn:aws:states:${plan.regions.dr}:${accountOf(plan)}:stateMachine:${failoverStateMachineName(plan)}`;
+}
+
+/** Every execution of the failover state machine (execution names are generated per start). */
+export function failoverExecutionArnPattern(plan: Plan): string {
+  return `arn:aws:states:${plan.regions.dr}:${accountOf(plan)}:execution:${failoverStateMachineName(plan)}:*`;
+}
+
+export function ruleArn(plan: Plan, region: string, ruleName: string): string {
+  return `arn:aws:events:${region}:${accountOf(plan)}:rule/${ruleName}`;
+}
+
+/** Which region serves now, for a deploy (deployment.activeRegion, default primary). */
+export function activeRegionOf(plan: Plan): 'primary' | 'dr' {
+  return plan.deployment?.activeRegion ?? 'primary';
 }

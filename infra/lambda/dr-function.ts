@@ -10,8 +10,19 @@ import type { Plan } from '../../plan/schema.ts';
 import { acknowledge } from '../nag.ts';
 import { BUNDLE_HANDLER, esbuildCode } from './esbuild-bundle.ts';
 
-/** The five functions of functions/: each is `functions/<name>/handler.ts` exporting `handler`. */
-export type DrFunctionName = 'health-monitor' | 'promote-replica' | 'scale-service' | 'update-dns' | 'notify';
+/** The functions the failover state machine invokes (its Task states). */
+export type StateMachineFunctionName =
+  | 'health-monitor'
+  | 'promote-replica'
+  | 'scale-service'
+  | 'update-dns'
+  | 'notify';
+
+/**
+ * drctl's functions: each is `functions/<name>/handler.ts` exporting `handler`. primary-probe is
+ * not a Task of the state machine: a schedule runs it (the DR-side detection path).
+ */
+export type DrFunctionName = StateMachineFunctionName | 'primary-probe';
 
 /** The file name the plan is bundled under, next to the handler; DRCTL_PLAN_FILE points at it. */
 export const BUNDLED_PLAN_FILE = 'plan.json';
@@ -53,7 +64,7 @@ export class DrFunction extends Construct {
     this.logGroup = new LogGroup(this, 'LogGroup', {
       logGroupName: `/aws/lambda/${functionName}`,
       retention: props.logRetention ?? RetentionDays.ONE_MONTH,
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     });
     this.role = new Role(this, 'Role', {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),

@@ -11,6 +11,8 @@ export interface BundleOptions {
   sourceDir: string;
   /** Extra files written next to the bundle: name -> content. */
   extraFiles: Record<string, string>;
+  /** Modules left out of the bundle (optional native add-ons a dependency probes for). */
+  external?: string[];
 }
 
 /** Lambda loads `index.mjs` and calls its `handler` export. */
@@ -45,6 +47,7 @@ export function esbuildCode(options: BundleOptions): Code {
             sourcesContent: false,
             mainFields: ['module', 'main'],
             banner: { js: REQUIRE_SHIM },
+            external: options.external ?? [],
             logLevel: 'error',
           });
           if (result.errors.length > 0) return false;

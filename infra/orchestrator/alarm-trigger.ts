@@ -1,25 +1,31 @@
 import { Duration } from 'aws-cdk-lib';
 import { EventField, Rule, RuleTargetInput } from 'aws-cdk-lib/aws-events';
 import { SfnStateMachine, SnsTopic } from 'aws-cdk-lib/aws-events-targets';
-import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { detectionAlarms } from '../../plan/names.ts';
 import type { Plan } from '../../plan/schema.ts';
-import { detectionAlarmName, detectionAlarmPattern } from './detection-alarm-name.ts';
+import { activeRegionOf } from '../config/plan-arns.ts';
+import { detectionAlarmPattern } from './detection-alarm-name.ts';
+import type { NotificationTopic } from './notification-topic.ts';
 
 export interface AlarmTriggerProps {
   plan: Plan;
   stateMachine: IStateMachine;
-  topic: ITopic;
+  notifications: NotificationTopic;
   deadLetterQueue: IQueue;
 }
 
 /**
- * Reacts to the detection alarm entering ALARM. With `failover.trigger: automatic` it starts the
- * state machine with exactly the four execution-input fields; with `approval` it asks a human on
- * the topic instead and starts nothing. The reason is fixed text: the alarm's own reason can be
- * longer than the 500 characters the execution input accepts, and a failover must not fail on that.
+ * One rule in the DR region for both detection paths (plan/names.ts detectionAlarms): the fast
+ * path's us-east-1 alarm, forwarded to this bus, and the DR-side probe alarm of this region. With
+ * `failover.trigger: automatic` it starts the state machine with exactly the four execution-input
+ * fields, `requestedBy: alarm:<name>` saying which path fired; with `approval` it asks a human on
+ * the topic and starts nothing. EventBridge starts unnamed executions at least once per event:
+ * "one failover at a time" is preflight's job (it reads the state machine's executions).
+ * The reason is fixed text: an alarm's own reason can exceed the 500 characters of the input.
+ * With `deployment.activeRegion: dr` the failover has happened: the rule is kept but disabled.
  */
 export class AlarmTrigger extends Construct {
   readonly rule: Rule;
@@ -27,10 +33,15 @@ export class AlarmTrigger extends Construct {
   constructor(scope: Construct, id: string, props: AlarmTriggerProps) {
     super(scope, id);
     const { plan } = props;
+    const ruleName = `${plan.name}-failover-on-alarm`;
+    const names = detectionAlarms(plan)
+      .map((alarm) => alarm.name)
+      .join(' or ');
     this.rule = new Rule(this, 'Rule', {
-      ruleName: `${plan.name}-failover-on-alarm`,
-      description: `Detection alarm ${detectionAlarmName(plan)} in ALARM: ${plan.failover.trigger === 'automatic' ? 'start the failover' : 'ask for approval'}`,
+      ruleName,
+      description: `Detection alarm ${names} in ALARM: ${plan.failover.trigger === 'automatic' ? 'start the failover' : 'ask for approval'}`,
       eventPattern: detectionAlarmPattern(plan),
+      enabled: activeRegionOf(plan) === 'primary',
     });
     const alarmName = EventField.fromPath('$.detail.alarmName');
     if (plan.failover.trigger === 'automatic') {
@@ -38,7 +49,7 @@ export class AlarmTrigger extends Construct {
         new SfnStateMachine(props.stateMachine, {
           input: RuleTargetInput.fromObject({
             mode: 'failover',
-            reason: `CloudWatch alarm ${alarmName} entered ALARM: the primary region endpoint fails its Route 53 health check`,
+            reason: `CloudWatch alarm ${alarmName} entered ALARM: drctl detection says the primary region (${plan.regions.primary}) does not serve`,
             incidentId: EventField.eventId,
             requestedBy: `alarm:${alarmName}`,
           }),
@@ -48,8 +59,11 @@ export class AlarmTrigger extends Construct {
         }),
       );
     } else {
+      props.notifications.allowRule(ruleName);
+      props.notifications.acknowledgePublisherRole(this.rule);
       this.rule.addTarget(
-        new SnsTopic(props.topic, {
+        new SnsTopic(props.notifications.topic, {
+          authorizeUsingRole: true,
           message: RuleTargetInput.fromText(
             `drctl plan ${plan.name}: alarm ${alarmName} is in ALARM (event ${EventField.eventId}). The plan asks for approval: start the failover by hand if the primary region is really down.`,
           ),

@@ -10,8 +10,10 @@ import {
 import type { ILogGroup } from 'aws-cdk-lib/aws-logs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { gateMetric } from '../../plan/names.ts';
 import type { Plan } from '../../plan/schema.ts';
 import { ROUTE53_METRICS_REGION } from '../config/plan-environment.ts';
+import { probeCloudWatchMetric } from './dr-side-detection.ts';
 import { healthMetrics } from './health-metrics.ts';
 
 export interface DrDashboardProps {
@@ -42,6 +44,9 @@ export class DrDashboard extends Construct {
       leftYAxis: { min: 0, max: 1.1 },
       left: [
         metrics.primaryHealthy.with({ label: 'health-monitor probe' }),
+        probeCloudWatchMetric(plan, 'Minimum', Duration.minutes(1)).with({
+          label: `primary-probe from ${plan.regions.dr}`,
+        }),
         new MathExpression({
           label: '',
           expression: `SEARCH('{AWS/Route53,HealthCheckId} MetricName="HealthCheckStatus"', 'Minimum', 60)`,
@@ -66,6 +71,22 @@ export class DrDashboard extends Construct {
         (metrics.replicaLag[db.id] as Metric).with({ label: `${db.id} (last active)` }),
       ]),
       leftAnnotations: [{ value: plan.objectives.rpoSeconds, label: 'RPO budget' }],
+    });
+    const gate = gateMetric(plan);
+    const trafficGate = new GraphWidget({
+      title: 'Traffic gate (1 = open: primary serves; 0 = closed: DR serves)',
+      width: 12,
+      leftYAxis: { min: 0, max: 1.1 },
+      left: [
+        new Metric({
+          namespace: gate.namespace,
+          metricName: gate.metricName,
+          dimensionsMap: Object.fromEntries(gate.dimensions.map((d) => [d.Name, d.Value])),
+          statistic: 'Minimum',
+          period: Duration.minutes(1),
+          label: 'PrimaryTrafficGate',
+        }),
+      ],
     });
     const readiness = new GraphWidget({
       title: 'DR readiness (1 = replicas and pilot-light services ready)',
@@ -106,6 +127,7 @@ export class DrDashboard extends Construct {
     );
     this.dashboard.addWidgets(primaryHealth, replicaLag);
     this.dashboard.addWidgets(readiness, executions);
+    if (plan.dns.strategy === 'gate') this.dashboard.addWidgets(trafficGate);
     this.dashboard.addWidgets(lastExecutions);
   }
 }

@@ -1,16 +1,27 @@
 import { Duration, Tags } from 'aws-cdk-lib';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
+import { failoverStateMachineName } from '../../plan/names.ts';
 import type { Plan } from '../../plan/schema.ts';
-import { DrFunction, type DrFunctionName } from '../lambda/dr-function.ts';
+import {
+  deadLetterAlarmName,
+  operationalAlarmsOutsideOrchestrator,
+  type PlacedAlarm,
+} from '../config/alarm-names.ts';
+import { DrFunction, type DrFunctionName, type StateMachineFunctionName } from '../lambda/dr-function.ts';
 import { AlarmTrigger } from './alarm-trigger.ts';
 import { DrDashboard } from './dashboard.ts';
 import { DeadLetterQueue } from './dead-letter-queue.ts';
+import { DrSideDetection, probeCloudWatchMetric } from './dr-side-detection.ts';
 import { FailoverStateMachine } from './failover-state-machine.ts';
 import { grantLeastPrivilege } from './function-roles.ts';
+import { healthMetrics } from './health-metrics.ts';
 import { HealthMonitorSchedule } from './health-monitor-schedule.ts';
 import { NotificationTopic } from './notification-topic.ts';
+import { OperationalNotices } from './operational-notices.ts';
 import { ReadinessAlarms } from './readiness-alarms.ts';
+import { TrafficGateAlarm } from './traffic-gate-alarm.ts';
+import { WatchdogAlarms } from './watchdog-alarms.ts';
 
 export interface DisasterRecoveryProps {
   /** The validated recovery plan: the only input. */
@@ -19,36 +30,52 @@ export interface DisasterRecoveryProps {
   functionsRoot?: string;
   /** The failover ASL file (defaults to statemachines/failover.asl.json). */
   aslFile?: string;
+  /**
+   * Notify-only alarms of other stacks whose ALARM events are forwarded to this region's bus;
+   * defaults to those of drctl's reference application.
+   */
+  operationalAlarms?: PlacedAlarm[];
 }
 
 /**
- * The recovery orchestrator for one plan, to add to a stack in the plan's DR region: the five
- * functions with least-privilege roles, the failover state machine and its alarms, the
- * health-monitor schedule, the rule that reacts to the detection alarm, the notification topic
- * and a dashboard. It needs nothing but the plan, so a team with its own application can use it
- * without drctl's reference application.
+ * The recovery orchestrator for one plan, to add to a stack in the plan's DR region: the functions
+ * with least-privilege roles, the failover state machine and its alarms, both detection paths'
+ * DR-side parts (the primary-probe schedule and alarm, one rule for both paths' alarms), the
+ * traffic gate alarm (dns.strategy gate), the health-monitor schedule, the notification topic,
+ * watchdogs on its own schedules and dead letters, and a dashboard. It needs nothing but the
+ * plan, so a team with its own application can use it without drctl's reference application.
  */
 export class DisasterRecovery extends Construct {
   readonly functions: Record<DrFunctionName, DrFunction>;
   readonly notifications: NotificationTopic;
   readonly failover: FailoverStateMachine;
   readonly schedule: HealthMonitorSchedule;
+  readonly drDetection: DrSideDetection;
   readonly trigger: AlarmTrigger;
+  readonly trafficGate: TrafficGateAlarm | undefined;
   readonly dashboard: DrDashboard;
   readonly readinessAlarms: ReadinessAlarms;
+  readonly watchdogs: WatchdogAlarms;
+  readonly operationalNotices: OperationalNotices;
   readonly deadLetters: DeadLetterQueue;
 
   constructor(scope: Construct, id: string, props: DisasterRecoveryProps) {
     super(scope, id);
     const { plan } = props;
     Tags.of(this).add('drctl:plan', plan.name);
-    this.deadLetters = new DeadLetterQueue(this, 'DeadLetters');
+    // The topic's own subscriptions need the queue first; the queue's alarm is wired below.
+    this.deadLetters = new DeadLetterQueue(this, 'DeadLetters', {
+      alarmName: deadLetterAlarmName(plan, 'orchestrator'),
+    });
     const dlq = this.deadLetters.queue;
     this.notifications = new NotificationTopic(this, 'Notifications', {
       topicName: plan.notifications.topicName,
       emails: plan.notifications.emails,
       deadLetterQueue: dlq,
     });
+    this.deadLetters.alarm.addAlarmAction(
+      this.notifications.alarmAction(deadLetterAlarmName(plan, 'orchestrator')),
+    );
 
     const make = (name: DrFunctionName, timeout: Duration, environment: Record<string, string> = {}) =>
       new DrFunction(this, pascal(name), {
@@ -66,10 +93,12 @@ export class DisasterRecovery extends Construct {
       'scale-service': make('scale-service', Duration.seconds(30)),
       'update-dns': make('update-dns', Duration.seconds(30)),
       notify: make('notify', Duration.seconds(30), { DRCTL_TOPIC_ARN: this.notifications.topic.topicArn }),
+      // One HTTP probe (probe.timeoutSeconds) and one PutMetricData.
+      'primary-probe': make('primary-probe', Duration.seconds(plan.detection.probe.timeoutSeconds + 10)),
     };
     grantLeastPrivilege(this.functions, plan, this.notifications.topic);
 
-    const fnRefs: Record<DrFunctionName, IFunction> = {
+    const taskFunctions: Record<StateMachineFunctionName, IFunction> = {
       'health-monitor': this.functions['health-monitor'].function,
       'promote-replica': this.functions['promote-replica'].function,
       'scale-service': this.functions['scale-service'].function,
@@ -77,27 +106,65 @@ export class DisasterRecovery extends Construct {
       notify: this.functions.notify.function,
     };
     this.failover = new FailoverStateMachine(this, 'Failover', {
-      stateMachineName: `${plan.name}-failover`,
-      functions: fnRefs,
-      topic: this.notifications.topic,
+      stateMachineName: failoverStateMachineName(plan),
+      functions: taskFunctions,
+      notifications: this.notifications,
       ...(props.aslFile ? { aslFile: props.aslFile } : {}),
     });
 
+    this.trafficGate =
+      plan.dns.strategy === 'gate'
+        ? new TrafficGateAlarm(this, 'TrafficGate', { plan, notifications: this.notifications })
+        : undefined;
     this.schedule = new HealthMonitorSchedule(this, 'HealthMonitorSchedule', {
       plan,
       healthMonitor: this.functions['health-monitor'].function,
       deadLetterQueue: dlq,
     });
-
+    this.drDetection = new DrSideDetection(this, 'DrSideDetection', {
+      plan,
+      probe: this.functions['primary-probe'].function,
+      deadLetterQueue: dlq,
+    });
     this.trigger = new AlarmTrigger(this, 'AlarmTrigger', {
       plan,
       stateMachine: this.failover.stateMachine,
-      topic: this.notifications.topic,
+      notifications: this.notifications,
       deadLetterQueue: dlq,
     });
     this.readinessAlarms = new ReadinessAlarms(this, 'ReadinessAlarms', {
       plan,
-      topic: this.notifications.topic,
+      notifications: this.notifications,
+    });
+    this.watchdogs = new WatchdogAlarms(this, 'Watchdogs', {
+      plan,
+      notifications: this.notifications,
+      watched: [
+        {
+          name: 'health-monitor',
+          function: this.functions['health-monitor'].function,
+          everyMinutes: plan.detection.scheduleMinutes,
+          heartbeat: healthMetrics(plan).drReadiness,
+          silentRuns: 2,
+        },
+        {
+          name: 'primary-probe',
+          function: this.functions['primary-probe'].function,
+          everyMinutes: plan.detection.probe.scheduleMinutes,
+          heartbeat: probeCloudWatchMetric(
+            plan,
+            'SampleCount',
+            Duration.minutes(plan.detection.probe.scheduleMinutes),
+          ),
+          silentRuns: plan.detection.probe.failedMinutes,
+        },
+      ],
+    });
+    this.operationalNotices = new OperationalNotices(this, 'OperationalNotices', {
+      plan,
+      alarms: props.operationalAlarms ?? operationalAlarmsOutsideOrchestrator(plan),
+      notifications: this.notifications,
+      deadLetterQueue: dlq,
     });
     this.dashboard = new DrDashboard(this, 'Dashboard', {
       plan,

@@ -2,18 +2,17 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
-import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import type { DrFunctionName } from '../lambda/dr-function.ts';
+import type { StateMachineFunctionName } from '../lambda/dr-function.ts';
 import { acknowledge } from '../nag.ts';
+import type { NotificationTopic } from './notification-topic.ts';
 
 /** The ASL file's `${...}` placeholder for each function's ARN: a contract with statemachines/. */
-export const ARN_SUBSTITUTIONS: Record<DrFunctionName, string> = {
+export const ARN_SUBSTITUTIONS: Record<StateMachineFunctionName, string> = {
   'health-monitor': 'HealthMonitorFunctionArn',
   'promote-replica': 'PromoteReplicaFunctionArn',
   'scale-service': 'ScaleServiceFunctionArn',
@@ -29,9 +28,9 @@ export const FAILOVER_ASL_FILE = join(
 
 export interface FailoverStateMachineProps {
   stateMachineName: string;
-  functions: Record<DrFunctionName, IFunction>;
+  functions: Record<StateMachineFunctionName, IFunction>;
   /** Where the alarms on failed, timed-out and aborted executions notify. */
-  topic: ITopic;
+  notifications: NotificationTopic;
   aslFile?: string;
 }
 
@@ -53,11 +52,11 @@ export class FailoverStateMachine extends Construct {
     this.logGroup = new LogGroup(this, 'Logs', {
       logGroupName: `/aws/vendedlogs/states/${props.stateMachineName}`,
       retention: RetentionDays.THREE_MONTHS,
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     });
     const substitutions = Object.fromEntries(
       Object.entries(props.functions).map(([name, fn]) => [
-        ARN_SUBSTITUTIONS[name as DrFunctionName],
+        ARN_SUBSTITUTIONS[name as StateMachineFunctionName],
         fn.functionArn,
       ]),
     );
@@ -86,8 +85,9 @@ export class FailoverStateMachine extends Construct {
     const metric = (name: string) =>
       this.stateMachine.metric(name, { period: Duration.minutes(1), statistic: 'Sum' });
     this.alarms = ['ExecutionsFailed', 'ExecutionsTimedOut', 'ExecutionsAborted'].map((name) => {
+      const alarmName = `${props.stateMachineName}-${name}`;
       const alarm = new Alarm(this, `${name}Alarm`, {
-        alarmName: `${props.stateMachineName}-${name}`,
+        alarmName,
         alarmDescription: `A drctl failover execution ended without success (${name}). Read its evidence report and the execution history.`,
         metric: metric(name),
         threshold: 1,
@@ -95,7 +95,7 @@ export class FailoverStateMachine extends Construct {
         comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         treatMissingData: TreatMissingData.NOT_BREACHING,
       });
-      alarm.addAlarmAction(new SnsAction(props.topic));
+      alarm.addAlarmAction(props.notifications.alarmAction(alarmName));
       return alarm;
     });
   }

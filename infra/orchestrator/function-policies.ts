@@ -5,6 +5,9 @@ import {
   ecsClusterArn,
   ecsServiceArn,
   ecsTaskArnPattern,
+  failoverExecutionArnPattern,
+  failoverStateMachineArn,
+  gateAlarmArn,
   hostedZoneArn,
   normalizedRecordName,
   primaryDbArns,
@@ -31,20 +34,43 @@ export function healthMonitorStatements(plan: Plan): PolicyStatement[] {
       actions: ['cloudwatch:GetMetricStatistics'],
       resources: ['*'],
     }),
-    new PolicyStatement({
-      // PutMetricData has no resource type either; the namespace condition is the only scope.
-      sid: 'PublishDrctlMetrics',
-      actions: ['cloudwatch:PutMetricData'],
-      resources: ['*'],
-      conditions: { StringEquals: { 'cloudwatch:namespace': METRICS_NAMESPACE } },
-    }),
+    publishDrctlMetrics('PublishDrctlMetrics'),
     ...describeDrServices(plan, 'DescribeDrServices'),
     new PolicyStatement({
-      sid: 'ReadPlanZone',
-      actions: ['route53:ListResourceRecordSets'],
-      resources: [hostedZoneArn(plan)],
+      // Preflight's one-run-at-a-time lock and cooldown: the failover executions, read only. The
+      // ARNs are built from the state machine's name, so the role does not depend on the machine
+      // (which depends on this function).
+      sid: 'ListFailoverExecutions',
+      actions: ['states:ListExecutions'],
+      resources: [failoverStateMachineArn(plan)],
     }),
+    new PolicyStatement({
+      sid: 'DescribeFailoverExecutions',
+      actions: ['states:DescribeExecution'],
+      resources: [failoverExecutionArnPattern(plan)],
+    }),
+    ...(plan.dns.strategy === 'gate'
+      ? [
+          new PolicyStatement({
+            // Preflight and the monitor read the gate; the monitor re-asserts a closed gate.
+            sid: 'ReadTrafficGate',
+            actions: ['cloudwatch:DescribeAlarms'],
+            resources: [gateAlarmArn(plan)],
+          }),
+        ]
+      : [
+          new PolicyStatement({
+            sid: 'ReadPlanZone',
+            actions: ['route53:ListResourceRecordSets'],
+            resources: [hostedZoneArn(plan)],
+          }),
+        ]),
   ];
+}
+
+/** primary-probe publishes what it sees of the primary from the DR region, nothing else. */
+export function primaryProbeStatements(): PolicyStatement[] {
+  return [publishDrctlMetrics('PublishProbeResult')];
 }
 
 export function promoteReplicaStatements(plan: Plan): PolicyStatement[] {
@@ -89,6 +115,26 @@ export function scaleServiceStatements(plan: Plan): PolicyStatement[] {
 }
 
 export function updateDnsStatements(plan: Plan): PolicyStatement[] {
+  return plan.dns.strategy === 'gate' ? gateSwitchStatements(plan) : route53SwitchStatements(plan);
+}
+
+/**
+ * The gate strategy switches traffic on CloudWatch's data plane in the DR region: read the gate
+ * alarm, write the gate metric. No Route 53 permission at all, so a regression to the Route 53
+ * API (control plane in us-east-1) fails in a drill instead of silently depending on it.
+ */
+function gateSwitchStatements(plan: Plan): PolicyStatement[] {
+  return [
+    new PolicyStatement({
+      sid: 'ReadTrafficGate',
+      actions: ['cloudwatch:DescribeAlarms'],
+      resources: [gateAlarmArn(plan)],
+    }),
+    publishDrctlMetrics('CloseTrafficGate'),
+  ];
+}
+
+function route53SwitchStatements(plan: Plan): PolicyStatement[] {
   const zone = hostedZoneArn(plan);
   return [
     new PolicyStatement({
@@ -122,6 +168,19 @@ export function updateDnsStatements(plan: Plan): PolicyStatement[] {
       resources: ['arn:aws:route53:::change/*'],
     }),
   ];
+}
+
+/**
+ * PutMetricData has no resource type: AWS only accepts "*". The cloudwatch:namespace condition
+ * is the only scope IAM offers (there is no metric-name condition key).
+ */
+function publishDrctlMetrics(sid: string): PolicyStatement {
+  return new PolicyStatement({
+    sid,
+    actions: ['cloudwatch:PutMetricData'],
+    resources: ['*'],
+    conditions: { StringEquals: { 'cloudwatch:namespace': METRICS_NAMESPACE } },
+  });
 }
 
 function describeDrServices(plan: Plan, sid: string): PolicyStatement[] {

@@ -1,14 +1,18 @@
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { Plan } from '../../plan/schema.ts';
-import { drServicesByCluster, ecsTaskArnPattern } from '../config/plan-arns.ts';
+import { drServicesByCluster, ecsTaskArnPattern, failoverExecutionArnPattern } from '../config/plan-arns.ts';
 import type { DrFunction, DrFunctionName } from '../lambda/dr-function.ts';
 import { acknowledge } from '../nag.ts';
 import {
   healthMonitorStatements,
+  primaryProbeStatements,
   promoteReplicaStatements,
   scaleServiceStatements,
   updateDnsStatements,
 } from './function-policies.ts';
+
+const PUT_METRIC_DATA_ON_STAR =
+  'cloudwatch:PutMetricData has no resource type (AWS requires "*"); the cloudwatch:namespace condition limits it to the drctl namespace.';
 
 /**
  * Gives each function's role exactly what its code calls, on the plan's resources, and records
@@ -24,6 +28,7 @@ export function grantLeastPrivilege(
     'promote-replica': promoteReplicaStatements(plan),
     'scale-service': scaleServiceStatements(plan),
     'update-dns': updateDnsStatements(plan),
+    'primary-probe': primaryProbeStatements(),
   };
   for (const [name, list] of Object.entries(statements)) {
     const role = functions[name as DrFunctionName].role;
@@ -34,8 +39,14 @@ export function grantLeastPrivilege(
   acknowledge(
     functions['health-monitor'],
     'AwsSolutions-IAM5[Resource::*]',
-    'cloudwatch:GetMetricStatistics and cloudwatch:PutMetricData have no resource types (AWS requires "*"); PutMetricData is limited to the drctl namespace by the cloudwatch:namespace condition.',
+    `cloudwatch:GetMetricStatistics (read) has no resource type; ${PUT_METRIC_DATA_ON_STAR}`,
   );
+  acknowledge(
+    functions['health-monitor'],
+    `AwsSolutions-IAM5[Resource::${failoverExecutionArnPattern(plan)}]`,
+    'states:DescribeExecution (read): execution names are generated at each start, so the ARN can only name the failover state machine; preflight reads them to allow one failover at a time.',
+  );
+  acknowledge(functions['primary-probe'], 'AwsSolutions-IAM5[Resource::*]', PUT_METRIC_DATA_ON_STAR);
   acknowledge(
     functions['scale-service'],
     'AwsSolutions-IAM5[Resource::*]',
@@ -48,11 +59,15 @@ export function grantLeastPrivilege(
       `ecs:DescribeTasks: task ids are generated at launch, so the ARN can only name the plan's DR cluster ${cluster} (also enforced by the ecs:cluster condition). Read-only.`,
     );
   }
-  acknowledge(
-    functions['update-dns'],
-    'AwsSolutions-IAM5[Resource::arn:aws:route53:::change/*]',
-    'route53:GetChange: change ids are generated per ChangeResourceRecordSets request and cannot be known in advance. Read-only.',
-  );
+  if (plan.dns.strategy === 'gate') {
+    acknowledge(functions['update-dns'], 'AwsSolutions-IAM5[Resource::*]', PUT_METRIC_DATA_ON_STAR);
+  } else {
+    acknowledge(
+      functions['update-dns'],
+      'AwsSolutions-IAM5[Resource::arn:aws:route53:::change/*]',
+      'route53:GetChange: change ids are generated per ChangeResourceRecordSets request and cannot be known in advance. Read-only.',
+    );
+  }
   acknowledge(
     functions.notify,
     'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',

@@ -1,5 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import { Metric } from 'aws-cdk-lib/aws-cloudwatch';
+import { DRCTL_NAMESPACE } from '../../plan/names.ts';
 import type { Plan } from '../../plan/schema.ts';
 
 /**
@@ -7,7 +8,7 @@ import type { Plan } from '../../plan/schema.ts';
  * `Plan`, plus `Database` for replica lag. Values it cannot read are not published at all, so
  * missing data means "unknown", never healthy or unhealthy.
  */
-export const METRICS_NAMESPACE = 'drctl';
+export const METRICS_NAMESPACE = DRCTL_NAMESPACE;
 
 export function healthMetrics(plan: Plan) {
   const period = Duration.minutes(plan.detection.scheduleMinutes);

@@ -3,9 +3,17 @@ import type { Construct } from 'constructs';
 import type { Plan } from '../../plan/schema.ts';
 import { ContainerRepositories } from '../application/container-repositories.ts';
 import { RegionFoundation } from '../application/region-foundation.ts';
+import {
+  assetsReplicationAlarmNames,
+  deadLetterAlarmName,
+  primaryOperationalAlarms,
+} from '../config/alarm-names.ts';
 import { assetsBucketName, repositoryName } from '../config/names.ts';
+import { alarmArn } from '../config/plan-arns.ts';
 import { environmentOf, type RegionRole } from '../config/plan-environment.ts';
+import { AlarmForwarder } from '../global/alarm-forwarder.ts';
 import { acknowledge } from '../nag.ts';
+import { DeadLetterQueue } from '../orchestrator/dead-letter-queue.ts';
 
 export interface FoundationStackProps extends StackProps {
   plan: Plan;
@@ -22,6 +30,8 @@ const DEFAULT_CIDRS: Record<RegionRole, string> = { primary: '10.10.0.0/16', dr:
 export class FoundationStack extends Stack {
   readonly foundation: RegionFoundation;
   readonly repositories: ContainerRepositories | undefined;
+  deadLetters: DeadLetterQueue | undefined;
+  forwarder: AlarmForwarder | undefined;
   private zones: string[] = [];
 
   constructor(scope: Construct, id: string, props: FoundationStackProps) {
@@ -29,7 +39,7 @@ export class FoundationStack extends Stack {
     super(scope, id, {
       ...props,
       env: environmentOf(plan, role),
-      description: `drctl ${plan.name}: ${role} region foundation (VPC, flow logs, log bucket, assets bucket${role === 'primary' ? ', container repositories' : ''})`,
+      description: `drctl ${plan.name}: ${role} region foundation (VPC, flow logs, log bucket, assets bucket${role === 'primary' ? ' replicated with RTC and alarms, container repositories' : ', VPC endpoints'})`,
     });
     const named = plan.deployment?.availabilityZones?.[role];
     this.zones = named ?? firstTwoZones();
@@ -51,10 +61,14 @@ export class FoundationStack extends Stack {
             replicateAssetsTo: {
               bucketName: assetsBucketName(plan, plan.regions.dr),
               region: plan.regions.dr,
+              alarmNames: assetsReplicationAlarmNames(plan),
             },
           }
         : {}),
+      // The pilot light starts all its tasks at once at failover: endpoints, not one NAT gateway.
+      vpcEndpoints: role === 'dr',
     });
+    if (role === 'primary') this.forwardAlarms(plan);
     this.repositories =
       role === 'primary'
         ? new ContainerRepositories(this, 'Images', {
@@ -64,6 +78,20 @@ export class FoundationStack extends Stack {
             replicateTo: plan.regions.dr,
           })
         : undefined;
+  }
+
+  /** The replication alarms of this region notify through the DR region's topic (forwarded). */
+  private forwardAlarms(plan: Plan): void {
+    this.deadLetters = new DeadLetterQueue(this, 'DeadLetters', {
+      alarmName: deadLetterAlarmName(plan, 'primary'),
+    });
+    this.forwarder = new AlarmForwarder(this, 'Forwarder', {
+      plan,
+      ruleName: `${plan.name}-forward-primary-alarms`,
+      description: `Forwards the assets replication and dead-letter alarms of ${plan.regions.primary} to ${plan.regions.dr}, where drctl's topic is`,
+      alarmArns: primaryOperationalAlarms(plan).map((a) => alarmArn(plan, a.region, a.name)),
+      deadLetterQueue: this.deadLetters.queue,
+    });
   }
 
   /**

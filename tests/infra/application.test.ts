@@ -81,7 +81,7 @@ describe('reference application', () => {
     template.resourceCountIs('AWS::RDS::DBInstance', 2);
     template.allResourcesProperties('AWS::RDS::DBInstance', {
       Engine: 'mysql',
-      EngineVersion: '8.0',
+      EngineVersion: '8.4',
       DBInstanceClass: 'db.t4g.medium',
       MultiAZ: true,
       StorageEncrypted: true,
@@ -98,18 +98,57 @@ describe('reference application', () => {
     }
   });
 
-  it('keeps database credentials in Secrets Manager, rotated and replicated to the DR region', () => {
+  it('keeps a master and an application secret per database, both rotated and replicated to the DR region', () => {
     // Prepare
     const template = synth.templates.primary;
+    const schedules = Object.values(resourcesOf(template, 'AWS::SecretsManager::RotationSchedule')).map(
+      (r) => r.Properties.HostedRotationLambda as { RotationType: string; MasterSecretArn?: unknown },
+    );
     // Assess
-    template.hasResourceProperties('AWS::SecretsManager::Secret', {
-      Name: 'drctl/shop/orders/credentials',
-      ReplicaRegions: [{ Region: 'us-west-2' }],
-    });
-    template.resourceCountIs('AWS::SecretsManager::RotationSchedule', 2);
+    for (const name of ['drctl/shop/orders/master', 'drctl/shop/orders/app']) {
+      template.hasResourceProperties('AWS::SecretsManager::Secret', {
+        Name: name,
+        ReplicaRegions: [{ Region: 'us-west-2' }],
+      });
+    }
+    const app = Object.values(resourcesOf(template, 'AWS::SecretsManager::Secret')).find(
+      (secret) => secret.Properties.Name === 'drctl/shop/orders/app',
+    );
+    // The application user, and the master's ARN the alternating-users rotation logs in with.
+    expect(JSON.stringify(app?.Properties.GenerateSecretString)).toMatch(/\\"username\\":\\"drctl_app\\"/);
+    expect(JSON.stringify(app?.Properties.GenerateSecretString)).toMatch(/masterarn/);
+    // The master rotates alone; the application user with alternating users, using the master.
+    expect(schedules.map((s) => s.RotationType).sort()).toEqual([
+      'MySQLMultiUser',
+      'MySQLMultiUser',
+      'MySQLSingleUser',
+      'MySQLSingleUser',
+    ]);
+    for (const schedule of schedules.filter((s) => s.RotationType === 'MySQLMultiUser')) {
+      expect(schedule.MasterSecretArn).toEqual({ Ref: expect.stringMatching(/InstanceSecretAttachment/) });
+    }
     template.allResourcesProperties('AWS::SecretsManager::RotationSchedule', {
-      HostedRotationLambda: Match.objectLike({ RotationType: 'MySQLSingleUser' }),
       RotationRules: { ScheduleExpression: 'rate(30 days)' },
+    });
+  });
+
+  it('creates the application user at deploy time with the master secret, over the database network', () => {
+    // Prepare
+    const template = synth.templates.primary;
+    const users = Object.values(resourcesOf(template, 'Custom::DrctlDatabaseUser')).map((r) => r.Properties);
+    // Assess
+    expect(users.map((u) => [u.Engine, u.DatabaseName]).sort()).toEqual([
+      ['mysql', 'catalog'],
+      ['mysql', 'orders'],
+    ]);
+    for (const user of users) {
+      expect(user.MasterSecretArn).toEqual({ Ref: expect.stringMatching(/InstanceSecretAttachment/) });
+      expect(user.AppSecretArn).toEqual({ Ref: expect.stringMatching(/AppSecretAttachment/) });
+    }
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs24.x',
+      VpcConfig: Match.objectLike({ SubnetIds: Match.anyValue() }),
+      TracingConfig: { Mode: 'Active' },
     });
   });
 
@@ -143,8 +182,19 @@ describe('reference application', () => {
     });
     for (const task of tasks) {
       const [container] = task.Properties.ContainerDefinitions as Json[];
+      // Exec form: no shell ever sees the plan's path.
       expect(container?.HealthCheck).toMatchObject({
-        Command: ['CMD-SHELL', expect.stringContaining('/health')],
+        Command: [
+          'CMD',
+          'curl',
+          '--fail',
+          '--silent',
+          '--show-error',
+          '--globoff',
+          '--max-time',
+          '4',
+          'http://localhost:8080/health',
+        ],
       });
       const secrets = ((container?.Secrets ?? []) as { Name: string; ValueFrom: unknown }[]).map(
         (s) => s.Name,
@@ -178,12 +228,12 @@ describe('reference application', () => {
     );
     // Assess
     expect(calls.map((c) => [c.action, c.parameters.SecretId]).sort()).toEqual([
-      ['describeSecret', 'drctl/shop/catalog/credentials'],
-      ['describeSecret', 'drctl/shop/orders/credentials'],
+      ['describeSecret', 'drctl/shop/catalog/app'],
+      ['describeSecret', 'drctl/shop/orders/app'],
     ]);
   });
 
-  it('lets only the load balancer reach the tasks and only the tasks (and rotation) reach the database', () => {
+  it('lets only the load balancer reach the tasks and only the tasks, rotation and user setup reach the database', () => {
     // Prepare
     const template = synth.templates.primary;
     const groups = resourcesOf(template, 'AWS::EC2::SecurityGroup');
@@ -203,7 +253,8 @@ describe('reference application', () => {
     expect(into(tasks)).toEqual([alb]);
     const dbSources = into(database);
     expect(dbSources).toContain(tasks);
-    expect(dbSources.filter((s) => s !== tasks).every((s) => /Rotation/.test(s))).toBe(true);
+    expect(dbSources.filter((s) => s !== tasks).every((s) => /Rotation|DatabaseUsers/.test(s))).toBe(true);
+    expect(dbSources.some((s) => /DatabaseUsers/.test(s))).toBe(true);
     expect(groups[database as string]?.Properties.SecurityGroupIngress).toBeUndefined();
   });
 
@@ -325,14 +376,10 @@ describe('reference application', () => {
   });
 });
 
-function planWithCertificate(plan: SynthesizedApp['plan'], arn: string): SynthesizedApp['plan'] {
-  return {
-    ...plan,
-    deployment: {
-      ...(plan.deployment ?? { containerPort: 8080, dbInstanceClass: 'db.t4g.medium' }),
-      certificateArns: { primary: arn },
-    },
-  };
+function planWithCertificate(_plan: SynthesizedApp['plan'], arn: string): SynthesizedApp['plan'] {
+  return planWith((p) => {
+    p.deployment = { ...p.deployment, certificateArns: { ...p.deployment?.certificateArns, primary: arn } };
+  });
 }
 
 describe('global stack (Route 53 and detection)', () => {
@@ -347,11 +394,12 @@ describe('global stack (Route 53 and detection)', () => {
     // Act
     const configs = checks.map((c) => c.Properties.HealthCheckConfig as Record<string, unknown>);
     // Assess
-    expect(configs.map((c) => c.FullyQualifiedDomainName).sort()).toEqual([
+    const endpoints = configs.filter((c) => c.Type !== 'CLOUDWATCH_METRIC');
+    expect(endpoints.map((c) => c.FullyQualifiedDomainName).sort()).toEqual([
       'dr.shop.example.com',
       'primary.shop.example.com',
     ]);
-    for (const config of configs) {
+    for (const config of endpoints) {
       expect(config).toMatchObject({
         Type: 'HTTPS',
         Port: 443,
@@ -374,9 +422,12 @@ describe('global stack (Route 53 and detection)', () => {
     // Act
     const global = synthesizeOne(plan, 'global');
     // Assess
-    global.allResourcesProperties('AWS::Route53::HealthCheck', {
-      HealthCheckConfig: Match.objectLike({ RequestInterval: 30, FailureThreshold: 5 }),
-    });
+    const endpoints = Object.values(resourcesOf(global, 'AWS::Route53::HealthCheck'))
+      .map((c) => c.Properties.HealthCheckConfig as Record<string, unknown>)
+      .filter((c) => c.Type !== 'CLOUDWATCH_METRIC');
+    expect(endpoints).toHaveLength(2);
+    for (const config of endpoints)
+      expect(config).toMatchObject({ RequestInterval: 30, FailureThreshold: 5 });
     global.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Period: 120,
       EvaluationPeriods: 3,
@@ -409,13 +460,16 @@ describe('global stack (Route 53 and detection)', () => {
     });
   });
 
-  it('forwards the alarm events to the DR region default event bus', () => {
+  it('forwards the fast-path alarm (and its own dead-letter alarm) to the DR region default event bus', () => {
     // Assess
     synth.templates.global.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: {
         source: ['aws.cloudwatch'],
         'detail-type': ['CloudWatch Alarm State Change'],
-        resources: ['arn:aws:cloudwatch:us-east-1:111111111111:alarm:shop-primary-endpoint-unhealthy'],
+        resources: [
+          'arn:aws:cloudwatch:us-east-1:111111111111:alarm:shop-primary-endpoint-unhealthy',
+          'arn:aws:cloudwatch:us-east-1:111111111111:alarm:shop-global-dead-letters',
+        ],
         detail: { state: { value: ['ALARM'] } },
       },
       Targets: [
@@ -429,7 +483,10 @@ describe('global stack (Route 53 and detection)', () => {
 
   it('points the simple public record at the primary target', () => {
     // Prepare
-    const records = Object.values(resourcesOf(synth.templates.global, 'AWS::Route53::RecordSet'));
+    const simple = planWith((p) => {
+      p.dns = { ...p.dns, strategy: 'simple' };
+    });
+    const records = Object.values(resourcesOf(synthesizeOne(simple, 'global'), 'AWS::Route53::RecordSet'));
     // Assess
     expect(records).toHaveLength(1);
     expect(records[0]?.Properties).toEqual({
@@ -474,7 +531,10 @@ describe('global stack (Route 53 and detection)', () => {
     global.resourceCountIs('AWS::Events::Rule', 0);
     orchestrator.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: Match.objectLike({
-        resources: ['arn:aws:cloudwatch:us-east-1:111111111111:alarm:shop-primary-endpoint-unhealthy'],
+        resources: [
+          'arn:aws:cloudwatch:us-east-1:111111111111:alarm:shop-primary-endpoint-unhealthy',
+          'arn:aws:cloudwatch:us-east-1:111111111111:alarm:shop-primary-unreachable-from-dr',
+        ],
       }),
     });
   });

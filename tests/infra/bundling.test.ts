@@ -2,12 +2,21 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { App } from 'aws-cdk-lib';
+import { App, Stack } from 'aws-cdk-lib';
+import { SecurityGroup, Vpc } from 'aws-cdk-lib/aws-ec2';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { DatabaseUsers } from '../../infra/application/database-users.ts';
 import { OrchestratorStack } from '../../infra/stacks/orchestrator-stack.ts';
 import { referencePlan } from './reference-app.ts';
 
-const FUNCTIONS = ['health-monitor', 'promote-replica', 'scale-service', 'update-dns', 'notify'];
+const FUNCTIONS = [
+  'health-monitor',
+  'promote-replica',
+  'scale-service',
+  'update-dns',
+  'notify',
+  'primary-probe',
+];
 
 /** The one test that bundles the real functions/ with esbuild, as `cdk synth` and `cdk deploy` do. */
 describe('function bundles', () => {
@@ -55,4 +64,31 @@ describe('function bundles', () => {
     // Assess
     expect(typeof module.handler).toBe('function');
   });
+});
+
+/** The deploy-time database user setup bundles the MySQL and PostgreSQL drivers and the RDS CAs. */
+describe('database user setup bundle', () => {
+  it('bundles handler.ts with both drivers, and the bundle loads and exports the handler', async () => {
+    // Prepare
+    const outdir = mkdtempSync(join(tmpdir(), 'drctl-users-bundle-'));
+    const app = new App({ outdir });
+    const stack = new Stack(app, 'users', { env: { account: '111111111111', region: 'us-east-1' } });
+    const vpc = new Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1 });
+    const databases = new SecurityGroup(stack, 'Databases', { vpc });
+    new DatabaseUsers(stack, 'Users', { vpc, databaseSecurityGroup: databases, ports: [3306] });
+    // Act
+    const template = app.synth().getStackByName(stack.stackName).template as {
+      Resources: Record<string, { Type: string; Properties: { Code?: { S3Key: string } } }>;
+    };
+    const fn = Object.values(template.Resources).find((r) => r.Type === 'AWS::Lambda::Function');
+    const dir = join(outdir, `asset.${fn?.Properties.Code?.S3Key.replace(/\.zip$/, '')}`);
+    const bundle = readFileSync(join(dir, 'index.mjs'), 'utf8');
+    const module = (await import(pathToFileURL(join(dir, 'index.mjs')).href)) as { handler?: unknown };
+    // Assess
+    expect(typeof module.handler).toBe('function');
+    // (Checked with includes: a failing toContain would print the whole 1.4 MB bundle.)
+    expect(bundle.includes('caching_sha2_password'), 'mysql2 (MySQL 8 authentication)').toBe(true);
+    expect(bundle.includes('SCRAM-SHA-256'), 'pg (PostgreSQL authentication)').toBe(true);
+    expect(bundle.includes('Amazon RDS'), 'the RDS certificate authorities').toBe(true);
+  }, 60_000);
 });

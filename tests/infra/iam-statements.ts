@@ -51,3 +51,8 @@ export function isReadOnly(action: string): boolean {
   const name = action.split(':')[1] ?? '';
   return /^(Describe|Get|List|BatchGet)/.test(name) && !name.includes('*');
 }
+
+/** The Allow statements only. */
+export function allowsOf(statements: TemplateStatement[]): TemplateStatement[] {
+  return statements.filter((s) => s.Effect === 'Allow');
+}

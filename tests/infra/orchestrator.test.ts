@@ -7,29 +7,27 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { METRIC_NAMESPACE } from '../../functions/health-monitor/publish-metrics.ts';
 import { addSecurityChecks, DisasterRecovery } from '../../infra/index.ts';
 import { ARN_SUBSTITUTIONS } from '../../infra/orchestrator/failover-state-machine.ts';
-import {
-  planWith,
-  REPO_ROOT,
-  referencePlan,
-  resourcesOf,
-  type SynthesizedApp,
-  synthesizeOne,
-  synthesizeReferenceApp,
-} from './reference-app.ts';
+import { OrchestratorStack } from '../../infra/stacks/orchestrator-stack.ts';
+import type { Plan } from '../../plan/schema.ts';
+import { planWith, REPO_ROOT, referencePlan, resourcesOf, synthesizeOne } from './reference-app.ts';
 
 const ASL_FILE = resolve(REPO_ROOT, 'statemachines', 'failover.asl.json');
 
 type Json = Record<string, unknown>;
 
 describe('orchestrator stack', () => {
-  let synth: SynthesizedApp;
+  // Only the orchestrator stack is synthesized here (the reference app's other five are not needed).
+  let synth: { plan: Plan; stack: OrchestratorStack; templates: { orchestrator: Template } };
   beforeAll(() => {
-    synth = synthesizeReferenceApp();
+    const plan = referencePlan();
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const stack = new OrchestratorStack(app, 'shop-orchestrator', { plan });
+    synth = { plan, stack, templates: { orchestrator: Template.fromStack(stack) } };
   }, 90_000);
 
   it('lives in the DR region', () => {
     // Assess
-    expect(synth.stacks.orchestrator.region).toBe(synth.plan.regions.dr);
+    expect(synth.stack.region).toBe(synth.plan.regions.dr);
   });
 
   it('inlines the ASL file with every ARN substitution resolved to a function of the same stack', () => {
@@ -83,8 +81,13 @@ describe('orchestrator stack', () => {
       .map((a) => a.Properties.MetricName);
     // Assess
     expect(metrics.sort()).toEqual(['ExecutionsAborted', 'ExecutionsFailed', 'ExecutionsTimedOut']);
+    // Every alarm tells people, except the detection alarm, which starts the failover (a rule).
     for (const alarm of alarms) {
-      expect(alarm.Properties.AlarmActions).toEqual([{ Ref: expect.stringMatching(/Topic/) }]);
+      if (alarm.Properties.AlarmName === 'shop-primary-unreachable-from-dr') {
+        expect(alarm.Properties.AlarmActions).toBeUndefined();
+      } else {
+        expect(alarm.Properties.AlarmActions).toEqual([{ Ref: expect.stringMatching(/Topic/) }]);
+      }
     }
   });
 
@@ -92,7 +95,7 @@ describe('orchestrator stack', () => {
     // Prepare
     const functions = Object.values(resourcesOf(synth.templates.orchestrator, 'AWS::Lambda::Function'));
     // Assess
-    expect(functions).toHaveLength(5);
+    expect(functions).toHaveLength(6);
     for (const fn of functions) {
       const p = fn.Properties as Json;
       expect(p.Runtime).toBe('nodejs24.x');
@@ -109,11 +112,12 @@ describe('orchestrator stack', () => {
     expect(names).toEqual([
       'shop-health-monitor',
       'shop-notify',
+      'shop-primary-probe',
       'shop-promote-replica',
       'shop-scale-service',
       'shop-update-dns',
     ]);
-    synth.templates.orchestrator.resourceCountIs('AWS::Logs::LogGroup', 6);
+    synth.templates.orchestrator.resourceCountIs('AWS::Logs::LogGroup', 7);
     synth.templates.orchestrator.allResourcesProperties('AWS::Logs::LogGroup', {
       RetentionInDays: Match.anyValue(),
     });
@@ -149,11 +153,11 @@ describe('orchestrator stack', () => {
     });
   });
 
-  it('starts the state machine on the detection alarm with exactly the four execution-input fields', () => {
+  it('starts the state machine on either detection alarm with exactly the four execution-input fields', () => {
     // Prepare
     const rules = Object.values(resourcesOf(synth.templates.orchestrator, 'AWS::Events::Rule'));
     // Act
-    const trigger = rules.find((r) => (r.Properties.EventPattern as Json | undefined)?.source);
+    const trigger = rules.find((r) => r.Properties.Name === 'shop-failover-on-alarm');
     const target = ((trigger?.Properties.Targets ?? []) as Json[])[0] as Json;
     const transformer = target.InputTransformer as {
       InputTemplate: string;
@@ -163,12 +167,17 @@ describe('orchestrator stack', () => {
       key === 'id' ? '"0d3c-event-id"' : 'shop-primary-endpoint-unhealthy',
     );
     // Assess
+    // One rule for both paths: the fast path forwarded from us-east-1, the DR-side probe alarm here.
     expect(trigger?.Properties.EventPattern).toEqual({
       source: ['aws.cloudwatch'],
       'detail-type': ['CloudWatch Alarm State Change'],
-      resources: ['arn:aws:cloudwatch:us-east-1:111111111111:alarm:shop-primary-endpoint-unhealthy'],
+      resources: [
+        'arn:aws:cloudwatch:us-east-1:111111111111:alarm:shop-primary-endpoint-unhealthy',
+        'arn:aws:cloudwatch:us-west-2:111111111111:alarm:shop-primary-unreachable-from-dr',
+      ],
       detail: { state: { value: ['ALARM'] } },
     });
+    expect(trigger?.Properties.State).toBe('ENABLED');
     expect(target.Arn).toEqual({ Ref: expect.stringMatching(/StateMachine/) });
     expect(transformer.InputPathsMap).toEqual({ id: '$.id', 'detail-alarmName': '$.detail.alarmName' });
     const input = JSON.parse(sample) as Json;
@@ -191,11 +200,39 @@ describe('orchestrator stack', () => {
     );
     // Act
     const rules = Object.values(resourcesOf(approval, 'AWS::Events::Rule'));
-    const trigger = rules.find((r) => (r.Properties.EventPattern as Json | undefined)?.source);
+    const trigger = rules.find((r) => r.Properties.Name === 'shop-failover-on-alarm');
     // Assess
     const targets = trigger?.Properties.Targets as Json[];
     expect(targets).toHaveLength(1);
     expect(targets[0]?.Arn).toEqual({ Ref: expect.stringMatching(/Topic/) });
+    // Published with a role of its own (see the topic's key policy), and named in the topic policy.
+    expect(targets[0]?.RoleArn).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/EventsRole/), 'Arn'] });
+    approval.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Principal: { Service: 'events.amazonaws.com' },
+            Condition: {
+              StringEquals: { 'aws:SourceAccount': '111111111111' },
+              ArnEquals: {
+                'aws:SourceArn': Match.arrayWith([
+                  {
+                    'Fn::Join': [
+                      '',
+                      [
+                        'arn:',
+                        { Ref: 'AWS::Partition' },
+                        ':events:us-west-2:111111111111:rule/shop-failover-on-alarm',
+                      ],
+                    ],
+                  },
+                ]),
+              },
+            },
+          }),
+        ]),
+      },
+    });
   });
 
   it('encrypts the topic with a customer-managed key whose policy lets CloudWatch use it', () => {
@@ -244,14 +281,17 @@ describe('orchestrator stack', () => {
     // Act
     const drctl = alarms.filter((a) => a.Namespace === METRIC_NAMESPACE);
     // Assess
+    const readiness = drctl.filter(
+      (a) => a.AlarmName === 'shop-dr-not-ready' || /replica-lag/.test(a.AlarmName as string),
+    );
     expect(
-      drctl.map((a) => [a.MetricName, a.Threshold, a.ComparisonOperator, a.TreatMissingData]).sort(),
+      readiness.map((a) => [a.MetricName, a.Threshold, a.ComparisonOperator, a.TreatMissingData]).sort(),
     ).toEqual([
       ['DrReadiness', 1, 'LessThanThreshold', 'missing'],
       ['ReplicaLagSeconds', 60, 'GreaterThanThreshold', 'missing'],
       ['ReplicaLagSeconds', 60, 'GreaterThanThreshold', 'missing'],
     ]);
-    for (const alarm of drctl) {
+    for (const alarm of readiness) {
       expect(alarm.Dimensions).toEqual(expect.arrayContaining([{ Name: 'Plan', Value: 'shop' }]));
       expect(alarm.Period).toBe(300);
     }
@@ -271,6 +311,8 @@ describe('orchestrator stack', () => {
       'shop-orders-replica',
       'RPO budget',
       'DrReadiness',
+      'PrimaryReachableFromDr',
+      'PrimaryTrafficGate',
       'Last executions',
     ]) {
       expect(body).toContain(text);
@@ -311,11 +353,12 @@ describe('DisasterRecovery construct on its own', () => {
     expect(Object.keys(dr.functions).sort()).toEqual([
       'health-monitor',
       'notify',
+      'primary-probe',
       'promote-replica',
       'scale-service',
       'update-dns',
     ]);
-    template.resourceCountIs('AWS::Lambda::Function', 5);
+    template.resourceCountIs('AWS::Lambda::Function', 6);
     template.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
     template.resourceCountIs('AWS::SNS::Topic', 1);
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);

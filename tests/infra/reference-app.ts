@@ -55,18 +55,23 @@ export function resourcesOf(
   return template.findResources(type) as Record<string, { Properties: Record<string, unknown> }>;
 }
 
+export type OneStack = 'orchestrator' | 'global' | 'primary' | 'primary-foundation' | 'dr' | 'dr-foundation';
+
 /** One stack of the reference app for a plan variant, without synthesizing the other five. */
-export function synthesizeOne(
-  plan: Plan,
-  key: 'orchestrator' | 'global' | 'primary' | 'primary-foundation',
-): Template {
+export function synthesizeOne(plan: Plan, key: OneStack): Template {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
   app.node.setContext('@aws-cdk/core:defaultCrossStackReferences', 'strong');
   if (key === 'orchestrator') return Template.fromStack(new OrchestratorStack(app, 'variant', { plan }));
   if (key === 'global') return Template.fromStack(new GlobalStack(app, 'variant', { plan }));
-  const foundation = new FoundationStack(app, 'variant-foundation', { plan, role: 'primary' });
-  if (key === 'primary-foundation') return Template.fromStack(foundation);
+  const role = key.startsWith('dr') ? 'dr' : 'primary';
+  const foundation = new FoundationStack(app, 'variant-foundation', { plan, role });
+  if (key.endsWith('-foundation')) return Template.fromStack(foundation);
   return Template.fromStack(
-    new ApplicationStack(app, 'variant', { plan, role: 'primary', foundation: foundation.foundation }),
+    new ApplicationStack(app, 'variant', { plan, role, foundation: foundation.foundation }),
   );
+}
+
+/** Logical ids of the resources of one type (a redeploy must keep them: a new id is a replacement). */
+export function logicalIdsOf(template: Template, type: string): string[] {
+  return Object.keys(template.findResources(type)).sort();
 }

@@ -14,9 +14,11 @@ import {
   type TemplateStatement,
 } from './iam-statements.ts';
 import {
+  planWith,
   referencePlan,
   type StackKey,
   type SynthesizedApp,
+  synthesizeOne,
   synthesizeReferenceApp,
 } from './reference-app.ts';
 
@@ -76,14 +78,21 @@ describe('least privilege', () => {
     expect(mutating).toEqual(['rds:PromoteReadReplica']);
   });
 
-  it('limits PutMetricData to the drctl namespace', () => {
+  it('limits PutMetricData to the drctl namespace, for the three functions that publish', () => {
     // Prepare
     const all = Object.values(synth.templates).flatMap((t) => allows(identityStatements(t)));
     // Act
     const puts = all.filter((s) => s.Action.includes('cloudwatch:PutMetricData'));
-    // Assess
-    expect(puts).toHaveLength(1);
-    expect(puts[0]?.Condition).toEqual({ StringEquals: { 'cloudwatch:namespace': 'drctl' } });
+    // Assess: health-monitor (metrics), update-dns (closes the gate), primary-probe (its result)
+    expect(puts.map((s) => s.policy.replace(/Role.*$/, '')).sort()).toEqual([
+      'DisasterRecoveryHealthMonitor',
+      'DisasterRecoveryPrimaryProbe',
+      'DisasterRecoveryUpdateDns',
+    ]);
+    for (const put of puts) {
+      expect(put.Action).toEqual(['cloudwatch:PutMetricData']);
+      expect(put.Condition).toEqual({ StringEquals: { 'cloudwatch:namespace': 'drctl' } });
+    }
   });
 
   it('lets promote-replica promote only the plan replica ARNs', () => {
@@ -137,9 +146,15 @@ describe('least privilege', () => {
     ]);
   });
 
-  it('lets update-dns only UPSERT the plan record as a CNAME in the plan zone, and denies DELETE', () => {
+  it('lets update-dns with the simple strategy only UPSERT the plan record as a CNAME in the plan zone, and denies DELETE', () => {
     // Prepare
-    const statements = statementsOfPolicy(synth.templates.orchestrator, 'DisasterRecoveryUpdateDnsRole');
+    const simple = planWith((p) => {
+      p.dns = { ...p.dns, strategy: 'simple' };
+    });
+    const statements = statementsOfPolicy(
+      synthesizeOne(simple, 'orchestrator'),
+      'DisasterRecoveryUpdateDnsRole',
+    );
     const zone = 'arn:aws:route53:::hostedzone/Z0SHOPEXAMPLE00000001';
     // Act
     const change = statements.filter((s) => s.Action.includes('route53:ChangeResourceRecordSets'));
@@ -187,7 +202,7 @@ describe('least privilege', () => {
     ]);
   });
 
-  it('lets health-monitor read the plan databases, DR services and zone, and nothing it could change', () => {
+  it('lets health-monitor read the plan databases, DR services, gate and executions, and nothing it could change', () => {
     // Prepare
     const statements = allows(
       statementsOfPolicy(synth.templates.orchestrator, 'DisasterRecoveryHealthMonitorRole'),
@@ -198,16 +213,17 @@ describe('least privilege', () => {
     // Assess
     expect(rds?.Resource).toHaveLength(4);
     expect(writes).toEqual(['cloudwatch:PutMetricData']);
+    expect(actionsOf(statements).filter((a) => a.startsWith('route53:'))).toEqual([]);
   });
 
-  it('lets the state machine invoke only its five functions', () => {
+  it('lets the state machine invoke only its five Task functions (not primary-probe)', () => {
     // Prepare
     const statements = allows(
       statementsOfPolicy(synth.templates.orchestrator, 'DisasterRecoveryFailoverStateMachineRole'),
     );
-    const functionIds = Object.keys(
-      synth.templates.orchestrator.findResources('AWS::Lambda::Function'),
-    ).sort();
+    const functionIds = Object.keys(synth.templates.orchestrator.findResources('AWS::Lambda::Function'))
+      .filter((id) => !id.startsWith('DisasterRecoveryPrimaryProbe'))
+      .sort();
     // Act
     const invoke = statements.filter((s) => s.Action.some((a) => a.startsWith('lambda:')));
     // Assess
@@ -225,7 +241,7 @@ describe('least privilege', () => {
     // Act
     const roles = new Set(functions.map((fn) => JSON.stringify(fn.Properties.Role)));
     // Assess
-    expect(roles.size).toBe(5);
+    expect(roles.size).toBe(6);
   });
 
   it.each(['primary', 'dr', 'global'] satisfies StackKey[])(
@@ -237,7 +253,7 @@ describe('least privilege', () => {
       const wildcardWrites = statements
         .filter((s) => s.Resource.includes('*'))
         .flatMap((s) => s.Action)
-        .filter((a) => !isReadOnly(a));
+        .filter((a) => !isReadOnly(a) && !a.startsWith('xray:'));
       // Assess
       expect(wildcardWrites).toEqual([]);
     },

@@ -1,0 +1,170 @@
+import { join } from 'node:path';
+import { CustomResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { type ISecurityGroup, type IVpc, Port, SecurityGroup, SubnetType } from 'aws-cdk-lib/aws-ec2';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Function as LambdaFunction, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct, type IDependable } from 'constructs';
+import type { PlanDatabase } from '../../plan/schema.ts';
+import { BUNDLE_HANDLER, esbuildCode } from '../lambda/esbuild-bundle.ts';
+import { acknowledge } from '../nag.ts';
+import { enginePort } from './database-engine.ts';
+
+const SOURCE_DIR = join(import.meta.dirname, '..', 'custom-resources', 'database-users');
+
+export interface ApplicationUserProps {
+  database: PlanDatabase;
+  masterSecret: ISecret;
+  appSecret: ISecret;
+  /** What must exist first (the instance, the secrets' host attachments). */
+  dependsOn: IDependable[];
+}
+
+/**
+ * Creates each plan database's application user (not the master) at deploy time, through one
+ * VPC function per stack that connects with the master credentials over TLS (see
+ * infra/custom-resources/database-users). The user gets its own schema and every privilege on it,
+ * nothing else; rotation (alternating users) owns its password afterwards.
+ */
+export class DatabaseUsers extends Construct {
+  readonly function: LambdaFunction;
+  readonly securityGroup: SecurityGroup;
+  private readonly role: Role;
+
+  constructor(
+    scope: Construct,
+    id: string,
+    props: { vpc: IVpc; databaseSecurityGroup: ISecurityGroup; ports: readonly number[] },
+  ) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    this.securityGroup = new SecurityGroup(this, 'SecurityGroup', {
+      vpc: props.vpc,
+      description:
+        'drctl database user setup (deploy time): out to the databases and to HTTPS (Secrets Manager, CloudFormation)',
+      allowAllOutbound: false,
+    });
+    for (const port of props.ports) {
+      this.securityGroup.addEgressRule(props.databaseSecurityGroup, Port.tcp(port), 'to the plan databases');
+    }
+    this.securityGroup.connections.allowToAnyIpv4(
+      Port.tcp(443),
+      'Secrets Manager and the CloudFormation response URL',
+    );
+    const logGroup = new LogGroup(this, 'Logs', {
+      retention: RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.role = new Role(this, 'Role', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description:
+        'drctl database user setup: reads the database secrets, runs in the VPC, writes its log group',
+    });
+    logGroup.grantWrite(this.role);
+    const subnets = props.vpc.selectSubnets({ subnetType: SubnetType.PRIVATE_WITH_EGRESS });
+    const ec2Arn = (resource: string) =>
+      `arn:${stack.partition}:ec2:${stack.region}:${stack.account}:${resource}`;
+    this.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        // Lambda creates the function's network interfaces with the execution role: only in the
+        // private subnets, only with this function's security group.
+        sid: 'NetworkInterfacesInPrivateSubnets',
+        actions: ['ec2:CreateNetworkInterface'],
+        resources: [
+          ec2Arn('network-interface/*'),
+          ...subnets.subnetIds.map((subnetId) => ec2Arn(`subnet/${subnetId}`)),
+          ec2Arn(`security-group/${this.securityGroup.securityGroupId}`),
+        ],
+      }),
+    );
+    this.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'ManageOwnNetworkInterfaces',
+        actions: [
+          'ec2:DeleteNetworkInterface',
+          'ec2:AssignPrivateIpAddresses',
+          'ec2:UnassignPrivateIpAddresses',
+        ],
+        resources: [ec2Arn('network-interface/*')],
+      }),
+    );
+    this.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        // Describe* has no resource-level permissions: AWS requires "*". Read-only.
+        sid: 'DescribeNetworkInterfaces',
+        actions: ['ec2:DescribeNetworkInterfaces'],
+        resources: ['*'],
+      }),
+    );
+    this.function = new LambdaFunction(this, 'Function', {
+      code: esbuildCode({
+        entry: join(SOURCE_DIR, 'handler.ts'),
+        sourceDir: SOURCE_DIR,
+        extraFiles: {},
+        external: ['pg-native'],
+      }),
+      handler: BUNDLE_HANDLER,
+      runtime: Runtime.NODEJS_24_X,
+      architecture: Architecture.ARM_64,
+      tracing: Tracing.ACTIVE,
+      memorySize: 256,
+      timeout: Duration.minutes(2),
+      role: this.role,
+      logGroup,
+      vpc: props.vpc,
+      vpcSubnets: { subnetType: SubnetType.PRIVATE_WITH_EGRESS },
+      securityGroups: [this.securityGroup],
+      environment: { NODE_OPTIONS: '--enable-source-maps' },
+    });
+    for (const port of props.ports) {
+      props.databaseSecurityGroup.addIngressRule(
+        this.securityGroup,
+        Port.tcp(port),
+        'database user setup (deploy time)',
+      );
+    }
+    acknowledge(
+      this.role,
+      'AwsSolutions-IAM5[Resource::*]',
+      'ec2:DescribeNetworkInterfaces (read) and X-Ray (xray:PutTraceSegments, PutTelemetryRecords) have no resource types: AWS requires "*". Network interface changes are limited to this account and region, the private subnets and this function\'s security group.',
+    );
+    acknowledge(
+      this.role,
+      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:${stack.region}:${stack.account}:network-interface/*]`,
+      "Network interface ids are generated when Lambda creates them; creation is limited to the private subnets and this function's security group.",
+    );
+    acknowledge(
+      this.function,
+      'Serverless-LambdaDLQ',
+      'A custom resource: CloudFormation waits for its response and fails the deployment if it fails; a dead-letter queue would add nothing.',
+    );
+  }
+
+  /** The custom resource that creates one database's application user. */
+  addUser(id: string, props: ApplicationUserProps): CustomResource {
+    props.masterSecret.grantRead(this.role);
+    props.appSecret.grantRead(this.role);
+    const resource = new CustomResource(this, `User-${id}`, {
+      serviceToken: this.function.functionArn,
+      resourceType: 'Custom::DrctlDatabaseUser',
+      properties: {
+        Engine: props.database.engine,
+        MasterSecretArn: props.masterSecret.secretArn,
+        AppSecretArn: props.appSecret.secretArn,
+        DatabaseName: applicationSchemaName(props.database),
+        Port: String(enginePort(props.database.engine)),
+      },
+    });
+    for (const dependency of props.dependsOn) resource.node.addDependency(dependency);
+    return resource;
+  }
+}
+
+/** The application's schema (MySQL, MariaDB) or database (PostgreSQL): the plan database's id. */
+export function applicationSchemaName(database: PlanDatabase): string {
+  return database.id.replace(/-/g, '_');
+}
+
+/** The application user of every plan database (its clone, `<user>_clone`, comes from rotation). */
+export const APPLICATION_USER = 'drctl_app';

@@ -1,0 +1,98 @@
+/**
+ * The application's database user, created once by a deploy-time custom resource with the
+ * master credentials: its own schema (database), every privilege on that schema and nothing
+ * outside it, TLS required. Later rotations (alternating users) own its password; an update of
+ * the resource only re-asserts the schema and the grants.
+ */
+
+export type SetupEngine = 'mysql' | 'mariadb' | 'postgres';
+
+/** The SQL session the setup runs in, as a port (tests record the statements). */
+export interface SqlSession {
+  /** Runs one statement; values are bound by the driver ("?" for MySQL, "$1" for PostgreSQL). */
+  query(text: string, values?: readonly unknown[]): Promise<readonly Record<string, unknown>[]>;
+  /** A string literal quoted by the driver, for statements that take no bound values (DDL). */
+  literal(value: string): string;
+}
+
+export interface UserSpec {
+  /** Schema (MySQL, MariaDB) or database (PostgreSQL) the application owns. */
+  database: string;
+  user: string;
+  password: string;
+}
+
+/** create: the resource is new, the password is the secret's; update: never touch the password. */
+export type SetupMode = 'create' | 'update';
+
+/** Identifiers go into DDL unbound, so they are restricted to a plain shape first. */
+const IDENTIFIER = /^[a-z][a-z0-9_]{0,62}$/;
+
+export class UserSetupError extends Error {
+  override name = 'UserSetupError';
+}
+
+export function assertIdentifier(kind: string, value: string): void {
+  if (!IDENTIFIER.test(value)) {
+    throw new UserSetupError(
+      `${kind} ${JSON.stringify(value)} must be lowercase letters, digits and _ (starting with a letter, at most 63)`,
+    );
+  }
+}
+
+export async function setUpApplicationUser(
+  engine: SetupEngine,
+  session: SqlSession,
+  spec: UserSpec,
+  mode: SetupMode,
+): Promise<string[]> {
+  assertIdentifier('database', spec.database);
+  assertIdentifier('user', spec.user);
+  if (spec.password.length === 0) throw new UserSetupError('the application secret has an empty password');
+  return engine === 'postgres' ? postgresSetup(session, spec, mode) : mysqlSetup(session, spec, mode);
+}
+
+/** MySQL and MariaDB: values are escaped by the driver (client-side), identifiers are checked. */
+async function mysqlSetup(session: SqlSession, spec: UserSpec, mode: SetupMode): Promise<string[]> {
+  const done: string[] = [];
+  const account = `'${spec.user}'@'%'`;
+  await session.query(`CREATE DATABASE IF NOT EXISTS \`${spec.database}\``);
+  done.push(`database ${spec.database}`);
+  await session.query(`CREATE USER IF NOT EXISTS ${account} IDENTIFIED BY ? REQUIRE SSL`, [spec.password]);
+  if (mode === 'create') {
+    // A retried create finds the user from the failed attempt: give it the secret's password.
+    await session.query(`ALTER USER ${account} IDENTIFIED BY ? REQUIRE SSL`, [spec.password]);
+    done.push(`user ${spec.user} (password from the application secret)`);
+  } else {
+    done.push(`user ${spec.user} (password left to rotation)`);
+  }
+  await session.query(`GRANT ALL PRIVILEGES ON \`${spec.database}\`.* TO ${account}`);
+  done.push(`all privileges on ${spec.database}.* only`);
+  return done;
+}
+
+/** PostgreSQL: DDL takes no bound values, so the password is quoted by the driver's literal(). */
+async function postgresSetup(session: SqlSession, spec: UserSpec, mode: SetupMode): Promise<string[]> {
+  const done: string[] = [];
+  const role = `"${spec.user}"`;
+  const existing = await session.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [spec.user]);
+  if (existing.length === 0) {
+    await session.query(`CREATE ROLE ${role} WITH LOGIN PASSWORD ${session.literal(spec.password)}`);
+    done.push(`role ${spec.user} (password from the application secret)`);
+  } else if (mode === 'create') {
+    await session.query(`ALTER ROLE ${role} WITH LOGIN PASSWORD ${session.literal(spec.password)}`);
+    done.push(`role ${spec.user} (password from the application secret)`);
+  } else {
+    done.push(`role ${spec.user} (password left to rotation)`);
+  }
+  // On RDS the master is not a superuser: to hand a database to a role it must be a member of it.
+  await session.query(`GRANT ${role} TO CURRENT_USER`);
+  const database = await session.query('SELECT 1 FROM pg_database WHERE datname = $1', [spec.database]);
+  if (database.length === 0) {
+    await session.query(`CREATE DATABASE "${spec.database}" OWNER ${role}`);
+  } else {
+    await session.query(`ALTER DATABASE "${spec.database}" OWNER TO ${role}`);
+  }
+  done.push(`database ${spec.database} owned by ${spec.user}`);
+  return done;
+}
