@@ -46,7 +46,13 @@ describe('a failover started through the Step Functions API', () => {
     expect(snapshot.services.map((s) => s.dr?.healthyTargets)).toEqual(
       plan.services.map((s) => s.drDesiredCount),
     );
-    expect(snapshot.dns.values[0]?.values).toEqual([plan.application.dr.target]);
+    // Gate strategy: the records stay, DNS answers the DR target because the gate is closed.
+    expect(snapshot.dns.values.map((r) => [r.failover, r.values])).toEqual([
+      ['PRIMARY', [plan.application.primary.target]],
+      ['SECONDARY', [plan.application.dr.target]],
+    ]);
+    expect(snapshot.dns.resolvesTo).toBe(plan.application.dr.target);
+    expect(snapshot.alarms.find((a) => a.name === 'shop-traffic-gate-closed')?.state).toBe('ALARM');
     expect(world.messages().length).toBeGreaterThanOrEqual(2);
   });
 

@@ -14,11 +14,13 @@ beforeAll(async () => {
   // Outside callers: a test's own SDK clients (no drctl-call marker in their user agent).
   await worldClient(world, RDSClient, plan.regions.dr).send(new DescribeDBInstancesCommand({}));
   await worldClient(world, Route53Client, plan.regions.dr).send(new ListHealthChecksCommand({}));
-  // A read-only run while the primary region is down: its best-effort calls there fail.
+  // Replication must have been observed active before the RPO guard lets a failover through.
+  await world.runFor(180);
+  // A failover while the primary region is down: its best-effort calls there (fencing) fail.
   world.faults.regionOutage();
   runStart = world.clock.now();
   const execution = world.stepFunctions.start(
-    { mode: 'dry-run', reason: 'counting', incidentId: 'COUNT-1', requestedBy: 'test' },
+    { mode: 'failover', reason: 'counting', incidentId: 'COUNT-1', requestedBy: 'test' },
     'counting',
   );
   await world.stepFunctions.wait(execution.arn);
