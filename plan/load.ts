@@ -1,5 +1,5 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
+import { isAlias, parseDocument, visit } from 'yaml';
 import { InvalidPlanError } from './errors.ts';
 import { flowNestingDepth } from './flow-depth.ts';
 import { describeIssues, fieldPath } from './issues.ts';
@@ -44,7 +44,7 @@ export function parsePlanText(text: string, source = 'plan'): Plan {
   if (text.length > PLAN_NESTING_LIMIT && flowNestingDepth(text) > PLAN_NESTING_LIMIT) throw tooDeep(name);
   let document: unknown;
   try {
-    document = parseYaml(text);
+    document = parseYamlStrictly(text);
   } catch (error) {
     if (error instanceof RangeError || /maximum call stack/i.test((error as Error).message))
       throw tooDeep(name);
@@ -52,6 +52,30 @@ export function parsePlanText(text: string, source = 'plan'): Plan {
     throw new InvalidPlanError(`${name} is not valid YAML: ${message}`, []);
   }
   return parsePlan(document, name);
+}
+
+/**
+ * YAML whose every warning is an error too: an unknown tag (`!custom`, `!!binary`) would
+ * otherwise become a string and print a Node warning with the file's text in it.
+ */
+function parseYamlStrictly(text: string): unknown {
+  const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true, logLevel: 'silent' });
+  const problem = document.errors[0] ?? document.warnings[0];
+  if (problem) throw problem;
+  visit(document, {
+    Alias(_, alias) {
+      if (isAlias(alias) && alias.resolve(document) === undefined) {
+        const line = text.slice(0, alias.range?.[0] ?? 0).split('\n').length;
+        throw new Error(`the alias *${alias.source} at line ${line} has no anchor &${alias.source} before it`);
+      }
+    },
+  });
+  try {
+    return document.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    // Alias bombs ("billion laughs"): the library stops them; say so in the plan's terms.
+    throw new Error(`its aliases expand too much (${(error as Error).message})`);
+  }
 }
 
 /** Reads a YAML (or JSON) plan file and validates it. */
