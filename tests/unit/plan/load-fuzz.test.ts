@@ -10,8 +10,8 @@ import { REFERENCE_PLAN_TEXT, referenceDocument } from './support.ts';
  * DRCTL_FUZZ_SEED to replay a failure, DRCTL_FUZZ_CASES to run longer.
  */
 const SEED = Number(process.env.DRCTL_FUZZ_SEED ?? 20261201);
-const CASES = Number(process.env.DRCTL_FUZZ_CASES ?? 400);
-const BUDGET_MS = 4_000;
+const CASES = Number(process.env.DRCTL_FUZZ_CASES ?? 300);
+const BUDGET_MS = 3_000;
 const PER_CASE_LIMIT_MS = 1_000;
 
 function random(seed: number): () => number {
