@@ -62,7 +62,7 @@ export async function runLocalDrill(options: LocalDrillOptions): Promise<LocalDr
   const { plan, progress, interrupts } = options;
   // Every wait of the drill ends at the first Ctrl-C (or SIGTERM): the drill then says what it
   // stopped and closes the world.
-  const wait = <T>(work: Promise<T>): Promise<T> => (interrupts ? interrupts.race(work) : work);
+  const wait: Wait = (work) => (interrupts ? interrupts.race(work) : work);
   const world = await startWorld({
     plan,
     ...(options.scale === undefined ? {} : { scale: options.scale }),
@@ -77,71 +77,8 @@ export async function runLocalDrill(options: LocalDrillOptions): Promise<LocalDr
   progress.setOrigin(world.clock.now());
   try {
     interrupts?.check();
-    progress.note(
-      `local world for plan ${plan.name} on ${world.endpoint} (scale ${world.clock.scale}x: one wall second is ${world.clock.scale} simulated seconds)`,
-    );
-    progress.note(
-      `write stream: ${DEFAULT_TIMINGS.writesPerSecond} writes/s on each primary database (${plan.databases.map((d) => d.primary.identifier).join(', ')}), replicated to ${plan.regions.dr}`,
-    );
-    progress.startStatus(() => world.clock.now());
-    state.phase = 'waiting for a monitoring baseline';
-    await wait(warmUp(world));
-    const settled = formatDuration(world.clock.elapsedSeconds());
-    progress.note(
-      `monitoring baseline after ${settled} (simulated): primary serving, failover alarm OK, replication active`,
-    );
-
-    const before = options.faults.filter((f) => f.spec.phase === 'before');
-    for (const fault of before) fault.inject(world);
-    if (before.length > 0) {
-      state.phase = 'letting the faults settle';
-      await wait(world.runFor(FAULT_SETTLE_SECONDS));
-    }
-    const snapshotBefore = world.snapshot();
-    state.baseline = snapshotBefore;
-
-    const origin = world.clock.now();
-    state.origin = origin;
-    progress.setOrigin(origin);
-    progress.note(
-      options.mode === 'failover'
-        ? 'T+00:00 is the primary-region outage; detection and failover run unattended from here'
-        : 'T+00:00 is the start of the dry run',
-    );
-    const unsubscribe = followWorld(world, origin, progress);
-    let executionArn: string;
-    try {
-      if (options.mode === 'failover') {
-        world.faults.regionOutage();
-        for (const fault of options.faults.filter((f) => f.spec.phase === 'at-outage')) fault.inject(world);
-        state.phase = 'waiting for detection after the primary-region outage';
-        executionArn = await wait(waitForTrigger(world, origin));
-      } else {
-        for (const fault of options.faults.filter((f) => f.spec.phase === 'at-outage')) fault.inject(world);
-        state.phase = 'starting the dry run';
-        executionArn = await wait(startDryRun(world));
-        // Offsets count from the execution's own start, as in the report.
-        progress.setOrigin(world.stepFunctions.describe(executionArn).startDate.getTime());
-      }
-      state.executionArn = executionArn;
-      state.phase = `execution ${executionArn.split(':').at(-1)} was running`;
-      await wait(waitForEnd(world, executionArn));
-      if (options.mode === 'failover' && world.stepFunctions.describe(executionArn).status === 'SUCCEEDED') {
-        state.phase = "waiting for the record's traffic to reach the DR region";
-        await wait(waitForDrTraffic(world, origin)).catch((error: unknown) => {
-          if (error instanceof InterruptedError) throw error;
-          progress.line(
-            world.clock.now(),
-            'warn',
-            "the record's traffic was not seen reaching the DR region",
-          );
-        });
-      }
-    } finally {
-      unsubscribe();
-      progress.stop();
-    }
-
+    const snapshotBefore = await settle(world, options, state, wait);
+    const executionArn = await followIncident(world, options, state, wait);
     state.phase = "reading the execution's history";
     const measurements = world.measurements();
     const snapshotAfter = world.snapshot();
@@ -158,6 +95,88 @@ export async function runLocalDrill(options: LocalDrillOptions): Promise<LocalDr
     removeForce?.();
     progress.stop();
     await world.close();
+  }
+}
+
+type Wait = <T>(work: Promise<T>) => Promise<T>;
+
+/** Up to the incident: a monitoring baseline, then the `before` faults settled. */
+async function settle(
+  world: World,
+  options: LocalDrillOptions,
+  state: DrillState,
+  wait: Wait,
+): Promise<WorldSnapshot> {
+  const { plan, progress } = options;
+  progress.note(
+    `local world for plan ${plan.name} on ${world.endpoint} (scale ${world.clock.scale}x: one wall second is ${world.clock.scale} simulated seconds)`,
+  );
+  progress.note(
+    `write stream: ${DEFAULT_TIMINGS.writesPerSecond} writes/s on each primary database (${plan.databases.map((d) => d.primary.identifier).join(', ')}), replicated to ${plan.regions.dr}`,
+  );
+  progress.startStatus(() => world.clock.now());
+  state.phase = 'waiting for a monitoring baseline';
+  await wait(warmUp(world));
+  const settled = formatDuration(world.clock.elapsedSeconds());
+  progress.note(
+    `monitoring baseline after ${settled} (simulated): primary serving, failover alarm OK, replication active`,
+  );
+  const before = options.faults.filter((f) => f.spec.phase === 'before');
+  for (const fault of before) fault.inject(world);
+  if (before.length > 0) {
+    state.phase = 'letting the faults settle';
+    await wait(world.runFor(FAULT_SETTLE_SECONDS));
+  }
+  state.baseline = world.snapshot();
+  return state.baseline;
+}
+
+/** The incident (outage or dry run) until its execution ends and, after a failover, traffic moved. */
+async function followIncident(
+  world: World,
+  options: LocalDrillOptions,
+  state: DrillState,
+  wait: Wait,
+): Promise<string> {
+  const { progress } = options;
+  const origin = world.clock.now();
+  state.origin = origin;
+  progress.setOrigin(origin);
+  progress.note(
+    options.mode === 'failover'
+      ? 'T+00:00 is the primary-region outage; detection and failover run unattended from here'
+      : 'T+00:00 is the start of the dry run',
+  );
+  const atOutage = options.faults.filter((f) => f.spec.phase === 'at-outage');
+  const unsubscribe = followWorld(world, origin, progress);
+  try {
+    let executionArn: string;
+    if (options.mode === 'failover') {
+      world.faults.regionOutage();
+      for (const fault of atOutage) fault.inject(world);
+      state.phase = 'waiting for detection after the primary-region outage';
+      executionArn = await wait(waitForTrigger(world, origin));
+    } else {
+      for (const fault of atOutage) fault.inject(world);
+      state.phase = 'starting the dry run';
+      executionArn = await wait(startDryRun(world));
+      // Offsets count from the execution's own start, as in the report.
+      progress.setOrigin(world.stepFunctions.describe(executionArn).startDate.getTime());
+    }
+    state.executionArn = executionArn;
+    state.phase = `execution ${executionArn.split(':').at(-1)} was running`;
+    await wait(waitForEnd(world, executionArn));
+    if (options.mode === 'failover' && world.stepFunctions.describe(executionArn).status === 'SUCCEEDED') {
+      state.phase = "waiting for the record's traffic to reach the DR region";
+      await wait(waitForDrTraffic(world, origin)).catch((error: unknown) => {
+        if (error instanceof InterruptedError) throw error;
+        progress.line(world.clock.now(), 'warn', "the record's traffic was not seen reaching the DR region");
+      });
+    }
+    return executionArn;
+  } finally {
+    unsubscribe();
+    progress.stop();
   }
 }
 
