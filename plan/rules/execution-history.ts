@@ -27,6 +27,11 @@ export const HISTORY_EVENT_QUOTA = 25_000;
 export const HISTORY_RESERVED_FOR_RETRIES = 2_500;
 export const HISTORY_EVENTS = { perPoll: 9, perMapItem: 11, outsideLoops: 100 } as const;
 export const POLL_BUDGET_SECONDS = { promotion: 3600, service: 1200, dns: 600 } as const;
+/**
+ * The Wait states of the polling loops counted here. tests/unit/plan/rules.test.ts fails when the
+ * state machine gains a Wait this rule does not count: add its loop (polls × 9 events) here.
+ */
+export const COUNTED_WAIT_STATES = ['WaitForPromotion', 'WaitForTasks', 'WaitForDnsSync'] as const;
 
 type PollSeconds = Plan['failover']['pollSeconds'];
 
