@@ -66,7 +66,9 @@ function parseYamlStrictly(text: string): unknown {
     Alias(_, alias) {
       if (isAlias(alias) && alias.resolve(document) === undefined) {
         const line = text.slice(0, alias.range?.[0] ?? 0).split('\n').length;
-        throw new Error(`the alias *${alias.source} at line ${line} has no anchor &${alias.source} before it`);
+        throw new Error(
+          `the alias *${alias.source} at line ${line} has no anchor &${alias.source} before it`,
+        );
       }
     },
   });

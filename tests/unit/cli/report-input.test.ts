@@ -22,7 +22,9 @@ describe('run report input that would overflow a naive reader', () => {
 
     // Assess
     expect(parse).toThrow(InvalidInputError);
-    expect(parse).toThrow('deep.json is not a valid drctl run report:\n  - steps[0]: expected object (found [[[[[...]]]]])');
+    expect(parse).toThrow(
+      'deep.json is not a valid drctl run report:\n  - steps[0]: expected object (found [[[[[...]]]]])',
+    );
   });
 
   it('reads 400 KB of nested brackets as bad input, not a stack overflow', () => {
