@@ -1,4 +1,5 @@
 import { DrError } from '../plan/errors.ts';
+import { safeMessage, safeText } from './terminal/safe-text.ts';
 
 /**
  * drctl: one entry point, one module per command. Each command module exports
@@ -14,6 +15,7 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   up: () => import('./commands/up.ts'),
   status: () => import('./commands/status.ts'),
   report: () => import('./commands/report.ts'),
+  validate: () => import('./commands/validate.ts'),
   readiness: () => import('./commands/readiness.ts'),
   approve: () => import('./commands/approve.ts'),
   deny: () => import('./commands/deny.ts'),
@@ -39,19 +41,29 @@ async function main(argv: string[]): Promise<number> {
   }
   const load = COMMANDS[name];
   if (!load) {
-    console.error(`drctl: unknown command "${name}"; known: ${Object.keys(COMMANDS).join(', ')}`);
+    console.error(`drctl: unknown command "${safeText(name)}"; known: ${Object.keys(COMMANDS).join(', ')}`);
     return 2;
   }
   return (await load()).run(args);
 }
 
-main(process.argv.slice(2)).then(
+const argv = process.argv.slice(2);
+main(argv).then(
   (code) => {
     process.exitCode = code;
   },
   (error: unknown) => {
-    // Family errors carry a message written for the operator; anything else is a bug worth a stack.
-    console.error(error instanceof DrError ? `drctl: ${error.message}` : error);
+    // Family errors carry a message written for the operator. Anything else is a bug: its
+    // message, and the stack only on request (no input may leave a stack trace on a terminal).
+    const prefix = argv[0] && argv[0] in COMMANDS ? `drctl ${argv[0]}` : 'drctl';
+    if (error instanceof DrError) console.error(`${prefix}: ${safeMessage(error.message)}`);
+    else {
+      console.error(
+        `${prefix}: unexpected error: ${safeMessage(String((error as Error)?.message ?? error))}`,
+      );
+      if (process.env.DRCTL_DEBUG) console.error(error);
+      else console.error(`${prefix}: set DRCTL_DEBUG=1 to see where it happened`);
+    }
     process.exitCode = 1;
   },
 );

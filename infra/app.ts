@@ -1,4 +1,5 @@
 import { App } from 'aws-cdk-lib';
+import { InvalidPlanError } from '../plan/errors.ts';
 import { loadPlanFile } from '../plan/load.ts';
 import { buildReferenceApp } from './reference-app.ts';
 
@@ -9,5 +10,14 @@ import { buildReferenceApp } from './reference-app.ts';
 const app = new App();
 const planFile =
   (app.node.tryGetContext('plan') as string | undefined) ?? process.env.DRCTL_PLAN ?? 'drctl.plan.yaml';
-buildReferenceApp(app, loadPlanFile(planFile));
+let plan: ReturnType<typeof loadPlanFile>;
+try {
+  plan = loadPlanFile(planFile);
+} catch (error) {
+  // An invalid plan is the operator's to fix: its message names every field, a stack trace would not help.
+  if (!(error instanceof InvalidPlanError)) throw error;
+  console.error(error.message);
+  process.exit(2);
+}
+buildReferenceApp(app, plan);
 app.synth();

@@ -1,9 +1,17 @@
+import { basename, dirname, join } from 'node:path';
 import { InvalidInputError } from '../../plan/errors.ts';
-import { loadPlanFile } from '../../plan/load.ts';
 import { faultHelp, parseFaults } from '../drill/faults.ts';
+import { DrillInterruptedError, interruptionLine } from '../drill/interrupted.ts';
+import { WORLD_SCALE_RANGE } from '../local/scale.ts';
+import { writeHtmlReport } from '../report/html.ts';
 import type { RunReport } from '../report/schema.ts';
+import { writeRunReportJson } from '../report/write-json.ts';
 import { guarded, integerOption, parseCommandArgs, USAGE_ERROR } from '../terminal/args.ts';
+import { interruptExitCode, watchInterrupts } from '../terminal/interrupt.ts';
+import { checkOutputFile, writeOrExplain } from '../terminal/output-paths.ts';
+import { DEFAULT_PLAN_FILE, loadCommandPlan } from '../terminal/plan-file.ts';
 import { Progress } from '../terminal/progress.ts';
+import { safeMessage, safeText, terminalSafe } from '../terminal/safe-text.ts';
 import { createStyle } from '../terminal/style.ts';
 
 export const usage =
@@ -27,7 +35,7 @@ ${faultHelp()
   .split('\n')
   .map((line) => `    ${line}`)
   .join('\n')}
-  --scale N                 simulated seconds per wall second (local, default 200)
+  --scale N                 simulated seconds per wall second (local, default 200, at most 1000)
   --seed N                  seed of the world's random choices (local, default 1)
   --json FILE               JSON report path (default reports/drill-<timestamp>.json); the HTML
                             page is written next to it
@@ -41,7 +49,11 @@ AWS (--target aws): starts the deployed state machine and follows it until it en
   --poll-seconds N          wall seconds between two reads of the execution (default 5)
   Credentials come from the SDK's default chain (AWS_PROFILE, AWS_ACCESS_KEY_ID/
   AWS_SECRET_ACCESS_KEY, SSO, an instance or task role).
-  -h, --help                this help`;
+  -h, --help                this help
+
+Ctrl-C (or SIGTERM) stops the drill: it prints what was running and what had changed, closes
+the local world (leaving no temp files), writes the partial report when an execution had
+started, and exits 130 (143 for SIGTERM). On AWS the execution itself goes on.`;
 
 const OPTIONS = {
   plan: { type: 'string' },
@@ -66,7 +78,10 @@ function choice<T extends string>(
 ): T {
   if (value === undefined) return fallback;
   if (!allowed.includes(value as T)) {
-    throw new InvalidInputError(`--${flag}: expected one of ${allowed.join(', ')}, found "${value}"`, flag);
+    throw new InvalidInputError(
+      `--${flag}: expected one of ${allowed.join(', ')}, found "${safeText(value)}"`,
+      flag,
+    );
   }
   return value as T;
 }
@@ -87,68 +102,113 @@ export async function run(args: string[]): Promise<number> {
       ['failover', 'dry-run'] as const,
       target === 'aws' ? 'dry-run' : 'failover',
     );
-    const scale = integerOption('scale', values.scale, 1, 100_000);
+    const scale = integerOption('scale', values.scale, WORLD_SCALE_RANGE.min, WORLD_SCALE_RANGE.max);
     const seed = integerOption('seed', values.seed, 0, 2 ** 31 - 1);
-    const planFile = values.plan ?? 'drctl.plan.yaml';
-    const plan = loadPlanFile(planFile);
+    const pollSeconds = integerOption('poll-seconds', values['poll-seconds'], 1, 300);
+    const planFile = values.plan ?? DEFAULT_PLAN_FILE;
+    const plan = loadCommandPlan('drill', planFile);
+    // The report's place is checked before anything runs: a real failover must not end in a
+    // stack trace about a path.
+    const jsonPath = values.json ?? `reports/drill-${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
+    const reportFiles = reportPaths(jsonPath);
+    checkOutputFile(values.json === undefined ? 'the reports folder' : '--json', reportFiles.json);
+    checkOutputFile(
+      values.json === undefined ? 'the reports folder' : '--json (its HTML page)',
+      reportFiles.html,
+    );
     const style = createStyle(process.stdout.isTTY === true);
     const progress = new Progress(process.stdout, style, 0);
 
     let report: RunReport;
-    if (target === 'aws') {
-      for (const [flag, given] of [
-        ['fault', values.fault],
-        ['scale', values.scale],
-        ['seed', values.seed],
-      ] as const) {
-        if (given !== undefined)
-          throw new InvalidInputError(`--${flag} applies to the local world only`, flag);
-      }
-      if (mode === 'failover' && values.confirm !== plan.name) {
-        console.error(
-          `drctl drill: refusing a real failover on AWS without confirmation: add --confirm ${plan.name} (the plan's name)${
-            values.confirm === undefined ? '' : `; "${values.confirm}" is not the plan's name`
-          }. Without --mode failover the drill is a dry run and changes nothing.`,
+    const interrupts = watchInterrupts();
+    try {
+      if (target === 'aws') {
+        for (const [flag, given] of [
+          ['fault', values.fault],
+          ['scale', values.scale],
+          ['seed', values.seed],
+        ] as const) {
+          if (given !== undefined)
+            throw new InvalidInputError(`--${flag} applies to the local world only`, flag);
+        }
+        if (mode === 'failover' && values.confirm !== plan.name) {
+          console.error(
+            `drctl drill: refusing a real failover on AWS without confirmation: add --confirm ${plan.name} (the plan's name)${
+              values.confirm === undefined ? '' : `; "${safeText(values.confirm)}" is not the plan's name`
+            }. Without --mode failover the drill is a dry run and changes nothing.`,
+          );
+          return USAGE_ERROR;
+        }
+        const { runAwsDrill } = await import('../drill/aws-drill.ts');
+        report = await runAwsDrill({
+          plan,
+          mode,
+          progress,
+          interrupts,
+          ...(values['state-machine-arn'] === undefined
+            ? {}
+            : { stateMachineArn: values['state-machine-arn'] }),
+          ...(values.region === undefined ? {} : { region: values.region }),
+          pollMs: (pollSeconds ?? 5) * 1000,
+        });
+      } else {
+        for (const flag of ['state-machine-arn', 'region', 'confirm', 'poll-seconds'] as const) {
+          if (values[flag] !== undefined)
+            throw new InvalidInputError(`--${flag} applies to --target aws only`, flag);
+        }
+        const faults = parseFaults(values.fault ?? [], plan);
+        progress.note(
+          `drctl drill: plan ${plan.name} (${planFile}), ${mode}${faults.length > 0 ? `, faults: ${faults.map((f) => f.text).join(', ')}` : ''}`,
         );
-        return USAGE_ERROR;
+        const { runLocalDrill } = await import('../drill/local-drill.ts');
+        ({ report } = await runLocalDrill({
+          plan,
+          mode,
+          faults,
+          progress,
+          interrupts,
+          ...(scale === undefined ? {} : { scale }),
+          ...(seed === undefined ? {} : { seed }),
+        }));
       }
-      const { runAwsDrill } = await import('../drill/aws-drill.ts');
-      report = await runAwsDrill({
-        plan,
-        mode,
-        progress,
-        ...(values['state-machine-arn'] === undefined
-          ? {}
-          : { stateMachineArn: values['state-machine-arn'] }),
-        ...(values.region === undefined ? {} : { region: values.region }),
-        pollMs: (integerOption('poll-seconds', values['poll-seconds'], 1, 300) ?? 5) * 1000,
-      });
-    } else {
-      for (const flag of ['state-machine-arn', 'region', 'confirm', 'poll-seconds'] as const) {
-        if (values[flag] !== undefined)
-          throw new InvalidInputError(`--${flag} applies to --target aws only`, flag);
-      }
-      const faults = parseFaults(values.fault ?? [], plan);
-      progress.note(
-        `drctl drill: plan ${plan.name} (${planFile}), ${mode}${faults.length > 0 ? `, faults: ${faults.map((f) => f.text).join(', ')}` : ''}`,
-      );
-      const { runLocalDrill } = await import('../drill/local-drill.ts');
-      ({ report } = await runLocalDrill({
-        plan,
-        mode,
-        faults,
-        progress,
-        ...(scale === undefined ? {} : { scale }),
-        ...(seed === undefined ? {} : { seed }),
-      }));
+    } catch (error) {
+      if (!(error instanceof DrillInterruptedError)) throw error;
+      return interrupted(error, reportFiles);
+    } finally {
+      interrupts.dispose();
     }
     // The report views load only once a run has produced a report.
-    const { drillExitCode, writeReportFiles } = await import('../drill/outputs.ts');
+    const { drillExitCode } = await import('../drill/outputs.ts');
     const { renderSummary } = await import('../terminal/summary.ts');
-    // The world is closed by now: Date is the real clock again.
-    const jsonPath = values.json ?? `reports/drill-${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
-    const files = writeReportFiles(report, jsonPath);
-    console.log(`\n${renderSummary(report, style, files)}`);
+    const files = writeReports(report, reportFiles);
+    console.log(`\n${renderSummary(terminalSafe(report), style, files.map(safeText))}`);
     return drillExitCode(report);
   });
+}
+
+/** The partial report (when an execution had started), the one line, and 128 + the signal. */
+function interrupted(error: DrillInterruptedError, files: { json: string; html: string }): number {
+  let written: string[] = [];
+  if (error.report) {
+    try {
+      written = writeReports(error.report, files);
+    } catch (writeError) {
+      console.error(`drctl drill: ${safeMessage((writeError as Error).message)}`);
+    }
+  }
+  console.error(`\n${safeMessage(interruptionLine(error, written))}`);
+  return interruptExitCode(error.signal);
+}
+
+function reportPaths(jsonPath: string): { json: string; html: string } {
+  return {
+    json: jsonPath,
+    html: join(dirname(jsonPath), `${basename(jsonPath).replace(/\.json$/i, '')}.html`),
+  };
+}
+
+function writeReports(report: RunReport, files: { json: string; html: string }): string[] {
+  writeOrExplain(files.json, () => writeRunReportJson(report, files.json));
+  writeOrExplain(files.html, () => writeHtmlReport(report, files.html));
+  return [files.json, files.html];
 }

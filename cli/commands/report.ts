@@ -1,9 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { InvalidInputError } from '../../plan/errors.ts';
-import { loadPlanFile } from '../../plan/load.ts';
 import { fetchExecution } from '../report/fetch-execution.ts';
 import { reportFromExecution } from '../report/from-execution.ts';
 import { buildHistoryView, type HistoryInput } from '../report/history.ts';
@@ -11,6 +9,11 @@ import { writeHistoryHtml } from '../report/history-html.ts';
 import { writeHtmlReport } from '../report/html.ts';
 import { readRunReportFile } from '../report/load.ts';
 import { writeRunReportJson } from '../report/write-json.ts';
+import { guarded, parseCommandArgs, USAGE_ERROR } from '../terminal/args.ts';
+import { watchInterrupts } from '../terminal/interrupt.ts';
+import { checkOutputFile, writeOrExplain } from '../terminal/output-paths.ts';
+import { loadCommandPlan } from '../terminal/plan-file.ts';
+import { safeMessage, safeText } from '../terminal/safe-text.ts';
 
 export const usage =
   'report FILE.json [--out FILE.html] | --execution ARN [--region R] [--plan FILE] [--json FILE] | --history DIR';
@@ -23,7 +26,9 @@ const HELP = `usage:
       (default reports/<execution name>.json) and render it. The plan gives the objectives.
   drctl report --history DIR [--out FILE.html]
       Chart RTO and RPO of every run report (*.json) in DIR against the objectives
-      (default DIR/history.html).`;
+      (default DIR/history.html).
+Exit status: 0 written, 1 when AWS could not be read, 2 on bad input (an unreadable or invalid
+report, a bad ARN, an output path that cannot be written).`;
 
 const OPTIONS = {
   out: { type: 'string' },
@@ -40,10 +45,11 @@ function withExtension(path: string, extension: string): string {
 }
 
 function renderFile(file: string, out: string | undefined): number {
-  const report = readRunReportFile(file);
   const htmlPath = out ?? withExtension(file, '.html');
-  writeHtmlReport(report, htmlPath);
-  console.log(`drctl report: wrote ${htmlPath}`);
+  checkOutputFile(out === undefined ? 'the HTML page' : '--out', htmlPath);
+  const report = readRunReportFile(file);
+  writeOrExplain(htmlPath, () => writeHtmlReport(report, htmlPath));
+  console.log(`drctl report: wrote ${safeText(htmlPath)}`);
   return 0;
 }
 
@@ -53,35 +59,47 @@ async function renderExecution(
 ): Promise<number> {
   if (!/^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:execution:[^:]+:[^:]+$/.test(arn)) {
     throw new InvalidInputError(
-      `--execution: expected a Step Functions execution ARN, found "${arn}"`,
+      `--execution: expected a Step Functions execution ARN (arn:aws:states:<region>:<account>:execution:<state machine>:<name>), found "${safeText(arn)}"`,
       'execution',
     );
   }
   const region = options.region ?? arn.split(':')[3];
-  const plan = loadPlanFile(options.plan ?? 'drctl.plan.yaml');
-  const client = new SFNClient({ region });
-  const record = await fetchExecution(client, arn);
-  const report = reportFromExecution(record, plan, region ? { region } : {});
-  const jsonPath = options.json ?? join('reports', `${report.execution.name}.json`);
+  const plan = loadCommandPlan('report', options.plan);
+  const name = arn.split(':').at(-1) ?? 'execution';
+  const jsonPath = options.json ?? join('reports', `${name}.json`);
   const htmlPath = options.out ?? withExtension(jsonPath, '.html');
-  writeRunReportJson(report, jsonPath);
-  writeHtmlReport(report, htmlPath);
-  console.log(`drctl report: wrote ${jsonPath} and ${htmlPath}`);
-  return 0;
+  checkOutputFile(options.json === undefined ? 'the JSON report' : '--json', jsonPath);
+  checkOutputFile(options.out === undefined ? 'the HTML page' : '--out', htmlPath);
+  const client = new SFNClient({ region });
+  const interrupts = watchInterrupts();
+  try {
+    const record = await interrupts.race(fetchExecution(client, arn));
+    const report = reportFromExecution(record, plan, region ? { region } : {});
+    writeOrExplain(jsonPath, () => writeRunReportJson(report, jsonPath));
+    writeOrExplain(htmlPath, () => writeHtmlReport(report, htmlPath));
+    console.log(`drctl report: wrote ${safeText(jsonPath)} and ${safeText(htmlPath)}`);
+    return 0;
+  } finally {
+    interrupts.dispose();
+    client.destroy();
+  }
 }
 
 function renderHistory(dir: string, out: string | undefined): number {
+  const htmlPath = out ?? join(dir, 'history.html');
   let files: string[];
   try {
     files = readdirSync(dir)
       .filter((name) => name.toLowerCase().endsWith('.json'))
       .sort();
   } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
     throw new InvalidInputError(
-      `--history: cannot read folder ${dir}: ${(error as Error).message}`,
+      `--history: cannot read folder ${safeText(dir)}: ${code === 'ENOENT' ? 'no such folder' : code === 'ENOTDIR' ? 'it is a file' : safeText((error as Error).message)}`,
       'history',
     );
   }
+  checkOutputFile(out === undefined ? 'the history page' : '--out', htmlPath);
   const inputs: HistoryInput[] = [];
   for (const name of files) {
     const path = join(dir, name);
@@ -94,28 +112,22 @@ function renderHistory(dir: string, out: string | undefined): number {
       });
     } catch (error) {
       // One unreadable file must not hide the others; say which and why.
-      console.error(`drctl report: skipped ${(error as Error).message.split('\n').slice(0, 2).join(' ')}`);
+      console.error(
+        `drctl report: skipped ${safeMessage((error as Error).message.split('\n').slice(0, 2).join(' '))}`,
+      );
     }
   }
   if (inputs.length === 0) {
-    throw new InvalidInputError(`--history: no valid run report (*.json) in ${dir}`, 'history');
+    throw new InvalidInputError(`--history: no valid run report (*.json) in ${safeText(dir)}`, 'history');
   }
-  const htmlPath = out ?? join(dir, 'history.html');
-  writeHistoryHtml(buildHistoryView(inputs), htmlPath);
-  console.log(`drctl report: wrote ${htmlPath} (${inputs.length} runs)`);
+  writeOrExplain(htmlPath, () => writeHistoryHtml(buildHistoryView(inputs), htmlPath));
+  console.log(`drctl report: wrote ${safeText(htmlPath)} (${inputs.length} runs)`);
   return 0;
 }
 
 export async function run(args: string[]): Promise<number> {
-  let parsed: ReturnType<
-    typeof parseArgs<{ args: string[]; options: typeof OPTIONS; allowPositionals: true }>
-  >;
-  try {
-    parsed = parseArgs({ args, options: OPTIONS, allowPositionals: true, strict: true });
-  } catch (error) {
-    console.error(`drctl report: ${(error as Error).message}\n${HELP}`);
-    return 2;
-  }
+  const parsed = parseCommandArgs('report', args, OPTIONS, HELP, { positionals: true });
+  if ('exitCode' in parsed) return parsed.exitCode;
   const { values, positionals } = parsed;
   if (values.help) {
     console.log(HELP);
@@ -125,17 +137,23 @@ export async function run(args: string[]): Promise<number> {
     Boolean,
   );
   if (modes.length !== 1 || positionals.length > 1) {
-    console.error(`drctl report: give exactly one of FILE.json, --execution ARN or --history DIR\n${HELP}`);
-    return 2;
+    console.error(`drctl report: give exactly one of FILE.json, --execution ARN or --history DIR\n\n${HELP}`);
+    return USAGE_ERROR;
   }
-  if (values.execution !== undefined) {
-    return renderExecution(values.execution, {
-      ...(values.region === undefined ? {} : { region: values.region }),
-      ...(values.plan === undefined ? {} : { plan: values.plan }),
-      ...(values.json === undefined ? {} : { json: values.json }),
-      ...(values.out === undefined ? {} : { out: values.out }),
-    });
-  }
-  if (values.history !== undefined) return renderHistory(values.history, values.out);
-  return renderFile(positionals[0] as string, values.out);
+  return guarded('report', async () => {
+    const onlyWith = (flag: 'region' | 'plan' | 'json', mode: string) => {
+      if (values[flag] !== undefined) throw new InvalidInputError(`--${flag} applies to ${mode} only`, flag);
+    };
+    if (values.execution !== undefined) {
+      return renderExecution(values.execution, {
+        ...(values.region === undefined ? {} : { region: values.region }),
+        ...(values.plan === undefined ? {} : { plan: values.plan }),
+        ...(values.json === undefined ? {} : { json: values.json }),
+        ...(values.out === undefined ? {} : { out: values.out }),
+      });
+    }
+    for (const flag of ['region', 'plan', 'json'] as const) onlyWith(flag, '--execution');
+    if (values.history !== undefined) return renderHistory(values.history, values.out);
+    return renderFile(positionals[0] as string, values.out);
+  });
 }

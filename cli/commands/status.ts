@@ -1,6 +1,10 @@
 import { InvalidInputError } from '../../plan/errors.ts';
-import { loadPlanFile } from '../../plan/load.ts';
+import { WORLD_SCALE_RANGE } from '../local/scale.ts';
+import { removeWorldTempFolder } from '../local/world-temp.ts';
 import { guarded, integerOption, parseCommandArgs } from '../terminal/args.ts';
+import { watchInterrupts } from '../terminal/interrupt.ts';
+import { loadCommandPlan } from '../terminal/plan-file.ts';
+import { safeJson, safeText, terminalSafe } from '../terminal/safe-text.ts';
 import { createStyle } from '../terminal/style.ts';
 
 export const usage = 'status [--plan FILE] [--endpoint URL | --target aws] [--json]';
@@ -20,7 +24,10 @@ options:
   --plan FILE   recovery plan (default ./drctl.plan.yaml)
   --json        print the status as JSON
   --scale N     fresh local world only: simulated seconds per wall second (default 200)
-  -h, --help    this help`;
+  -h, --help    this help
+
+Exit status: 0 when the resources could be read (some may be unreachable), 1 when nothing
+answered, 2 on bad input.`;
 
 const OPTIONS = {
   plan: { type: 'string' },
@@ -52,14 +59,17 @@ export async function run(args: string[]): Promise<number> {
     if (aws && values.endpoint !== undefined) {
       throw new InvalidInputError('--endpoint and --target aws exclude each other', 'endpoint');
     }
-    if (values.endpoint !== undefined && !/^https?:\/\/[^/]+/.test(values.endpoint)) {
+    if (values.endpoint !== undefined && !/^https?:\/\/[^/\s]+/.test(values.endpoint)) {
       throw new InvalidInputError(
-        `--endpoint: expected a URL like http://127.0.0.1:4566, found "${values.endpoint}"`,
+        `--endpoint: expected a URL like http://127.0.0.1:4566, found "${safeText(values.endpoint)}"`,
         'endpoint',
       );
     }
-    const scale = integerOption('scale', values.scale, 1, 100_000);
-    const plan = loadPlanFile(values.plan ?? 'drctl.plan.yaml');
+    if (values.scale !== undefined && (aws || values.endpoint !== undefined)) {
+      throw new InvalidInputError('--scale applies to a fresh local world only', 'scale');
+    }
+    const scale = integerOption('scale', values.scale, WORLD_SCALE_RANGE.min, WORLD_SCALE_RANGE.max);
+    const plan = loadCommandPlan('status', values.plan);
     const { readPlanStatus } = await import('../drill/read-status.ts');
     const { derivedStateMachineArn } = await import('../drill/aws-drill.ts');
     const derived = (region: string, account?: string) => {
@@ -76,43 +86,65 @@ export async function run(args: string[]): Promise<number> {
 
     let status: Awaited<ReturnType<typeof readPlanStatus>>;
     let where: string;
-    if (aws) {
-      const { SFNClient } = await import('@aws-sdk/client-sfn');
-      const { ensureCredentials } = await import('../drill/credentials.ts');
-      const probe = new SFNClient({ region: plan.regions.dr });
-      try {
-        await ensureCredentials(probe);
-      } finally {
-        probe.destroy();
-      }
-      status = await readPlanStatus(plan, {}, derived(plan.regions.dr));
-      where = 'AWS';
-    } else if (values.endpoint !== undefined) {
-      status = await readPlanStatus(
-        plan,
-        { endpoint: values.endpoint, credentials: LOCAL_CREDENTIALS },
-        derived(plan.regions.dr, '111111111111'),
-      );
-      where = `local world at ${values.endpoint}`;
-    } else {
-      const { startWorld } = await import('../../local/index.ts');
-      const world = await startWorld({ plan, ...(scale === undefined ? {} : { scale }) });
-      try {
-        await world.runFor(SETTLE_SECONDS);
-        status = await readPlanStatus(
-          plan,
-          { endpoint: world.endpoint, credentials: LOCAL_CREDENTIALS },
-          world.stepFunctions.stateMachineArn,
+    const interrupts = watchInterrupts();
+    try {
+      if (aws) {
+        const { SFNClient } = await import('@aws-sdk/client-sfn');
+        const { ensureCredentials } = await import('../drill/credentials.ts');
+        const probe = new SFNClient({ region: plan.regions.dr });
+        try {
+          await ensureCredentials(probe);
+        } finally {
+          probe.destroy();
+        }
+        status = await interrupts.race(readPlanStatus(plan, {}, derived(plan.regions.dr)));
+        where = 'AWS';
+      } else if (values.endpoint !== undefined) {
+        status = await interrupts.race(
+          readPlanStatus(
+            plan,
+            { endpoint: values.endpoint, credentials: LOCAL_CREDENTIALS },
+            derived(plan.regions.dr, '111111111111'),
+          ),
         );
-      } finally {
-        await world.close();
+        where = `local world at ${values.endpoint}`;
+      } else {
+        const { startWorld } = await import('../../local/index.ts');
+        const world = await startWorld({ plan, ...(scale === undefined ? {} : { scale }) });
+        // A second Ctrl-C leaves at once; the world's temp folder goes with it.
+        const removeForce = interrupts.onForce(() => removeWorldTempFolder(world));
+        try {
+          await interrupts.race(world.runFor(SETTLE_SECONDS));
+          status = await interrupts.race(
+            readPlanStatus(
+              plan,
+              { endpoint: world.endpoint, credentials: LOCAL_CREDENTIALS },
+              world.stepFunctions.stateMachineArn,
+            ),
+          );
+        } finally {
+          removeForce();
+          await world.close();
+        }
+        where = 'fresh local world';
       }
-      where = 'fresh local world';
+    } finally {
+      interrupts.dispose();
     }
-    if (values.json) console.log(JSON.stringify(status, null, 2));
+    if (values.json) console.log(safeJson(status));
     else {
       const { renderStatus } = await import('../terminal/status-view.ts');
-      console.log(renderStatus(status, where, createStyle(process.stdout.isTTY === true)));
+      console.log(
+        renderStatus(terminalSafe(status), safeText(where), createStyle(process.stdout.isTTY === true)),
+      );
+    }
+    const { statusAnswers } = await import('../drill/read-status.ts');
+    const answers = statusAnswers(status);
+    if (answers.answered === 0) {
+      console.error(
+        `drctl status: nothing answered at ${safeText(where)}: all ${answers.total} readings failed (first: ${safeText(answers.firstError ?? 'unknown')})`,
+      );
+      return 1;
     }
     return 0;
   });

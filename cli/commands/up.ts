@@ -1,5 +1,8 @@
-import { loadPlanFile } from '../../plan/load.ts';
+import { WORLD_SCALE_RANGE } from '../local/scale.ts';
+import { removeWorldTempFolder } from '../local/world-temp.ts';
 import { guarded, integerOption, parseCommandArgs } from '../terminal/args.ts';
+import { watchInterrupts } from '../terminal/interrupt.ts';
+import { loadCommandPlan } from '../terminal/plan-file.ts';
 import { Progress } from '../terminal/progress.ts';
 import { createStyle } from '../terminal/style.ts';
 
@@ -20,7 +23,9 @@ options:
   --outage-after SECONDS
                 inject a primary-region outage after SECONDS of simulated time
   --quiet       do not print the world's events as they happen
-  -h, --help    this help`;
+  -h, --help    this help
+
+Ctrl-C (or SIGTERM) closes the world, removes its temp files and exits 0; a second one exits at once.`;
 
 const OPTIONS = {
   plan: { type: 'string' },
@@ -40,14 +45,16 @@ export async function run(args: string[]): Promise<number> {
     return 0;
   }
   return guarded('up', async () => {
-    const scale = integerOption('scale', values.scale, 1, 100_000) ?? 1;
+    const scale = integerOption('scale', values.scale, WORLD_SCALE_RANGE.min, WORLD_SCALE_RANGE.max) ?? 1;
     const seed = integerOption('seed', values.seed, 0, 2 ** 31 - 1);
     const outageAfter = integerOption('outage-after', values['outage-after'], 0, 7 * 24 * 3600);
-    const plan = loadPlanFile(values.plan ?? 'drctl.plan.yaml');
+    const plan = loadCommandPlan('up', values.plan);
     const { startWorld } = await import('../../local/index.ts');
     const { describeWorldEvent } = await import('../drill/world-events.ts');
     const { environmentLines, exampleCommands } = await import('../local/environment.ts');
+    const interrupts = watchInterrupts();
     const world = await startWorld({ plan, scale, ...(seed === undefined ? {} : { seed }) });
+    interrupts.onForce(() => removeWorldTempFolder(world));
     const style = createStyle(process.stdout.isTTY === true);
     const progress = new Progress(process.stdout, style, world.clock.now());
     console.log(
@@ -60,8 +67,7 @@ export async function run(args: string[]): Promise<number> {
     for (const line of exampleCommands(world)) console.log(line);
     if (outageAfter !== undefined) {
       console.log(`\nthe primary region ${plan.regions.primary} goes down at T+${outageAfter} s (simulated)`);
-      const timer = setTimeout(() => world.faults.regionOutage(), world.clock.toWallMs(outageAfter * 1000));
-      timer.unref();
+      world.after(outageAfter, () => world.faults.regionOutage());
     }
     console.log('\nCtrl-C stops the world.\n');
     const unsubscribe = values.quiet
@@ -72,15 +78,14 @@ export async function run(args: string[]): Promise<number> {
         });
     // The world's servers do not hold the process open by themselves; this does, until a signal.
     const keepAlive = setInterval(() => {}, 60_000);
-    const signal = await new Promise<NodeJS.Signals>((resolve) => {
-      process.once('SIGINT', resolve);
-      process.once('SIGTERM', resolve);
-    });
+    await new Promise((resolve) => interrupts.signal.addEventListener('abort', resolve, { once: true }));
+    const signal = interrupts.received();
     clearInterval(keepAlive);
     unsubscribe();
     await world.close();
     const { closeSharedEndpoints } = await import('../../local/index.ts');
     await closeSharedEndpoints();
+    interrupts.dispose();
     console.log(`\ndrctl up: stopped (${signal})`);
     return 0;
   });

@@ -1,14 +1,16 @@
 import { userInfo } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { DrError, InvalidInputError, toDrError } from '../../plan/errors.ts';
+import { InvalidInputError, toDrError } from '../../plan/errors.ts';
 import type { Plan } from '../../plan/schema.ts';
 import { stepsFromHistory } from '../report/execution-steps.ts';
 import { fetchExecution } from '../report/fetch-execution.ts';
-import { reportFromExecution } from '../report/from-execution.ts';
+import { type ExecutionRecord, reportFromExecution } from '../report/from-execution.ts';
 import type { RunReport } from '../report/schema.ts';
+import { InterruptedError, type Interrupts, type StopSignal } from '../terminal/interrupt.ts';
 import type { Progress } from '../terminal/progress.ts';
 import { credentialsError, ensureCredentials } from './credentials.ts';
+import { DrillInterruptedError, markInterrupted } from './interrupted.ts';
 import { quietPeriodMs } from './poll-timing.ts';
 
 /**
@@ -24,6 +26,8 @@ export interface AwsDrillOptions {
   region?: string;
   /** Wall ms between two reads of the execution (default 5 s: well within Step Functions' quotas). */
   pollMs?: number;
+  /** Ctrl-C and SIGTERM stop following (not the execution) with a DrillInterruptedError. */
+  interrupts?: Interrupts;
 }
 
 /** The ARN the CDK app gives the failover state machine (infra: `${plan.name}-failover` in the DR region). */
@@ -39,7 +43,8 @@ export function derivedStateMachineArn(plan: Plan, region: string): string {
 }
 
 export async function runAwsDrill(options: AwsDrillOptions): Promise<RunReport> {
-  const { plan, mode, progress } = options;
+  const { plan, mode, progress, interrupts } = options;
+  const race = <T>(work: Promise<T>): Promise<T> => (interrupts ? interrupts.race(work) : work);
   const region = options.region ?? plan.regions.dr;
   const stateMachineArn = options.stateMachineArn ?? derivedStateMachineArn(plan, region);
   if (!/^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[A-Za-z0-9_-]{1,80}$/.test(stateMachineArn)) {
@@ -50,7 +55,9 @@ export async function runAwsDrill(options: AwsDrillOptions): Promise<RunReport> 
   }
   const client = new SFNClient({ region });
   try {
-    await ensureCredentials(client);
+    await race(ensureCredentials(client));
+    // A Ctrl-C before the start means: do not start.
+    interrupts?.check();
     const stamp = Math.floor(Date.now() / 1000);
     let executionArn: string;
     try {
@@ -83,16 +90,11 @@ export async function runAwsDrill(options: AwsDrillOptions): Promise<RunReport> 
     );
     progress.startStatus(() => Date.now(), 1_000);
     // Ctrl-C stops following; the execution itself goes on in AWS and its report can be built later.
-    let interrupted = false;
-    const wake = new AbortController();
-    const onInterrupt = () => {
-      interrupted = true;
-      wake.abort();
-    };
-    process.once('SIGINT', onInterrupt);
+    let last: ExecutionRecord | undefined;
     try {
       for (;;) {
-        const record = await fetchExecution(client, executionArn);
+        const record = await race(fetchExecution(client, executionArn));
+        last = record;
         const running = record.execution.status === 'RUNNING';
         progress.steps(stepsFromHistory(record.events, running).steps, {
           final: !running,
@@ -103,20 +105,41 @@ export async function runAwsDrill(options: AwsDrillOptions): Promise<RunReport> 
           progress.stop();
           return reportFromExecution(record, plan, { region });
         }
-        if (interrupted) {
-          throw new DrError(
-            `stopped following ${executionArn}; the execution goes on in AWS (stop it in the console if you must). Its report: drctl report --execution ${executionArn}`,
-          );
-        }
-        await sleep(options.pollMs ?? 5_000, undefined, { signal: wake.signal }).catch(() => {});
+        await race(sleep(options.pollMs ?? 5_000));
       }
-    } finally {
-      process.off('SIGINT', onInterrupt);
+    } catch (error) {
+      if (!(error instanceof InterruptedError) || error instanceof DrillInterruptedError) throw error;
+      progress.stop();
+      throw interruptedFollowing(error.signal, executionArn, last, plan, region);
     }
   } finally {
     progress.stop();
     client.destroy();
   }
+}
+
+/** What an operator who stopped following knows: the steps seen so far, in a partial report. */
+function interruptedFollowing(
+  signal: StopSignal,
+  executionArn: string,
+  last: ExecutionRecord | undefined,
+  plan: Plan,
+  region: string,
+): DrillInterruptedError {
+  const steps = last ? stepsFromHistory(last.events, last.execution.status === 'RUNNING').steps : [];
+  const running = steps.filter((step) => step.outcome === 'running').map((step) => step.step);
+  const changedSoFar = steps
+    .filter((step) => ['promote', 'scale', 'dns'].includes(step.kind) && step.outcome !== 'skipped')
+    .map((step) => `${step.step}: ${step.outcome}`);
+  const interruption = {
+    during: `following execution ${executionArn.split(':').at(-1)}${running.length > 0 ? ` (running: ${running.join(', ')})` : ''}`,
+    changedSoFar,
+    afterwards: `the execution goes on in AWS (stop it in the console if you must); its full report later: drctl report --execution ${executionArn}`,
+  };
+  const report = last
+    ? markInterrupted(reportFromExecution(last, plan, { region }), signal, interruption)
+    : null;
+  return new DrillInterruptedError(signal, interruption, report);
 }
 
 function safeUser(): string {

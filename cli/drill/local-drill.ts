@@ -9,16 +9,22 @@ import {
   type WorldSnapshot,
 } from '../../local/index.ts';
 import { DrError } from '../../plan/errors.ts';
+import { gateAlarmName } from '../../plan/names.ts';
 import type { Plan } from '../../plan/schema.ts';
+import { removeWorldTempFolder } from '../local/world-temp.ts';
 import { stepsFromHistory } from '../report/execution-steps.ts';
 import { fetchExecution } from '../report/fetch-execution.ts';
 import { formatDuration } from '../report/format.ts';
-import { reportFromExecution } from '../report/from-execution.ts';
+import { type ExecutionRecord, reportFromExecution } from '../report/from-execution.ts';
 import type { RunReport } from '../report/schema.ts';
+import { InterruptedError, type Interrupts, type StopSignal } from '../terminal/interrupt.ts';
 import type { Progress } from '../terminal/progress.ts';
+import { offsetLabel } from '../terminal/style.ts';
 import type { ChosenFault } from './faults.ts';
+import { DrillInterruptedError, markInterrupted } from './interrupted.ts';
 import { withWorldMeasurements } from './local-report.ts';
 import { quietPeriodMs } from './poll-timing.ts';
+import { worldChanges } from './world-changes.ts';
 import { describeWorldEvent } from './world-events.ts';
 
 /**
@@ -35,6 +41,8 @@ export interface LocalDrillOptions {
   scale?: number;
   seed?: number;
   progress: Progress;
+  /** Ctrl-C and SIGTERM: each wait ends with a DrillInterruptedError carrying the partial report. */
+  interrupts?: Interrupts;
 }
 
 export interface LocalDrillResult {
@@ -51,85 +59,199 @@ const WARM_UP_LIMIT_SECONDS = 1_800;
 const FAULT_SETTLE_SECONDS = 90;
 
 export async function runLocalDrill(options: LocalDrillOptions): Promise<LocalDrillResult> {
-  const { plan, progress } = options;
+  const { plan, progress, interrupts } = options;
+  // Every wait of the drill ends at the first Ctrl-C (or SIGTERM): the drill then says what it
+  // stopped and closes the world.
+  const wait: Wait = (work) => (interrupts ? interrupts.race(work) : work);
   const world = await startWorld({
     plan,
     ...(options.scale === undefined ? {} : { scale: options.scale }),
     ...(options.seed === undefined ? {} : { seed: options.seed }),
   });
+  const removeForce = interrupts?.onForce(() => removeWorldTempFolder(world));
+  const state: DrillState = {
+    phase: 'starting the local world',
+    baseline: world.snapshot(),
+    origin: world.clock.now(),
+  };
   progress.setOrigin(world.clock.now());
   try {
-    progress.note(
-      `local world for plan ${plan.name} on ${world.endpoint} (scale ${world.clock.scale}x: one wall second is ${world.clock.scale} simulated seconds)`,
-    );
-    progress.note(
-      `write stream: ${DEFAULT_TIMINGS.writesPerSecond} writes/s on each primary database (${plan.databases.map((d) => d.primary.identifier).join(', ')}), replicated to ${plan.regions.dr}`,
-    );
-    progress.startStatus(() => world.clock.now());
-    await warmUp(world);
-    const settled = formatDuration(world.clock.elapsedSeconds());
-    progress.note(
-      `monitoring baseline after ${settled} (simulated): primary serving, failover alarm OK, replication active`,
-    );
-
-    const before = options.faults.filter((f) => f.spec.phase === 'before');
-    for (const fault of before) fault.inject(world);
-    if (before.length > 0) await world.runFor(FAULT_SETTLE_SECONDS);
-    const snapshotBefore = world.snapshot();
-
-    const origin = world.clock.now();
-    progress.setOrigin(origin);
-    progress.note(
-      options.mode === 'failover'
-        ? 'T+00:00 is the primary-region outage; detection and failover run unattended from here'
-        : 'T+00:00 is the start of the dry run',
-    );
-    const unsubscribe = followWorld(world, origin, progress);
-    let executionArn: string;
-    try {
-      if (options.mode === 'failover') {
-        world.faults.regionOutage();
-        for (const fault of options.faults.filter((f) => f.spec.phase === 'at-outage')) fault.inject(world);
-        executionArn = await waitForTrigger(world, origin);
-      } else {
-        for (const fault of options.faults.filter((f) => f.spec.phase === 'at-outage')) fault.inject(world);
-        executionArn = await startDryRun(world);
-        // Offsets count from the execution's own start, as in the report.
-        progress.setOrigin(world.stepFunctions.describe(executionArn).startDate.getTime());
-      }
-      await waitForEnd(world, executionArn);
-      if (options.mode === 'failover' && world.stepFunctions.describe(executionArn).status === 'SUCCEEDED') {
-        await waitForDrTraffic(world, origin).catch(() => {
-          progress.line(
-            world.clock.now(),
-            'warn',
-            "the record's traffic was not seen reaching the DR region",
-          );
-        });
-      }
-    } finally {
-      unsubscribe();
-      progress.stop();
-    }
-
+    interrupts?.check();
+    const snapshotBefore = await settle(world, options, state, wait);
+    const executionArn = await followIncident(world, options, state, wait);
+    state.phase = "reading the execution's history";
     const measurements = world.measurements();
     const snapshotAfter = world.snapshot();
-    const client = new SFNClient({
-      region: plan.regions.dr,
-      endpoint: world.endpoint,
-      credentials: {
-        accessKeyId: world.env.AWS_ACCESS_KEY_ID ?? 'local',
-        secretAccessKey: world.env.AWS_SECRET_ACCESS_KEY ?? 'local',
-      },
-    });
-    const record = await fetchExecution(client, executionArn);
-    client.destroy();
+    const record = await wait(readExecution(world, executionArn));
     const fromHistory = reportFromExecution(record, plan, { region: plan.regions.dr });
     const report = withWorldMeasurements(fromHistory, measurements, options.mode);
     return { report, before: snapshotBefore, after: snapshotAfter, measurements };
+  } catch (error) {
+    if (error instanceof InterruptedError && !(error instanceof DrillInterruptedError)) {
+      throw await interruptedDrill(world, options, state, error.signal);
+    }
+    throw error;
   } finally {
+    removeForce?.();
     progress.stop();
     await world.close();
+  }
+}
+
+type Wait = <T>(work: Promise<T>) => Promise<T>;
+
+/** Up to the incident: a monitoring baseline, then the `before` faults settled. */
+async function settle(
+  world: World,
+  options: LocalDrillOptions,
+  state: DrillState,
+  wait: Wait,
+): Promise<WorldSnapshot> {
+  const { plan, progress } = options;
+  progress.note(
+    `local world for plan ${plan.name} on ${world.endpoint} (scale ${world.clock.scale}x: one wall second is ${world.clock.scale} simulated seconds)`,
+  );
+  progress.note(
+    `write stream: ${DEFAULT_TIMINGS.writesPerSecond} writes/s on each primary database (${plan.databases.map((d) => d.primary.identifier).join(', ')}), replicated to ${plan.regions.dr}`,
+  );
+  progress.startStatus(() => world.clock.now());
+  state.phase = 'waiting for a monitoring baseline';
+  await wait(warmUp(world));
+  const settled = formatDuration(world.clock.elapsedSeconds());
+  progress.note(
+    `monitoring baseline after ${settled} (simulated): primary serving, failover alarm OK, replication active`,
+  );
+  const before = options.faults.filter((f) => f.spec.phase === 'before');
+  for (const fault of before) fault.inject(world);
+  if (before.length > 0) {
+    state.phase = 'letting the faults settle';
+    await wait(world.runFor(FAULT_SETTLE_SECONDS));
+  }
+  state.baseline = world.snapshot();
+  return state.baseline;
+}
+
+/** The incident (outage or dry run) until its execution ends and, after a failover, traffic moved. */
+async function followIncident(
+  world: World,
+  options: LocalDrillOptions,
+  state: DrillState,
+  wait: Wait,
+): Promise<string> {
+  const { progress } = options;
+  const origin = world.clock.now();
+  state.origin = origin;
+  progress.setOrigin(origin);
+  progress.note(
+    options.mode === 'failover'
+      ? 'T+00:00 is the primary-region outage; detection and failover run unattended from here'
+      : 'T+00:00 is the start of the dry run',
+  );
+  const atOutage = options.faults.filter((f) => f.spec.phase === 'at-outage');
+  const unsubscribe = followWorld(world, origin, progress);
+  try {
+    let executionArn: string;
+    if (options.mode === 'failover') {
+      world.faults.regionOutage();
+      for (const fault of atOutage) fault.inject(world);
+      state.phase = 'waiting for detection after the primary-region outage';
+      executionArn = await wait(waitForTrigger(world, origin));
+    } else {
+      for (const fault of atOutage) fault.inject(world);
+      state.phase = 'starting the dry run';
+      executionArn = await wait(startDryRun(world));
+      // Offsets count from the execution's own start, as in the report.
+      progress.setOrigin(world.stepFunctions.describe(executionArn).startDate.getTime());
+    }
+    state.executionArn = executionArn;
+    state.phase = `execution ${executionArn.split(':').at(-1)} was running`;
+    await wait(waitForEnd(world, executionArn));
+    if (options.mode === 'failover' && world.stepFunctions.describe(executionArn).status === 'SUCCEEDED') {
+      state.phase = "waiting for the record's traffic to reach the DR region";
+      await wait(waitForDrTraffic(world, origin)).catch((error: unknown) => {
+        if (error instanceof InterruptedError) throw error;
+        progress.line(world.clock.now(), 'warn', "the record's traffic was not seen reaching the DR region");
+      });
+    }
+    return executionArn;
+  } finally {
+    unsubscribe();
+    progress.stop();
+  }
+}
+
+/** Where a drill is, for the line an interrupt prints. */
+interface DrillState {
+  phase: string;
+  baseline: WorldSnapshot;
+  /** Simulated ms T+00:00 stands for. */
+  origin: number;
+  executionArn?: string;
+}
+
+/** Reading an execution after Ctrl-C must not hold the operator up: a few wall seconds at most. */
+const INTERRUPTED_READ_WALL_MS = 3_000;
+
+/** What an interrupted drill knows: the world's changes and, if an execution started, its partial report. */
+async function interruptedDrill(
+  world: World,
+  options: LocalDrillOptions,
+  state: DrillState,
+  signal: StopSignal,
+): Promise<DrillInterruptedError> {
+  const { plan, mode } = options;
+  options.progress.stop();
+  const changedSoFar = worldChanges(state.baseline, world.snapshot(), gateAlarmName(plan));
+  const executionArn =
+    state.executionArn ??
+    world.stepFunctions
+      .list()
+      .filter((execution) => execution.startDate.getTime() >= state.origin)
+      .at(-1)?.arn;
+  const at = offsetLabel((world.clock.now() - state.origin) / 1000);
+  if (executionArn === undefined) {
+    return new DrillInterruptedError(signal, { during: `${state.phase} (${at})`, changedSoFar }, null);
+  }
+  let report: RunReport | null = null;
+  let during = `${state.phase} (${at})`;
+  try {
+    const record = await Promise.race([
+      readExecution(world, executionArn),
+      new Promise<never>((_, reject) => {
+        setTimeout(() => reject(new Error('timed out')), INTERRUPTED_READ_WALL_MS).unref();
+      }),
+    ]);
+    const running = stepsFromHistory(record.events, record.execution.status === 'RUNNING')
+      .steps.filter((step) => step.outcome === 'running')
+      .map((step) => step.step);
+    if (running.length > 0) during = `${state.phase} (${at}; running: ${running.join(', ')})`;
+    const interruption = { during, changedSoFar };
+    const partial = reportFromExecution(record, plan, { region: plan.regions.dr });
+    report = markInterrupted(
+      withWorldMeasurements(partial, world.measurements(), mode),
+      signal,
+      interruption,
+    );
+  } catch {
+    // The world could not say more in time: the line still says what had changed.
+  }
+  return new DrillInterruptedError(signal, { during, changedSoFar }, report);
+}
+
+/** The execution and its history through the world's Step Functions API, as on AWS. */
+async function readExecution(world: World, executionArn: string): Promise<ExecutionRecord> {
+  const client = new SFNClient({
+    region: world.plan.regions.dr,
+    endpoint: world.endpoint,
+    credentials: {
+      accessKeyId: world.env.AWS_ACCESS_KEY_ID ?? 'local',
+      secretAccessKey: world.env.AWS_SECRET_ACCESS_KEY ?? 'local',
+    },
+  });
+  try {
+    return await fetchExecution(client, executionArn);
+  } finally {
+    client.destroy();
   }
 }
 

@@ -254,3 +254,25 @@ async function readAlarms(plan: Plan, common: Record<string, unknown>) {
   );
   return found.flat();
 }
+
+/** How many of the status's readings answered, of how many, and the first refusal's reason. */
+export function statusAnswers(status: PlanStatus): {
+  answered: number;
+  total: number;
+  firstError: string | null;
+} {
+  const readings: Reading<unknown>[] = [
+    ...status.databases.flatMap((db) => [db.primary, db.replica]),
+    ...status.services.flatMap((service) => [service.primary, service.dr]),
+    status.dns,
+    status.healthChecks,
+    status.alarms,
+    status.executions,
+  ];
+  const failed = readings.filter((reading): reading is { ok: false; error: string } => !reading.ok);
+  return {
+    answered: readings.length - failed.length,
+    total: readings.length,
+    firstError: failed[0]?.error ?? null,
+  };
+}

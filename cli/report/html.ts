@@ -53,6 +53,7 @@ function header(view: ReportView): SafeHtml {
 <h1>${view.planName}: ${view.isDryRun ? 'dry run' : 'failover'} evidence report</h1>
 <p class="subtitle">Execution <span class="mono">${view.execution.name}</span> · ${view.target} · ${view.regions.primary} → ${view.regions.dr}</p>
 <div class="outcome tone-${view.outcome.tone}" id="outcome">${view.outcome.symbol} ${view.outcome.label}</div>
+${view.interrupted ? html`<p class="interrupted" id="interrupted">${view.interrupted.text}</p>` : ''}
 <dl class="facts">
 <dt>Mode</dt><dd id="mode">${view.mode}</dd>
 <dt>Trigger</dt><dd id="trigger">${view.trigger.kind}, requested by <strong>${view.trigger.requestedBy}</strong></dd>

@@ -1,39 +1,77 @@
-import { readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { InvalidInputError } from '../../plan/errors.ts';
-import { fieldPath } from '../../plan/load.ts';
+import { describeIssues } from '../../plan/issues.ts';
+import { escapeControlCharacters } from '../../plan/value-preview.ts';
 import { type RunReport, runReportSchema } from './schema.ts';
+
+/** Far above any real report (a 10 + 50 failover's is about 200 KB); a wrong file is refused unread. */
+export const REPORT_SIZE_LIMIT_BYTES = 32 * 1024 * 1024;
+const PROBLEMS_SHOWN = 10;
 
 /** Validates a parsed run report; the error names every field that does not match and what was found. */
 export function parseRunReport(document: unknown, source = 'report'): RunReport {
   const result = runReportSchema.safeParse(document, { reportInput: true });
   if (result.success) return result.data;
-  const problems = result.error.issues.slice(0, 10).map((issue) => {
-    const found = 'input' in issue ? `; found ${JSON.stringify(issue.input) ?? 'nothing'}` : '';
-    return `${fieldPath(issue.path)}: ${issue.message}${found}`;
-  });
-  const more =
-    result.error.issues.length > problems.length
-      ? `\n  - … ${result.error.issues.length - problems.length} more`
-      : '';
-  const first = result.error.issues[0];
+  const described = describeIssues(result.error.issues);
+  const problems = described.slice(0, PROBLEMS_SHOWN).map((issue) => issue.text);
+  const more = described.length > problems.length ? `\n  - … ${described.length - problems.length} more` : '';
   throw new InvalidInputError(
-    `${source} is not a valid drctl run report:\n  - ${problems.join('\n  - ')}${more}`,
-    first ? fieldPath(first.path) : undefined,
+    `${escapeControlCharacters(source)} is not a valid drctl run report:\n  - ${problems.join('\n  - ')}${more}`,
+    described[0]?.field,
   );
 }
 
 export function readRunReportFile(path: string): RunReport {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new InvalidInputError(`cannot read ${path}: ${(error as Error).message}`);
-  }
+  const name = escapeControlCharacters(path);
+  const text = readLimited(path, name);
   let document: unknown;
   try {
     document = JSON.parse(text);
   } catch (error) {
-    throw new InvalidInputError(`${path} is not valid JSON: ${(error as Error).message}`);
+    // A stack overflow here would be a nesting bomb; V8's parser says so in its message.
+    throw new InvalidInputError(
+      `${name} is not valid JSON: ${escapeControlCharacters((error as Error).message)}`,
+    );
   }
   return parseRunReport(document, path);
+}
+
+function readLimited(path: string, name: string): string {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (error) {
+    throw new InvalidInputError(`cannot read ${name}: ${reason(error)}`);
+  }
+  try {
+    if (fstatSync(fd).isDirectory()) throw new InvalidInputError(`cannot read ${name}: it is a folder`);
+    const chunks: Buffer[] = [];
+    let total = 0;
+    const chunk = Buffer.alloc(1024 * 1024);
+    for (;;) {
+      const read = readSync(fd, chunk, 0, chunk.length, null);
+      if (read === 0) break;
+      total += read;
+      if (total > REPORT_SIZE_LIMIT_BYTES) {
+        throw new InvalidInputError(
+          `${name} is over ${REPORT_SIZE_LIMIT_BYTES / (1024 * 1024)} MiB: not a drctl run report`,
+        );
+      }
+      chunks.push(Buffer.from(chunk.subarray(0, read)));
+    }
+    return Buffer.concat(chunks).toString('utf8');
+  } catch (error) {
+    if (error instanceof InvalidInputError) throw error;
+    throw new InvalidInputError(`cannot read ${name}: ${reason(error)}`);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function reason(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'EISDIR') return 'it is a folder';
+  return escapeControlCharacters((error as Error).message);
 }

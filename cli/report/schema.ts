@@ -75,5 +75,18 @@ export const runReportSchema = z.object({
     z.object({ resource: z.string(), action: z.string(), before: z.string(), after: z.string() }),
   ),
   errors: z.array(z.object({ step: z.string().optional(), name: z.string(), cause: z.string() })),
+  /**
+   * Set when the operator stopped drctl (Ctrl-C, SIGTERM) before the run ended: the report is
+   * partial, what drctl had not seen yet is null, and the execution may go on (on AWS it does).
+   */
+  interrupted: z
+    .object({
+      signal: z.enum(['SIGINT', 'SIGTERM']),
+      /** What drctl was doing: waiting for detection, following the execution, ... */
+      during: z.string(),
+      /** What the recovery had changed by then, in a few words per resource. */
+      changedSoFar: z.array(z.string()),
+    })
+    .optional(),
 });
 export type RunReport = z.infer<typeof runReportSchema>;

@@ -46,6 +46,8 @@ export interface ReportView {
   changes: { resource: string; action: string; before: string; after: string }[];
   changesHeading: string;
   errors: { step: string | null; name: string; cause: string }[];
+  /** A partial report: drctl was stopped before the run ended. */
+  interrupted: { text: string } | null;
   execution: {
     arn: string;
     name: string;
@@ -251,6 +253,11 @@ export function buildReportView(report: RunReport): ReportView {
     changes: report.changes.map((change) => ({ ...change })),
     changesHeading: isDryRun ? 'What a failover would change' : 'What changed',
     errors: mergeErrors(report),
+    interrupted: report.interrupted
+      ? {
+          text: `drctl was stopped (${report.interrupted.signal}) while ${report.interrupted.during}; this report is partial. Changed so far: ${report.interrupted.changedSoFar.length > 0 ? report.interrupted.changedSoFar.join('; ') : 'nothing'}.`,
+        }
+      : null,
     execution: {
       arn: report.execution.arn,
       name: report.execution.name,

@@ -1,5 +1,7 @@
 import { type ParseArgsOptionsConfig, parseArgs } from 'node:util';
 import { DrError, InvalidInputError } from '../../plan/errors.ts';
+import { InterruptedError, interruptExitCode } from './interrupt.ts';
+import { safeMessage, safeText } from './safe-text.ts';
 
 /**
  * Strict option parsing shared by the commands: an unknown flag, a missing value or a stray
@@ -16,17 +18,26 @@ export function parseCommandArgs<T extends ParseArgsOptionsConfig>(
   args: string[],
   options: T,
   help: string,
-): { values: Parsed<T> } | { exitCode: number } {
+  settings: { positionals?: boolean } = {},
+): { values: Parsed<T>; positionals: string[] } | { exitCode: number } {
   try {
-    const { values } = parseArgs({ args, options, allowPositionals: false, strict: true });
-    return { values: values as Parsed<T> };
+    const { values, positionals } = parseArgs({
+      args,
+      options,
+      allowPositionals: settings.positionals ?? false,
+      strict: true,
+    });
+    return { values: values as Parsed<T>, positionals };
   } catch (error) {
-    console.error(`drctl ${command}: ${(error as Error).message}\n\n${help}`);
+    console.error(`drctl ${command}: ${safeMessage((error as Error).message)}\n\n${help}`);
     return { exitCode: USAGE_ERROR };
   }
 }
 
-/** A whole number within bounds, or a usage error naming the flag. */
+/**
+ * A whole number within bounds, written in plain decimal digits: `0x10`, ` 7 `, `1e3`, `+5`,
+ * `07` and the empty string are refused (Number() would take them all), with the allowed form.
+ */
 export function integerOption(
   flag: string,
   text: string | undefined,
@@ -34,10 +45,10 @@ export function integerOption(
   max: number,
 ): number | undefined {
   if (text === undefined) return undefined;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < min || value > max) {
+  const value = /^(0|[1-9]\d{0,15})$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
     throw new InvalidInputError(
-      `--${flag}: expected a whole number from ${min} to ${max}, found "${text}"`,
+      `--${flag}: expected a whole number from ${min} to ${max}, in plain digits (like ${Math.min(max, Math.max(min, 10))}); found "${safeText(text)}"`,
       flag,
     );
   }
@@ -46,14 +57,19 @@ export function integerOption(
 
 /**
  * Runs a command body and turns the errors people cause (bad input, invalid plan, missing
- * credentials) into a clear message and exit 2; other family errors exit 1 with their message.
+ * credentials) into a clear message and exit 2; other family errors exit 1 with their message;
+ * an interrupt exits 130 (SIGINT) or 143 (SIGTERM) once the body has said what it stopped.
  */
 export async function guarded(command: string, body: () => Promise<number>): Promise<number> {
   try {
     return await body();
   } catch (error) {
+    if (error instanceof InterruptedError) {
+      console.error(`drctl ${command}: interrupted by ${error.signal}`);
+      return interruptExitCode(error.signal);
+    }
     if (error instanceof DrError) {
-      console.error(`drctl ${command}: ${error.message}`);
+      console.error(`drctl ${command}: ${safeMessage(error.message)}`);
       return isInputError(error) ? USAGE_ERROR : 1;
     }
     throw error;

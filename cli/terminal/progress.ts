@@ -1,5 +1,6 @@
 import { formatDuration } from '../report/format.ts';
 import type { ReportStep } from '../report/schema.ts';
+import { safeText, terminalSafe } from './safe-text.ts';
 import { offsetLabel, type Style } from './style.ts';
 
 /**
@@ -45,7 +46,13 @@ export class Progress {
     this.clearStatus();
   }
 
+  /** One fact; `text` may come from files, names or AWS: its control characters are escaped. */
   line(at: number, tone: Tone, text: string): void {
+    this.emit(at, tone, safeText(text));
+  }
+
+  /** A line whose text drctl built from already-escaped parts (it may carry styling). */
+  private emit(at: number, tone: Tone, text: string): void {
     this.clearStatus();
     const mark = {
       good: this.style.green('✔'),
@@ -59,7 +66,7 @@ export class Progress {
   /** Plain text without a time stamp (headers, notes). */
   note(text: string): void {
     this.clearStatus();
-    this.out.write(`${text}\n`);
+    this.out.write(`${safeText(text)}\n`);
   }
 
   /**
@@ -68,8 +75,10 @@ export class Progress {
    * is printed once the execution has moved on (a step started after it ended), has ended, or
    * no status check followed within `quietMs` (longer than the plan's longest poll interval).
    */
-  steps(steps: readonly ReportStep[], options: { final: boolean; now: number; quietMs: number }): void {
+  steps(history: readonly ReportStep[], options: { final: boolean; now: number; quietMs: number }): void {
     const { final, now, quietMs } = options;
+    // Step names and errors come from the execution history: made safe once, then styled.
+    const steps = terminalSafe(history);
     // Lines found in one look are printed in time order (starts and ends interleave).
     const batch: { at: number; tone: Tone; text: string }[] = [];
     for (const step of steps) {
@@ -102,7 +111,7 @@ export class Progress {
       batch.push(this.ended(step));
     }
     batch.sort((a, b) => a.at - b.at);
-    for (const entry of batch) this.line(entry.at, entry.tone, entry.text);
+    for (const entry of batch) this.emit(entry.at, entry.tone, entry.text);
   }
 
   private ended(step: ReportStep): { at: number; tone: Tone; text: string } {

@@ -37,7 +37,8 @@ describe('reference application', () => {
     // Prepare
     const plan = planWith((p) => {
       p.name = 'a-very-long-plan-name-for-a-big-shop-x';
-      delete p.deployment;
+      // No account; the https:// health URLs keep their certificates (a plan rule requires them).
+      p.deployment = { certificateArns: p.deployment?.certificateArns };
     });
     // Act
     const foundation = synthesizeOne(plan, 'primary-foundation');
@@ -519,6 +520,10 @@ describe('global stack (Route 53 and detection)', () => {
     // Prepare
     const plan = planWith((p) => {
       p.regions = { primary: 'us-west-2', dr: 'us-east-1' };
+      // Each load balancer takes a certificate of its own region: they swap with the regions.
+      const certificates = p.deployment?.certificateArns;
+      if (p.deployment && certificates)
+        p.deployment.certificateArns = { primary: certificates.dr, dr: certificates.primary };
       for (const db of p.databases) {
         db.primary.region = 'us-west-2';
         db.replica.region = 'us-east-1';

@@ -3,9 +3,11 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/** Runs `drctl` as a user would (a fresh process, tsx on the same Node), capturing its output. */
+/**
+ * Runs `drctl` as `npm run drctl` does (one Node process with tsx's loader: no tsx parent
+ * process, which would SIGKILL a busy child 30 ms after relaying a signal), capturing its output.
+ */
 export const REPO_ROOT = new URL('../../../', import.meta.url).pathname;
-const TSX_CLI = join(REPO_ROOT, 'node_modules/tsx/dist/cli.mjs');
 
 export interface CliResult {
   code: number | null;
@@ -15,7 +17,7 @@ export interface CliResult {
 
 export function runCli(args: string[], env: Record<string, string | undefined> = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [TSX_CLI, 'cli/bin.ts', ...args], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'cli/bin.ts', ...args], {
       cwd: REPO_ROOT,
       env: { ...process.env, NO_COLOR: '1', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -31,15 +31,11 @@ function upPrinted(pattern: RegExp): Promise<RegExpMatchArray> {
 }
 
 beforeAll(async () => {
-  up = spawn(
-    process.execPath,
-    [join(REPO_ROOT, 'node_modules/tsx/dist/cli.mjs'), 'cli/bin.ts', 'up', '--scale', '250'],
-    {
-      cwd: REPO_ROOT,
-      env: { ...process.env, NO_COLOR: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  up = spawn(process.execPath, ['--import', 'tsx', 'cli/bin.ts', 'up', '--scale', '250'], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, NO_COLOR: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   up.stdout?.on('data', (chunk: Buffer) => {
     upOutput += chunk.toString();
   });

@@ -60,8 +60,11 @@ describe('drctl report FILE.json', () => {
     // Act
     const attempt = run([json]);
 
-    // Assess
-    await expect(attempt).rejects.toThrow(/rto\.seconds: .*expected number.*found "fast"/);
+    // Assess: bad input exits 2 with the message (README)
+    expect(await attempt).toBe(2);
+    expect(console.error).toHaveBeenCalledWith(
+      expect.stringMatching(/rto\.seconds: .*expected number.*found "fast"/),
+    );
     expect(existsSync(join(dir, 'bad.html'))).toBe(false);
   });
 
@@ -81,6 +84,7 @@ describe('drctl report --execution', () => {
   beforeEach(() => {
     sfn.reset();
     vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    vi.spyOn(console, 'error').mockImplementation(() => undefined);
   });
   afterEach(() => vi.restoreAllMocks());
 
@@ -133,8 +137,11 @@ describe('drctl report --execution', () => {
       join(scratch(), 'x.json'),
     ]);
 
-    // Assess
-    await expect(attempt).rejects.toThrow(`reading execution ${EXECUTION_ARN}: ExecutionDoesNotExist`);
+    // Assess: AWS's answer, not the operator's input: exit 1
+    expect(await attempt).toBe(1);
+    expect(console.error).toHaveBeenCalledWith(
+      expect.stringContaining(`reading execution ${EXECUTION_ARN}: ExecutionDoesNotExist`),
+    );
   });
 
   it('refuses something that is not an execution ARN before calling AWS', async () => {
@@ -142,7 +149,10 @@ describe('drctl report --execution', () => {
     const attempt = run(['--execution', 'arn:aws:states:us-west-2:123456789012:stateMachine:shop-failover']);
 
     // Assess
-    await expect(attempt).rejects.toThrow('--execution: expected a Step Functions execution ARN');
+    expect(await attempt).toBe(2);
+    expect(console.error).toHaveBeenCalledWith(
+      expect.stringContaining('--execution: expected a Step Functions execution ARN'),
+    );
     expect(sfn.calls()).toHaveLength(0);
   });
 });
@@ -189,6 +199,9 @@ describe('drctl report --history', () => {
     const attempt = run(['--history', dir]);
 
     // Assess
-    await expect(attempt).rejects.toThrow(`--history: no valid run report (*.json) in ${dir}`);
+    expect(await attempt).toBe(2);
+    expect(console.error).toHaveBeenCalledWith(
+      expect.stringContaining(`--history: no valid run report (*.json) in ${dir}`),
+    );
   });
 });

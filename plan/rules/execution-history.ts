@@ -1,0 +1,99 @@
+import type { Plan } from '../schema.ts';
+import { type PlanProblem, problem } from './problem.ts';
+
+/**
+ * The worst case of a failover's execution history against Step Functions' quota of 25,000
+ * events per execution (Step Functions Developer Guide, "Quotas": maximum execution history
+ * size; past it the execution fails and no failure notice is sent).
+ *
+ * How the counts were derived, from statemachines/failover.asl.json (JSONPath, Lambda tasks by
+ * function ARN) and the history events Step Functions writes for each state type:
+ * - a Task is TaskStateEntered, LambdaFunctionScheduled, LambdaFunctionStarted,
+ *   LambdaFunctionSucceeded, TaskStateExited: 5 events; a Choice, Wait or Pass is Entered and
+ *   Exited: 2;
+ * - one poll iteration (Wait → Check task → Is...Done choice) is 2 + 5 + 2 = 9 events;
+ * - each Map item (a database's promotion, a service's scaling) adds, outside its loop,
+ *   MapIterationStarted/Succeeded, the Start task, the first choice and the Done pass: 11;
+ * - everything else on the longest path today (execution start and end, Preflight, IsDryRun,
+ *   NotifyStarted, the Parallel and both Maps' own events, SwitchDns and its first choice,
+ *   VerifyDrEndpoint, NotifySucceeded, the end state) is 45 events; 100 leaves room for the
+ *   steps being added (fencing, the one-run-at-a-time check);
+ * - a retried Lambda attempt adds 3 events (Scheduled, Started, Failed): 10 % of the quota is
+ *   kept for retries.
+ * Each loop polls at most ceil(budget / interval) times; the budgets are the health monitor's
+ * (functions/health-monitor/poll-timing.ts; tests/unit/plan/rules.test.ts checks they agree).
+ */
+export const HISTORY_EVENT_QUOTA = 25_000;
+export const HISTORY_RESERVED_FOR_RETRIES = 2_500;
+export const HISTORY_EVENTS = { perPoll: 9, perMapItem: 11, outsideLoops: 100 } as const;
+export const POLL_BUDGET_SECONDS = { promotion: 3600, service: 1200, dns: 600 } as const;
+/**
+ * The Wait states of the polling loops counted here. tests/unit/plan/rules.test.ts fails when the
+ * state machine gains a Wait this rule does not count: add its loop (polls × 9 events) here.
+ */
+export const COUNTED_WAIT_STATES = ['WaitForPromotion', 'WaitForTasks', 'WaitForDnsSync'] as const;
+
+type PollSeconds = Plan['failover']['pollSeconds'];
+
+export function maxPolls(pollSeconds: PollSeconds): { promotion: number; service: number; dns: number } {
+  return {
+    promotion: Math.ceil(POLL_BUDGET_SECONDS.promotion / pollSeconds.promotion),
+    service: Math.ceil(POLL_BUDGET_SECONDS.service / pollSeconds.service),
+    dns: Math.ceil(POLL_BUDGET_SECONDS.dns / pollSeconds.dns),
+  };
+}
+
+/** Events of the longest possible failover, retries aside. */
+export function worstCaseHistoryEvents(
+  plan: Plan,
+  pollSeconds: PollSeconds = plan.failover.pollSeconds,
+): number {
+  const polls = maxPolls(pollSeconds);
+  const { perPoll, perMapItem, outsideLoops } = HISTORY_EVENTS;
+  return (
+    outsideLoops +
+    plan.databases.length * (perMapItem + perPoll * polls.promotion) +
+    plan.services.length * (perMapItem + perPoll * polls.service) +
+    perPoll * polls.dns
+  );
+}
+
+const HISTORY_BUDGET = HISTORY_EVENT_QUOTA - HISTORY_RESERVED_FOR_RETRIES;
+const CANDIDATE_INTERVALS = [10, 15, 20, 30, 45, 60, 90, 120, 180, 300, 600];
+
+export function executionHistoryProblems(plan: Plan): PlanProblem[] {
+  const events = worstCaseHistoryEvents(plan);
+  if (events <= HISTORY_BUDGET) return [];
+  const polls = maxPolls(plan.failover.pollSeconds);
+  const suggestion = fittingPollSeconds(plan);
+  return [
+    problem(
+      'failover.pollSeconds',
+      `the longest failover would write about ${events} history events (${plan.databases.length} databases × up to ${polls.promotion} promotion polls, ${plan.services.length} services × up to ${polls.service} scaling polls, ${polls.dns} DNS polls, ${HISTORY_EVENTS.perPoll} events each); Step Functions allows ${HISTORY_EVENT_QUOTA} per execution and drctl keeps ${HISTORY_RESERVED_FOR_RETRIES} for retries; allowed: at most ${HISTORY_BUDGET}${
+        suggestion
+          ? `, for example pollSeconds { promotion: ${suggestion.promotion}, service: ${suggestion.service}, dns: ${suggestion.dns} } (about ${worstCaseHistoryEvents(plan, suggestion)})`
+          : ': this plan has too many databases and services for one state machine execution'
+      }`,
+    ),
+  ];
+}
+
+/** The plan's intervals, the busiest loop's raised step by step until the worst case fits. */
+function fittingPollSeconds(plan: Plan): PollSeconds | undefined {
+  const current = { ...plan.failover.pollSeconds };
+  for (let step = 0; step < 40; step++) {
+    if (worstCaseHistoryEvents(plan, current) <= HISTORY_BUDGET) return current;
+    const polls = maxPolls(current);
+    const load = {
+      promotion: plan.databases.length * polls.promotion,
+      service: plan.services.length * polls.service,
+      dns: polls.dns,
+    };
+    const busiest = (Object.keys(load) as (keyof PollSeconds)[])
+      .filter((loop) => current[loop] < 600)
+      .sort((a, b) => load[b] - load[a])[0];
+    if (!busiest) return undefined;
+    current[busiest] = CANDIDATE_INTERVALS.find((interval) => interval > current[busiest]) ?? 600;
+  }
+  return undefined;
+}

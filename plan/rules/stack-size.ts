@@ -1,0 +1,118 @@
+import type { Plan } from '../schema.ts';
+import { type PlanProblem, problem } from './problem.ts';
+
+/** AWS CloudFormation User Guide, "CloudFormation quotas": 500 resources per stack. */
+export const STACK_RESOURCE_LIMIT = 500;
+
+/**
+ * What each of the CDK app's six stacks holds, per item of the plan. Measured from
+ * `npm run synth` templates (cdk.out/*.template.json, CDKMetadata included) for plans of 1-10
+ * databases, 1-70 services, 1-4 clusters, 0-4 emails, 2-4 availability zones, with and without
+ * certificates, each strategy and trigger; the model was exact for every one of them.
+ * tests/infra/plan-stack-size.test.ts synthesizes plans and fails if it ever undercounts:
+ * re-measure these when the stacks change.
+ */
+export const STACK_RESOURCE_COSTS = {
+  /** VPC, subnets, NAT, flow logs, log and assets buckets. */
+  drFoundation: { base: 14, perZone: 11 },
+  primaryFoundation: { base: 19, perZone: 11, perService: 1 },
+  /** Load balancer, database (instance, key, secret, rotation, parameter and subnet groups), services. */
+  primaryApplication: { base: 11, perDatabase: 10, perService: 6, perCluster: 1, withCertificate: 1 },
+  drApplication: { base: 15, perDatabase: 6, perService: 6, perCluster: 1, withCertificate: 1 },
+  /** Functions, state machine, topic, alarms, dashboard; the alarm-started trigger adds a rule and its target role. */
+  orchestrator: { base: 38, automaticTrigger: 2, perDatabase: 1, perEmail: 1 },
+  global: { base: 10, weightedStrategy: 1 },
+} as const;
+
+const DEFAULT_ZONE_COUNT = 2;
+
+export interface StackEstimate {
+  stack: string;
+  resources: number;
+  /** The plan field that grows it most, and how. */
+  field: string;
+  breakdown: string;
+}
+
+export function estimateStackResources(plan: Plan): StackEstimate[] {
+  const c = STACK_RESOURCE_COSTS;
+  const d = plan.databases.length;
+  const s = plan.services.length;
+  const e = plan.notifications.emails.length;
+  const zones = (role: 'primary' | 'dr') =>
+    plan.deployment?.availabilityZones?.[role].length ?? DEFAULT_ZONE_COUNT;
+  const clusters = (pick: (service: Plan['services'][number]) => string) =>
+    new Set(plan.services.map(pick)).size;
+  const certificate = (role: 'primary' | 'dr') => (plan.deployment?.certificateArns?.[role] ? 1 : 0);
+  const appField =
+    c.primaryApplication.perService * s >= c.primaryApplication.perDatabase * d ? 'services' : 'databases';
+  const application = (
+    role: 'primary' | 'dr',
+    cost: typeof c.primaryApplication | typeof c.drApplication,
+    clusterCount: number,
+  ): StackEstimate => ({
+    stack: `${plan.name}-${role}`,
+    resources:
+      cost.base +
+      cost.perDatabase * d +
+      cost.perService * s +
+      cost.perCluster * clusterCount +
+      cost.withCertificate * certificate(role),
+    field: appField,
+    breakdown: `${cost.base} + ${cost.perDatabase} per database × ${d} + ${cost.perService} per service × ${s} + ${cost.perCluster} per cluster × ${clusterCount}`,
+  });
+  return [
+    {
+      stack: `${plan.name}-dr-foundation`,
+      resources: c.drFoundation.base + c.drFoundation.perZone * zones('dr'),
+      field: 'deployment.availabilityZones.dr',
+      breakdown: `${c.drFoundation.base} + ${c.drFoundation.perZone} per zone × ${zones('dr')}`,
+    },
+    {
+      stack: `${plan.name}-primary-foundation`,
+      resources:
+        c.primaryFoundation.base +
+        c.primaryFoundation.perZone * zones('primary') +
+        c.primaryFoundation.perService * s,
+      field: 'services',
+      breakdown: `${c.primaryFoundation.base} + ${c.primaryFoundation.perZone} per zone × ${zones('primary')} + ${c.primaryFoundation.perService} per service × ${s}`,
+    },
+    application(
+      'primary',
+      c.primaryApplication,
+      clusters((service) => service.primary.cluster),
+    ),
+    application(
+      'dr',
+      c.drApplication,
+      clusters((service) => service.cluster),
+    ),
+    {
+      stack: `${plan.name}-orchestrator`,
+      resources:
+        c.orchestrator.base +
+        (plan.failover.trigger === 'automatic' ? c.orchestrator.automaticTrigger : 0) +
+        c.orchestrator.perDatabase * d +
+        c.orchestrator.perEmail * e,
+      field: e > d ? 'notifications.emails' : 'databases',
+      breakdown: `${c.orchestrator.base} + ${c.orchestrator.perDatabase} per database × ${d} + ${c.orchestrator.perEmail} per email × ${e}`,
+    },
+    {
+      stack: `${plan.name}-global`,
+      resources: c.global.base + (plan.dns.strategy === 'weighted' ? c.global.weightedStrategy : 0),
+      field: 'dns.strategy',
+      breakdown: `${c.global.base}`,
+    },
+  ];
+}
+
+export function stackSizeProblems(plan: Plan): PlanProblem[] {
+  return estimateStackResources(plan)
+    .filter((estimate) => estimate.resources > STACK_RESOURCE_LIMIT)
+    .map((estimate) =>
+      problem(
+        estimate.field,
+        `the stack ${estimate.stack} would hold about ${estimate.resources} resources (${estimate.breakdown}); a CloudFormation stack holds at most ${STACK_RESOURCE_LIMIT}; allowed: fewer items, or split the application into two plans`,
+      ),
+    );
+}
