@@ -1,23 +1,24 @@
+import { maxDecisionPolls, maxPolls } from '../../plan/rules/execution-history.ts';
 import type { Plan } from '../../plan/schema.ts';
 import type { PollTiming } from '../shared/contracts.ts';
 
-/** How long the state machine keeps polling each step before it gives up. */
-const POLL_BUDGET_SECONDS = { promotion: 3600, service: 1200, dns: 600 } as const;
-
+/**
+ * The state machine's Wait intervals and loop bounds, from the plan. The bounds are the ones the
+ * plan rule on Step Functions' history quota counts (plan/rules/execution-history.ts).
+ */
 export function pollTiming(plan: Plan): PollTiming {
   const { promotion, service, dns, fence } = plan.failover.pollSeconds;
-  const { approval } = plan.failover;
+  const polls = maxPolls(plan.failover.pollSeconds);
   return {
     promotionPollSeconds: promotion,
-    promotionMaxPolls: Math.ceil(POLL_BUDGET_SECONDS.promotion / promotion),
+    promotionMaxPolls: polls.promotion,
     servicePollSeconds: service,
-    serviceMaxPolls: Math.ceil(POLL_BUDGET_SECONDS.service / service),
+    serviceMaxPolls: polls.service,
     dnsPollSeconds: dns,
-    dnsMaxPolls: Math.ceil(POLL_BUDGET_SECONDS.dns / dns),
-    approvalPollSeconds: approval.pollSeconds,
-    approvalMaxPolls: Math.ceil((approval.timeoutMinutes * 60) / approval.pollSeconds),
-    // The fence loop ends as soon as the DR side serves; this only bounds it, like the promotion.
+    dnsMaxPolls: polls.dns,
+    approvalPollSeconds: plan.failover.approval.pollSeconds,
+    approvalMaxPolls: maxDecisionPolls(plan.failover.approval),
     fencePollSeconds: fence,
-    fenceMaxPolls: Math.ceil(POLL_BUDGET_SECONDS.promotion / fence),
+    fenceMaxPolls: polls.fence,
   };
 }

@@ -26,21 +26,37 @@ import { type PlanProblem, problem } from './problem.ts';
 export const HISTORY_EVENT_QUOTA = 25_000;
 export const HISTORY_RESERVED_FOR_RETRIES = 2_500;
 export const HISTORY_EVENTS = { perPoll: 9, perMapItem: 11, outsideLoops: 100 } as const;
-export const POLL_BUDGET_SECONDS = { promotion: 3600, service: 1200, dns: 600 } as const;
+/**
+ * How long each loop polls at most. The fence loop runs beside the recovery and ends when it is
+ * complete; past its budget the schedule keeps fencing, so it need not be as long as a promotion.
+ */
+export const POLL_BUDGET_SECONDS = { promotion: 3600, service: 1200, dns: 600, fence: 900 } as const;
 /**
  * The Wait states of the polling loops counted here. tests/unit/plan/rules.test.ts fails when the
  * state machine gains a Wait this rule does not count: add its loop (polls × 9 events) here.
  */
-export const COUNTED_WAIT_STATES = ['WaitForPromotion', 'WaitForTasks', 'WaitForDnsSync'] as const;
+export const COUNTED_WAIT_STATES = [
+  'WaitForPromotion',
+  'WaitForTasks',
+  'WaitForDnsSync',
+  'WaitForFence',
+  'WaitForDecision',
+] as const;
 
 type PollSeconds = Plan['failover']['pollSeconds'];
 
-export function maxPolls(pollSeconds: PollSeconds): { promotion: number; service: number; dns: number } {
+export function maxPolls(pollSeconds: PollSeconds): Record<keyof PollSeconds, number> {
   return {
     promotion: Math.ceil(POLL_BUDGET_SECONDS.promotion / pollSeconds.promotion),
     service: Math.ceil(POLL_BUDGET_SECONDS.service / pollSeconds.service),
     dns: Math.ceil(POLL_BUDGET_SECONDS.dns / pollSeconds.dns),
+    fence: Math.ceil(POLL_BUDGET_SECONDS.fence / pollSeconds.fence),
   };
+}
+
+/** Looks at the decision parameter while a run waits: the plan's timeout over its interval. */
+export function maxDecisionPolls(approval: Plan['failover']['approval']): number {
+  return Math.ceil((approval.timeoutMinutes * 60) / approval.pollSeconds);
 }
 
 /** Events of the longest possible failover, retries aside. */
@@ -54,7 +70,7 @@ export function worstCaseHistoryEvents(
     outsideLoops +
     plan.databases.length * (perMapItem + perPoll * polls.promotion) +
     plan.services.length * (perMapItem + perPoll * polls.service) +
-    perPoll * polls.dns
+    perPoll * (polls.dns + polls.fence + maxDecisionPolls(plan.failover.approval))
   );
 }
 
@@ -71,7 +87,7 @@ export function executionHistoryProblems(plan: Plan): PlanProblem[] {
       'failover.pollSeconds',
       `the longest failover would write about ${events} history events (${plan.databases.length} databases × up to ${polls.promotion} promotion polls, ${plan.services.length} services × up to ${polls.service} scaling polls, ${polls.dns} DNS polls, ${HISTORY_EVENTS.perPoll} events each); Step Functions allows ${HISTORY_EVENT_QUOTA} per execution and drctl keeps ${HISTORY_RESERVED_FOR_RETRIES} for retries; allowed: at most ${HISTORY_BUDGET}${
         suggestion
-          ? `, for example pollSeconds { promotion: ${suggestion.promotion}, service: ${suggestion.service}, dns: ${suggestion.dns} } (about ${worstCaseHistoryEvents(plan, suggestion)})`
+          ? `, for example pollSeconds { promotion: ${suggestion.promotion}, service: ${suggestion.service}, dns: ${suggestion.dns}, fence: ${suggestion.fence} } (about ${worstCaseHistoryEvents(plan, suggestion)})`
           : ': this plan has too many databases and services for one state machine execution'
       }`,
     ),
@@ -88,6 +104,7 @@ function fittingPollSeconds(plan: Plan): PollSeconds | undefined {
       promotion: plan.databases.length * polls.promotion,
       service: plan.services.length * polls.service,
       dns: polls.dns,
+      fence: polls.fence,
     };
     const busiest = (Object.keys(load) as (keyof PollSeconds)[])
       .filter((loop) => current[loop] < 600)

@@ -401,7 +401,9 @@ describe('plan rules: what AWS would refuse, refused before anything runs', () =
 
     // Act
     const issue = issueOn(planErrorOf(document), 'failover.pollSeconds');
-    const suggested = /pollSeconds \{ promotion: (\d+), service: (\d+), dns: (\d+) \}/.exec(issue);
+    const suggested = /pollSeconds \{ promotion: (\d+), service: (\d+), dns: (\d+), fence: (\d+) \}/.exec(
+      issue,
+    );
     const fixed = referenceWith((p) => {
       scaled(p, 10, 50);
       p.failover = {
@@ -410,12 +412,13 @@ describe('plan rules: what AWS would refuse, refused before anything runs', () =
           promotion: Number(suggested?.[1]),
           service: Number(suggested?.[2]),
           dns: Number(suggested?.[3]),
+          fence: Number(suggested?.[4]),
         },
       };
     });
 
     // Assess
-    expect(issue).toContain('the longest failover would write about 69700 history events');
+    expect(issue).toContain('the longest failover would write about 70780 history events');
     expect(issue).toContain('Step Functions allows 25000 per execution');
     expect(() => parsePlan(fixed)).not.toThrow();
   });
@@ -429,13 +432,15 @@ describe('plan rules: what AWS would refuse, refused before anything runs', () =
     const polls = maxPolls(plan.failover.pollSeconds);
 
     // Assess
-    expect([timing.promotionMaxPolls, timing.serviceMaxPolls, timing.dnsMaxPolls]).toEqual([
-      polls.promotion,
-      polls.service,
-      polls.dns,
-    ]);
+    expect([
+      timing.promotionMaxPolls,
+      timing.serviceMaxPolls,
+      timing.dnsMaxPolls,
+      timing.fenceMaxPolls,
+    ]).toEqual([polls.promotion, polls.service, polls.dns, polls.fence]);
     expect(POLL_BUDGET_SECONDS.promotion / plan.failover.pollSeconds.promotion).toBe(polls.promotion);
-    expect(worstCaseHistoryEvents(plan)).toBe(9335);
+    // 2 databases × (11 + 9 × 360), 3 services × (11 + 9 × 80), 9 × (60 DNS + 60 fence + 60 decision polls), 100.
+    expect(worstCaseHistoryEvents(plan)).toBe(10415);
   });
 
   it("derives 9 events per poll from the state machine's loops: one Choice, one Wait, one Lambda Task", () => {

@@ -137,8 +137,8 @@ describe('preflight', () => {
       // 30 minutes of approval timeout looked at every 30 s; fencing bounded like the promotion.
       approvalPollSeconds: 30,
       approvalMaxPolls: 60,
-      fencePollSeconds: 10,
-      fenceMaxPolls: 360,
+      fencePollSeconds: 15,
+      fenceMaxPolls: 60,
     });
     expect(world.commandNames().filter((name) => !READ_ONLY_COMMANDS.has(name))).toEqual([]);
   });
