@@ -44,6 +44,7 @@ export type WorldEventType =
   | 'route53.change-rejected'
   | 'route53.change-insync'
   | 'traffic.served'
+  | 'ssm.parameter-put'
   | 'sns.published';
 
 export interface WorldEvent {

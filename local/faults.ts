@@ -89,6 +89,7 @@ const THROTTLING: Record<ServiceName, [code: string, status: number]> = {
   route53: ['Throttling', 400],
   cloudwatch: ['Throttling', 400],
   sfn: ['ThrottlingException', 400],
+  ssm: ['ThrottlingException', 400],
 };
 
 const SERVER_ERROR: Record<ServiceName, [code: string, status: number]> = {
@@ -98,6 +99,7 @@ const SERVER_ERROR: Record<ServiceName, [code: string, status: number]> = {
   route53: ['ServiceUnavailable', 503],
   cloudwatch: ['InternalServiceError', 500],
   sfn: ['ServiceUnavailable', 503],
+  ssm: ['InternalServerError', 500],
 };
 
 export const DEFAULT_START_FAILURE =

@@ -1,4 +1,4 @@
-import { loadPlanFile } from '../plan/load.ts';
+import { loadPlanFile, parsePlan } from '../plan/load.ts';
 import type { Plan } from '../plan/schema.ts';
 import { watchTraffic } from './application.ts';
 import { serveApis } from './assembly/api-server.ts';
@@ -26,6 +26,7 @@ import type { Route53Model } from './route53/model.ts';
 import { holdingClockWhile, startSchedules } from './scheduled-functions.ts';
 import type { WorldSnapshot } from './snapshot.ts';
 import type { SnsMessage, SnsModel } from './sns/model.ts';
+import type { SsmModel } from './ssm/model.ts';
 import type { Execution } from './stepfunctions/executions.ts';
 import type { StepTiming } from './timeline.ts';
 import { DEFAULT_TIMINGS, type Timings } from './timings.ts';
@@ -111,6 +112,7 @@ export interface World {
     route53: Route53Model;
     cloudWatch: CloudWatchModel;
     sns: SnsModel;
+    ssm: SsmModel;
     healthChecks: HealthChecks;
   };
 }
@@ -151,7 +153,9 @@ export async function startWorld(options: WorldOptions): Promise<World> {
  * in serveApis; a new fault lives in faults.ts.
  */
 async function openWorld(options: WorldOptions): Promise<World> {
-  const plan = typeof options.plan === 'string' ? loadPlanFile(options.plan) : options.plan;
+  // A plan object is validated like a file: the handlers load it again and would refuse it.
+  const plan =
+    typeof options.plan === 'string' ? loadPlanFile(options.plan) : parsePlan(options.plan, 'the world plan');
   const account = plan.deployment?.account ?? ACCOUNT_FALLBACK;
   const timings: Timings = { ...DEFAULT_TIMINGS, ...options.timings };
   const endpoints = await sharedEndpoints();

@@ -12,6 +12,7 @@ import { rdsApi } from '../rds/api.ts';
 import type { CountedKind, RequestCounts } from '../request-counts.ts';
 import { route53Api } from '../route53/api.ts';
 import { snsApi } from '../sns/api.ts';
+import { ssmApi } from '../ssm/api.ts';
 import { stepFunctionsApi } from '../stepfunctions/api.ts';
 import type { StepFunctionsModel } from '../stepfunctions/executions.ts';
 import type { Cleanup } from './cleanup.ts';
@@ -52,7 +53,12 @@ export function serveApis(
   const callers = new AsyncLocalStorage<CountedKind>();
   const listener = awsRequestListener({
     query: [rdsApi(models.rds), snsApi(models.sns)],
-    objects: [ecsApi(models.ecs), cloudWatchApi(models.cloudWatch), stepFunctionsApi(stepFunctions)],
+    objects: [
+      ecsApi(models.ecs),
+      cloudWatchApi(models.cloudWatch),
+      stepFunctionsApi(stepFunctions),
+      ssmApi(models.ssm, context.account),
+    ],
     restXml: [route53Api(models.route53, models.healthChecks, models.cloudWatch)],
     gate: async (call) => {
       clock.advance(timings.apiCallMs);

@@ -56,6 +56,7 @@ export function worldFacade(parts: FacadeParts): World {
       route53: models.route53,
       cloudWatch: models.cloudWatch,
       sns: models.sns,
+      ssm: models.ssm,
       healthChecks: models.healthChecks,
     },
     stepFunctions: {

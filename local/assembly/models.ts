@@ -9,6 +9,7 @@ import { RdsModel } from '../rds/model.ts';
 import { type HealthCheck, HealthChecks } from '../route53/health-checks.ts';
 import { Route53Model } from '../route53/model.ts';
 import { SnsModel } from '../sns/model.ts';
+import { SsmModel } from '../ssm/model.ts';
 import { deployDrctlResources } from './deployment.ts';
 
 export type WorldFaults = FaultState;
@@ -19,6 +20,7 @@ export interface WorldModels {
   route53: Route53Model;
   cloudWatch: CloudWatchModel;
   sns: SnsModel;
+  ssm: SsmModel;
   healthChecks: HealthChecks;
   application: Application;
   fault: WorldFaults;
@@ -43,6 +45,7 @@ export function buildModels(
   const route53 = new Route53Model(context);
   const cloudWatch = new CloudWatchModel(context);
   const sns = new SnsModel(context);
+  const ssm = new SsmModel(context);
   const application = new Application(context, ecs);
   const fault = createFaults(
     context,
@@ -85,5 +88,5 @@ export function buildModels(
   const primaryCheck = healthChecks.checks.find((check) => check.role === 'primary');
   if (!primaryCheck) throw new Error('no primary health check');
   deployDrctlResources(plan, { cloudWatch, healthChecks, primaryCheck });
-  return { rds, ecs, route53, cloudWatch, sns, healthChecks, application, fault, primaryCheck };
+  return { rds, ecs, route53, cloudWatch, sns, ssm, healthChecks, application, fault, primaryCheck };
 }

@@ -13,13 +13,15 @@ import { escapeXml, type XmlObject, xmlDocument } from './xml.ts';
  * restXml, form `Action=` → awsQuery), the region from the SigV4 scope, and answers in the
  * protocol's own success and error shapes.
  */
-export type ServiceName = 'rds' | 'ecs' | 'route53' | 'sns' | 'cloudwatch' | 'sfn';
+export type ServiceName = 'rds' | 'ecs' | 'route53' | 'sns' | 'cloudwatch' | 'sfn' | 'ssm';
 
 export interface RequestContext {
   service: ServiceName;
   region: string;
   operation: string;
   requestId: string;
+  /** The access key that signed the request (SigV4), when it was signed. */
+  caller?: string;
 }
 
 export type QueryOperation = (params: QueryParams, context: RequestContext) => XmlObject | Promise<XmlObject>;
@@ -124,7 +126,13 @@ async function handle(options: ServerOptions, req: IncomingMessage, res: ServerR
     if (!service) {
       return respond.error(new AwsError('UnknownOperationException', `Unknown target ${target}`));
     }
-    const context: RequestContext = { service: service.service, region, operation, requestId };
+    const context: RequestContext = {
+      service: service.service,
+      region,
+      operation,
+      requestId,
+      ...(scope ? { caller: scope.accessKeyId } : {}),
+    };
     return run(options, context, res, respond, async () => {
       const op = service.operations[operation];
       if (!op) throw new AwsError('UnknownOperationException', `Unknown operation ${operation}`);

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startWorld, type World, type WorldEvent } from '../../../local/index.ts';
 import { drDetectionAlarmName } from '../../../plan/names.ts';
-import { planInRegions, referencePlan } from './support.ts';
+import { failoverOf, planInRegions, referencePlan } from './support.ts';
 
 const reference = referencePlan();
 let world: World | undefined;
@@ -24,16 +24,15 @@ describe('plan variants', () => {
 
     // Act
     world.faults.regionOutage();
-    await world.until((events) => events.some(drServes) && events.some((e) => e.type === 'execution.ended'), {
-      timeoutSeconds: 1_800,
-    });
+    await world.until((events) => events.some(drServes), { timeoutSeconds: 1_800 });
+    const failover = await failoverOf(world);
 
     // Assess
     expect(before).toEqual([
       ['primary', 100],
       ['dr', 0],
     ]);
-    expect(world.stepFunctions.list()[0]?.status).toBe('SUCCEEDED');
+    expect(failover.status, failover.cause).toBe('SUCCEEDED');
     expect(world.snapshot().dns.values.map((r) => [r.setIdentifier, r.weight])).toEqual([
       ['primary', 0],
       ['dr', 100],

@@ -1,4 +1,4 @@
-import type { World } from '../../../local/index.ts';
+import type { Execution, World } from '../../../local/index.ts';
 import { loadPlanFile } from '../../../plan/load.ts';
 import type { Plan } from '../../../plan/schema.ts';
 
@@ -19,15 +19,31 @@ export const worldClient = <T>(world: World, Client: new (config: object) => T, 
   });
 
 /** The reference plan with its primary and DR regions moved (databases follow their roles). */
-export const planInRegions = (plan: Plan, primary: string, dr: string): Plan => ({
-  ...plan,
-  regions: { primary, dr },
-  databases: plan.databases.map((database) => ({
-    ...database,
-    primary: { ...database.primary, region: primary },
-    replica: { ...database.replica, region: dr },
-  })),
-});
+export const planInRegions = (plan: Plan, primary: string, dr: string): Plan => {
+  const certificate = (arn: string | undefined, region: string) =>
+    arn?.replace(/^(arn:aws:acm:)[a-z0-9-]+:/, `$1${region}:`);
+  const certificates = plan.deployment?.certificateArns;
+  return {
+    ...plan,
+    regions: { primary, dr },
+    databases: plan.databases.map((database) => ({
+      ...database,
+      primary: { ...database.primary, region: primary },
+      replica: { ...database.replica, region: dr },
+    })),
+    ...(plan.deployment && certificates
+      ? {
+          deployment: {
+            ...plan.deployment,
+            certificateArns: {
+              ...(certificates.primary ? { primary: certificate(certificates.primary, primary) } : {}),
+              ...(certificates.dr ? { dr: certificate(certificates.dr, dr) } : {}),
+            },
+          },
+        }
+      : {}),
+  };
+};
 
 /** Resolves `name` through the world's DNS server (Route 53's data plane) with node:dns. */
 export const resolveThroughWorld = async (world: World, name: string): Promise<string[]> => {
@@ -36,3 +52,23 @@ export const resolveThroughWorld = async (world: World, name: string): Promise<s
   resolver.setServers([world.dnsResolver]);
   return resolver.resolveCname(name);
 };
+
+/**
+ * The execution that did the failover, once it has ended: both detection paths may start one
+ * (EventBridge starts an unnamed execution per event); the run lock makes the others end skipped.
+ */
+export async function failoverOf(world: World): Promise<Execution> {
+  await world.until(
+    () =>
+      world.stepFunctions
+        .list()
+        .some((e) => e.status !== 'RUNNING' && !/"outcome":"skipped"/.test(e.output ?? '')),
+    { timeoutSeconds: 3_600 },
+  );
+  const ended = world.stepFunctions
+    .list()
+    .filter((e) => e.status !== 'RUNNING' && !/"outcome":"skipped"/.test(e.output ?? ''));
+  const found = ended[0];
+  if (!found) throw new Error('no failover execution ended');
+  return found;
+}
