@@ -21,6 +21,8 @@ export function scaledOverrides(definition: StateMachineDefinition, plan: Plan, 
     promotionPollSeconds: plan.failover.pollSeconds.promotion,
     servicePollSeconds: plan.failover.pollSeconds.service,
     dnsPollSeconds: plan.failover.pollSeconds.dns,
+    fencePollSeconds: plan.failover.pollSeconds.fence,
+    approvalPollSeconds: plan.failover.approval.pollSeconds,
   };
   const wall = (seconds: number) => Math.max(1, Math.round((seconds * 1000) / scale));
   const waitTimeOverrides: Record<string, number> = {};

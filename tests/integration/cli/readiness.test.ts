@@ -23,6 +23,11 @@ function swapRegions(plan: PlanInput): void {
     db.primary.region = 'us-west-2';
     db.replica.region = 'us-east-1';
   }
+  // Each load balancer uses a certificate of its own region: the two swap as well.
+  const certificates = plan.deployment?.certificateArns;
+  if (plan.deployment && certificates) {
+    plan.deployment.certificateArns = { primary: certificates.dr ?? '', dr: certificates.primary ?? '' };
+  }
 }
 
 describe.concurrent('drctl readiness', () => {
