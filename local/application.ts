@@ -14,6 +14,8 @@ export class Application {
   private readonly ecs: EcsModel;
   /** Filled in by the faults: false while the region's application alone is down. */
   endpointUp: (region: string) => boolean = () => true;
+  /** When each region last came back from an outage (simulated ms). */
+  private readonly recoveredAt = new Map<string, number>();
 
   constructor(context: WorldContext, ecs: EcsModel) {
     this.context = context;
@@ -30,6 +32,12 @@ export class Application {
     const region = this.region(role);
     if (!this.context.isRegionUp(region)) return `region ${region} is down`;
     if (!this.endpointUp(region)) return `the application in ${region} is down`;
+    const recovered = this.recoveredAt.get(region);
+    const healthyAgainAt =
+      recovered === undefined ? undefined : recovered + this.context.timings.targetRecoverySeconds * 1000;
+    if (healthyAgainAt !== undefined && this.context.clock.now() < healthyAgainAt) {
+      return `the load balancer's targets in ${region} are passing their health checks again after the outage`;
+    }
     for (const planService of plan.services) {
       const cluster = role === 'primary' ? planService.primary.cluster : planService.cluster;
       const name = role === 'primary' ? planService.primary.service : planService.service;
@@ -49,6 +57,15 @@ export class Application {
       return { ok: false, report: 'Failure: Connection failed: the connection was reset' };
     }
     return { ok: false, report: 'Failure: HTTP Status Code 503, Service Unavailable' };
+  }
+
+  /**
+   * A region came back: its load balancers mark their targets healthy only after they pass the
+   * healthy threshold of checks again (ELB User Guide, target group health checks), so the
+   * application serves `targetRecoverySeconds` later, not at once.
+   */
+  regionRecovered(region: string, at: number): void {
+    this.recoveredAt.set(region, at);
   }
 
   serves(role: AppRole): boolean {

@@ -19,8 +19,8 @@ import type { Execution, StepFunctionsModel } from './stepfunctions/executions.t
  * guards (preflight), not the world's. A region whose EventBridge is down takes nothing while it
  * is down; the sender retries, so the event may arrive late (which is why an alarm-started run
  * confirms the primary is still down).
- * With `failover.trigger: approval` the rule asks a person instead (an SNS message) and starts
- * nothing.
+ * With `failover.trigger: approval` the rule starts the run all the same: the run itself stops
+ * before the point of no return and waits for a person's decision.
  */
 export interface AlarmEvent {
   /** EventBridge event id. */
@@ -84,10 +84,9 @@ export function startDetection(
       events.record(
         'failover.approval-requested',
         now,
-        `alarm ${event.alarmName}: failover waits for a person's approval`,
+        `alarm ${event.alarmName}: the failover run will wait for a person's decision`,
         { alarm: event.alarmName, eventId: event.id },
       );
-      return undefined;
     }
     const alarm = alarms.find((a) => a.name === event.alarmName);
     const input = {

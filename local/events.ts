@@ -45,6 +45,9 @@ export type WorldEventType =
   | 'route53.change-insync'
   | 'traffic.served'
   | 'ssm.parameter-put'
+  | 'rds.parameters-modified'
+  | 'writes.diverged'
+  | 'single-writer.violated'
   | 'sns.published';
 
 export interface WorldEvent {

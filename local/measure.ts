@@ -2,6 +2,7 @@ import type { DetectionPath } from '../plan/names.ts';
 import type { DetectionAlarm } from './detection.ts';
 import type { EventLog, WorldEvent } from './events.ts';
 import type { RdsModel } from './rds/model.ts';
+import type { WriteWatch } from './write-divergence.ts';
 
 /**
  * Detection time, RTO and RPO as the world itself measures them from its event log:
@@ -29,6 +30,11 @@ export interface Measurements {
     seconds: number | null;
     /** Writes lost over all databases. */
     writes: number | null;
+    /**
+     * Writes an old primary accepted after its replica stopped applying (reachable and writable
+     * while not fenced): they exist only there. 0 when the world saw none; null with no watch.
+     */
+    writesDiverged: number | null;
     databases: { databaseId: string; writesLost: number; secondsLost: number; cause: string }[];
   };
   executionArn: string | null;
@@ -39,6 +45,7 @@ export function measure(
   rds: RdsModel,
   alarms: readonly DetectionAlarm[],
   primaryRegion: string,
+  writes?: Pick<WriteWatch, 'divergedWrites'>,
 ): Measurements {
   const all = events.list();
   const outage = all.find(
@@ -79,6 +86,7 @@ export function measure(
     rpo: {
       seconds: losses.length === 0 ? null : Math.max(...losses.map((l) => l.secondsLost)),
       writes: losses.length === 0 ? null : losses.reduce((sum, l) => sum + l.writesLost, 0),
+      writesDiverged: writes ? writes.divergedWrites().reduce((sum, d) => sum + d.writes, 0) : null,
       databases: losses.map(({ databaseId, writesLost, secondsLost, cause }) => ({
         databaseId,
         writesLost,

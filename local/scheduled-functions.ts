@@ -8,7 +8,8 @@ import type { Invoke } from './stepfunctions/lambda-functions.ts';
  * The functions EventBridge schedules run in the DR region, as the CDK app deploys them: the
  * health monitor every `detection.scheduleMinutes` (readiness and metrics; it is also a
  * state-machine Task) and the primary probe every `detection.probe.scheduleMinutes` (the DR-side
- * detection path; not a Task). They are loaded in process like the state machine's handlers and
+ * detection path; not a Task), and the fencing of an old primary every `detection.scheduleMinutes`
+ * (also a Task, beside the recovery). They are loaded in process like the state machine's handlers and
  * invoked with a scheduled event. A schedule fires only while the DR region's EventBridge is up.
  */
 export const SCHEDULED_FUNCTION_DIRECTORIES = { primaryProbe: 'primary-probe' } as const;
@@ -108,6 +109,8 @@ export function startSchedules(
   deps: {
     healthMonitor?: Invoke;
     primaryProbe?: Invoke;
+    /** Fences the old primary once the plan is failed over and its region answers (a no-op otherwise). */
+    fencePrimary?: Invoke;
     isEventBridgeUp: (region: string) => boolean;
   },
 ): Schedules {
@@ -157,6 +160,17 @@ export function startSchedules(
         'primary probe',
         'primary-probe',
         deps.primaryProbe,
+      ),
+    );
+  }
+  if (deps.fencePrimary) {
+    stops.push(
+      schedule(
+        plan.detection.scheduleMinutes,
+        `${plan.name}-fence-primary-schedule`,
+        'old primary fencing',
+        'fence-primary',
+        deps.fencePrimary,
       ),
     );
   }

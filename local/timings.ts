@@ -45,6 +45,11 @@ export interface Timings {
   lambdaInvocationMs: number;
   /** Simulated latency of one AWS API call. */
   apiCallMs: number;
+  /**
+   * After a region outage, until its load balancers serve again: the targets must pass the
+   * healthy threshold (2) of health checks at the interval (10 s) the CDK app sets.
+   */
+  targetRecoverySeconds: number;
 }
 
 export const DEFAULT_TIMINGS: Timings = {
@@ -66,4 +71,5 @@ export const DEFAULT_TIMINGS: Timings = {
   trafficProbeSeconds: 1,
   lambdaInvocationMs: 100,
   apiCallMs: 150,
+  targetRecoverySeconds: 20,
 };

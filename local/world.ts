@@ -30,6 +30,7 @@ import type { SsmModel } from './ssm/model.ts';
 import type { Execution } from './stepfunctions/executions.ts';
 import type { StepTiming } from './timeline.ts';
 import { DEFAULT_TIMINGS, type Timings } from './timings.ts';
+import { watchWrites } from './write-divergence.ts';
 
 export interface WorldOptions {
   /** The recovery plan, or the path of a plan file. */
@@ -45,7 +46,7 @@ export interface WorldOptions {
    * Run the DR region's EventBridge schedules (default true): the health monitor and the primary
    * probe, or the ones named. Without the probe, the DR-side detection path is off.
    */
-  schedule?: boolean | { healthMonitor?: boolean; primaryProbe?: boolean };
+  schedule?: boolean | { healthMonitor?: boolean; primaryProbe?: boolean; fencePrimary?: boolean };
   /** Let the detection alarms' events start the state machine (default true). */
   alarmTrigger?: boolean;
   /** Powertools log level of the in-process handlers (default ERROR; the world's own log is `events`). */
@@ -94,6 +95,10 @@ export interface World {
   dependencies(window?: TimeWindow): Dependency[];
   snapshot(): WorldSnapshot;
   measurements(): Measurements;
+  /** Writes each old primary took that its replica never got (see write-divergence.ts). */
+  divergedWrites(): { databaseId: string; writes: number; since: number | null }[];
+  /** Each moment two instances of one database were writable and reachable; empty is the rule. */
+  singleWriterViolations(): { databaseId: string; from: number; to: number | null }[];
   /** Resolves when `condition` holds (checked on every event and every simulated second). */
   until(condition: (events: WorldEvent[]) => boolean, options?: { timeoutSeconds?: number }): Promise<void>;
   /** Resolves after `seconds` of simulated time. */
@@ -212,9 +217,12 @@ async function openWorld(options: WorldOptions): Promise<World> {
     cleanup.add(() => detection.stop());
     const schedule = options.schedule ?? true;
     const scheduled =
-      typeof schedule === 'boolean' ? { healthMonitor: schedule, primaryProbe: schedule } : schedule;
+      typeof schedule === 'boolean'
+        ? { healthMonitor: schedule, primaryProbe: schedule, fencePrimary: schedule }
+        : schedule;
     const schedules = startSchedules(context, {
       ...(scheduled.healthMonitor ? { healthMonitor: machine.timed.healthMonitor } : {}),
+      ...(scheduled.fencePrimary ? { fencePrimary: machine.timed.fencePrimary } : {}),
       ...(scheduled.primaryProbe
         ? {
             primaryProbe: holdingClockWhile(
@@ -228,6 +236,8 @@ async function openWorld(options: WorldOptions): Promise<World> {
     });
     cleanup.add(() => schedules.stop());
     cleanup.add(watchTraffic(context, models.route53, models.application));
+    const writes = watchWrites(context, models);
+    cleanup.add(writes.stop);
     const { clock, events } = context;
     events.record(
       'world.started',
@@ -255,6 +265,7 @@ async function openWorld(options: WorldOptions): Promise<World> {
       detection,
       requests,
       counts,
+      writes,
       cleanup,
       onClosed: () => {
         running = false;

@@ -50,7 +50,8 @@ export async function fencePrimary(
   const resources: FencedResource[] = await Promise.all([
     ...plan.services.map((service) => fenceService(ports.primaryEcs, plan, service)),
     ...plan.databases.map((db) => fenceDatabase(ports.primaryRds, db)),
-    ...(plan.dns.strategy === 'gate' ? [fenceTraffic(ports)] : []),
+    // During the run the switch after the recovery closes the gate; the schedule checks it stays closed.
+    ...(plan.dns.strategy === 'gate' && !options.pastPointOfNoReturn ? [fenceTraffic(ports)] : []),
   ]);
   const allFenced = resources.every((r) => r.outcome === 'fenced');
   const output = { ...base, resources, done: allFenced || recovery.complete };

@@ -7,6 +7,7 @@ import { snapshotWorld } from '../snapshot.ts';
 import { stepTimings } from '../timeline.ts';
 import { createWaiting } from '../waiting.ts';
 import type { World } from '../world.ts';
+import type { WriteWatch } from '../write-divergence.ts';
 import type { AnsweredRequest } from './api-server.ts';
 import type { Cleanup } from './cleanup.ts';
 import type { WorldModels } from './models.ts';
@@ -26,6 +27,7 @@ export interface FacadeParts {
   machine: WorldStateMachine;
   detection: Detection;
   requests: AnsweredRequest[];
+  writes: WriteWatch;
   counts: RequestCounts;
   cleanup: Cleanup;
   /** Called once the world is closed (the process may start another). */
@@ -96,7 +98,10 @@ export function worldFacade(parts: FacadeParts): World {
         faults: models.fault.faults,
         requests,
       }),
-    measurements: () => measure(events, models.rds, detection.alarms, parts.plan.regions.primary),
+    measurements: () =>
+      measure(events, models.rds, detection.alarms, parts.plan.regions.primary, parts.writes),
+    divergedWrites: () => parts.writes.divergedWrites(),
+    singleWriterViolations: () => parts.writes.singleWriterViolations(),
     until: waiting.until,
     runFor: waiting.runFor,
     after: (seconds, action) => scheduler.after(seconds * 1000, () => action()),

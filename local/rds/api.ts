@@ -11,6 +11,38 @@ export function rdsApi(rds: RdsModel): QueryService {
     xmlNamespace: 'http://rds.amazonaws.com/doc/2014-10-31/',
     operations: {
       DescribeDBInstances: (params, context) => describeDbInstances(rds, params, context),
+      DescribeDBParameters: (params, context) => {
+        const parameters = rds.parameterGroups.describe(
+          context.region,
+          params.required('DBParameterGroupName'),
+          params.get('Source'),
+        );
+        return {
+          Parameters: list(
+            'Parameter',
+            parameters.map((p) => ({
+              ParameterName: p.name,
+              ParameterValue: p.value,
+              Source: 'user',
+              ApplyMethod: p.applyMethod,
+              IsModifiable: true,
+            })),
+          ),
+        };
+      },
+      ModifyDBParameterGroup: (params, context) => {
+        const parameters = params.listOf('Parameters.Parameter').map((p) => ({
+          name: p.required('ParameterName'),
+          value: p.required('ParameterValue'),
+          applyMethod: (p.get('ApplyMethod') ?? 'pending-reboot') as 'immediate' | 'pending-reboot',
+        }));
+        const name = rds.parameterGroups.modify(
+          context.region,
+          params.required('DBParameterGroupName'),
+          parameters,
+        );
+        return { DBParameterGroupName: name };
+      },
       PromoteReadReplica: (params, context) => {
         const identifier = identifierOf(params.required('DBInstanceIdentifier'));
         const instance = rds.promote(context.region, identifier);
@@ -87,6 +119,9 @@ function instanceXml(rds: RdsModel, instance: DbInstance): XmlObject {
         ])
       : undefined,
     DBInstanceArn: instance.arn,
+    DBParameterGroups: list('DBParameterGroup', [
+      { DBParameterGroupName: rds.parameterGroups.groupNameOf(instance), ParameterApplyStatus: 'in-sync' },
+    ]),
     BackupRetentionPeriod: 7,
   };
 }

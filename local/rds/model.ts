@@ -1,6 +1,7 @@
 import type { PlanDatabase } from '../../plan/schema.ts';
 import type { WorldContext } from '../context.ts';
 import { AwsError } from '../protocol/errors.ts';
+import { ParameterGroups } from './parameter-groups.ts';
 
 /**
  * RDS as drctl sees it: each plan database is a primary instance in the primary region with a
@@ -49,11 +50,13 @@ interface Replication {
 
 export class RdsModel {
   readonly instances = new Map<string, DbInstance>();
+  readonly parameterGroups: ParameterGroups;
   private readonly replication = new Map<string, Replication>();
   private readonly context: WorldContext;
 
   constructor(context: WorldContext) {
     this.context = context;
+    this.parameterGroups = new ParameterGroups(context);
     const now = context.clock.now();
     for (const database of context.plan.databases) this.seed(database, now);
     context.scheduler.every(context.timings.replicaLagMetricPeriodSeconds * 1000, (at) =>
@@ -291,6 +294,11 @@ export class RdsModel {
     if (replication.pausedSince !== undefined) return -1;
     this.advance(replication, at);
     return Math.round(Math.max(0, at - replication.appliedUpTo) / 1000);
+  }
+
+  /** When the database's replica stopped applying the primary's writes for good (promotion), if it did. */
+  replicationEndedAt(databaseId: string): number | undefined {
+    return this.replication.get(databaseId)?.stoppedAt;
   }
 
   /** Data-loss figures per database (undefined while nothing was lost yet). */

@@ -35,6 +35,24 @@ export class AnswerTimeline {
     return true;
   }
 
+  /**
+   * Every value some client may hold at `at`: the authoritative answer, and each earlier answer
+   * whose cached copy is still within its TTL (a client that resolved just before it changed).
+   */
+  valuesAt(at: number): Set<string> {
+    const values = new Set<string>();
+    for (let i = this.answers.length - 1; i >= 0; i--) {
+      const answer = this.answers[i] as Answer;
+      const next = this.answers[i + 1];
+      if (answer.at > at) continue;
+      // Current until the next answer replaced it; cached for its TTL after that.
+      const lastCurrentAt = next === undefined || next.at > at ? at : next.at;
+      if (lastCurrentAt + answer.ttl * 1000 < at) break;
+      if (answer.value !== undefined) values.add(answer.value);
+    }
+    return values;
+  }
+
   /** The answer every client has at `at`, worst case (see above). */
   clientView(at: number): Answer {
     for (let i = this.answers.length - 1; i > 0; i--) {

@@ -187,6 +187,11 @@ export class Route53Model {
     return this.planRecord.clientView(at).value;
   }
 
+  /** Every target some client may reach for the plan's record at `at` (new answers and cached old ones). */
+  reachableTargets(at: number): Set<string> {
+    return new Set([...this.planRecord.valuesAt(at)].map((v) => v.replace(/\.$/, '').toLowerCase()));
+  }
+
   /** The plan record's TTL as answered to clients at `at`. */
   resolvedTtl(at: number): number {
     return this.planRecord.clientView(at).ttl;

@@ -40,7 +40,7 @@ describe('plan variants', () => {
     expect(world.snapshot().dns.resolvesTo).toBe(plan.application.dr.target);
   });
 
-  it('approval trigger: the alarm asks for a person and starts nothing', async () => {
+  it('approval trigger: the alarm starts a run that waits for a person before the point of no return', async () => {
     // Prepare
     const plan = { ...reference, failover: { ...reference.failover, trigger: 'approval' as const } };
     // The schedules run: the DR-side path needs its probe.
@@ -54,7 +54,12 @@ describe('plan variants', () => {
     await world.runFor(120);
 
     // Assess
-    expect(world.stepFunctions.list()).toEqual([]);
+    const waiting = world.stepFunctions.list().filter((e) => e.status === 'RUNNING');
+    expect(waiting).toHaveLength(1);
+    expect(world.messages().map((m) => m.subject)).toContain(
+      `[drctl] shop failover WAITS FOR A DECISION (${JSON.parse(waiting[0]?.input ?? '{}').incidentId})`,
+    );
+    expect(world.events.list({ type: 'rds.promotion-started' })).toEqual([]);
     // us-east-1 is down with the primary: the DR-side path detects it.
     expect(world.snapshot().alarms.find((a) => a.name === drDetectionAlarmName(plan))?.state).toBe('ALARM');
   });
