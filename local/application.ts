@@ -14,8 +14,9 @@ export class Application {
   private readonly ecs: EcsModel;
   /** Filled in by the faults: false while the region's application alone is down. */
   endpointUp: (region: string) => boolean = () => true;
-  /** When each region last came back from an outage (simulated ms). */
+  /** When each region last came back from an outage long enough to fail its targets (simulated ms). */
   private readonly recoveredAt = new Map<string, number>();
+  private readonly downSince = new Map<string, number>();
 
   constructor(context: WorldContext, ecs: EcsModel) {
     this.context = context;
@@ -60,12 +61,21 @@ export class Application {
   }
 
   /**
-   * A region came back: its load balancers mark their targets healthy only after they pass the
-   * healthy threshold of checks again (ELB User Guide, target group health checks), so the
-   * application serves `targetRecoverySeconds` later, not at once.
+   * A region went down or came back. A load balancer marks its targets unhealthy only after the
+   * unhealthy threshold of failed checks (`targetUnhealthySeconds`), and healthy again only after
+   * the healthy threshold of passing ones (`targetRecoverySeconds`) (ELB User Guide, target group
+   * health checks): after an outage that long, the application serves that much later, not at once.
    */
-  regionRecovered(region: string, at: number): void {
-    this.recoveredAt.set(region, at);
+  regionChanged(region: string, up: boolean, at: number): void {
+    if (!up) {
+      this.downSince.set(region, at);
+      return;
+    }
+    const since = this.downSince.get(region);
+    this.downSince.delete(region);
+    if (since !== undefined && at - since >= this.context.timings.targetUnhealthySeconds * 1000) {
+      this.recoveredAt.set(region, at);
+    }
   }
 
   serves(role: AppRole): boolean {

@@ -50,6 +50,8 @@ export interface Timings {
    * healthy threshold (2) of health checks at the interval (10 s) the CDK app sets.
    */
   targetRecoverySeconds: number;
+  /** How long targets fail health checks before the load balancer marks them unhealthy (3 × 10 s). */
+  targetUnhealthySeconds: number;
 }
 
 export const DEFAULT_TIMINGS: Timings = {
@@ -72,4 +74,5 @@ export const DEFAULT_TIMINGS: Timings = {
   lambdaInvocationMs: 100,
   apiCallMs: 150,
   targetRecoverySeconds: 20,
+  targetUnhealthySeconds: 30,
 };

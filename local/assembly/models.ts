@@ -53,7 +53,7 @@ export function buildModels(
     {
       onRegionChange: (region, up, at) => {
         if (region === plan.regions.primary) rds.primaryRegionReachable(up, at);
-        if (up) application.regionRecovered(region, at);
+        application.regionChanged(region, up, at);
       },
     },
   );

@@ -57,8 +57,32 @@ describe('detection guards', () => {
     ]);
   });
 
-  // Needs the lead's preflight lock (ListExecutions/DescribeExecution): the world no longer guards.
-  it.todo('an alarm event delivered twice makes one failover: the second execution ends SUCCEEDED "skipped"');
+  it('an alarm event delivered twice makes one failover: the second execution ends SUCCEEDED "skipped"', async () => {
+    // Prepare
+    world = await startWorld({ plan, scale: 400, schedule: false, alarmTrigger: false });
+    await world.runFor(180);
+    const event = {
+      id: 'event-2',
+      alarmName: world.detection.alarmName,
+      state: 'ALARM',
+      previousState: 'OK',
+      reason: 'Threshold Crossed',
+      changedAt: world.clock.now(),
+    };
+    world.faults.regionOutage();
+
+    // Act
+    const first = world.detection.deliver(event);
+    const second = world.detection.deliver(event);
+    await Promise.all([first, second].map((e) => world?.stepFunctions.wait(e?.arn ?? '')));
+
+    // Assess
+    const outcomes = [first, second].map((e) => JSON.parse(e?.output ?? '{}').outcome);
+    expect(outcomes.sort()).toEqual(['failed-over', 'skipped']);
+    expect(world.events.list({ type: 'rds.promotion-started' })).toHaveLength(plan.databases.length);
+    expect(world.messages().some((m) => /FAILED/.test(m.subject ?? ''))).toBe(false);
+    expect(world.messages().filter((m) => /SKIPPED/.test(m.subject ?? ''))).toHaveLength(1);
+  });
 
   it('a primary that flaps faster than either path judges raises no alarm and starts nothing', async () => {
     // Prepare
@@ -108,8 +132,44 @@ describe('detection guards', () => {
     expect(world.stepFunctions.list()).toHaveLength(alarms.length);
   });
 
-  // Needs the lead's preflight lock and cooldown: the world enforces only what AWS enforces.
-  it.todo('a primary down two minutes in every six makes at most one failover within the cooldown');
+  it('an alarm within the cooldown of a finished failover is skipped; a run started by hand is not', async () => {
+    // Prepare: a failover that ran to its end
+    world = await startWorld({ plan, scale: 400, schedule: false, alarmTrigger: false });
+    await world.runFor(180);
+    world.faults.regionOutage();
+    const first = world.stepFunctions.start(
+      { mode: 'failover', reason: 'drill', incidentId: 'INC-1', requestedBy: 'alice' },
+      'by-hand',
+    );
+    await world.stepFunctions.wait(first.arn);
+    await world.runFor(600);
+    const alarm = {
+      id: 'late-event',
+      alarmName: world.detection.alarmName,
+      state: 'ALARM',
+      previousState: 'OK',
+      reason: 'Threshold Crossed',
+      changedAt: world.clock.now(),
+    };
+
+    // Act
+    const late = world.detection.deliver(alarm);
+    await world.stepFunctions.wait(late?.arn ?? '');
+    const again = world.stepFunctions.start(
+      { mode: 'failover', reason: 'converge', incidentId: 'INC-1', requestedBy: 'alice' },
+      'by-hand-again',
+    );
+    await world.stepFunctions.wait(again.arn);
+
+    // Assess
+    expect(JSON.parse(first.output ?? '{}').outcome).toBe('failed-over');
+    expect(JSON.parse(late?.output ?? '{}')).toMatchObject({ outcome: 'skipped' });
+    expect(JSON.parse(late?.output ?? '{}').reason).toContain('60-minute cooldown');
+    expect(again.status, again.cause).toBe('SUCCEEDED');
+    expect(JSON.parse(again.output ?? '{}').outcome).toBe('failed-over');
+    // The second hand-started run converged: no second promotion.
+    expect(world.events.list({ type: 'rds.promotion-started' })).toHaveLength(plan.databases.length);
+  });
 });
 
 /** Stops every running execution: these tests are about what starts them. */

@@ -179,7 +179,27 @@ describe('EventBridge delivers at least once', () => {
     expect(new Set(executions.map((e) => JSON.parse(e.input).incidentId)).size).toBe(1);
   });
 
-  it.todo(
-    'two copies of one alarm event make one failover: the second run ends SUCCEEDED "skipped" (preflight lock, lead)',
-  );
+  it('both detection paths firing make one failover: the later run ends SUCCEEDED "skipped"', async () => {
+    // Prepare: only the application is down, so the fast path (us-east-1 up) and the DR probe both fire
+    world = await startWorld({ plan, scale: 400 });
+    await world.runFor(180);
+
+    // Act
+    world.faults.applicationOutage();
+    await world.until((events) => events.filter((e) => e.type === 'failover.triggered').length >= 2, {
+      timeoutSeconds: 900,
+    });
+    await world.until(() => world?.stepFunctions.list().every((e) => e.status !== 'RUNNING') ?? true, {
+      timeoutSeconds: 1_800,
+    });
+
+    // Assess
+    const runs = world.stepFunctions.list();
+    const paths = runs.map((e) => JSON.parse(e.input).requestedBy as string);
+    expect(new Set(paths).size).toBe(2);
+    const outcomes = runs.map((e) => JSON.parse(e.output ?? '{}').outcome as string);
+    expect(outcomes.filter((o) => o === 'failed-over')).toHaveLength(1);
+    expect(outcomes.filter((o) => o === 'skipped').length).toBe(runs.length - 1);
+    expect(world.events.list({ type: 'rds.promotion-started' })).toHaveLength(plan.databases.length);
+  });
 });
