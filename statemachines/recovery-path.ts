@@ -11,7 +11,18 @@ import type { Plan } from '../plan/schema.ts';
  * application endpoint of a region.
  */
 export interface RecoveryCall {
-  service: 'sfn' | 'lambda' | 'rds' | 'ecs' | 'cloudwatch' | 'sns' | 'events' | 'route53' | 'dns' | 'http';
+  service:
+    | 'sfn'
+    | 'lambda'
+    | 'rds'
+    | 'ecs'
+    | 'cloudwatch'
+    | 'sns'
+    | 'ssm'
+    | 'events'
+    | 'route53'
+    | 'dns'
+    | 'http';
   /** The region that serves the call; `global` for a data plane served everywhere. */
   region: string;
   operations: string[];
@@ -102,6 +113,40 @@ export function recoveryPath(plan: Plan): RecoveryStep[] {
       ],
     },
     {
+      step: 'Decision',
+      by: 'approval',
+      calls: [
+        {
+          service: 'ssm',
+          region: dr,
+          operations: ['GetParameter', 'DescribeParameters'],
+          // Only runs that wait for a person read it: every alarm-started one with trigger approval.
+          required: plan.failover.trigger === 'approval',
+          what: 'the decision parameter (when the run waits for a person)',
+        },
+      ],
+    },
+    {
+      step: 'Confirm',
+      by: 'health-monitor',
+      calls: [
+        {
+          service: 'sfn',
+          region: dr,
+          operations: ['ListExecutions', 'DescribeExecution'],
+          required: true,
+          what: 'the lock, once more before the point of no return',
+        },
+        {
+          service: 'http',
+          region: plan.regions.primary,
+          operations: ['GET'],
+          required: false,
+          what: `${plan.application.primary.healthUrl} still down (alarm-started runs; no answer is down)`,
+        },
+      ],
+    },
+    {
       step: 'Notify started',
       by: 'notify',
       calls: [
@@ -137,6 +182,40 @@ export function recoveryPath(plan: Plan): RecoveryStep[] {
           operations: ['DescribeServices', 'UpdateService', 'ListTasks', 'DescribeTasks'],
           required: true,
           what: 'each DR service',
+        },
+      ],
+    },
+    {
+      step: 'Fence the old primary',
+      by: 'fence-primary',
+      calls: [
+        {
+          service: 'ecs',
+          region: plan.regions.primary,
+          operations: ['DescribeServices', 'UpdateService'],
+          required: false,
+          what: 'the old primary services to 0 (pending while the region does not answer)',
+        },
+        {
+          service: 'rds',
+          region: plan.regions.primary,
+          operations: ['DescribeDBInstances', 'DescribeDBParameters', 'ModifyDBParameterGroup'],
+          required: false,
+          what: 'the old primary databases read only',
+        },
+        {
+          service: 'rds',
+          region: dr,
+          operations: ['DescribeDBInstances'],
+          required: false,
+          what: 'whether the recovery is complete (ends the fencing loop)',
+        },
+        {
+          service: 'ecs',
+          region: dr,
+          operations: ['DescribeServices'],
+          required: false,
+          what: 'whether the recovery is complete (ends the fencing loop)',
         },
       ],
     },
