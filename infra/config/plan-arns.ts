@@ -86,3 +86,13 @@ export function ruleArn(plan: Plan, region: string, ruleName: string): string {
 export function activeRegionOf(plan: Plan): 'primary' | 'dr' {
   return plan.deployment?.activeRegion ?? 'primary';
 }
+
+/** The decision parameters of this plan's runs (plan/names.ts decisionParameterName). */
+export function decisionParameterArnPattern(plan: Plan): string {
+  return `arn:aws:ssm:${plan.regions.dr}:${accountOf(plan)}:parameter/drctl/${plan.name}/decisions/*`;
+}
+
+/** Parameter groups in the primary region (their names are generated; a tag condition narrows them). */
+export function primaryParameterGroupArnPattern(plan: Plan): string {
+  return `arn:aws:rds:${plan.regions.primary}:${accountOf(plan)}:pg:*`;
+}

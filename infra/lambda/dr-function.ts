@@ -16,7 +16,9 @@ export type StateMachineFunctionName =
   | 'promote-replica'
   | 'scale-service'
   | 'update-dns'
-  | 'notify';
+  | 'notify'
+  | 'approval'
+  | 'fence-primary';
 
 /**
  * drctl's functions: each is `functions/<name>/handler.ts` exporting `handler`. primary-probe is

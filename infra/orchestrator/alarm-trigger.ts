@@ -1,6 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import { EventField, Rule, RuleTargetInput } from 'aws-cdk-lib/aws-events';
-import { SfnStateMachine, SnsTopic } from 'aws-cdk-lib/aws-events-targets';
+import { SfnStateMachine } from 'aws-cdk-lib/aws-events-targets';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
@@ -21,8 +21,8 @@ export interface AlarmTriggerProps {
  * One rule in the DR region for both detection paths (plan/names.ts detectionAlarms): the fast
  * path's us-east-1 alarm, forwarded to this bus, and the DR-side probe alarm of this region. With
  * `failover.trigger: automatic` it starts the state machine with exactly the four execution-input
- * fields, `requestedBy: alarm:<name>` saying which path fired; with `approval` it asks a human on
- * the topic and starts nothing. EventBridge starts unnamed executions at least once per event:
+ * fields, `requestedBy: alarm:<name>` saying which path fired; with `approval` the run it starts
+ * stops before the point of no return and waits for a person's decision. EventBridge starts unnamed executions at least once per event:
  * "one failover at a time" is preflight's job (it reads the state machine's executions).
  * The reason is fixed text: an alarm's own reason can exceed the 500 characters of the input.
  * With `deployment.activeRegion: dr` the failover has happened: the rule is kept but disabled.
@@ -39,37 +39,24 @@ export class AlarmTrigger extends Construct {
       .join(' or ');
     this.rule = new Rule(this, 'Rule', {
       ruleName,
-      description: `Detection alarm ${names} in ALARM: ${plan.failover.trigger === 'automatic' ? 'start the failover' : 'ask for approval'}`,
+      description: `Detection alarm ${names} in ALARM: ${plan.failover.trigger === 'automatic' ? 'start the failover' : 'start a failover that waits for approval'}`,
       eventPattern: detectionAlarmPattern(plan),
       enabled: activeRegionOf(plan) === 'primary',
     });
     const alarmName = EventField.fromPath('$.detail.alarmName');
-    if (plan.failover.trigger === 'automatic') {
-      this.rule.addTarget(
-        new SfnStateMachine(props.stateMachine, {
-          input: RuleTargetInput.fromObject({
-            mode: 'failover',
-            reason: `CloudWatch alarm ${alarmName} entered ALARM: drctl detection says the primary region (${plan.regions.primary}) does not serve`,
-            incidentId: EventField.eventId,
-            requestedBy: `alarm:${alarmName}`,
-          }),
-          deadLetterQueue: props.deadLetterQueue,
-          retryAttempts: 4,
-          maxEventAge: Duration.minutes(15),
+    // Both triggers start the run: with `approval` it stops before the point of no return and waits.
+    this.rule.addTarget(
+      new SfnStateMachine(props.stateMachine, {
+        input: RuleTargetInput.fromObject({
+          mode: 'failover',
+          reason: `CloudWatch alarm ${alarmName} entered ALARM: drctl detection says the primary region (${plan.regions.primary}) does not serve`,
+          incidentId: EventField.eventId,
+          requestedBy: `alarm:${alarmName}`,
         }),
-      );
-    } else {
-      props.notifications.allowRule(ruleName);
-      props.notifications.acknowledgePublisherRole(this.rule);
-      this.rule.addTarget(
-        new SnsTopic(props.notifications.topic, {
-          authorizeUsingRole: true,
-          message: RuleTargetInput.fromText(
-            `drctl plan ${plan.name}: alarm ${alarmName} is in ALARM (event ${EventField.eventId}). The plan asks for approval: start the failover by hand if the primary region is really down.`,
-          ),
-          deadLetterQueue: props.deadLetterQueue,
-        }),
-      );
-    }
+        deadLetterQueue: props.deadLetterQueue,
+        retryAttempts: 4,
+        maxEventAge: Duration.minutes(15),
+      }),
+    );
   }
 }

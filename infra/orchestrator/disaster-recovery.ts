@@ -1,4 +1,5 @@
 import { Duration, Tags } from 'aws-cdk-lib';
+import { ManagedPolicy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { failoverStateMachineName } from '../../plan/names.ts';
@@ -8,7 +9,13 @@ import {
   operationalAlarmsOutsideOrchestrator,
   type PlacedAlarm,
 } from '../config/alarm-names.ts';
+import {
+  decisionParameterArnPattern,
+  failoverExecutionArnPattern,
+  failoverStateMachineArn,
+} from '../config/plan-arns.ts';
 import { DrFunction, type DrFunctionName, type StateMachineFunctionName } from '../lambda/dr-function.ts';
+import { acknowledge } from '../nag.ts';
 import { AlarmTrigger } from './alarm-trigger.ts';
 import { DrDashboard } from './dashboard.ts';
 import { DeadLetterQueue } from './dead-letter-queue.ts';
@@ -16,7 +23,7 @@ import { DrSideDetection, probeCloudWatchMetric } from './dr-side-detection.ts';
 import { FailoverStateMachine } from './failover-state-machine.ts';
 import { grantLeastPrivilege } from './function-roles.ts';
 import { healthMetrics } from './health-metrics.ts';
-import { HealthMonitorSchedule } from './health-monitor-schedule.ts';
+import { FunctionSchedule, HealthMonitorSchedule } from './health-monitor-schedule.ts';
 import { NotificationTopic } from './notification-topic.ts';
 import { OperationalNotices } from './operational-notices.ts';
 import { ReadinessAlarms } from './readiness-alarms.ts';
@@ -58,6 +65,8 @@ export class DisasterRecovery extends Construct {
   readonly watchdogs: WatchdogAlarms;
   readonly operationalNotices: OperationalNotices;
   readonly deadLetters: DeadLetterQueue;
+  readonly fenceSchedule: FunctionSchedule;
+  readonly decidersPolicy: ManagedPolicy;
 
   constructor(scope: Construct, id: string, props: DisasterRecoveryProps) {
     super(scope, id);
@@ -95,6 +104,10 @@ export class DisasterRecovery extends Construct {
       notify: make('notify', Duration.seconds(30), { DRCTL_TOPIC_ARN: this.notifications.topic.topicArn }),
       // One HTTP probe (probe.timeoutSeconds) and one PutMetricData.
       'primary-probe': make('primary-probe', Duration.seconds(plan.detection.probe.timeoutSeconds + 10)),
+      // Two Parameter Store reads.
+      approval: make('approval', Duration.seconds(15)),
+      // Best-effort calls to the primary region (2 s timeouts, 2 attempts) and DR reads.
+      'fence-primary': make('fence-primary', Duration.seconds(60)),
     };
     grantLeastPrivilege(this.functions, plan, this.notifications.topic);
 
@@ -104,6 +117,8 @@ export class DisasterRecovery extends Construct {
       'scale-service': this.functions['scale-service'].function,
       'update-dns': this.functions['update-dns'].function,
       notify: this.functions.notify.function,
+      approval: this.functions.approval.function,
+      'fence-primary': this.functions['fence-primary'].function,
     };
     this.failover = new FailoverStateMachine(this, 'Failover', {
       stateMachineName: failoverStateMachineName(plan),
@@ -119,6 +134,45 @@ export class DisasterRecovery extends Construct {
     this.schedule = new HealthMonitorSchedule(this, 'HealthMonitorSchedule', {
       plan,
       healthMonitor: this.functions['health-monitor'].function,
+      deadLetterQueue: dlq,
+    });
+    // What the people who approve or deny a waiting failover need (attach it to their role).
+    this.decidersPolicy = new ManagedPolicy(this, 'DecidersPolicy', {
+      managedPolicyName: `${plan.name}-drctl-deciders`,
+      description: `drctl approve / deny for plan ${plan.name}: write one decision per waiting run, read the runs`,
+      statements: [
+        new PolicyStatement({
+          sid: 'WriteDecisions',
+          actions: ['ssm:PutParameter', 'ssm:GetParameter'],
+          resources: [decisionParameterArnPattern(plan)],
+        }),
+        new PolicyStatement({
+          sid: 'ReadRuns',
+          actions: ['states:DescribeExecution', 'states:GetExecutionHistory'],
+          resources: [failoverExecutionArnPattern(plan)],
+        }),
+        new PolicyStatement({
+          sid: 'ListRuns',
+          actions: ['states:ListExecutions'],
+          resources: [failoverStateMachineArn(plan)],
+        }),
+      ],
+    });
+    acknowledge(
+      this.decidersPolicy,
+      `AwsSolutions-IAM5[Resource::${decisionParameterArnPattern(plan)}]`,
+      'One decision parameter per run, named after the execution, which exists only once the run starts; PutParameter never overwrites (drctl writes with Overwrite false).',
+    );
+    acknowledge(
+      this.decidersPolicy,
+      `AwsSolutions-IAM5[Resource::${failoverExecutionArnPattern(plan)}]`,
+      'Execution names are generated at each start: the ARN can only name the failover state machine. Read-only.',
+    );
+    this.fenceSchedule = new FunctionSchedule(this, 'FenceSchedule', {
+      ruleName: `${plan.name}-fence-primary`,
+      description: `Fences the old primary of ${plan.name} once the plan is failed over and ${plan.regions.primary} answers (a no-op otherwise)`,
+      everyMinutes: plan.detection.scheduleMinutes,
+      target: this.functions['fence-primary'].function,
       deadLetterQueue: dlq,
     });
     this.drDetection = new DrSideDetection(this, 'DrSideDetection', {

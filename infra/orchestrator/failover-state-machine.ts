@@ -18,6 +18,8 @@ export const ARN_SUBSTITUTIONS: Record<StateMachineFunctionName, string> = {
   'scale-service': 'ScaleServiceFunctionArn',
   'update-dns': 'UpdateDnsFunctionArn',
   notify: 'NotifyFunctionArn',
+  approval: 'ApprovalFunctionArn',
+  'fence-primary': 'FencePrimaryFunctionArn',
 };
 
 export const FAILOVER_ASL_FILE = join(
@@ -36,7 +38,7 @@ export interface FailoverStateMachineProps {
 
 /**
  * The failover state machine, inline in the template (not an S3 asset) so that the template
- * shows exactly what runs. It may invoke only its five functions; logs ALL events with
+ * shows exactly what runs. It may invoke only its own functions; logs ALL events with
  * execution data, traces with X-Ray, and raises alarms when an execution does not succeed.
  */
 export class FailoverStateMachine extends Construct {

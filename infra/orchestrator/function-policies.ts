@@ -1,6 +1,7 @@
 import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Plan } from '../../plan/schema.ts';
 import {
+  decisionParameterArnPattern,
   drServicesByCluster,
   ecsClusterArn,
   ecsServiceArn,
@@ -11,6 +12,7 @@ import {
   hostedZoneArn,
   normalizedRecordName,
   primaryDbArns,
+  primaryParameterGroupArnPattern,
   replicaDbArns,
 } from '../config/plan-arns.ts';
 import { METRICS_NAMESPACE } from './health-metrics.ts';
@@ -65,6 +67,69 @@ export function healthMonitorStatements(plan: Plan): PolicyStatement[] {
             resources: [hostedZoneArn(plan)],
           }),
         ]),
+  ];
+}
+
+/** approval reads the decision parameters of this plan's runs in the DR region, nothing else. */
+export function approvalStatements(plan: Plan): PolicyStatement[] {
+  return [
+    new PolicyStatement({
+      sid: 'ReadRunDecisions',
+      actions: ['ssm:GetParameter'],
+      resources: [decisionParameterArnPattern(plan)],
+    }),
+    new PolicyStatement({
+      // DescribeParameters has no resource type: AWS only accepts "*". Read-only (metadata: who
+      // wrote a parameter and when).
+      sid: 'ReadDecisionAuthors',
+      actions: ['ssm:DescribeParameters'],
+      resources: ['*'],
+    }),
+  ];
+}
+
+/**
+ * fence-primary: the old primary's services to 0 and its databases' parameter groups read only,
+ * in the primary region; reads of the DR side to know the plan is failed over and the recovery
+ * complete. Parameter group names are generated at deploy time: the tag condition keeps the
+ * grant to this plan's groups.
+ */
+export function fencePrimaryStatements(plan: Plan): PolicyStatement[] {
+  const services = plan.services.map((s) => ({ cluster: s.primary.cluster, service: s.primary.service }));
+  const clusters = [...new Set(services.map((s) => s.cluster))];
+  return [
+    ...clusters.map(
+      (cluster) =>
+        new PolicyStatement({
+          sid: `FencePrimaryServices${statementId(cluster)}`,
+          actions: ['ecs:DescribeServices', 'ecs:UpdateService'],
+          resources: services
+            .filter((s) => s.cluster === cluster)
+            .map((s) => ecsServiceArn(plan, plan.regions.primary, cluster, s.service)),
+          conditions: { ArnEquals: { 'ecs:cluster': ecsClusterArn(plan, plan.regions.primary, cluster) } },
+        }),
+    ),
+    new PolicyStatement({
+      sid: 'DescribePlanDatabases',
+      actions: ['rds:DescribeDBInstances'],
+      resources: [...primaryDbArns(plan), ...replicaDbArns(plan)],
+    }),
+    new PolicyStatement({
+      sid: 'FencePrimaryParameterGroups',
+      actions: ['rds:DescribeDBParameters', 'rds:ModifyDBParameterGroup'],
+      resources: [primaryParameterGroupArnPattern(plan)],
+      conditions: { StringEquals: { 'rds:pg-tag/drctl:plan': plan.name } },
+    }),
+    ...describeDrServices(plan, 'DescribeDrServices'),
+    ...(plan.dns.strategy === 'gate'
+      ? [
+          new PolicyStatement({
+            sid: 'ReadTrafficGate',
+            actions: ['cloudwatch:DescribeAlarms'],
+            resources: [gateAlarmArn(plan)],
+          }),
+        ]
+      : []),
   ];
 }
 

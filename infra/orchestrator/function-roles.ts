@@ -1,9 +1,17 @@
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { Plan } from '../../plan/schema.ts';
-import { drServicesByCluster, ecsTaskArnPattern, failoverExecutionArnPattern } from '../config/plan-arns.ts';
+import {
+  decisionParameterArnPattern,
+  drServicesByCluster,
+  ecsTaskArnPattern,
+  failoverExecutionArnPattern,
+  primaryParameterGroupArnPattern,
+} from '../config/plan-arns.ts';
 import type { DrFunction, DrFunctionName } from '../lambda/dr-function.ts';
 import { acknowledge } from '../nag.ts';
 import {
+  approvalStatements,
+  fencePrimaryStatements,
   healthMonitorStatements,
   primaryProbeStatements,
   promoteReplicaStatements,
@@ -29,6 +37,8 @@ export function grantLeastPrivilege(
     'scale-service': scaleServiceStatements(plan),
     'update-dns': updateDnsStatements(plan),
     'primary-probe': primaryProbeStatements(),
+    approval: approvalStatements(plan),
+    'fence-primary': fencePrimaryStatements(plan),
   };
   for (const [name, list] of Object.entries(statements)) {
     const role = functions[name as DrFunctionName].role;
@@ -47,6 +57,21 @@ export function grantLeastPrivilege(
     'states:DescribeExecution (read): execution names are generated at each start, so the ARN can only name the failover state machine; preflight reads them to allow one failover at a time.',
   );
   acknowledge(functions['primary-probe'], 'AwsSolutions-IAM5[Resource::*]', PUT_METRIC_DATA_ON_STAR);
+  acknowledge(
+    functions.approval,
+    'AwsSolutions-IAM5[Resource::*]',
+    'ssm:DescribeParameters (read: who wrote a decision and when) has no resource type; AWS requires "*".',
+  );
+  acknowledge(
+    functions.approval,
+    `AwsSolutions-IAM5[Resource::${decisionParameterArnPattern(plan)}]`,
+    'ssm:GetParameter (read) on the decision parameters of this plan: one per run, named after the execution, which exists only once the run starts.',
+  );
+  acknowledge(
+    functions['fence-primary'],
+    `AwsSolutions-IAM5[Resource::${primaryParameterGroupArnPattern(plan)}]`,
+    "rds:ModifyDBParameterGroup / DescribeDBParameters: the primary databases' parameter groups get generated names in another stack; the rds:pg-tag/drctl:plan condition limits the grant to this plan's groups.",
+  );
   acknowledge(
     functions['scale-service'],
     'AwsSolutions-IAM5[Resource::*]',

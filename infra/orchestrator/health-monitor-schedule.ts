@@ -34,3 +34,34 @@ export class HealthMonitorSchedule extends Construct {
     );
   }
 }
+
+/** Runs a function every few minutes; a run not delivered within one period is dropped to the dead-letter queue. */
+export class FunctionSchedule extends Construct {
+  readonly rule: Rule;
+
+  constructor(
+    scope: Construct,
+    id: string,
+    props: {
+      ruleName: string;
+      description: string;
+      everyMinutes: number;
+      target: IFunction;
+      deadLetterQueue: IQueue;
+    },
+  ) {
+    super(scope, id);
+    this.rule = new Rule(this, 'Rule', {
+      ruleName: props.ruleName,
+      description: props.description,
+      schedule: Schedule.rate(Duration.minutes(props.everyMinutes)),
+    });
+    this.rule.addTarget(
+      new LambdaFunction(props.target, {
+        deadLetterQueue: props.deadLetterQueue,
+        retryAttempts: 2,
+        maxEventAge: Duration.minutes(props.everyMinutes),
+      }),
+    );
+  }
+}
