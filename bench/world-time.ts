@@ -1,6 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { startWorld, type World } from '../local/index.ts';
 import type { Plan } from '../plan/schema.ts';
 import { progress } from './lib/log.ts';

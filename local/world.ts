@@ -10,7 +10,7 @@ import { buildModels } from './assembly/models.ts';
 import { enterWorldEnvironment } from './assembly/process-environment.ts';
 import { registerFailoverMachine } from './assembly/state-machine.ts';
 import { writeWorldPlan } from './assembly/world-plan.ts';
-import type { SimClock } from './clock.ts';
+import { checkScale, type SimClock } from './clock.ts';
 import type { CloudWatchModel } from './cloudwatch/model.ts';
 import { type Detection, startDetection } from './detection.ts';
 import type { EcsModel } from './ecs/model.ts';
@@ -134,6 +134,7 @@ export async function startWorld(options: WorldOptions): Promise<World> {
  * in serveApis; a new fault lives in faults.ts.
  */
 async function openWorld(options: WorldOptions): Promise<World> {
+  checkScale(options.scale ?? DEFAULT_SCALE);
   const plan = typeof options.plan === 'string' ? loadPlanFile(options.plan) : options.plan;
   const account = plan.deployment?.account ?? ACCOUNT_FALLBACK;
   const timings: Timings = { ...DEFAULT_TIMINGS, ...options.timings };
@@ -166,6 +167,7 @@ async function openWorld(options: WorldOptions): Promise<World> {
     );
     const models = buildModels(context, endpoints, setRegionState);
     const machine = registerFailoverMachine(context, handlers);
+    machine.stepFunctions.invokeGate = models.fault.gate;
     const requests = serveApis(context, { models, stepFunctions: machine.stepFunctions, endpoints }, cleanup);
 
     // The world starts as if it had been running for a while: metric history lets the RPO guard

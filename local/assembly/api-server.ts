@@ -8,6 +8,7 @@ import { route53Api } from '../route53/api.ts';
 import { snsApi } from '../sns/api.ts';
 import { stepFunctionsApi } from '../stepfunctions/api.ts';
 import type { StepFunctionsModel } from '../stepfunctions/executions.ts';
+import { chargeApiLatency } from '../stepfunctions/invocation-time.ts';
 import type { Cleanup } from './cleanup.ts';
 import type { WorldModels } from './models.ts';
 
@@ -38,7 +39,7 @@ export function serveApis(
     objects: [ecsApi(models.ecs), cloudWatchApi(models.cloudWatch), stepFunctionsApi(stepFunctions)],
     restXml: [route53Api(models.route53, models.healthChecks)],
     gate: async (call) => {
-      clock.advance(timings.apiCallMs);
+      await chargeApiLatency(clock, call, timings.apiCallMs);
       await models.fault.gate(call);
     },
     defaultRegion: plan.regions.dr,
