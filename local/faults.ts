@@ -64,6 +64,7 @@ const THROTTLING: Record<ServiceName, [code: string, status: number]> = {
   route53: ['Throttling', 400],
   cloudwatch: ['Throttling', 400],
   sfn: ['ThrottlingException', 400],
+  lambda: ['TooManyRequestsException', 429],
 };
 
 const SERVER_ERROR: Record<ServiceName, [code: string, status: number]> = {
@@ -73,6 +74,7 @@ const SERVER_ERROR: Record<ServiceName, [code: string, status: number]> = {
   route53: ['ServiceUnavailable', 503],
   cloudwatch: ['InternalServiceError', 500],
   sfn: ['ServiceUnavailable', 503],
+  lambda: ['ServiceException', 500],
 };
 
 export const DEFAULT_START_FAILURE =

@@ -3,7 +3,6 @@ import { taskFunctions } from '../../statemachines/definition.ts';
 import type { WorldContext } from '../context.ts';
 import { StepFunctionsModel } from '../stepfunctions/executions.ts';
 import { holdingTheClock, type Invoke } from '../stepfunctions/lambda-functions.ts';
-import { scaledOverrides } from '../stepfunctions/overrides.ts';
 import type { WorldHandlers } from './handlers.ts';
 
 export interface WorldStateMachine {
@@ -27,7 +26,6 @@ export function registerFailoverMachine(context: WorldContext, handlers: WorldHa
       roleArn: `arn:aws:iam::${account}:role/${plan.name}-failover-state-machine`,
       createdAt: new Date(clock.now()),
       tasks: taskFunctions(handlers.definition, handlers.arns),
-      overrides: scaledOverrides(handlers.definition, plan, clock.scale),
     },
     handlers.interpreter,
   );
