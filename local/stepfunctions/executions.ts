@@ -77,6 +77,7 @@ export const LIMITS = {
 };
 /** Limits of the world (memory), stricter than AWS: documented in docs/local-world.md. */
 export const MAX_OPEN_EXECUTIONS = 1_000;
+const OUTPUT_TOO_LARGE = `The state machine returned an output with a size exceeding the maximum number of bytes service limit (${PAYLOAD_LIMIT_BYTES}).`;
 export const MAX_CLOSED_EXECUTIONS = 1_000;
 
 const STATE_MACHINE_ARN = /^arn:aws[a-z-]*:states:([a-z0-9-]+):\d{12}:stateMachine:[^:]+$/;
@@ -301,11 +302,7 @@ export class StepFunctionsModel {
         (output) => {
           const text = JSON.stringify(output ?? null);
           if (Buffer.byteLength(text) > LIMITS.payloadBytes) {
-            end(
-              'FAILED',
-              'States.DataLimitExceeded',
-              `The state machine returned an output with a size exceeding the maximum number of bytes service limit (${LIMITS.payloadBytes}).`,
-            );
+            end('FAILED', 'States.DataLimitExceeded', OUTPUT_TOO_LARGE);
           } else if (end('SUCCEEDED')) execution.output = text;
         },
         (error: unknown) => {
@@ -346,7 +343,7 @@ export class StepFunctionsModel {
   ): Promise<void> {
     const { events } = this.context;
     for await (const log of logs) {
-      if (history.length >= LIMITS.historyEvents) {
+      if (history.length >= LIMITS.historyEvents && !log.type.startsWith('Execution')) {
         failRuntime(`The execution reached the maximum number of history events (${LIMITS.historyEvents}).`);
         continue;
       }
@@ -374,16 +371,19 @@ export class StepFunctionsModel {
             },
           });
           break;
-        case 'ExecutionSucceeded':
-          if (execution.status === 'RUNNING' || execution.status === 'SUCCEEDED') {
+        case 'ExecutionSucceeded': {
+          const output = JSON.stringify(log.output ?? null);
+          if (Buffer.byteLength(output) > LIMITS.payloadBytes) {
+            add('ExecutionFailed', {
+              executionFailedEventDetails: { error: 'States.DataLimitExceeded', cause: OUTPUT_TOO_LARGE },
+            });
+          } else if (execution.status === 'RUNNING' || execution.status === 'SUCCEEDED') {
             add('ExecutionSucceeded', {
-              executionSucceededEventDetails: {
-                output: JSON.stringify(log.output ?? null),
-                outputDetails: { truncated: false },
-              },
+              executionSucceededEventDetails: { output, outputDetails: { truncated: false } },
             });
           }
           break;
+        }
         case 'ExecutionFailed':
           add('ExecutionFailed', {
             executionFailedEventDetails: { error: log.Error, cause: String(log.Cause ?? '') },
