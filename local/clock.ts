@@ -8,9 +8,9 @@
  * to. Time never runs past an action of the agenda that has not run yet: when a wall timer fires
  * late, the clock waits at the action's instant, runs it there (and lets what it started settle)
  * before it moves on, so actions and faults happen at their simulated time whatever the handlers
- * are doing. What the clock loses that way (late timers) or gains (modelled costs) is paid back
- * while it is idle, by running up to 10 % slower or faster, so that at scale 1 simulated time
- * keeps to wall time.
+ * are doing. At scales up to 10, what the clock loses that way (late timers) or gains (modelled
+ * costs) is paid back while it is idle, by running up to 25 % slower or faster, so that at
+ * scale 1 simulated time keeps to wall time.
  *
  * While the world runs, `install()` replaces the process's global `Date` so that everything in
  * the process that stamps times with `new Date()` or `Date.now()` (the Lambda handlers, the AWS
@@ -28,7 +28,13 @@ export const MIN_SCALE = 1;
 export const MAX_SCALE = 10_000;
 
 /** Share of the idle rate by which the clock runs slower or faster to pay back what it lost or gained. */
-const CORRECTION = 0.1;
+const CORRECTION = 0.25;
+/**
+ * Pay-back keeps simulated time on wall time for someone watching at (near) real speed; above
+ * this scale nobody watches at real pace, and outcomes never depend on pacing, so the clock
+ * does not spend wall time on it.
+ */
+const PAYBACK_MAX_SCALE = 10;
 
 export interface SimClock {
   /** Simulated milliseconds since the epoch. */
@@ -112,10 +118,11 @@ export function createClock(options: ClockOptions): SimClock {
   let stopped = false;
 
   const rate = () => (holds > 0 ? 1 : scale);
+  const paysBack = scale <= PAYBACK_MAX_SCALE;
   /** Where the flow has got to since the last rebase, with the pay-back correction applied. */
   const flowing = () => {
     const flow = Math.max(0, wall() - wallBase) * rate();
-    const limit = holds > 0 ? 0 : flow * CORRECTION;
+    const limit = holds > 0 || !paysBack ? 0 : flow * CORRECTION;
     const correction = Math.max(-limit, Math.min(limit, -deviation));
     return { value: base + flow + correction, correction };
   };
@@ -149,6 +156,8 @@ export function createClock(options: ClockOptions): SimClock {
     immediate = undefined;
   };
   const arm = () => {
+    // Frozen at an instant: the thaw re-arms.
+    if (frozen !== undefined) return;
     disarm();
     if (stopped) return;
     settleWaiters();
@@ -156,7 +165,17 @@ export function createClock(options: ClockOptions): SimClock {
     if (due === undefined) return;
     const reachable = Math.max(flowing().value, floor);
     if (due <= reachable) immediate = setImmediate(fire);
-    else timer = setTimeout(fire, (due - reachable) / rate());
+    else timer = setTimeout(fire, wallToGain(due - reachable));
+  };
+  /** Wall ms the clock takes to gain `gap` simulated ms from now, pay-back included. */
+  const wallToGain = (gap: number): number => {
+    const base = rate();
+    const owed = deviation + flowing().correction;
+    if (holds > 0 || !paysBack || owed === 0) return gap / base;
+    const speed = base * (1 + (owed < 0 ? CORRECTION : -CORRECTION));
+    const repaidAfter = Math.abs(owed) / (base * CORRECTION);
+    if (gap <= speed * repaidAfter) return gap / speed;
+    return repaidAfter + (gap - speed * repaidAfter) / base;
   };
   /** Runs every action due at the next instant, with the clock frozen there. */
   function fire(): void {
@@ -179,11 +198,16 @@ export function createClock(options: ClockOptions): SimClock {
         }
       }
     } finally {
-      frozen = undefined;
-      // What the actions cost in CPU is not simulated time either.
-      rebase(due);
+      // What the actions start (their promise reactions) also happens at this instant: the
+      // clock thaws on the next turn of the event loop, and their CPU time is not simulated.
+      immediate = setImmediate(thaw);
     }
-    // Reactions to the actions (microtasks) run before the next instant fires.
+  }
+  function thaw(): void {
+    immediate = undefined;
+    const at = frozen;
+    frozen = undefined;
+    if (at !== undefined) rebase(at);
     arm();
   }
 
@@ -235,6 +259,7 @@ export function createClock(options: ClockOptions): SimClock {
     stop() {
       if (stopped) return;
       stopped = true;
+      frozen = undefined;
       disarm();
       agenda.clear();
       for (const waiter of waiters.splice(0)) waiter.resolve();

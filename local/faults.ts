@@ -248,7 +248,7 @@ export function createFaults(
 
   const gate = async (request: RequestContext) => {
     const extra = latencies.get(request.service);
-    if (extra) clock.advance(extra);
+    if (extra) await clock.reach(clock.now() + extra);
     if (down.has(request.region) && OUTAGE_SERVICES.has(request.service))
       throw new ConnectionRefused(request.region);
     if (strikes(throttles, request)) {

@@ -240,6 +240,7 @@ export class StepFunctionsModel {
       functions: this.functions(),
       tasks: machine.tasks,
       invokeGate: (call) => this.invokeGate(call),
+      refusedInvokeMs: this.context.timings.apiCallMs,
     });
     const startedAt = clock.now();
     const running = interpreter.run(input as never, {

@@ -34,6 +34,8 @@ export interface TaskRunnerParts {
   tasks: Record<string, FunctionKey>;
   /** The world's faults for Lambda Invoke (throttling, 5xx, an unreachable region). */
   invokeGate: (call: RequestContext) => Promise<void>;
+  /** Simulated latency of an Invoke call that Lambda refuses (an API round trip). */
+  refusedInvokeMs: number;
 }
 
 type LocalHandler = (input: unknown) => Promise<unknown>;
@@ -86,12 +88,35 @@ function taskHandler(parts: TaskRunnerParts, state: string, spec: TaskSpec, key:
   /** Attempts per retrier, per state entry (one entry's attempts are keyed by its input). */
   const attempts = new Map<string, number[]>();
   return async (received) => {
+    // The world's own work on an invocation is held like the handler's (real speed, not scale);
+    // only the retry interval flows at scale. The hold ends on the next turn, after the
+    // interpreter has taken the result.
+    let release = clock.hold();
+    const releaseNow = () => {
+      release();
+      release = () => {};
+    };
+    try {
+      return await invoke(received, releaseNow);
+    } finally {
+      const pending = release;
+      setImmediate(pending);
+    }
+  };
+
+  async function invoke(received: unknown, releaseNow: () => void): Promise<unknown> {
     const { payload, invocationKey } = unwrap(state, spec, received);
     const thread: ThreadRef = invocationKey === undefined ? { container } : { invocationKey, container };
     const entryKey = invocationKey ?? `${state}|${JSON.stringify(payload)}`;
     const timeoutSeconds = timeoutOf(spec, payload);
-    const record = (type: string, details: Record<string, unknown>, start: boolean) =>
-      history.add(type, clock.now(), details, thread, start ? 'invocation-start' : 'invocation-end');
+    let startedAt = clock.now();
+    // An invocation's end sorts before the interpreter's events of its millisecond, its start
+    // after them: so an end is never stamped at the millisecond its invocation started.
+    const record = (type: string, details: Record<string, unknown>, start: boolean) => {
+      const at = start ? clock.now() : Math.max(clock.now(), startedAt + 1);
+      if (start) startedAt = at;
+      history.add(type, at, details, thread, start ? 'invocation-start' : 'invocation-end');
+    };
     record(
       'LambdaFunctionScheduled',
       {
@@ -135,10 +160,14 @@ function taskHandler(parts: TaskRunnerParts, state: string, spec: TaskSpec, key:
         },
         false,
       );
-      await waitBeforeRetry(parts, spec, attempts, entryKey, error);
+      const delayMs = retryDelay(parts, spec, attempts, entryKey, error);
+      if (delayMs !== undefined) {
+        releaseNow();
+        await clock.sleep(delayMs);
+      }
       throw error;
     }
-  };
+  }
 }
 
 /** The handler's payload and, inside a Map, the key that ties its events to its iteration. */
@@ -175,6 +204,8 @@ async function invokeThroughGate(parts: TaskRunnerParts, resource: string): Prom
   try {
     await parts.invokeGate({ service: 'lambda', region: parts.region, operation: 'Invoke', requestId });
   } catch (error) {
+    // Lambda took the call and refused it: that still cost a round trip.
+    await parts.clock.reach(parts.clock.now() + parts.refusedInvokeMs);
     if (error instanceof AwsError) {
       const message = error.code === 'TooManyRequestsException' ? 'Rate Exceeded.' : error.message;
       throw statesError(
@@ -218,24 +249,24 @@ function withTimeout(clock: SimClock, work: Promise<unknown>, timeoutSeconds: nu
   });
 }
 
-/** When the interpreter will retry this failure, waits the retrier's interval in simulated time. */
-async function waitBeforeRetry(
+/** When the interpreter will retry this failure: the retrier's interval, to wait in simulated time. */
+function retryDelay(
   parts: TaskRunnerParts,
   spec: TaskSpec,
   attemptsByEntry: Map<string, number[]>,
   entryKey: string,
   error: Error,
-): Promise<void> {
+): number | undefined {
   const attempts = attemptsByEntry.get(entryKey) ?? spec.retry.map(() => 0);
   const decision = isRetryable(error as { isRetryable?: boolean })
     ? decideRetry(spec.retry, attempts, error.name, parts.random)
     : undefined;
   if (!decision) {
     attemptsByEntry.delete(entryKey);
-    return;
+    return undefined;
   }
   attemptsByEntry.set(entryKey, attempts);
-  await parts.clock.sleep(decision.delayMs);
+  return decision.delayMs;
 }
 
 function statesError(name: string, message: string): Error {
