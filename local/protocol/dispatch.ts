@@ -140,6 +140,7 @@ async function query(
   const namespace =
     queryService?.xmlNamespace ?? objectService?.queryCompatible?.xmlNamespace ?? 'http://local.world/';
   const respond = queryResponder(res, parts.base.requestId, namespace);
+  if (parts.body.tooLarge) return respond.error(requestTooLarge('query'));
   let params: QueryParams;
   try {
     params = QueryParams.parse(
