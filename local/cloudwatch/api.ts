@@ -1,6 +1,15 @@
 import { AwsError } from '../protocol/errors.ts';
 import type { ObjectService } from '../protocol/server.ts';
-import { asArray, asDate, asNumber, asObject, asString, type JsonObject } from '../protocol/shapes.ts';
+import {
+  asArray,
+  asDate,
+  asNumber,
+  asObject,
+  asString,
+  asStrings,
+  type JsonObject,
+  shown,
+} from '../protocol/shapes.ts';
 import {
   type Alarm,
   type CloudWatchModel,
@@ -113,7 +122,7 @@ export function cloudWatchApi(cw: CloudWatchModel): ObjectService {
         const end = required(asDate(input.EndTime), 'EndTime').getTime();
         const period = required(asNumber(input.Period), 'Period');
         validateRange(start, end, period);
-        const statistics = asArray(input.Statistics).map(String) as Statistic[];
+        const statistics = asStrings(input.Statistics) as Statistic[];
         if (statistics.length === 0 && asArray(input.ExtendedStatistics).length === 0) {
           throw new AwsError(
             'InvalidParameterCombination',
@@ -252,27 +261,27 @@ export function cloudWatchApi(cw: CloudWatchModel): ObjectService {
           threshold: required(asNumber(input.Threshold), 'Threshold'),
           comparison,
           treatMissingData: treat as Alarm['treatMissingData'],
-          actionsEnabled: input.ActionsEnabled === undefined ? true : String(input.ActionsEnabled) === 'true',
-          alarmActions: asArray(input.AlarmActions).map(String),
-          okActions: asArray(input.OKActions).map(String),
+          actionsEnabled: input.ActionsEnabled === undefined ? true : shown(input.ActionsEnabled) === 'true',
+          alarmActions: asStrings(input.AlarmActions),
+          okActions: asStrings(input.OKActions),
         });
         return {};
       },
       DeleteAlarms: (input, { region }) => {
-        const names = asArray(input.AlarmNames).map(String);
+        const names = asStrings(input.AlarmNames);
         if (names.length > 100)
           throw invalidValue('The collection AlarmNames must not have a size greater than 100.');
         for (const name of names) cw.deleteAlarm(region, name);
         return {};
       },
       DescribeAlarms: (input, { region }) => {
-        const names = asArray(input.AlarmNames).map(String);
+        const names = asStrings(input.AlarmNames);
         if (names.length > 100)
           throw invalidValue('The collection AlarmNames must not have a size greater than 100.');
         const maxRecords = asNumber(input.MaxRecords) ?? 50;
         if (!Number.isInteger(maxRecords) || maxRecords < 1 || maxRecords > 100) {
           throw invalidValue(
-            `The value ${String(input.MaxRecords)} for parameter MaxRecords is invalid: it must be from 1 to 100.`,
+            `The value ${shown(input.MaxRecords)} for parameter MaxRecords is invalid: it must be from 1 to 100.`,
           );
         }
         const prefix = asString(input.AlarmNamePrefix);
@@ -364,7 +373,7 @@ function checkName(value: string, parameter: string): void {
 function finite(value: unknown, parameter: string): number {
   const number = asNumber(value);
   if (number === undefined || !Number.isFinite(number)) {
-    throw invalidValue(`The value ${String(value).slice(0, 64)} for parameter ${parameter} is invalid.`);
+    throw invalidValue(`The value ${shown(value)} for parameter ${parameter} is invalid.`);
   }
   return number;
 }
@@ -373,9 +382,7 @@ function timestampOf(value: unknown, now: number): number {
   if (value === undefined || value === null || value === '') return now;
   const at = asDate(value)?.getTime();
   if (at === undefined || Number.isNaN(at)) {
-    throw invalidValue(
-      `The value ${String(value).slice(0, 64)} for parameter MetricData.member.N.Timestamp is invalid.`,
-    );
+    throw invalidValue(`The value ${shown(value)} for parameter MetricData.member.N.Timestamp is invalid.`);
   }
   if (at < now - LIMITS.pastMs || at > now + LIMITS.futureMs) {
     throw invalidValue(

@@ -83,14 +83,21 @@ export function forCbor(value: unknown, dateToTag: (date: Date) => unknown): unk
 
 // ---- reading loosely typed input (strings from awsQuery, numbers from JSON, Dates from CBOR) ----
 
+/** A scalar as a string; a structure or list where a scalar belongs is a SerializationException. */
 export function asString(value: unknown): string | undefined {
   if (value === undefined || value === null) return undefined;
-  return String(value);
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
+    return String(value);
+  throw new AwsError('SerializationException', `${jsonKind(value)} can not be converted to a String`);
 }
 
 export function asNumber(value: unknown): number | undefined {
   if (value === undefined || value === null || value === '') return undefined;
-  const n = typeof value === 'number' ? value : Number(value);
+  if (typeof value !== 'number' && typeof value !== 'string' && typeof value !== 'bigint') {
+    throw new AwsError('SerializationException', `${jsonKind(value)} can not be converted to a Number`);
+  }
+  const n = Number(value);
   return Number.isFinite(n) ? n : undefined;
 }
 
@@ -102,10 +109,24 @@ export function asDate(value: unknown): Date | undefined {
   if (typeof value === 'object' && (value as { tag?: unknown }).tag === 1) {
     return asDate((value as { value?: unknown }).value);
   }
-  const text = String(value);
-  if (/^\d+(\.\d+)?$/.test(text)) return new Date(Number(text) * 1000);
-  const date = new Date(text);
+  if (typeof value !== 'string') return undefined;
+  if (/^\d+(\.\d+)?$/.test(value)) return new Date(Number(value) * 1000);
+  const date = new Date(value);
   return Number.isNaN(date.getTime()) ? undefined : date;
+}
+
+/** A list of scalars as strings (a scalar alone counts as a list of one). */
+export function asStrings(value: unknown): string[] {
+  return asArray(value).map((item) => asString(item) ?? '');
+}
+
+/** A value for an error message: never throws, never long. */
+export function shown(value: unknown): string {
+  const text =
+    typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'
+      ? String(value)
+      : jsonKind(value);
+  return text.slice(0, 64);
 }
 
 export function asArray(value: unknown): unknown[] {

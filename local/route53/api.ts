@@ -14,6 +14,15 @@ export function route53Api(route53: Route53Model, healthChecks: HealthChecks): R
     ignoreAttributes: true,
     isArray: (name) => name === 'Change' || name === 'ResourceRecord',
   });
+  /** The request document, or InvalidInput for XML that is not well-formed or too deep. */
+  const parseXml = (body: string): Record<string, unknown> => {
+    try {
+      if (XMLValidator.validate(body) === true) return parser.parse(body) as Record<string, unknown>;
+    } catch {
+      // Too deeply nested, or otherwise unreadable: the same answer.
+    }
+    throw new AwsError('InvalidInput', 'Invalid XML: the request body is not well-formed.');
+  };
   const routes: {
     method: string;
     pattern: RegExp;
@@ -33,10 +42,7 @@ export function route53Api(route53: Route53Model, healthChecks: HealthChecks): R
       operation: 'ChangeResourceRecordSets',
       run: (match, request) => {
         const zoneId = pathSegment(match[1] as string, 'hosted zone id');
-        if (XMLValidator.validate(request.body) !== true) {
-          throw new AwsError('InvalidInput', 'Invalid XML: the request body is not well-formed.');
-        }
-        const document = parser.parse(request.body) as Record<string, unknown>;
+        const document = parseXml(request.body);
         const batch = (
           document.ChangeResourceRecordSetsRequest as { ChangeBatch?: Record<string, unknown> } | undefined
         )?.ChangeBatch;

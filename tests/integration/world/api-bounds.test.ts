@@ -55,7 +55,9 @@ afterAll(async () => {
 describe('Route 53 bounds and listings', () => {
   it('lists the hosted zones, as `route53 list-hosted-zones` pages them', async () => {
     // Act
-    const zones = await worldClient(world, Route53Client, 'us-east-1').send(new ListHostedZonesCommand({ MaxItems: 1 }));
+    const zones = await worldClient(world, Route53Client, 'us-east-1').send(
+      new ListHostedZonesCommand({ MaxItems: 1 }),
+    );
 
     // Assess
     expect(zones.HostedZones?.map((zone) => zone.Id)).toEqual([`/hostedzone/${plan.dns.hostedZoneId}`]);
@@ -117,7 +119,10 @@ describe('CloudWatch periods', () => {
         EndTime: new Date(now),
         ScanBy: 'TimestampAscending',
         MetricDataQueries: [
-          { Id: 'm', MetricStat: { Metric: { Namespace: 'drctl/test', MetricName: 'Aligned' }, Period, Stat: 'Sum' } },
+          {
+            Id: 'm',
+            MetricStat: { Metric: { Namespace: 'drctl/test', MetricName: 'Aligned' }, Period, Stat: 'Sum' },
+          },
         ],
       });
 
@@ -126,7 +131,8 @@ describe('CloudWatch periods', () => {
     const perTenSeconds = await cloudWatch.send(query(10));
 
     // Assess
-    const stamps = (result: typeof perMinute) => result.MetricDataResults?.[0]?.Timestamps?.map((t) => t.getTime()) ?? [];
+    const stamps = (result: typeof perMinute) =>
+      result.MetricDataResults?.[0]?.Timestamps?.map((t) => t.getTime()) ?? [];
     expect(stamps(perMinute).every((t) => t % 60_000 === 0)).toBe(true);
     expect(perMinute.MetricDataResults?.[0]?.Values).toEqual([5, 4, 3, 2, 1]);
     expect(stamps(perTenSeconds).every((t) => t % 10_000 === 0)).toBe(true);
@@ -169,7 +175,10 @@ describe('RDS and SNS bounds', () => {
 describe('every protocol', () => {
   const big = 'x'.repeat(1_048_577);
   it.each([
-    ['awsQuery (RDS)', { scope: { region: plan.regions.dr, service: 'rds' }, body: `Action=DescribeDBInstances&Pad=${big}` }],
+    [
+      'awsQuery (RDS)',
+      { scope: { region: plan.regions.dr, service: 'rds' }, body: `Action=DescribeDBInstances&Pad=${big}` },
+    ],
     [
       'awsJson (ECS)',
       {
@@ -180,7 +189,11 @@ describe('every protocol', () => {
     ],
     [
       'restXml (Route 53)',
-      { scope: { region: 'us-east-1', service: 'route53' }, path: `/2013-04-01/hostedzone/${plan.dns.hostedZoneId}/rrset`, body: big },
+      {
+        scope: { region: 'us-east-1', service: 'route53' },
+        path: `/2013-04-01/hostedzone/${plan.dns.hostedZoneId}/rrset`,
+        body: big,
+      },
     ],
   ])('answers a body over 1 MiB with 413 RequestEntityTooLarge (%s)', async (_protocol, request) => {
     // Act
@@ -191,18 +204,21 @@ describe('every protocol', () => {
     expect(errorCode(response)).toBe('RequestEntityTooLarge');
   });
 
-  it.each(['constructor', '__proto__', 'hasOwnProperty'])('answers Action=%s as an invalid action (400)', async (action) => {
-    // Act
-    const response = await rawRequest(world.endpoint, {
-      scope: { region: plan.regions.dr, service: 'rds' },
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: `Action=${action}&Version=2014-10-31`,
-    });
+  it.each(['constructor', '__proto__', 'hasOwnProperty'])(
+    'answers Action=%s as an invalid action (400)',
+    async (action) => {
+      // Act
+      const response = await rawRequest(world.endpoint, {
+        scope: { region: plan.regions.dr, service: 'rds' },
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: `Action=${action}&Version=2014-10-31`,
+      });
 
-    // Assess
-    expect(response.status).toBe(400);
-    expect(errorCode(response)).toBe('InvalidAction');
-  });
+      // Assess
+      expect(response.status).toBe(400);
+      expect(errorCode(response)).toBe('InvalidAction');
+    },
+  );
 
   it('answers bytes that are not CBOR with a 400 SerializationException', async () => {
     // Act
@@ -223,7 +239,14 @@ describe.skipIf(!hasAwsCli)('the same bounds through the AWS CLI', () => {
   it('lists the hosted zones and refuses MaxRecords 5', async () => {
     // Act
     const zones = await awsCli(world, ['route53', 'list-hosted-zones', '--region', 'us-east-1']);
-    const records = await awsCli(world, ['rds', 'describe-db-instances', '--max-records', '5', '--region', plan.regions.dr]);
+    const records = await awsCli(world, [
+      'rds',
+      'describe-db-instances',
+      '--max-records',
+      '5',
+      '--region',
+      plan.regions.dr,
+    ]);
 
     // Assess
     expect(zones.code, zones.stderr).toBe(0);

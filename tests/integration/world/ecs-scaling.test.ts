@@ -42,16 +42,23 @@ describe('ECS services as the ECS scheduler runs them', () => {
   it('scales down by draining: DEACTIVATING for the deregistration delay, then STOPPING, DEPROVISIONING, STOPPED', async () => {
     // Prepare
     const update = (desiredCount: number) =>
-      ecs.send(new UpdateServiceCommand({ cluster: service.cluster, service: service.service, desiredCount }));
+      ecs.send(
+        new UpdateServiceCommand({ cluster: service.cluster, service: service.service, desiredCount }),
+      );
     const up = world.clock.now();
     await update(2);
     await world.until(steady(world, service.service, up));
-    const before = (await ecs.send(new DescribeServicesCommand({ cluster: service.cluster, services: [service.service] })))
-      .services?.[0];
-    const { taskArns = [] } = await ecs.send(new ListTasksCommand({ cluster: service.cluster, serviceName: service.service }));
+    const before = (
+      await ecs.send(new DescribeServicesCommand({ cluster: service.cluster, services: [service.service] }))
+    ).services?.[0];
+    const { taskArns = [] } = await ecs.send(
+      new ListTasksCommand({ cluster: service.cluster, serviceName: service.service }),
+    );
     const statusAt = async (seconds: number) => {
       await world.runFor(seconds);
-      const { tasks = [] } = await ecs.send(new DescribeTasksCommand({ cluster: service.cluster, tasks: taskArns }));
+      const { tasks = [] } = await ecs.send(
+        new DescribeTasksCommand({ cluster: service.cluster, tasks: taskArns }),
+      );
       return tasks.map((task) => task.lastStatus);
     };
 
@@ -63,8 +70,9 @@ describe('ECS services as the ECS scheduler runs them', () => {
     const deprovisioning = await statusAt(20);
     const stopped = await statusAt(10);
     await world.until(steady(world, service.service, down));
-    const after = (await ecs.send(new DescribeServicesCommand({ cluster: service.cluster, services: [service.service] })))
-      .services?.[0];
+    const after = (
+      await ecs.send(new DescribeServicesCommand({ cluster: service.cluster, services: [service.service] }))
+    ).services?.[0];
 
     // Assess: deregistration delay 30 s, stop timeout 30 s, ENI detachment 10 s (at +20, +45, +65, +75 s).
     expect(taskArns).toHaveLength(2);
@@ -75,7 +83,9 @@ describe('ECS services as the ECS scheduler runs them', () => {
     expect(after?.runningCount).toBe(0);
     expect(after?.events?.[0]?.message).toContain('has reached a steady state');
     // A desired count alone starts no deployment: the same one, COMPLETED throughout.
-    expect(after?.deployments?.map((d) => [d.id, d.rolloutState])).toEqual([[before?.deployments?.[0]?.id, 'COMPLETED']]);
+    expect(after?.deployments?.map((d) => [d.id, d.rolloutState])).toEqual([
+      [before?.deployments?.[0]?.id, 'COMPLETED'],
+    ]);
   });
 
   it('refuses a desired count above the 5,000 tasks-per-service quota and starts nothing', async () => {
@@ -85,7 +95,13 @@ describe('ECS services as the ECS scheduler runs them', () => {
 
     // Act
     const refused = await failure(
-      ecs.send(new UpdateServiceCommand({ cluster: service.cluster, service: service.service, desiredCount: 1_000_000_000 })),
+      ecs.send(
+        new UpdateServiceCommand({
+          cluster: service.cluster,
+          service: service.service,
+          desiredCount: 1_000_000_000,
+        }),
+      ),
     );
 
     // Assess
@@ -121,7 +137,9 @@ describe('ECS services as the ECS scheduler runs them', () => {
     const elsewhere = await worldClient(world, ECSClient, 'eu-west-1').send(new ListClustersCommand({}));
 
     // Assess
-    expect(clusters.clusterArns).toEqual([`arn:aws:ecs:${plan.regions.dr}:111111111111:cluster/${service.cluster}`]);
+    expect(clusters.clusterArns).toEqual([
+      `arn:aws:ecs:${plan.regions.dr}:111111111111:cluster/${service.cluster}`,
+    ]);
     expect([...(first.serviceArns ?? []), ...(second.serviceArns ?? [])]).toHaveLength(plan.services.length);
     expect(second.nextToken).toBeUndefined();
     expect(elsewhere.clusterArns).toEqual([]);
