@@ -27,7 +27,7 @@ async function failure(call: Promise<unknown>): Promise<Error> {
   throw new Error('expected the call to fail');
 }
 
-const steady = (w: World, name: string, since: number) => (events: ReturnType<World['events']['list']>) =>
+const steady = (name: string, since: number) => (events: ReturnType<World['events']['list']>) =>
   events.some((e) => e.type === 'ecs.service-steady' && e.at >= since && e.detail.service === name);
 
 beforeAll(async () => {
@@ -47,7 +47,7 @@ describe('ECS services as the ECS scheduler runs them', () => {
       );
     const up = world.clock.now();
     await update(2);
-    await world.until(steady(world, service.service, up));
+    await world.until(steady(service.service, up));
     const before = (
       await ecs.send(new DescribeServicesCommand({ cluster: service.cluster, services: [service.service] }))
     ).services?.[0];
@@ -69,7 +69,7 @@ describe('ECS services as the ECS scheduler runs them', () => {
     const stopping = await statusAt(25);
     const deprovisioning = await statusAt(20);
     const stopped = await statusAt(10);
-    await world.until(steady(world, service.service, down));
+    await world.until(steady(service.service, down));
     const after = (
       await ecs.send(new DescribeServicesCommand({ cluster: service.cluster, services: [service.service] }))
     ).services?.[0];
