@@ -6,12 +6,12 @@ import type { SnsModel } from './model.ts';
 
 /**
  * SNS awsQuery operations (API version 2010-03-31). Bounds from the SNS API reference and SNS
- * quotas: a message (with its attributes) up to 256 KiB, at most 10 message attributes with a
- * name of up to 256 characters and a DataType of String, Number or Binary (with an optional
- * custom suffix) or String.Array; MessageStructure `json` needs a JSON object with a `default`
- * string; ListTopics pages by 100.
+ * quotas: a message (with its attributes) up to 256 KiB, message attributes with a name of up to
+ * 256 characters and a DataType of String, Number or Binary (with an optional custom suffix) or
+ * String.Array; MessageStructure `json` needs a JSON object with a `default` string; ListTopics
+ * pages by 100. (SNS has no count limit of its own on message attributes: only SQS subscriptions
+ * with raw delivery refuse more than 10.)
  */
-const MAX_ATTRIBUTES = 10;
 const TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/;
 
 const invalid = (what: string) => new AwsError('InvalidParameter', `Invalid parameter: ${what}`);
@@ -82,12 +82,6 @@ function checkMessageStructure(structure: string | undefined, message: string): 
 
 function messageAttributes(params: QueryParams): Record<string, string> {
   const entries = params.listOf('MessageAttributes.entry');
-  if (entries.length > MAX_ATTRIBUTES) {
-    throw new AwsError(
-      'InvalidParameterValue',
-      `Number of message attributes [${entries.length}] exceeds the allowed maximum [${MAX_ATTRIBUTES}].`,
-    );
-  }
   const attributes: Record<string, string> = Object.create(null);
   for (const entry of entries) {
     const name = entry.get('Name') ?? '';
