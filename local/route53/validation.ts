@@ -115,8 +115,6 @@ function domainProblem(value: string): string[] {
     if (label.length > ROUTE53_LIMITS.labelCharacters) {
       return [fatal('DomainLabelTooLong', 'Domain label is too long', value)];
     }
-    if (!/^[A-Za-z0-9_*-]+$/.test(label))
-      return [fatal('IllegalCharacter', 'Illegal character in domain name', value)];
   }
   return [];
 }
