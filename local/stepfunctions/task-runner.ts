@@ -45,12 +45,47 @@ export const PAYLOAD_LIMIT_BYTES = 262_144;
 
 export function localHandlers(parts: TaskRunnerParts): Record<string, LocalHandler> {
   const handlers: Record<string, LocalHandler> = {};
+  parts = { ...parts, clock: closing(parts.clock) };
   for (const [state, wait] of Object.entries(parts.world.waits)) handlers[state] = waitHandler(parts, wait);
   for (const [state, key] of Object.entries(parts.tasks)) {
     const spec = parts.world.tasks[state];
     if (spec) handlers[state] = taskHandler(parts, state, spec, key);
   }
   return handlers;
+}
+
+/**
+ * The clock as the state's handlers use it: once the world closes, what is still waiting (a
+ * Wait, a retry interval) and what starts anew fails at once with a terminal WorldClosed, so
+ * that what is left of a run (the other branches of a failed Parallel) ends instead of waiting
+ * for ever on a clock that no longer runs.
+ */
+function closing(clock: SimClock): SimClock {
+  let closed = false;
+  const waiting = new Set<(error: Error) => void>();
+  clock.onStop(() => {
+    closed = true;
+    for (const reject of waiting) reject(worldClosed());
+    waiting.clear();
+  });
+  const worldClosed = () => terminal('WorldClosed', 'the local world was closed');
+  return {
+    ...clock,
+    sleep: (simulatedMs) => {
+      if (closed) return Promise.reject(worldClosed());
+      return new Promise<void>((resolve, reject) => {
+        waiting.add(reject);
+        clock.sleep(simulatedMs).then(() => {
+          waiting.delete(reject);
+          resolve();
+        });
+      });
+    },
+    hold: () => {
+      if (closed) throw worldClosed();
+      return clock.hold();
+    },
+  };
 }
 
 function waitHandler(parts: TaskRunnerParts, wait: WaitSpec): LocalHandler {

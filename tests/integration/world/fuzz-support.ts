@@ -33,7 +33,7 @@ export function fuzzBounds(seed: number): Pick<FuzzOptions, 'seed' | 'budgetMs' 
   };
   return {
     seed: env('DRCTL_FUZZ_SEED', seed),
-    budgetMs: env('DRCTL_FUZZ_BUDGET_MS', 4_000),
+    budgetMs: env('DRCTL_FUZZ_BUDGET_MS', 3_000),
     maxRequests: env('DRCTL_FUZZ_REQUESTS', 600),
   };
 }
