@@ -30,7 +30,7 @@ import { DEFAULT_TIMINGS, type Timings } from './timings.ts';
 export interface WorldOptions {
   /** The recovery plan, or the path of a plan file. */
   plan: Plan | string;
-  /** Simulated seconds per wall second (default 200: a 15-minute failover in ~4.5 s). */
+  /** Simulated seconds per wall second, 1 to 10,000 (default 200: a 15-minute failover in ~4.5 s). */
   scale?: number;
   /** Seed of the world's random choices (timings within their ranges, fault rates). */
   seed?: number;
@@ -83,8 +83,8 @@ export interface World {
   /** Resolves after `seconds` of simulated time. */
   runFor(seconds: number): Promise<void>;
   /**
-   * Runs `action` after `seconds` of simulated time, exactly (wall timers drift while the
-   * clock is held by a running handler). Returns the cancel function.
+   * Runs `action` after `seconds` of simulated time, exactly, whatever the handlers are doing
+   * (wall timers know nothing of simulated time). Returns the cancel function.
    */
   after(seconds: number, action: () => void): () => void;
   /** Stops the world, restores the real clock and the environment. */
