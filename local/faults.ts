@@ -90,6 +90,7 @@ const THROTTLING: Record<ServiceName, [code: string, status: number]> = {
   cloudwatch: ['Throttling', 400],
   sfn: ['ThrottlingException', 400],
   ssm: ['ThrottlingException', 400],
+  lambda: ['TooManyRequestsException', 429],
 };
 
 const SERVER_ERROR: Record<ServiceName, [code: string, status: number]> = {
@@ -100,6 +101,7 @@ const SERVER_ERROR: Record<ServiceName, [code: string, status: number]> = {
   cloudwatch: ['InternalServiceError', 500],
   sfn: ['ServiceUnavailable', 503],
   ssm: ['InternalServerError', 500],
+  lambda: ['ServiceException', 500],
 };
 
 export const DEFAULT_START_FAILURE =
@@ -382,7 +384,7 @@ export function createFaults(
 
   const gate = async (request: RequestContext) => {
     const extra = latencies.get(request.service);
-    if (extra) clock.advance(extra);
+    if (extra) await clock.reach(clock.now() + extra);
     // Route 53's API has one endpoint (us-east-1) whatever region the caller signs for; every
     // other service modelled here is regional.
     if (request.service === 'route53') {

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Plan } from '../plan/schema.ts';
 import type { SimClock } from './clock.ts';
 import type { WorldContext } from './context.ts';
-import type { Invoke } from './stepfunctions/lambda-functions.ts';
+import { invocationTimes } from './stepfunctions/invocation-time.ts';
+import { type Invoke, invoker, type LambdaHandler } from './stepfunctions/lambda-functions.ts';
 
 /**
  * The functions EventBridge schedules run in the DR region, as the CDK app deploys them: the
@@ -19,8 +20,6 @@ export interface LoadedScheduledFunctions {
   functions: Record<ScheduledFunctionKey, Invoke>;
   problems: string[];
 }
-
-type LambdaHandler = (event: unknown, context: unknown) => Promise<unknown>;
 
 export function scheduledFunctionArn(plan: Plan, account: string, key: ScheduledFunctionKey): string {
   return `arn:aws:lambda:${plan.regions.dr}:${account}:function:${plan.name}-${SCHEDULED_FUNCTION_DIRECTORIES[key]}`;
@@ -44,7 +43,7 @@ export async function loadScheduledFunctions(
       try {
         const module = (await import(url.href)) as { handler?: LambdaHandler };
         if (typeof module.handler !== 'function') throw new Error('it does not export a handler');
-        return [key, asLambdaInvoke(module.handler, scheduledFunctionArn(plan, account, key))] as const;
+        return [key, invoker(module.handler, scheduledFunctionArn(plan, account, key))] as const;
       } catch (error) {
         const reason = `${where} could not be loaded: ${(error as Error).message}`;
         problems.push(reason);
@@ -58,45 +57,23 @@ export async function loadScheduledFunctions(
   return { functions: Object.fromEntries(entries) as Record<ScheduledFunctionKey, Invoke>, problems };
 }
 
-/** Invokes a handler as Lambda does: a context object and a JSON round trip of event and result. */
-function asLambdaInvoke(handler: LambdaHandler, arn: string): Invoke {
-  const functionName = arn.split(':').pop() as string;
-  return async (event) => {
-    const result = await handler(JSON.parse(JSON.stringify(event ?? {})), {
-      functionName,
-      functionVersion: '$LATEST',
-      invokedFunctionArn: arn,
-      memoryLimitInMB: '256',
-      awsRequestId: randomUUID(),
-      logGroupName: `/aws/lambda/${functionName}`,
-      logStreamName: `local/${functionName}`,
-      callbackWaitsForEmptyEventLoop: true,
-      getRemainingTimeInMillis: () => 60_000,
-    });
-    return result === undefined ? null : JSON.parse(JSON.stringify(result));
-  };
-}
-
-/** Wall time after which a running handler stops holding the simulated clock (as for Tasks). */
-const MAX_HOLD_WALL_MS = 5_000;
-
 /**
- * The clock stands still while our own process runs the handler, and the modelled invocation
- * overhead counts instead (the same rule as the state machine's Tasks).
+ * The scheduled handlers as the world invokes them: the same rule as the state machine's Tasks
+ * (their CPU time at real speed, the modelled invocation overhead, their own timeline for the
+ * API calls they make).
  */
-export function holdingClockWhile(invoke: Invoke, clock: SimClock, overheadMs: number): Invoke {
-  return async (event) => {
-    const release = clock.hold();
-    const guard = setTimeout(release, MAX_HOLD_WALL_MS);
-    guard.unref();
-    clock.advance(overheadMs);
-    try {
-      return await invoke(event);
-    } finally {
-      clearTimeout(guard);
-      release();
-    }
-  };
+export function timedScheduledFunctions(
+  functions: Record<ScheduledFunctionKey, Invoke>,
+  clock: SimClock,
+  overheadMs: number,
+): Record<ScheduledFunctionKey, Invoke> {
+  const times = invocationTimes(clock, overheadMs);
+  return Object.fromEntries(
+    (Object.keys(functions) as ScheduledFunctionKey[]).map((key) => [
+      key,
+      (event: unknown) => times.run(() => functions[key](event)),
+    ]),
+  ) as Record<ScheduledFunctionKey, Invoke>;
 }
 
 export interface Schedules {

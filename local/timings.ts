@@ -21,6 +21,12 @@ export interface Timings {
   containerHealthySeconds: number;
   /** ALB: registration → first passing target health check. */
   targetHealthySeconds: number;
+  /** A task being stopped stays DEACTIVATING for its target group's deregistration delay. */
+  targetDeregistrationSeconds: number;
+  /** STOPPING: the container's stop timeout (SIGTERM, then SIGKILL). */
+  taskStoppingSeconds: number;
+  /** DEPROVISIONING: the task's ENI is detached before it is STOPPED. */
+  taskDeprovisioningSeconds: number;
   /** A task that cannot start: PENDING → STOPPED. */
   taskFailSeconds: number;
   /** ECS service scheduler: how often it compares desired with running tasks. */
@@ -39,8 +45,8 @@ export interface Timings {
   /** How often the world samples which region serves the record's traffic. */
   trafficProbeSeconds: number;
   /**
-   * Simulated time of one Lambda invocation's overhead. The handler's own CPU time does not
-   * count (the world holds its clock while a handler runs); this and `apiCallMs` do.
+   * Simulated time of one Lambda invocation's overhead, on top of the handler's own run time
+   * (which counts at real speed, whatever the scale); concurrent invocations overlap.
    */
   lambdaInvocationMs: number;
   /** Simulated latency of one AWS API call. */
@@ -64,6 +70,9 @@ export const DEFAULT_TIMINGS: Timings = {
   taskPendingSeconds: [20, 40],
   containerHealthySeconds: 10,
   targetHealthySeconds: 10,
+  targetDeregistrationSeconds: 30,
+  taskStoppingSeconds: 30,
+  taskDeprovisioningSeconds: 10,
   taskFailSeconds: 25,
   serviceSchedulerSeconds: 5,
   dnsInsyncSeconds: [20, 60],

@@ -11,7 +11,7 @@ import { buildModels } from './assembly/models.ts';
 import { enterWorldEnvironment } from './assembly/process-environment.ts';
 import { registerFailoverMachine } from './assembly/state-machine.ts';
 import { writeWorldPlan } from './assembly/world-plan.ts';
-import type { SimClock } from './clock.ts';
+import { checkScale, type SimClock } from './clock.ts';
 import type { CloudWatchModel } from './cloudwatch/model.ts';
 import { type Detection, startDetection } from './detection.ts';
 import type { EcsModel } from './ecs/model.ts';
@@ -23,7 +23,7 @@ import type { RdsModel } from './rds/model.ts';
 import { type Dependency, RequestCounts, type RequestTotal, type TimeWindow } from './request-counts.ts';
 import type { HealthChecks } from './route53/health-checks.ts';
 import type { Route53Model } from './route53/model.ts';
-import { holdingClockWhile, startSchedules } from './scheduled-functions.ts';
+import { startSchedules, timedScheduledFunctions } from './scheduled-functions.ts';
 import type { WorldSnapshot } from './snapshot.ts';
 import type { SnsMessage, SnsModel } from './sns/model.ts';
 import type { SsmModel } from './ssm/model.ts';
@@ -35,7 +35,7 @@ import { watchWrites } from './write-divergence.ts';
 export interface WorldOptions {
   /** The recovery plan, or the path of a plan file. */
   plan: Plan | string;
-  /** Simulated seconds per wall second (default 200: a 15-minute failover in ~4.5 s). */
+  /** Simulated seconds per wall second, 1 to 10,000 (default 200: a 15-minute failover in ~4.5 s). */
   scale?: number;
   /** Seed of the world's random choices (timings within their ranges, fault rates). */
   seed?: number;
@@ -104,8 +104,8 @@ export interface World {
   /** Resolves after `seconds` of simulated time. */
   runFor(seconds: number): Promise<void>;
   /**
-   * Runs `action` after `seconds` of simulated time, exactly (wall timers drift while the
-   * clock is held by a running handler). Returns the cancel function.
+   * Runs `action` after `seconds` of simulated time, exactly, whatever the handlers are doing
+   * (wall timers know nothing of simulated time). Returns the cancel function.
    */
   after(seconds: number, action: () => void): () => void;
   /** Stops the world, restores the real clock and the environment. */
@@ -158,6 +158,7 @@ export async function startWorld(options: WorldOptions): Promise<World> {
  * in serveApis; a new fault lives in faults.ts.
  */
 async function openWorld(options: WorldOptions): Promise<World> {
+  checkScale(options.scale ?? DEFAULT_SCALE);
   // A plan object is validated like a file: the handlers load it again and would refuse it.
   const plan =
     typeof options.plan === 'string' ? loadPlanFile(options.plan) : parsePlan(options.plan, 'the world plan');
@@ -193,6 +194,7 @@ async function openWorld(options: WorldOptions): Promise<World> {
     const models = buildModels(context, endpoints, setRegionState);
     const counts = new RequestCounts();
     const machine = registerFailoverMachine(context, handlers, counts);
+    machine.stepFunctions.invokeGate = models.fault.gate;
     const requests = serveApis(
       context,
       { models, stepFunctions: machine.stepFunctions, endpoints, counts },
@@ -225,11 +227,11 @@ async function openWorld(options: WorldOptions): Promise<World> {
       ...(scheduled.fencePrimary ? { fencePrimary: machine.timed.fencePrimary } : {}),
       ...(scheduled.primaryProbe
         ? {
-            primaryProbe: holdingClockWhile(
-              handlers.scheduled.primaryProbe,
+            primaryProbe: timedScheduledFunctions(
+              handlers.scheduled,
               context.clock,
               timings.lambdaInvocationMs,
-            ),
+            ).primaryProbe,
           }
         : {}),
       isEventBridgeUp: models.fault.isEventBridgeUp,

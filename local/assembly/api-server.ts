@@ -15,6 +15,7 @@ import { snsApi } from '../sns/api.ts';
 import { ssmApi } from '../ssm/api.ts';
 import { stepFunctionsApi } from '../stepfunctions/api.ts';
 import type { StepFunctionsModel } from '../stepfunctions/executions.ts';
+import { chargeApiLatency } from '../stepfunctions/invocation-time.ts';
 import type { Cleanup } from './cleanup.ts';
 import type { WorldModels } from './models.ts';
 
@@ -61,7 +62,7 @@ export function serveApis(
     ],
     restXml: [route53Api(models.route53, models.healthChecks, models.cloudWatch)],
     gate: async (call) => {
-      clock.advance(timings.apiCallMs);
+      await chargeApiLatency(clock, call, timings.apiCallMs);
       await models.fault.gate(call);
     },
     defaultRegion: plan.regions.dr,

@@ -4,7 +4,6 @@ import type { WorldContext } from '../context.ts';
 import type { RequestCounts } from '../request-counts.ts';
 import { StepFunctionsModel } from '../stepfunctions/executions.ts';
 import { holdingTheClock, type Invoke } from '../stepfunctions/lambda-functions.ts';
-import { scaledOverrides } from '../stepfunctions/overrides.ts';
 import type { WorldHandlers } from './handlers.ts';
 
 export interface WorldStateMachine {
@@ -57,7 +56,6 @@ export function registerFailoverMachine(
       roleArn: `arn:aws:iam::${account}:role/${plan.name}-failover-state-machine`,
       createdAt: new Date(clock.now()),
       tasks: taskFunctions(handlers.definition, handlers.arns),
-      overrides: scaledOverrides(handlers.definition, plan, clock.scale),
     },
     handlers.interpreter,
   );

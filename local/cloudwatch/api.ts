@@ -1,6 +1,15 @@
 import { AwsError } from '../protocol/errors.ts';
 import type { ObjectService } from '../protocol/server.ts';
-import { asArray, asDate, asNumber, asObject, asString, type JsonObject } from '../protocol/shapes.ts';
+import {
+  asArray,
+  asDate,
+  asNumber,
+  asObject,
+  asString,
+  asStrings,
+  type JsonObject,
+  shown,
+} from '../protocol/shapes.ts';
 import {
   type Alarm,
   type CloudWatchModel,
@@ -38,12 +47,31 @@ export function cloudWatchApi(cw: CloudWatchModel): ObjectService {
             `The value ${namespace} for parameter Namespace is invalid.`,
           );
         }
+        checkName(namespace, 'Namespace');
         const now = Date.now();
-        for (const raw of asArray(input.MetricData)) {
+        const data = asArray(input.MetricData);
+        if (data.length === 0)
+          throw new AwsError('MissingParameter', 'The parameter MetricData is required.');
+        if (data.length > LIMITS.metricDataPerRequest) {
+          throw invalidValue(
+            `The collection MetricData must not have a size greater than ${LIMITS.metricDataPerRequest}.`,
+          );
+        }
+        for (const raw of data) {
           const datum = asObject(raw);
           const name = required(asString(datum.MetricName), 'MetricData.member.N.MetricName');
+          checkName(name, 'MetricData.member.N.MetricName');
           const dimensions = dimensionsOf(datum.Dimensions);
-          const at = asDate(datum.Timestamp)?.getTime() ?? now;
+          const at = timestampOf(datum.Timestamp, now);
+          if (
+            !cw.find(region, namespace, name, dimensions) &&
+            metricsIn(cw, region) >= LIMITS.metricsPerRegion
+          ) {
+            throw new AwsError(
+              'LimitExceeded',
+              `The local world keeps at most ${LIMITS.metricsPerRegion} metrics per region.`,
+            );
+          }
           const unit = asString(datum.Unit);
           const stats = asObject(datum.StatisticValues);
           if (datum.StatisticValues !== undefined) {
@@ -57,7 +85,12 @@ export function cloudWatchApi(cw: CloudWatchModel): ObjectService {
             });
             continue;
           }
-          const values = asArray(datum.Values).map((v) => asNumber(v) ?? 0);
+          const values = asArray(datum.Values).map((v) => finite(v, 'MetricData.member.N.Values'));
+          if (values.length > LIMITS.valuesPerDatum) {
+            throw invalidValue(
+              `The collection Values must not have a size greater than ${LIMITS.valuesPerDatum}.`,
+            );
+          }
           if (values.length > 0) {
             const counts = asArray(datum.Counts).map((c) => asNumber(c) ?? 1);
             values.forEach((value, i) => {
@@ -73,7 +106,8 @@ export function cloudWatchApi(cw: CloudWatchModel): ObjectService {
             });
             continue;
           }
-          const value = asNumber(datum.Value);
+          const value =
+            datum.Value === undefined ? undefined : finite(datum.Value, 'MetricData.member.N.Value');
           if (value === undefined) {
             throw new AwsError('MissingParameter', 'The parameter MetricData.member.1.Value is required.');
           }
@@ -88,7 +122,7 @@ export function cloudWatchApi(cw: CloudWatchModel): ObjectService {
         const end = required(asDate(input.EndTime), 'EndTime').getTime();
         const period = required(asNumber(input.Period), 'Period');
         validateRange(start, end, period);
-        const statistics = asArray(input.Statistics).map(String) as Statistic[];
+        const statistics = asStrings(input.Statistics) as Statistic[];
         if (statistics.length === 0 && asArray(input.ExtendedStatistics).length === 0) {
           throw new AwsError(
             'InvalidParameterCombination',
@@ -103,7 +137,8 @@ export function cloudWatchApi(cw: CloudWatchModel): ObjectService {
             );
         }
         const metric = cw.find(region, namespace, name, dimensionsOf(input.Dimensions));
-        const datapoints = cw.statistics(metric, start, end, period).map(({ at, points }) => {
+        const aligned = alignedStart(start, period, Date.now());
+        const datapoints = cw.statistics(metric, aligned, end, period).map(({ at, points }) => {
           const point: JsonObject = {
             Timestamp: new Date(at),
             Unit: points[0]?.unit ?? asString(input.Unit) ?? 'None',
@@ -116,10 +151,32 @@ export function cloudWatchApi(cw: CloudWatchModel): ObjectService {
       GetMetricData: (input, { region }) => {
         const start = required(asDate(input.StartTime), 'StartTime').getTime();
         const end = required(asDate(input.EndTime), 'EndTime').getTime();
-        const descending = (asString(input.ScanBy) ?? 'TimestampDescending') === 'TimestampDescending';
-        const results = asArray(input.MetricDataQueries).map((raw) => {
+        if (start >= end) {
+          throw invalidValue('The parameter StartTime must be less than the parameter EndTime.');
+        }
+        const scanBy = asString(input.ScanBy) ?? 'TimestampDescending';
+        if (scanBy !== 'TimestampDescending' && scanBy !== 'TimestampAscending') {
+          throw invalidValue(`The value ${scanBy.slice(0, 64)} for parameter ScanBy is invalid.`);
+        }
+        const descending = scanBy === 'TimestampDescending';
+        const queries = asArray(input.MetricDataQueries);
+        if (queries.length === 0)
+          throw new AwsError('MissingParameter', 'The parameter MetricDataQueries is required.');
+        if (queries.length > LIMITS.metricDataQueries) {
+          throw invalidValue(
+            `The collection MetricDataQueries must not have a size greater than ${LIMITS.metricDataQueries}.`,
+          );
+        }
+        const now = Date.now();
+        const results = queries.map((raw) => {
           const query = asObject(raw);
           const id = required(asString(query.Id), 'MetricDataQueries.member.N.Id');
+          if (!/^[a-z][a-zA-Z0-9_]{0,254}$/.test(id)) {
+            throw new AwsError(
+              'ValidationError',
+              `The value ${id.slice(0, 64)} for parameter MetricDataQueries.member.N.Id is invalid: it must start with a lowercase letter and hold letters, digits and underscores.`,
+            );
+          }
           if (query.Expression !== undefined) {
             throw new AwsError(
               'ValidationError',
@@ -129,6 +186,7 @@ export function cloudWatchApi(cw: CloudWatchModel): ObjectService {
           const stat = asObject(query.MetricStat);
           const metricShape = asObject(stat.Metric);
           const period = required(asNumber(stat.Period), 'MetricStat.Period');
+          checkPeriod(period);
           const statName = required(asString(stat.Stat), 'MetricStat.Stat') as Statistic;
           if (!STATISTICS.includes(statName))
             throw new AwsError('ValidationError', `Unsupported statistic ${statName}`);
@@ -138,7 +196,9 @@ export function cloudWatchApi(cw: CloudWatchModel): ObjectService {
             asString(metricShape.MetricName) ?? '',
             dimensionsOf(metricShape.Dimensions),
           );
-          const buckets = cw.statistics(metric, start, end, period);
+          // CloudWatch rounds StartTime down (to the minute, or the 5/10/20/30-second division
+          // for those periods) and aligns the periods to it.
+          const buckets = cw.statistics(metric, alignedStart(start, period, now), end, period);
           if (descending) buckets.reverse();
           return {
             Id: id,
@@ -169,6 +229,13 @@ export function cloudWatchApi(cw: CloudWatchModel): ObjectService {
       },
       PutMetricAlarm: (input, { region }) => {
         const name = required(asString(input.AlarmName), 'AlarmName');
+        checkName(name, 'AlarmName');
+        if (!cw.alarms.has(`${region}|${name}`) && cw.alarmsIn(region).length >= LIMITS.alarmsPerRegion) {
+          throw new AwsError(
+            'LimitExceeded',
+            `The local world evaluates at most ${LIMITS.alarmsPerRegion} alarms per region.`,
+          );
+        }
         const statisticName = required(asString(input.Statistic), 'Statistic') as Statistic;
         if (!STATISTICS.includes(statisticName))
           throw new AwsError('ValidationError', `Invalid statistic ${statisticName}`);
@@ -194,18 +261,29 @@ export function cloudWatchApi(cw: CloudWatchModel): ObjectService {
           threshold: required(asNumber(input.Threshold), 'Threshold'),
           comparison,
           treatMissingData: treat as Alarm['treatMissingData'],
-          actionsEnabled: input.ActionsEnabled === undefined ? true : String(input.ActionsEnabled) === 'true',
-          alarmActions: asArray(input.AlarmActions).map(String),
-          okActions: asArray(input.OKActions).map(String),
+          actionsEnabled: input.ActionsEnabled === undefined ? true : shown(input.ActionsEnabled) === 'true',
+          alarmActions: asStrings(input.AlarmActions),
+          okActions: asStrings(input.OKActions),
         });
         return {};
       },
       DeleteAlarms: (input, { region }) => {
-        for (const name of asArray(input.AlarmNames).map(String)) cw.deleteAlarm(region, name);
+        const names = asStrings(input.AlarmNames);
+        if (names.length > 100)
+          throw invalidValue('The collection AlarmNames must not have a size greater than 100.');
+        for (const name of names) cw.deleteAlarm(region, name);
         return {};
       },
       DescribeAlarms: (input, { region }) => {
-        const names = asArray(input.AlarmNames).map(String);
+        const names = asStrings(input.AlarmNames);
+        if (names.length > 100)
+          throw invalidValue('The collection AlarmNames must not have a size greater than 100.');
+        const maxRecords = asNumber(input.MaxRecords) ?? 50;
+        if (!Number.isInteger(maxRecords) || maxRecords < 1 || maxRecords > 100) {
+          throw invalidValue(
+            `The value ${shown(input.MaxRecords)} for parameter MaxRecords is invalid: it must be from 1 to 100.`,
+          );
+        }
         const prefix = asString(input.AlarmNamePrefix);
         const state = asString(input.StateValue);
         const alarms = cw
@@ -213,7 +291,14 @@ export function cloudWatchApi(cw: CloudWatchModel): ObjectService {
           .filter((a) => names.length === 0 || names.includes(a.name))
           .filter((a) => prefix === undefined || a.name.startsWith(prefix))
           .filter((a) => state === undefined || a.state === state);
-        return { MetricAlarms: alarms.map(alarmJson), CompositeAlarms: [] };
+        const offset = tokenOffset(asString(input.NextToken), alarms.length);
+        const page = alarms.slice(offset, offset + maxRecords);
+        const next = offset + maxRecords < alarms.length ? String(offset + maxRecords) : undefined;
+        return {
+          MetricAlarms: page.map(alarmJson),
+          CompositeAlarms: [],
+          ...(next === undefined ? {} : { NextToken: Buffer.from(`alarms:${next}`).toString('base64') }),
+        };
       },
     },
   };
@@ -258,6 +343,98 @@ function required<T>(value: T | undefined, name: string): T {
   return value;
 }
 
+/**
+ * CloudWatch's limits (CloudWatch API reference and "CloudWatch service quotas"): PutMetricData
+ * takes up to 1,000 metrics of up to 150 values each, names up to 255 characters, timestamps
+ * from two weeks ago to two hours ahead; GetMetricData up to 500 queries. The world also keeps
+ * at most 500 metrics and 1,000 alarms per region (its own bound, documented).
+ */
+export const LIMITS = {
+  metricDataPerRequest: 1_000,
+  valuesPerDatum: 150,
+  nameCharacters: 255,
+  metricDataQueries: 500,
+  pastMs: 14 * 86_400_000,
+  futureMs: 2 * 3_600_000,
+  metricsPerRegion: 500,
+  alarmsPerRegion: 1_000,
+} as const;
+
+function invalidValue(message: string): AwsError {
+  return new AwsError('InvalidParameterValue', message);
+}
+
+function checkName(value: string, parameter: string): void {
+  if (value.length === 0 || value.length > LIMITS.nameCharacters) {
+    throw invalidValue(`The parameter ${parameter} must be 1 to ${LIMITS.nameCharacters} characters long.`);
+  }
+}
+
+function finite(value: unknown, parameter: string): number {
+  const number = asNumber(value);
+  if (number === undefined || !Number.isFinite(number)) {
+    throw invalidValue(`The value ${shown(value)} for parameter ${parameter} is invalid.`);
+  }
+  return number;
+}
+
+function timestampOf(value: unknown, now: number): number {
+  if (value === undefined || value === null || value === '') return now;
+  const at = asDate(value)?.getTime();
+  if (at === undefined || Number.isNaN(at)) {
+    throw invalidValue(`The value ${shown(value)} for parameter MetricData.member.N.Timestamp is invalid.`);
+  }
+  if (at < now - LIMITS.pastMs || at > now + LIMITS.futureMs) {
+    throw invalidValue(
+      'The parameter MetricData.member.N.Timestamp must specify a time no more than two weeks in the past or two hours in the future.',
+    );
+  }
+  return at;
+}
+
+function metricsIn(cw: CloudWatchModel, region: string): number {
+  let count = 0;
+  for (const metric of cw.metrics.values()) if (metric.region === region) count++;
+  return count;
+}
+
+function tokenOffset(token: string | undefined, size: number): number {
+  if (token === undefined) return 0;
+  const match = /^alarms:(\d{1,9})$/.exec(Buffer.from(token, 'base64').toString('utf8'));
+  if (!match || Number(match[1]) > size) throw invalidValue('The NextToken is invalid.');
+  return Number(match[1]);
+}
+
+/** Periods CloudWatch accepts: 1, 5, 10, 20, 30 (high resolution) or a multiple of 60 seconds. */
+function checkPeriod(period: number): void {
+  if (
+    !Number.isInteger(period) ||
+    period < 1 ||
+    (period < 60 ? ![1, 5, 10, 20, 30].includes(period) : period % 60 !== 0)
+  ) {
+    throw invalidValue('The parameter Period must be 1, 5, 10, 20, 30 or a multiple of 60.');
+  }
+}
+
+/**
+ * Where CloudWatch starts the periods of a query (GetMetricData / GetMetricStatistics,
+ * StartTime): rounded down to the whole minute for data under 15 days old, to 5 minutes up to
+ * 63 days, to the hour beyond; with a period of 1, 5, 10, 20 or 30 seconds, to that division of
+ * the minute.
+ */
+export function alignedStart(start: number, periodSeconds: number, now: number): number {
+  const age = now - start;
+  const unit =
+    periodSeconds < 60
+      ? periodSeconds * 1000
+      : age > 63 * 86_400_000
+        ? 3_600_000
+        : age > 15 * 86_400_000
+          ? 300_000
+          : 60_000;
+  return Math.floor(start / unit) * unit;
+}
+
 function validateRange(start: number, end: number, period: number): void {
   if (start >= end) {
     throw new AwsError(
@@ -265,9 +442,7 @@ function validateRange(start: number, end: number, period: number): void {
       'The parameter StartTime must be less than the parameter EndTime.',
     );
   }
-  if (![1, 5, 10, 20, 30].includes(period) && period % 60 !== 0) {
-    throw new AwsError('InvalidParameterValue', 'The parameter Period must be a multiple of 60.');
-  }
+  checkPeriod(period);
   if ((end - start) / (period * 1000) > 1440) {
     throw new AwsError(
       'InvalidParameterCombination',

@@ -1,9 +1,15 @@
 import { AwsError } from '../protocol/errors.ts';
 import type { ObjectService } from '../protocol/server.ts';
-import { asArray, asNumber, asString, type JsonObject } from '../protocol/shapes.ts';
-import type { EcsModel, Service, Task } from './model.ts';
+import { type JsonObject, jsonInteger, jsonString, jsonStringList } from '../protocol/shapes.ts';
+import type { Cluster, EcsModel, Service, Task } from './model.ts';
 
-/** ECS awsJson1_1 operations (AmazonEC2ContainerServiceV20141113). */
+/**
+ * ECS awsJson1_1 operations (AmazonEC2ContainerServiceV20141113), in the request's region.
+ * Members of the wrong JSON type are SerializationException, as AWS's JSON services answer;
+ * bounds from the ECS API reference: DescribeServices 1-10 services, DescribeTasks 1-100 tasks,
+ * DescribeClusters up to 100 clusters, list operations maxResults 1-100 (ListServices defaults
+ * to 10, the others to 100), desiredCount 0 up to the "Tasks per service" quota.
+ */
 export function ecsApi(ecs: EcsModel): ObjectService {
   return {
     service: 'ecs',
@@ -11,11 +17,10 @@ export function ecsApi(ecs: EcsModel): ObjectService {
     jsonVersion: '1.1',
     operations: {
       DescribeServices: (input, { region }) => {
-        const cluster = ecs.requireCluster(region, asString(input.cluster));
-        const names = asArray(input.services).map(String);
-        if (names.length === 0) throw new AwsError('InvalidParameterException', 'Services cannot be empty.');
-        if (names.length > 10)
-          throw new AwsError('InvalidParameterException', 'Services cannot contain more than 10 items.');
+        const cluster = ecs.requireCluster(region, identifier(input, 'cluster'));
+        const names = jsonStringList(input, 'services') ?? [];
+        if (names.length === 0) throw invalid('Services cannot be empty.');
+        if (names.length > 10) throw invalid('Services cannot contain more than 10 items.');
         const services: JsonObject[] = [];
         const failures: JsonObject[] = [];
         for (const name of names) {
@@ -32,34 +37,48 @@ export function ecsApi(ecs: EcsModel): ObjectService {
         return { services, failures };
       },
       UpdateService: (input, { region }) => {
-        const name = asString(input.service);
-        if (!name) throw new AwsError('InvalidParameterException', 'Service name is required.');
-        const desiredCount = asNumber(input.desiredCount);
-        if (desiredCount !== undefined && (desiredCount < 0 || !Number.isInteger(desiredCount))) {
-          throw new AwsError('InvalidParameterException', 'Desired count must be a non-negative integer.');
+        const name = identifier(input, 'service');
+        if (!name) throw invalid('Service name is required.');
+        const desiredCount = jsonInteger(input, 'desiredCount');
+        if (desiredCount !== undefined && desiredCount < 0) {
+          throw invalid('Desired count must be a non-negative integer.');
         }
-        const service = ecs.updateService(region, asString(input.cluster), name, desiredCount);
+        const service = ecs.updateService(region, identifier(input, 'cluster'), name, desiredCount);
         return { service: serviceJson(ecs, service) };
       },
       ListTasks: (input, { region }) => {
-        const cluster = ecs.requireCluster(region, asString(input.cluster));
-        const serviceName = asString(input.serviceName);
-        const desiredStatus = asString(input.desiredStatus) ?? 'RUNNING';
+        const cluster = ecs.requireCluster(region, identifier(input, 'cluster'));
+        const serviceName = identifier(input, 'serviceName');
+        const desiredStatus = jsonString(input, 'desiredStatus') ?? 'RUNNING';
+        if (!['RUNNING', 'PENDING', 'STOPPED'].includes(desiredStatus)) {
+          throw invalid(`desiredStatus must be one of RUNNING, PENDING, STOPPED.`);
+        }
         let tasks = ecs.tasks.filter((task) => task.service.cluster === cluster);
         if (serviceName !== undefined) {
           const service = ecs.findService(cluster, serviceName);
           if (!service) throw new AwsError('ServiceNotFoundException', 'Service not found.');
           tasks = tasks.filter((task) => task.service === service);
         }
-        tasks = tasks.filter((task) => task.desiredStatus === desiredStatus);
-        return { taskArns: tasks.map((task) => task.arn) };
+        const wanted = desiredStatus === 'PENDING' ? 'RUNNING' : desiredStatus;
+        tasks = tasks.filter(
+          (task) =>
+            task.desiredStatus === wanted &&
+            (desiredStatus !== 'PENDING' ||
+              task.lastStatus === 'PROVISIONING' ||
+              task.lastStatus === 'PENDING'),
+        );
+        const { page, nextToken } = paginate(
+          tasks.map((task) => task.arn),
+          input,
+          100,
+        );
+        return { taskArns: page, nextToken };
       },
       DescribeTasks: (input, { region }) => {
-        const cluster = ecs.requireCluster(region, asString(input.cluster));
-        const ids = asArray(input.tasks).map(String);
-        if (ids.length === 0) throw new AwsError('InvalidParameterException', 'Tasks cannot be empty.');
-        if (ids.length > 100)
-          throw new AwsError('InvalidParameterException', 'Tasks cannot contain more than 100 items.');
+        const cluster = ecs.requireCluster(region, identifier(input, 'cluster'));
+        const ids = jsonStringList(input, 'tasks') ?? [];
+        if (ids.length === 0) throw invalid('Tasks cannot be empty.');
+        if (ids.length > 100) throw invalid('Tasks cannot contain more than 100 items.');
         const tasks: JsonObject[] = [];
         const failures: JsonObject[] = [];
         for (const id of ids) {
@@ -70,7 +89,8 @@ export function ecsApi(ecs: EcsModel): ObjectService {
         return { tasks, failures };
       },
       DescribeClusters: (input, { region }) => {
-        const names = asArray(input.clusters).map(String);
+        const names = jsonStringList(input, 'clusters') ?? [];
+        if (names.length > 100) throw invalid('Clusters cannot contain more than 100 items.');
         const wanted = names.length > 0 ? names : ['default'];
         const clusters: JsonObject[] = [];
         const failures: JsonObject[] = [];
@@ -80,21 +100,65 @@ export function ecsApi(ecs: EcsModel): ObjectService {
             failures.push({ arn: name, reason: 'MISSING' });
             continue;
           }
-          const services = [...ecs.services.values()].filter((s) => s.cluster === cluster);
-          const counts = services.map((s) => ecs.counts(s));
-          clusters.push({
-            clusterArn: cluster.arn,
-            clusterName: cluster.name,
-            status: 'ACTIVE',
-            activeServicesCount: services.length,
-            runningTasksCount: counts.reduce((sum, c) => sum + c.running, 0),
-            pendingTasksCount: counts.reduce((sum, c) => sum + c.pending, 0),
-            registeredContainerInstancesCount: 0,
-          });
+          clusters.push(clusterJson(ecs, cluster));
         }
         return { clusters, failures };
       },
+      ListClusters: (input, { region }) => {
+        const arns = [...ecs.clusters.values()].filter((c) => c.region === region).map((c) => c.arn);
+        const { page, nextToken } = paginate(arns, input, 100);
+        return { clusterArns: page, nextToken };
+      },
+      ListServices: (input, { region }) => {
+        const cluster = ecs.requireCluster(region, identifier(input, 'cluster'));
+        const arns = [...ecs.services.values()].filter((s) => s.cluster === cluster).map((s) => s.arn);
+        const { page, nextToken } = paginate(arns, input, 10);
+        return { serviceArns: page, nextToken };
+      },
     },
+  };
+}
+
+function invalid(message: string): AwsError {
+  return new AwsError('InvalidParameterException', message);
+}
+
+/** A cluster, service or task name or ARN: a string of at most 1,600 characters (ARN length). */
+function identifier(input: JsonObject, name: string): string | undefined {
+  const value = jsonString(input, name);
+  if (value !== undefined && value.length > 1_600) throw invalid(`${name} is too long.`);
+  return value;
+}
+
+/** ECS list pagination: maxResults 1-100 (default per operation), an opaque nextToken. */
+function paginate<T>(items: T[], input: JsonObject, fallback: number): { page: T[]; nextToken?: string } {
+  const size = jsonInteger(input, 'maxResults') ?? fallback;
+  if (size < 1 || size > 100) throw invalid('maxResults must be between 1 and 100.');
+  const token = jsonString(input, 'nextToken');
+  let offset = 0;
+  if (token !== undefined) {
+    const decoded = /^[A-Za-z0-9+/=]{1,64}$/.test(token) ? Buffer.from(token, 'base64').toString('utf8') : '';
+    const match = /^ecs:(\d{1,9})$/.exec(decoded);
+    if (!match || Number(match[1]) > items.length) throw invalid('Invalid nextToken.');
+    offset = Number(match[1]);
+  }
+  const page = items.slice(offset, offset + size);
+  const next =
+    offset + size < items.length ? Buffer.from(`ecs:${offset + size}`).toString('base64') : undefined;
+  return next === undefined ? { page } : { page, nextToken: next };
+}
+
+function clusterJson(ecs: EcsModel, cluster: Cluster): JsonObject {
+  const services = [...ecs.services.values()].filter((s) => s.cluster === cluster);
+  const counts = services.map((s) => ecs.counts(s));
+  return {
+    clusterArn: cluster.arn,
+    clusterName: cluster.name,
+    status: 'ACTIVE',
+    activeServicesCount: services.length,
+    runningTasksCount: counts.reduce((sum, c) => sum + c.running, 0),
+    pendingTasksCount: counts.reduce((sum, c) => sum + c.pending, 0),
+    registeredContainerInstancesCount: 0,
   };
 }
 
@@ -174,11 +238,26 @@ function taskJson(task: Task): JsonObject {
         containerArn: `${task.arn.replace(':task/', ':container/')}/app`,
         taskArn: task.arn,
         name: task.service.containerName,
-        lastStatus: task.lastStatus === 'PROVISIONING' ? 'PENDING' : task.lastStatus,
+        lastStatus: containerStatus(task),
         healthStatus: task.healthStatus,
         reason: task.containerReason,
         exitCode: task.exitCode,
       },
     ],
   };
+}
+
+/** The container's own status: PENDING until the task runs, RUNNING until it has stopped. */
+function containerStatus(task: Task): string {
+  switch (task.lastStatus) {
+    case 'PROVISIONING':
+    case 'PENDING':
+      return 'PENDING';
+    case 'RUNNING':
+    case 'DEACTIVATING':
+    case 'STOPPING':
+      return 'RUNNING';
+    default:
+      return 'STOPPED';
+  }
 }

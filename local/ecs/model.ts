@@ -6,8 +6,13 @@ import { AwsError } from '../protocol/errors.ts';
  * ECS on Fargate as drctl sees it. Primary services run their tasks; the DR services are the
  * pilot light at desired 0. The service scheduler starts missing tasks, which go PROVISIONING →
  * PENDING → RUNNING, then HEALTHY (container health check) and then pass their first ALB target
- * health check. A start-failure fault stops them with TaskFailedToStart and the fault's reason;
- * the deployment circuit breaker marks the rollout FAILED after enough failed tasks.
+ * health check; it stops extra ones, which drain: DEACTIVATING (deregistered from the target
+ * group, for its deregistration delay), STOPPING (the container's stop timeout), DEPROVISIONING
+ * (the ENI detached), STOPPED. Changing only the desired count starts no new deployment (ECS
+ * doesn't): the service's deployment keeps its rolloutState, and the service reports a steady
+ * state when its tasks match the count again. A start-failure fault stops new tasks with
+ * TaskFailedToStart and the fault's reason; while a deployment is IN_PROGRESS, the circuit
+ * breaker marks it FAILED after enough failed tasks. Stopped tasks stay visible for an hour.
  */
 export interface Cluster {
   name: string;
@@ -40,13 +45,22 @@ export interface Service {
   events: { id: string; createdAt: Date; message: string }[];
   targetGroupArn: string;
   containerName: string;
+  /** A scaling activity is under way (the service reports a steady state when it ends). */
+  scaling: boolean;
 }
 
 export interface Task {
   arn: string;
   id: string;
   service: Service;
-  lastStatus: 'PROVISIONING' | 'PENDING' | 'RUNNING' | 'DEPROVISIONING' | 'STOPPED';
+  lastStatus:
+    | 'PROVISIONING'
+    | 'PENDING'
+    | 'RUNNING'
+    | 'DEACTIVATING'
+    | 'STOPPING'
+    | 'DEPROVISIONING'
+    | 'STOPPED';
   desiredStatus: 'RUNNING' | 'STOPPED';
   healthStatus: 'UNKNOWN' | 'HEALTHY' | 'UNHEALTHY';
   /** Passed its first ALB target health check and receives traffic. */
@@ -62,6 +76,11 @@ export interface Task {
   containerReason?: string;
   exitCode?: number;
 }
+
+/** ECS quota "Tasks per service": the most a service's desired count may be (ECS service quotas). */
+export const MAX_TASKS_PER_SERVICE = 5_000;
+/** Stopped tasks stay visible (DescribeTasks, ListTasks) for at least an hour (ECS task lifecycle). */
+const STOPPED_TASK_RETENTION_MS = 3_600_000;
 
 /** Where a start-failure fault applies, and the reason ECS reports. */
 export type StartFailureLookup = (service: Service) => string | undefined;
@@ -139,6 +158,7 @@ export class EcsModel {
         rolloutStateReason: 'ECS deployment completed.',
       },
       events: [],
+      scaling: false,
       targetGroupArn:
         `arn:aws:elasticloadbalancing:${region}:${account}:targetgroup/${name}`.slice(0, 90) +
         '/0123456789abcdef',
@@ -220,16 +240,20 @@ export class EcsModel {
     if (!service) throw new AwsError('ServiceNotFoundException', 'Service not found.');
     if (service.status !== 'ACTIVE')
       throw new AwsError('ServiceNotActiveException', 'Service was not ACTIVE.');
+    if (desiredCount !== undefined && desiredCount > MAX_TASKS_PER_SERVICE) {
+      throw new AwsError(
+        'InvalidParameterException',
+        `The desired count ${desiredCount} exceeds the quota of ${MAX_TASKS_PER_SERVICE} tasks per service.`,
+      );
+    }
     if (desiredCount !== undefined && desiredCount !== service.desiredCount) {
       const now = this.context.clock.now();
       const before = service.desiredCount;
+      // A new desired count alone starts no deployment: the PRIMARY one takes the new count.
       service.desiredCount = desiredCount;
       service.deployment.desiredCount = desiredCount;
       service.deployment.updatedAt = new Date(now);
-      if (service.deployment.rolloutState !== 'FAILED') {
-        service.deployment.rolloutState = 'IN_PROGRESS';
-        service.deployment.rolloutStateReason = `ECS deployment ${service.deployment.id} in progress.`;
-      }
+      service.scaling = true;
       this.context.events.record(
         'ecs.desired-count',
         now,
@@ -249,6 +273,17 @@ export class EcsModel {
     for (const service of this.services.values()) {
       if (this.context.isRegionUp(service.region)) this.reconcile(service, at);
     }
+    this.forgetStoppedTasks(at);
+  }
+
+  private forgetStoppedTasks(at: number): void {
+    const keep = this.tasks.filter(
+      (task) =>
+        task.lastStatus !== 'STOPPED' || at - (task.stoppedAt?.getTime() ?? at) < STOPPED_TASK_RETENTION_MS,
+    );
+    if (keep.length === this.tasks.length) return;
+    this.tasks.length = 0;
+    this.tasks.push(...keep);
   }
 
   private reconcile(service: Service, at: number): void {
@@ -260,24 +295,86 @@ export class EcsModel {
       this.addEvent(
         service,
         at,
-        `(service ${service.name}) has started ${started.length} tasks: ${started.map((t) => `(task ${t.id})`).join(' ')}.`,
+        `(service ${service.name}) has started ${started.length} tasks: ${started
+          .slice(0, 10)
+          .map((t) => `(task ${t.id})`)
+          .join(' ')}${started.length > 10 ? ' ...' : ''}.`,
       );
     } else if (active.length > service.desiredCount) {
-      const extra = active.slice(0, active.length - service.desiredCount);
-      for (const task of extra) {
-        this.stop(
-          task,
-          at,
-          'ServiceSchedulerInitiated',
-          `Scaling activity initiated by (deployment ${service.deployment.id})`,
-        );
-      }
+      // The newest go first; the ones already serving stay.
+      const extra = active.slice(service.desiredCount).reverse();
+      for (const task of extra) this.drain(task, at);
       this.addEvent(
         service,
         at,
-        `(service ${service.name}) has stopped ${extra.length} running tasks: ${extra.map((t) => `(task ${t.id})`).join(' ')}.`,
+        `(service ${service.name}) has begun draining connections on ${extra.length} tasks.`,
       );
     }
+    this.checkSteady(service, at);
+  }
+
+  /** The service is steady again when its tasks match the desired count and none is on its way out. */
+  private checkSteady(service: Service, at: number): void {
+    if (!service.scaling) return;
+    const tasks = this.tasksOf(service);
+    const leaving = tasks.some((task) => task.desiredStatus === 'STOPPED' && task.lastStatus !== 'STOPPED');
+    if (leaving || this.healthyTargets(service) < service.desiredCount) return;
+    if (tasks.filter((task) => task.desiredStatus === 'RUNNING').length !== service.desiredCount) return;
+    service.scaling = false;
+    this.addEvent(service, at, `(service ${service.name}) has reached a steady state.`);
+    this.context.events.record(
+      'ecs.service-steady',
+      at,
+      `${service.cluster.name}/${service.name} reached a steady state (${service.desiredCount} tasks)`,
+      { cluster: service.cluster.name, service: service.name, desiredCount: service.desiredCount },
+      service.region,
+    );
+  }
+
+  /**
+   * Stops a task as the service scheduler does: deregistered from the target group (no new
+   * requests), DEACTIVATING for the deregistration delay, STOPPING for the stop timeout,
+   * DEPROVISIONING while the ENI is detached, then STOPPED.
+   */
+  private drain(task: Task, at: number): void {
+    const { scheduler, timings } = this.context;
+    const service = task.service;
+    const wasServing = task.targetHealthy;
+    task.desiredStatus = 'STOPPED';
+    task.stopCode = 'ServiceSchedulerInitiated';
+    task.stoppedReason = `Scaling activity initiated by (deployment ${service.deployment.id})`;
+    task.targetHealthy = false;
+    if (task.lastStatus !== 'RUNNING') {
+      // Not started yet: nothing to drain.
+      this.stop(task, at, 'ServiceSchedulerInitiated', task.stoppedReason);
+      return;
+    }
+    task.lastStatus = 'DEACTIVATING';
+    task.stoppingAt = new Date(at);
+    const delay = wasServing ? timings.targetDeregistrationSeconds * 1000 : 0;
+    scheduler.at(at + delay, (deregistered) => {
+      if (wasServing) {
+        this.addEvent(
+          service,
+          deregistered,
+          `(service ${service.name}) deregistered 1 targets in (target-group ${service.targetGroupArn})`,
+        );
+      }
+      task.lastStatus = 'STOPPING';
+      scheduler.at(deregistered + timings.taskStoppingSeconds * 1000, (stopped) => {
+        task.lastStatus = 'DEPROVISIONING';
+        task.exitCode = 0;
+        scheduler.at(stopped + timings.taskDeprovisioningSeconds * 1000, (gone) => {
+          this.stop(task, gone, 'ServiceSchedulerInitiated', task.stoppedReason ?? '');
+          this.addEvent(
+            service,
+            gone,
+            `(service ${service.name}) has stopped 1 running tasks: (task ${task.id}).`,
+          );
+          this.checkSteady(service, gone);
+        });
+      });
+    });
   }
 
   private launch(service: Service, at: number): Task {
@@ -329,21 +426,14 @@ export class EcsModel {
       service.region,
     );
     if (
-      this.healthyTargets(service) >= service.desiredCount &&
-      service.deployment.rolloutState === 'IN_PROGRESS'
+      service.deployment.rolloutState === 'IN_PROGRESS' &&
+      this.healthyTargets(service) >= service.desiredCount
     ) {
       service.deployment.rolloutState = 'COMPLETED';
       service.deployment.rolloutStateReason = 'ECS deployment completed.';
       service.deployment.updatedAt = new Date(at);
-      this.addEvent(service, at, `(service ${service.name}) has reached a steady state.`);
-      this.context.events.record(
-        'ecs.service-steady',
-        at,
-        `${service.cluster.name}/${service.name} reached a steady state (${service.desiredCount} tasks)`,
-        { cluster: service.cluster.name, service: service.name, desiredCount: service.desiredCount },
-        service.region,
-      );
     }
+    this.checkSteady(service, at);
   }
 
   private failToStart(task: Task, at: number, reason: string): void {
@@ -374,13 +464,14 @@ export class EcsModel {
 
   private stop(task: Task, at: number, stopCode: string, reason: string): void {
     task.desiredStatus = 'STOPPED';
-    task.stoppingAt = new Date(at);
+    task.stoppingAt ??= new Date(at);
     task.stopCode = stopCode;
     task.stoppedReason = reason;
     task.targetHealthy = false;
     task.lastStatus = 'STOPPED';
     task.stoppedAt = new Date(at);
-    task.exitCode = stopCode === 'TaskFailedToStart' ? undefined : 0;
+    if (stopCode === 'TaskFailedToStart') task.exitCode = undefined;
+    else task.exitCode ??= 0;
     this.context.events.record(
       'ecs.task-stopped',
       at,

@@ -1,10 +1,12 @@
-import { XMLParser } from 'fast-xml-parser';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import type { CloudWatchModel } from '../cloudwatch/model.ts';
 import { AwsError } from '../protocol/errors.ts';
 import type { RestXmlRequest, RestXmlResponse, RestXmlService } from '../protocol/server.ts';
 import { list, type XmlObject } from '../protocol/xml.ts';
 import type { AnyHealthCheck, HealthChecks } from './health-checks.ts';
 import { type Change, type ChangeAction, fqdn, type RecordSet, type Route53Model } from './model.ts';
+import { checkChangeBatch, pathSegment, ROUTE53_LIMITS } from './validation.ts';
+import { listHostedZones, maxItems } from './zones.ts';
 
 /** Route 53 restXml operations (API version 2013-04-01). */
 export function route53Api(
@@ -17,6 +19,15 @@ export function route53Api(
     ignoreAttributes: true,
     isArray: (name) => name === 'Change' || name === 'ResourceRecord',
   });
+  /** The request document, or InvalidInput for XML that is not well-formed or too deep. */
+  const parseXml = (body: string): Record<string, unknown> => {
+    try {
+      if (XMLValidator.validate(body) === true) return parser.parse(body) as Record<string, unknown>;
+    } catch {
+      // Too deeply nested, or otherwise unreadable: the same answer.
+    }
+    throw new AwsError('InvalidInput', 'Invalid XML: the request body is not well-formed.');
+  };
   const routes: {
     method: string;
     pattern: RegExp;
@@ -27,24 +38,27 @@ export function route53Api(
       method: 'GET',
       pattern: /^\/2013-04-01\/hostedzone\/([^/]+)\/rrset\/?$/,
       operation: 'ListResourceRecordSets',
-      run: (match, request) => listRecordSets(route53, decodeURIComponent(match[1] as string), request.query),
+      run: (match, request) =>
+        listRecordSets(route53, pathSegment(match[1] as string, 'hosted zone id'), request.query),
     },
     {
       method: 'POST',
       pattern: /^\/2013-04-01\/hostedzone\/([^/]+)\/rrset\/?$/,
       operation: 'ChangeResourceRecordSets',
       run: (match, request) => {
-        const document = parser.parse(request.body) as Record<string, unknown>;
+        const zoneId = pathSegment(match[1] as string, 'hosted zone id');
+        const document = parseXml(request.body);
         const batch = (
           document.ChangeResourceRecordSetsRequest as { ChangeBatch?: Record<string, unknown> } | undefined
         )?.ChangeBatch;
-        if (!batch) throw new AwsError('InvalidInput', 'ChangeBatch is required');
+        if (!batch || typeof batch !== 'object')
+          throw new AwsError('InvalidInput', 'ChangeBatch is required');
         const actions = parseChanges(batch);
-        const change = route53.submit(
-          decodeURIComponent(match[1] as string),
-          actions,
-          batch.Comment as string | undefined,
-        );
+        const comment = optionalText(batch.Comment, 'Comment');
+        checkChangeBatch(actions, comment);
+        checkZoneCapacity(route53, zoneId, actions);
+        const change = route53.submit(zoneId, actions, comment);
+        forgetOldChanges(route53);
         return { root: 'ChangeResourceRecordSetsResponse', body: { ChangeInfo: changeInfo(change) } };
       },
     },
@@ -54,7 +68,7 @@ export function route53Api(
       operation: 'GetChange',
       run: (match) => ({
         root: 'GetChangeResponse',
-        body: { ChangeInfo: changeInfo(route53.change(decodeURIComponent(match[1] as string))) },
+        body: { ChangeInfo: changeInfo(route53.change(pathSegment(match[1] as string, 'change id'))) },
       }),
     },
     {
@@ -62,7 +76,7 @@ export function route53Api(
       pattern: /^\/2013-04-01\/hostedzone\/([^/]+)$/,
       operation: 'GetHostedZone',
       run: (match) => {
-        const zone = route53.zone(decodeURIComponent(match[1] as string));
+        const zone = route53.zone(pathSegment(match[1] as string, 'hosted zone id'));
         return {
           root: 'GetHostedZoneResponse',
           body: {
@@ -76,6 +90,12 @@ export function route53Api(
           },
         };
       },
+    },
+    {
+      method: 'GET',
+      pattern: /^\/2013-04-01\/hostedzone\/?$/,
+      operation: 'ListHostedZones',
+      run: (_match, request) => listHostedZones(route53, request.query),
     },
     {
       method: 'GET',
@@ -99,7 +119,7 @@ export function route53Api(
       pattern: /^\/2013-04-01\/healthcheck\/([^/]+)\/status$/,
       operation: 'GetHealthCheckStatus',
       run: (match) => {
-        const check = findCheck(healthChecks, match[1] as string);
+        const check = findCheck(healthChecks, pathSegment(match[1] as string, 'health check id'));
         return {
           root: 'GetHealthCheckStatusResponse',
           body: {
@@ -124,7 +144,12 @@ export function route53Api(
       operation: 'GetHealthCheck',
       run: (match) => ({
         root: 'GetHealthCheckResponse',
-        body: { HealthCheck: healthCheckXml(findCheck(healthChecks, match[1] as string), cloudWatch) },
+        body: {
+          HealthCheck: healthCheckXml(
+            findCheck(healthChecks, pathSegment(match[1] as string, 'health check id')),
+            cloudWatch,
+          ),
+        },
       }),
     },
   ];
@@ -221,39 +246,77 @@ function changeInfo(change: Change): XmlObject {
   };
 }
 
+/** An element's text: absent is undefined; an element with children where text belongs is InvalidInput. */
+function optionalText(value: unknown, element: string): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'string') return value;
+  throw new AwsError('InvalidInput', `Invalid XML: the element ${element} must hold text.`);
+}
+
+/** Route 53 quota: 10,000 records per hosted zone. */
+function checkZoneCapacity(route53: Route53Model, zoneId: string, actions: ChangeAction[]): void {
+  const zone = route53.zone(zoneId);
+  const added = actions.filter((a) => a.action !== 'DELETE').length;
+  if (zone.records.length + added > ROUTE53_LIMITS.recordsPerZone) {
+    throw new AwsError(
+      'InvalidChangeBatch',
+      `[The hosted zone ${zone.name} would hold more than ${ROUTE53_LIMITS.recordsPerZone} records, the quota per hosted zone]`,
+    );
+  }
+}
+
+/** The world keeps the last 1,000 changes for GetChange (a bound of the world, not of AWS). */
+function forgetOldChanges(route53: Route53Model): void {
+  for (const id of route53.changes.keys()) {
+    if (route53.changes.size <= 1_000) return;
+    route53.changes.delete(id);
+  }
+}
+
 function parseChanges(batch: Record<string, unknown>): ChangeAction[] {
-  const changes = ((batch.Changes as { Change?: unknown[] } | undefined)?.Change ?? []) as Record<
-    string,
-    unknown
-  >[];
+  const holder = batch.Changes as { Change?: unknown } | undefined;
+  const listed = typeof holder === 'object' && holder !== null ? holder.Change : undefined;
+  const changes = (Array.isArray(listed) ? listed : []).map((change) =>
+    typeof change === 'object' && change !== null ? (change as Record<string, unknown>) : {},
+  );
   return changes.map((change) => {
-    const action = String(change.Action ?? '');
+    const action = optionalText(change.Action, 'Action') ?? '';
     if (action !== 'CREATE' && action !== 'DELETE' && action !== 'UPSERT') {
       throw new AwsError(
         'InvalidInput',
         `Invalid XML ; cvc-enumeration-valid: Value '${action}' is not facet-valid with respect to enumeration '[CREATE, DELETE, UPSERT]'.`,
       );
     }
-    const set = (change.ResourceRecordSet ?? {}) as Record<string, unknown>;
-    const records = (
-      (set.ResourceRecords as { ResourceRecord?: { Value?: unknown }[] } | undefined)?.ResourceRecord ?? []
-    ).map((r) => String(r.Value ?? ''));
-    const failover = set.Failover === undefined ? undefined : String(set.Failover);
+    const set = (
+      typeof change.ResourceRecordSet === 'object' && change.ResourceRecordSet !== null
+        ? change.ResourceRecordSet
+        : {}
+    ) as Record<string, unknown>;
+    const holder = set.ResourceRecords as { ResourceRecord?: unknown } | undefined;
+    const listed = typeof holder === 'object' && holder !== null ? holder.ResourceRecord : undefined;
+    const records = (Array.isArray(listed) ? listed : []).map(
+      (r) => optionalText((r as { Value?: unknown } | null)?.Value, 'Value') ?? '',
+    );
+    const ttl = optionalText(set.TTL, 'TTL');
+    const weight = optionalText(set.Weight, 'Weight');
+    const setIdentifier = optionalText(set.SetIdentifier, 'SetIdentifier');
+    const failover = optionalText(set.Failover, 'Failover');
     if (failover !== undefined && failover !== 'PRIMARY' && failover !== 'SECONDARY') {
       throw new AwsError(
         'InvalidInput',
         `Invalid XML ; cvc-enumeration-valid: Value '${failover}' is not facet-valid with respect to enumeration '[PRIMARY, SECONDARY]'. It must be a value from the enumeration.`,
       );
     }
+    const healthCheckId = optionalText(set.HealthCheckId, 'HealthCheckId');
     const record: RecordSet = {
-      name: String(set.Name ?? ''),
-      type: String(set.Type ?? ''),
+      name: optionalText(set.Name, 'Name') ?? '',
+      type: optionalText(set.Type, 'Type') ?? '',
       values: records,
-      ...(set.TTL === undefined ? {} : { ttl: Number(set.TTL) }),
-      ...(set.SetIdentifier === undefined ? {} : { setIdentifier: String(set.SetIdentifier) }),
-      ...(set.Weight === undefined ? {} : { weight: Number(set.Weight) }),
+      ...(ttl === undefined ? {} : { ttl: /^\d{1,10}$/.test(ttl) ? Number(ttl) : Number.NaN }),
+      ...(setIdentifier === undefined ? {} : { setIdentifier }),
+      ...(weight === undefined ? {} : { weight: /^\d{1,10}$/.test(weight) ? Number(weight) : Number.NaN }),
       ...(failover === undefined ? {} : { failover }),
-      ...(set.HealthCheckId === undefined ? {} : { healthCheckId: String(set.HealthCheckId) }),
+      ...(healthCheckId === undefined ? {} : { healthCheckId }),
     };
     return { action, record };
   });
@@ -274,7 +337,7 @@ function sortKey(record: RecordSet): string {
 
 function listRecordSets(route53: Route53Model, zoneId: string, query: URLSearchParams): RestXmlResponse {
   const zone = route53.zone(zoneId);
-  const maxItems = Math.min(300, Number(query.get('maxitems') ?? 300) || 300);
+  const limit = maxItems(query, 300, 300);
   const startName = query.get('name');
   const startType = query.get('type');
   if (startType && !startName)
@@ -284,8 +347,8 @@ function listRecordSets(route53: Route53Model, zoneId: string, query: URLSearchP
     const start = `${reversedName(startName)}\t${startType ?? ''}`;
     records = records.filter((r) => sortKey(r) >= start);
   }
-  const page = records.slice(0, maxItems);
-  const rest = records[maxItems];
+  const page = records.slice(0, limit);
+  const rest = records[limit];
   return {
     root: 'ListResourceRecordSetsResponse',
     body: {
@@ -309,7 +372,7 @@ function listRecordSets(route53: Route53Model, zoneId: string, query: URLSearchP
       NextRecordName: rest?.name,
       NextRecordType: rest?.type,
       NextRecordIdentifier: rest?.setIdentifier,
-      MaxItems: maxItems,
+      MaxItems: limit,
     },
   };
 }

@@ -2,7 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { WorldContext } from '../context.ts';
 import { AwsError } from '../protocol/errors.ts';
 
-/** SNS topics that keep every delivered message, so tests and the CLI can read the notices. */
+/**
+ * SNS topics that keep the messages delivered to them, so tests and the CLI can read the
+ * notices: the last MAX_KEPT_MESSAGES per topic (a bound of the world; SNS keeps none).
+ */
+export const MAX_KEPT_MESSAGES = 1_000;
+/** SNS quota: 100,000 standard topics per account; the world keeps at most this many. */
+export const MAX_TOPICS = 1_000;
 export interface SnsMessage {
   messageId: string;
   topicArn: string;
@@ -35,6 +41,9 @@ export class SnsModel {
     const arn = `arn:aws:sns:${region}:${this.context.account}:${name}`;
     const existing = this.topics.get(arn);
     if (existing) return existing;
+    if (this.topics.size >= MAX_TOPICS) {
+      throw new AwsError('TopicLimitExceeded', `The local world keeps at most ${MAX_TOPICS} topics.`, 403);
+    }
     const topic: Topic = { arn, name, region, messages: [] };
     this.topics.set(arn, topic);
     return topic;
@@ -58,10 +67,12 @@ export class SnsModel {
     const at = this.context.clock.now();
     const delivered: SnsMessage = { messageId: randomUUID(), topicArn, subject, message, attributes, at };
     topic.messages.push(delivered);
+    if (topic.messages.length > MAX_KEPT_MESSAGES)
+      topic.messages.splice(0, topic.messages.length - MAX_KEPT_MESSAGES);
     this.context.events.record(
       'sns.published',
       at,
-      `SNS ${topic.name}: ${subject ?? message.slice(0, 80)}`,
+      `SNS ${topic.name}: ${(subject ?? message).slice(0, 80)}`,
       { topicArn, subject, messageId: delivered.messageId },
       region,
     );

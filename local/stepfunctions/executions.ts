@@ -2,13 +2,21 @@ import { StateMachine } from 'aws-local-stepfunctions';
 import type { FunctionKey, StateMachineDefinition } from '../../statemachines/definition.ts';
 import type { WorldContext } from '../context.ts';
 import { AwsError } from '../protocol/errors.ts';
+import type { RequestContext } from '../protocol/server.ts';
+import { ExecutionHistory, type HistoryEvent, type ThreadRef } from './history.ts';
 import type { Invoke } from './lambda-functions.ts';
-import type { RunOverrides } from './overrides.ts';
+import { invocationKeyOf, localHandlers, PAYLOAD_LIMIT_BYTES } from './task-runner.ts';
+import { type Container, type WorldDefinition, worldDefinition } from './world-definition.ts';
+
+export type { HistoryEvent } from './history.ts';
 
 /**
- * Step Functions executions run by aws-local-stepfunctions with the real handlers in process.
- * History events are kept in AWS's shape (type, id, previousEventId, timestamp, details) and
- * every state entered/exited also goes to the world's event log.
+ * Step Functions (standard workflows) in the world: executions run by aws-local-stepfunctions
+ * with the real handlers in process, in simulated time (see world-definition.ts and
+ * task-runner.ts), in the region of their state machine. History events are kept in AWS's shape
+ * and every state entered/exited also goes to the world's event log. The world bounds what it
+ * keeps as AWS does: 256 KiB inputs and outputs, 25,000 history events per execution, closed
+ * executions for 90 days (and, a limit of the world, at most MAX_CLOSED_EXECUTIONS of them).
  */
 /** aws-local-stepfunctions' event log entries (its type is not exported). */
 type AslEventLog = Awaited<ReturnType<ReturnType<StateMachine['run']>['eventLogs']['next']>>['value'] & {
@@ -18,18 +26,11 @@ type AslEventLog = Awaited<ReturnType<ReturnType<StateMachine['run']>['eventLogs
 
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
 
-export interface HistoryEvent {
-  id: number;
-  previousEventId: number;
-  timestamp: Date;
-  type: string;
-  [details: string]: unknown;
-}
-
 export interface Execution {
   arn: string;
   name: string;
   stateMachineArn: string;
+  region: string;
   input: string;
   status: ExecutionStatus;
   startDate: Date;
@@ -37,7 +38,8 @@ export interface Execution {
   output: string | undefined;
   error: string | undefined;
   cause: string | undefined;
-  history: HistoryEvent[];
+  /** The history, numbered and threaded as Step Functions returns it. */
+  readonly history: HistoryEvent[];
   /** Resolves when the execution has ended. */
   done: Promise<Execution>;
   abort: () => void;
@@ -51,22 +53,50 @@ export interface RegisteredStateMachine {
   createdAt: Date;
   /** Task state name → function. */
   tasks: Record<string, FunctionKey>;
-  overrides: RunOverrides;
 }
 
-/** A registered machine with its interpreter (validating the definition is slow: do it once). */
-interface LoadedStateMachine extends RegisteredStateMachine {
+/** A definition prepared for the world: its interpreter (validating is slow: do it once) and timing. */
+export interface PreparedDefinition {
   interpreter: StateMachine;
+  world: WorldDefinition;
 }
+
+interface LoadedStateMachine extends RegisteredStateMachine {
+  region: string;
+  prepared: PreparedDefinition;
+}
+
+/** Step Functions quotas (Step Functions developer guide, "Step Functions service quotas"). */
+export const LIMITS = {
+  /** Execution history: events per execution. */
+  historyEvents: 25_000,
+  /** Closed standard-workflow executions are kept (and their names reserved) for 90 days. */
+  closedRetentionMs: 90 * 86_400_000,
+  /** Execution input and output, state input and output: 256 KiB of UTF-8. */
+  payloadBytes: PAYLOAD_LIMIT_BYTES,
+};
+/** Limits of the world (memory), stricter than AWS: documented in docs/local-world.md. */
+export const MAX_OPEN_EXECUTIONS = 1_000;
+const OUTPUT_TOO_LARGE = `The state machine returned an output with a size exceeding the maximum number of bytes service limit (${PAYLOAD_LIMIT_BYTES}).`;
+export const MAX_CLOSED_EXECUTIONS = 1_000;
+
+const STATE_MACHINE_ARN = /^arn:aws[a-z-]*:states:([a-z0-9-]+):\d{12}:stateMachine:[^:]+$/;
+const EXECUTION_ARN = /^arn:aws[a-z-]*:states:([a-z0-9-]+):\d{12}:execution:[^:]+:[^:]+$/;
 
 /** Validates the definition and prepares its interpreter (slow: do it before the clock runs). */
-export function interpreterFor(definition: StateMachineDefinition): StateMachine {
-  return new StateMachine(definition as never, { validationOptions: { checkPaths: true } });
+export function interpreterFor(definition: StateMachineDefinition): PreparedDefinition {
+  const world = worldDefinition(definition);
+  return {
+    interpreter: new StateMachine(world.definition as never, { validationOptions: { checkPaths: true } }),
+    world,
+  };
 }
 
 export class StepFunctionsModel {
   readonly stateMachines = new Map<string, LoadedStateMachine>();
   readonly executions = new Map<string, Execution>();
+  /** The world's faults for Lambda Invoke; filled in by the world. */
+  invokeGate: (call: RequestContext) => Promise<void> = async () => {};
   private readonly context: WorldContext;
   private readonly functions: () => Record<FunctionKey, Invoke>;
 
@@ -75,25 +105,39 @@ export class StepFunctionsModel {
     this.functions = functions;
   }
 
-  register(machine: RegisteredStateMachine, interpreter = interpreterFor(machine.definition)): void {
-    this.stateMachines.set(machine.arn, { ...machine, interpreter });
+  register(machine: RegisteredStateMachine, prepared = interpreterFor(machine.definition)): void {
+    const region = STATE_MACHINE_ARN.exec(machine.arn)?.[1];
+    if (!region) throw new Error(`not a state machine ARN: ${machine.arn}`);
+    this.stateMachines.set(machine.arn, { ...machine, region, prepared });
   }
 
-  machine(arn: string): LoadedStateMachine {
-    if (!/^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[^:]+$/.test(arn)) {
+  /** The state machine, as a caller in `region` sees it (state machines are regional). */
+  machine(arn: string, region?: string): LoadedStateMachine {
+    const arnRegion = STATE_MACHINE_ARN.exec(arn)?.[1];
+    if (arnRegion === undefined) {
       throw new AwsError('InvalidArn', `Invalid Arn: 'Resource type not valid in this context: ${arn}'`);
     }
     const machine = this.stateMachines.get(arn);
-    if (!machine) throw new AwsError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${arn}'`);
+    if (!machine || (region !== undefined && region !== arnRegion)) {
+      throw new AwsError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${arn}'`);
+    }
     return machine;
   }
 
-  execution(arn: string): Execution {
-    if (!/^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:execution:[^:]+:[^:]+$/.test(arn)) {
+  machinesIn(region: string): LoadedStateMachine[] {
+    return [...this.stateMachines.values()].filter((machine) => machine.region === region);
+  }
+
+  execution(arn: string, region?: string): Execution {
+    const arnRegion = EXECUTION_ARN.exec(arn)?.[1];
+    if (arnRegion === undefined) {
       throw new AwsError('InvalidArn', `Invalid Arn: 'Resource type not valid in this context: ${arn}'`);
     }
+    this.evictExpired();
     const execution = this.executions.get(arn);
-    if (!execution) throw new AwsError('ExecutionDoesNotExist', `Execution Does Not Exist: '${arn}'`);
+    if (!execution || (region !== undefined && region !== arnRegion)) {
+      throw new AwsError('ExecutionDoesNotExist', `Execution Does Not Exist: '${arn}'`);
+    }
     return execution;
   }
 
@@ -106,19 +150,30 @@ export class StepFunctionsModel {
     stateMachineArn: string,
     name: string | undefined,
     input: string | undefined,
+    region?: string,
   ): { execution: Execution; created: boolean } {
-    const machine = this.machine(stateMachineArn);
+    const machine = this.machine(stateMachineArn, region);
     const executionName = name ?? crypto.randomUUID();
     if (!isValidExecutionName(executionName)) {
       throw new AwsError('InvalidName', `Invalid Name: '${executionName}'`);
     }
     const inputText = input ?? '{}';
+    if (Buffer.byteLength(inputText) > LIMITS.payloadBytes) {
+      throw new AwsError(
+        'ValidationException',
+        `1 validation error detected: Value at 'input' failed to satisfy constraint: Member must have length less than or equal to ${LIMITS.payloadBytes}`,
+      );
+    }
     let parsed: unknown;
     try {
       parsed = JSON.parse(inputText);
     } catch {
-      throw new AwsError('InvalidExecutionInput', `Invalid State Machine Execution Input: '${inputText}'`);
+      throw new AwsError(
+        'InvalidExecutionInput',
+        `Invalid State Machine Execution Input: '${inputText.slice(0, 200)}'`,
+      );
     }
+    this.evictExpired();
     const arn = `${machine.arn.replace(':stateMachine:', ':execution:')}:${executionName}`;
     const existing = this.executions.get(arn);
     if (existing) {
@@ -126,8 +181,44 @@ export class StepFunctionsModel {
         return { execution: existing, created: false };
       throw new AwsError('ExecutionAlreadyExists', `Execution Already Exists: '${arn}'`);
     }
+    const open = [...this.executions.values()].filter((e) => e.status === 'RUNNING').length;
+    if (open >= MAX_OPEN_EXECUTIONS) {
+      throw new AwsError(
+        'ExecutionLimitExceeded',
+        `The local world runs at most ${MAX_OPEN_EXECUTIONS} open executions at a time.`,
+      );
+    }
     const execution = this.run(machine, arn, executionName, inputText, parsed);
     return { execution, created: true };
+  }
+
+  stop(arn: string, error: string | undefined, cause: string | undefined, region?: string): Date {
+    const execution = this.execution(arn, region);
+    if (execution.status === 'RUNNING') {
+      execution.status = 'ABORTED';
+      execution.error = error;
+      execution.cause = cause;
+      execution.stopDate = new Date(this.context.clock.now());
+      execution.abort();
+    }
+    return execution.stopDate ?? new Date(this.context.clock.now());
+  }
+
+  /** Closed executions past their retention, then the oldest beyond the world's cap, are forgotten. */
+  private evictExpired(): void {
+    const now = this.context.clock.now();
+    const closed: Execution[] = [];
+    for (const execution of this.executions.values()) {
+      if (execution.status === 'RUNNING' || !execution.stopDate) continue;
+      if (now - execution.stopDate.getTime() > LIMITS.closedRetentionMs)
+        this.executions.delete(execution.arn);
+      else closed.push(execution);
+    }
+    if (closed.length <= MAX_CLOSED_EXECUTIONS) return;
+    closed.sort((a, b) => (a.stopDate?.getTime() ?? 0) - (b.stopDate?.getTime() ?? 0));
+    for (const execution of closed.slice(0, closed.length - MAX_CLOSED_EXECUTIONS)) {
+      this.executions.delete(execution.arn);
+    }
   }
 
   private run(
@@ -137,17 +228,26 @@ export class StepFunctionsModel {
     inputText: string,
     input: unknown,
   ): Execution {
-    const { events, clock } = this.context;
-    const functions = this.functions();
-    const localHandlers = Object.fromEntries(
-      Object.entries(machine.tasks).map(([stateName, key]) => [
-        stateName,
-        (payload: unknown) => functions[key](payload),
-      ]),
-    );
+    const { events, clock, scheduler, random } = this.context;
+    const { world, interpreter } = machine.prepared;
+    const history = new ExecutionHistory(world.containers);
+    const handlers = localHandlers({
+      clock,
+      random,
+      region: machine.region,
+      history,
+      world,
+      functions: this.functions(),
+      tasks: machine.tasks,
+      invokeGate: (call) => this.invokeGate(call),
+      refusedInvokeMs: this.context.timings.apiCallMs,
+    });
     const startedAt = clock.now();
-    const running = machine.interpreter.run(input as never, {
-      overrides: { taskResourceLocalHandlers: localHandlers as never, ...machine.overrides },
+    const running = interpreter.run(input as never, {
+      overrides: {
+        taskResourceLocalHandlers: handlers as never,
+        retryIntervalOverrides: world.retryIntervalOverrides,
+      },
       context: {
         Execution: { Id: arn, Name: name, RoleArn: machine.roleArn },
         StateMachine: { Id: machine.arn, Name: machine.name },
@@ -158,6 +258,7 @@ export class StepFunctionsModel {
       arn,
       name,
       stateMachineArn: machine.arn,
+      region: machine.region,
       input: inputText,
       status: 'RUNNING',
       startDate: new Date(startedAt),
@@ -165,7 +266,9 @@ export class StepFunctionsModel {
       output: undefined,
       error: undefined,
       cause: undefined,
-      history: [],
+      get history() {
+        return history.events();
+      },
       done: Promise.resolve(undefined as never),
       abort: () => running.abort(),
     };
@@ -175,31 +278,49 @@ export class StepFunctionsModel {
       name,
       input: inputText,
     });
-
-    const historyDone = this.consume(execution, running.eventLogs);
+    const end = (status: ExecutionStatus, error?: string, cause?: string) => {
+      if (execution.status !== 'RUNNING') return false;
+      execution.status = status;
+      execution.error = error;
+      execution.cause = cause;
+      execution.stopDate = new Date(clock.now());
+      return true;
+    };
+    // The execution's TimeoutSeconds, in simulated time.
+    const cancelTimeout =
+      world.timeoutSeconds === undefined
+        ? () => {}
+        : scheduler.after(world.timeoutSeconds * 1000, (at) => {
+            if (!end('TIMED_OUT', 'States.Timeout')) return;
+            history.add('ExecutionTimedOut', at, { executionTimedOutEventDetails: {} }, root(world));
+            running.abort();
+          });
+    const historyDone = this.consume(execution, history, world, running.eventLogs, (reason) => {
+      if (end('FAILED', 'States.Runtime', reason)) running.abort();
+    });
     execution.done = running.result
       .then(
         (output) => {
-          if (execution.status !== 'RUNNING') return;
-          execution.status = 'SUCCEEDED';
-          execution.output = JSON.stringify(output);
+          const text = JSON.stringify(output ?? null);
+          if (Buffer.byteLength(text) > LIMITS.payloadBytes) {
+            end('FAILED', 'States.DataLimitExceeded', OUTPUT_TOO_LARGE);
+          } else if (end('SUCCEEDED')) execution.output = text;
         },
         (error: unknown) => {
-          if (execution.status !== 'RUNNING') return;
           const failure = error as { name?: string; cause?: { name?: string; message?: string } };
-          if (failure.name === 'ExecutionTimeoutError') {
-            execution.status = 'TIMED_OUT';
-            execution.error = 'States.Timeout';
-          } else {
-            execution.status = 'FAILED';
-            execution.error = failure.cause?.name ?? failure.name ?? 'Error';
-            execution.cause = failure.cause?.message ?? String(error);
-          }
+          if (failure.name === 'ExecutionTimeoutError') end('TIMED_OUT', 'States.Timeout');
+          else
+            end(
+              'FAILED',
+              failure.cause?.name ?? failure.name ?? 'Error',
+              failure.cause?.message ?? String(error),
+            );
         },
       )
       .then(() => historyDone)
       .then(() => {
-        const stoppedAt = clock.now();
+        cancelTimeout();
+        const stoppedAt = execution.stopDate?.getTime() ?? clock.now();
         execution.stopDate ??= new Date(stoppedAt);
         events.record('execution.ended', stoppedAt, `execution ${name} ${execution.status}`, {
           executionArn: arn,
@@ -213,135 +334,131 @@ export class StepFunctionsModel {
     return execution;
   }
 
-  stop(arn: string, error: string | undefined, cause: string | undefined): Date {
-    const execution = this.execution(arn);
-    if (execution.status === 'RUNNING') {
-      execution.status = 'ABORTED';
-      execution.error = error;
-      execution.cause = cause;
-      execution.stopDate = new Date(this.context.clock.now());
-      execution.abort();
-    }
-    return execution.stopDate ?? new Date(this.context.clock.now());
-  }
-
-  private async consume(execution: Execution, logs: AsyncGenerator<AslEventLog>): Promise<void> {
+  /** Turns the interpreter's log into history events and world events, until the run ends. */
+  private async consume(
+    execution: Execution,
+    history: ExecutionHistory,
+    world: WorldDefinition,
+    logs: AsyncGenerator<AslEventLog>,
+    failRuntime: (reason: string) => void,
+  ): Promise<void> {
     const { events } = this.context;
     for await (const log of logs) {
+      if (history.length >= LIMITS.historyEvents && !log.type.startsWith('Execution')) {
+        failRuntime(`The execution reached the maximum number of history events (${LIMITS.historyEvents}).`);
+        continue;
+      }
       const at = log.timestamp;
-      const add = (type: string, details: Record<string, unknown> = {}) => {
-        const previous = execution.history.at(-1);
-        execution.history.push({
-          id: execution.history.length + 1,
-          previousEventId: previous?.id ?? 0,
-          timestamp: new Date(at),
-          type,
-          ...details,
-        });
-      };
+      const stateName: string | undefined = (log as { state?: { name?: string } }).state?.name;
+      const index = (log as { index?: number }).index;
+      const thread: ThreadRef =
+        stateName === undefined
+          ? root(world)
+          : {
+              container: world.containerOf[stateName] ?? root(world).container,
+              ...(index === undefined ? {} : { index }),
+            };
+      const add = (type: string, details: Record<string, unknown> = {}) =>
+        history.add(type, at, details, thread);
+      const stateType = stateName !== undefined && world.waits[stateName] ? 'Wait' : log.state?.type;
+      const detail = { executionArn: execution.arn, state: stateName, stateType, index };
       switch (log.type) {
         case 'ExecutionStarted':
           add('ExecutionStarted', {
             executionStartedEventDetails: {
               input: execution.input,
               inputDetails: { truncated: false },
-              roleArn: '',
+              roleArn: this.machine(execution.stateMachineArn).roleArn,
             },
           });
           break;
-        case 'ExecutionSucceeded':
-          add('ExecutionSucceeded', {
-            executionSucceededEventDetails: {
-              output: JSON.stringify(log.output),
-              outputDetails: { truncated: false },
-            },
-          });
-          execution.stopDate = new Date(at);
+        case 'ExecutionSucceeded': {
+          const output = JSON.stringify(log.output ?? null);
+          if (Buffer.byteLength(output) > LIMITS.payloadBytes) {
+            add('ExecutionFailed', {
+              executionFailedEventDetails: { error: 'States.DataLimitExceeded', cause: OUTPUT_TOO_LARGE },
+            });
+          } else if (execution.status === 'RUNNING' || execution.status === 'SUCCEEDED') {
+            add('ExecutionSucceeded', {
+              executionSucceededEventDetails: { output, outputDetails: { truncated: false } },
+            });
+          }
           break;
+        }
         case 'ExecutionFailed':
           add('ExecutionFailed', {
             executionFailedEventDetails: { error: log.Error, cause: String(log.Cause ?? '') },
           });
-          execution.stopDate = new Date(at);
           break;
         case 'ExecutionAborted':
-          add('ExecutionAborted', { executionAbortedEventDetails: {} });
+          if (execution.status === 'ABORTED') add('ExecutionAborted', { executionAbortedEventDetails: {} });
+          else if (execution.status === 'FAILED')
+            add('ExecutionFailed', {
+              executionFailedEventDetails: { error: execution.error, cause: execution.cause },
+            });
           break;
-        case 'ExecutionTimeout':
-          add('ExecutionTimedOut', { executionTimedOutEventDetails: {} });
-          break;
-        case 'StateEntered':
-          add(`${log.state.type}StateEntered`, {
-            stateEnteredEventDetails: { name: log.state.name, input: JSON.stringify(log.state.input) },
+        case 'StateEntered': {
+          if (
+            stateType === 'Task' &&
+            index !== undefined &&
+            stateName !== undefined &&
+            world.tasks[stateName]?.wrapped
+          )
+            history.learnIteration(invocationKeyOf(stateName, log.state.input), index);
+          add(`${stateType}StateEntered`, {
+            stateEnteredEventDetails: { name: stateName, input: JSON.stringify(log.state.input ?? null) },
           });
-          events.record('state.entered', at, `${execution.name}: ${log.state.name} entered`, {
-            executionArn: execution.arn,
-            state: log.state.name,
-            stateType: log.state.type,
-            index: log.index,
-          });
+          events.record('state.entered', at, `${execution.name}: ${stateName} entered`, detail);
           break;
+        }
         case 'StateExited':
-          add(`${log.state.type}StateExited`, {
-            stateExitedEventDetails: {
-              name: log.state.name,
-              output: JSON.stringify(log.state.output ?? null),
-            },
+          add(`${stateType}StateExited`, {
+            stateExitedEventDetails: { name: stateName, output: JSON.stringify(log.state.output ?? null) },
           });
-          events.record('state.exited', at, `${execution.name}: ${log.state.name} exited`, {
-            executionArn: execution.arn,
-            state: log.state.name,
-            stateType: log.state.type,
-            index: log.index,
-          });
+          events.record('state.exited', at, `${execution.name}: ${stateName} exited`, detail);
           break;
         case 'StateFailed':
-          if (log.state.type === 'Task') {
-            add('TaskFailed', {
-              taskFailedEventDetails: {
-                resourceType: 'lambda',
-                resource: 'invoke',
-                error: log.Error,
-                cause: String(log.Cause ?? ''),
-              },
-            });
-          }
-          events.record('state.failed', at, `${execution.name}: ${log.state.name} failed: ${log.Error}`, {
-            executionArn: execution.arn,
-            state: log.state.name,
+          events.record('state.failed', at, `${execution.name}: ${stateName} failed: ${log.Error}`, {
+            ...detail,
             error: log.Error,
             cause: log.Cause,
-            index: log.index,
           });
           break;
         case 'StateRetried':
-          events.record('state.retried', at, `${execution.name}: ${log.state.name} retried`, {
-            executionArn: execution.arn,
-            state: log.state.name,
+          events.record('state.retried', at, `${execution.name}: ${stateName} retried`, {
+            ...detail,
             retry: log.retry,
-            index: log.index,
           });
           break;
         case 'StateCaught':
-          events.record('state.caught', at, `${execution.name}: ${log.state.name} caught an error`, {
-            executionArn: execution.arn,
-            state: log.state.name,
+          events.record('state.caught', at, `${execution.name}: ${stateName} caught an error`, {
+            ...detail,
             catch: log.catch,
-            index: log.index,
           });
           break;
         case 'MapIterationStarted':
         case 'MapIterationSucceeded':
-        case 'MapIterationFailed':
-          add(log.type, {
-            mapIterationStartedEventDetails: { name: log.parentState.name, index: log.index },
-          });
+        case 'MapIterationFailed': {
+          const map = log.parentState.name;
+          const iteration = world.containers[`map:${map}`];
+          const detailsKey = `${log.type.charAt(0).toLowerCase()}${log.type.slice(1)}EventDetails`;
+          history.add(
+            log.type,
+            at,
+            { [detailsKey]: { name: map, index: log.index } },
+            iteration ? { container: iteration, index: log.index } : thread,
+          );
           break;
+        }
         default:
           break;
       }
     }
   }
+}
+
+function root(world: WorldDefinition): { container: Container } {
+  return { container: world.containers.root as Container };
 }
 
 /** AWS: 1-80 characters, no whitespace, brackets, wildcards, special characters or control characters. */

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FunctionArns, FunctionKey } from '../../statemachines/definition.ts';
 import type { SimClock } from '../clock.ts';
+import { invocationTimes } from './invocation-time.ts';
 
 /**
  * The five real Lambda handlers, loaded in process. They read their configuration
@@ -18,7 +19,7 @@ export const FUNCTION_DIRECTORIES: Record<FunctionKey, string> = {
   fencePrimary: 'fence-primary',
 };
 
-type LambdaHandler = (event: unknown, context: unknown) => Promise<unknown>;
+export type LambdaHandler = (event: unknown, context: unknown) => Promise<unknown>;
 export type Invoke = (event: unknown) => Promise<unknown>;
 
 /** Lambda function ARNs of the world's functions (in the DR region, where the orchestrator runs). */
@@ -69,7 +70,7 @@ export async function loadFunctions(arns: FunctionArns, generation: string): Pro
 }
 
 /** Invokes a handler as Lambda does: a context object, a JSON round trip of the payload and result. */
-function invoker(handler: LambdaHandler, arn: string): Invoke {
+export function invoker(handler: LambdaHandler, arn: string): Invoke {
   const functionName = arn.split(':').pop() as string;
   return async (event) => {
     const context = {
@@ -112,34 +113,22 @@ function asLambdaError(error: unknown): Error {
   return wrapped;
 }
 
-/** Wall time after which a running handler stops holding the simulated clock. */
-const MAX_HOLD_WALL_MS = 5_000;
-
 /**
- * A handler's CPU time is ours, not AWS's: the clock is held while it runs and a modelled
- * invocation overhead is counted instead. A handler stuck on I/O lets time flow again after
- * MAX_HOLD_WALL_MS, so that it cannot freeze the world.
+ * The handlers as the world invokes them: each invocation holds the clock (its CPU time counts
+ * at real speed, not `scale` times more), costs the modelled invocation overhead first, and has
+ * its own timeline for the API calls it makes (see invocation-time.ts), so that concurrent
+ * invocations overlap as they do in AWS.
  */
 export function holdingTheClock(
   functions: Record<FunctionKey, Invoke>,
   clock: SimClock,
   overheadMs: number,
 ): Record<FunctionKey, Invoke> {
-  const wrap =
-    (invoke: Invoke): Invoke =>
-    async (event) => {
-      const release = clock.hold();
-      const guard = setTimeout(release, MAX_HOLD_WALL_MS);
-      guard.unref();
-      clock.advance(overheadMs);
-      try {
-        return await invoke(event);
-      } finally {
-        clearTimeout(guard);
-        release();
-      }
-    };
+  const times = invocationTimes(clock, overheadMs);
   return Object.fromEntries(
-    (Object.keys(functions) as FunctionKey[]).map((key) => [key, wrap(functions[key])]),
+    (Object.keys(functions) as FunctionKey[]).map((key) => [
+      key,
+      (event: unknown) => times.run(() => functions[key](event)),
+    ]),
   ) as Record<FunctionKey, Invoke>;
 }
