@@ -1,14 +1,16 @@
+import { fittingPollSeconds } from '../../plan/rules/execution-history.ts';
 import type { Plan } from '../../plan/schema.ts';
 
 /**
  * The reference plan grown (or shrunk) to `databases` databases and `services` services, all in
- * the same regions, cluster and zone: the shape of figure 3's "1 + 1" and "10 + 50" failovers.
+ * the same regions, cluster and zone: the shape of figure 3's "1 + 1" and "10 + 50" failovers,
+ * with poll intervals that fit the execution history.
  */
 export function scaledPlan(base: Plan, databases: number, services: number): Plan {
   const template = base.databases[0];
   const serviceTemplate = base.services[0];
   if (!template || !serviceTemplate) throw new Error('the base plan needs a database and a service');
-  return {
+  const scaled: Plan = {
     ...base,
     databases: Array.from({ length: databases }, (_, i) => ({
       ...template,
@@ -23,4 +25,8 @@ export function scaledPlan(base: Plan, databases: number, services: number): Pla
       primary: { ...serviceTemplate.primary, service: `${base.name}-svc${i + 1}` },
     })),
   };
+  // A plan this large must poll less often to fit Step Functions' 25,000-event history: the
+  // intervals the plan rule suggests (plan/rules/execution-history.ts), as an operator would set.
+  const pollSeconds = fittingPollSeconds(scaled);
+  return pollSeconds ? { ...scaled, failover: { ...scaled.failover, pollSeconds } } : scaled;
 }

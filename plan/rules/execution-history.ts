@@ -95,7 +95,7 @@ export function executionHistoryProblems(plan: Plan): PlanProblem[] {
 }
 
 /** The plan's intervals, the busiest loop's raised step by step until the worst case fits. */
-function fittingPollSeconds(plan: Plan): PollSeconds | undefined {
+export function fittingPollSeconds(plan: Plan): PollSeconds | undefined {
   const current = { ...plan.failover.pollSeconds };
   for (let step = 0; step < 40; step++) {
     if (worstCaseHistoryEvents(plan, current) <= HISTORY_BUDGET) return current;

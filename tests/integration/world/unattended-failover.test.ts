@@ -80,10 +80,16 @@ describe('an outage of all of us-east-1 (the primary), unattended', () => {
     const snapshot = world.snapshot();
 
     // Assess
-    expect(snapshot.healthChecks.find((c) => c.role === 'primary')?.healthy).toBe(true);
+    // The old primary is fenced (no tasks), so its endpoint does not serve; traffic stays on DR.
+    expect(snapshot.healthChecks.find((c) => c.role === 'primary')?.healthy).toBe(false);
+    expect(snapshot.services.map((s) => s.primary?.desired)).toEqual(plan.services.map(() => 0));
     expect(snapshot.dns.resolvesTo).toBe(plan.application.dr.target);
     const lastTraffic = ofType(world.events.list(), 'traffic.served').at(-1);
     expect(lastTraffic?.detail).toMatchObject({ role: 'dr', serving: true });
-    expect(world.stepFunctions.list()).toHaveLength(before);
+    // The fenced old primary does not serve: alarms may fire again, and each run they start is
+    // skipped (cooldown) with no change.
+    const later = world.stepFunctions.list().slice(before);
+    expect(later.map((e) => JSON.parse(e.output ?? '{}').outcome)).toEqual(later.map(() => 'skipped'));
+    expect(ofType(world.events.list(), 'rds.promotion-started')).toHaveLength(plan.databases.length);
   });
 });
