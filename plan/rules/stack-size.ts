@@ -14,14 +14,19 @@ export const STACK_RESOURCE_LIMIT = 500;
  */
 export const STACK_RESOURCE_COSTS = {
   /** VPC, subnets, NAT, flow logs, log and assets buckets. */
-  drFoundation: { base: 14, perZone: 11 },
-  primaryFoundation: { base: 19, perZone: 11, perService: 1 },
-  /** Load balancer, database (instance, key, secret, rotation, parameter and subnet groups), services. */
-  primaryApplication: { base: 11, perDatabase: 10, perService: 6, perCluster: 1, withCertificate: 1 },
+  /** VPC, subnets, NAT, flow logs, VPC endpoints, log and assets buckets. */
+  drFoundation: { base: 23, perZone: 11 },
+  primaryFoundation: { base: 27, perZone: 11, perService: 1 },
+  /**
+   * Load balancer, database (instance, key, secrets, master and application-user rotations,
+   * parameter and subnet groups, the user-setup custom resource), services.
+   */
+  primaryApplication: { base: 18, perDatabase: 17, perService: 6, perCluster: 1, withCertificate: 1 },
   drApplication: { base: 15, perDatabase: 6, perService: 6, perCluster: 1, withCertificate: 1 },
-  /** Functions, state machine, topic, alarms, dashboard; the alarm-started trigger adds a rule and its target role. */
-  orchestrator: { base: 38, automaticTrigger: 2, perDatabase: 1, perEmail: 1 },
-  global: { base: 10, weightedStrategy: 1 },
+  /** Functions, state machine, topic, alarms, schedules, dashboard; the gate strategy adds its alarm. */
+  orchestrator: { base: 66, gateStrategy: 1, perDatabase: 1, perEmail: 1 },
+  /** Health checks, the fast-path alarm and its forwarder, the record(s); the gate adds its check and a second record. */
+  global: { base: 11, weightedStrategy: 1, gateStrategy: 2 },
 } as const;
 
 const DEFAULT_ZONE_COUNT = 2;
@@ -91,7 +96,7 @@ export function estimateStackResources(plan: Plan): StackEstimate[] {
       stack: `${plan.name}-orchestrator`,
       resources:
         c.orchestrator.base +
-        (plan.failover.trigger === 'automatic' ? c.orchestrator.automaticTrigger : 0) +
+        (plan.dns.strategy === 'gate' ? c.orchestrator.gateStrategy : 0) +
         c.orchestrator.perDatabase * d +
         c.orchestrator.perEmail * e,
       field: e > d ? 'notifications.emails' : 'databases',
@@ -99,7 +104,10 @@ export function estimateStackResources(plan: Plan): StackEstimate[] {
     },
     {
       stack: `${plan.name}-global`,
-      resources: c.global.base + (plan.dns.strategy === 'weighted' ? c.global.weightedStrategy : 0),
+      resources:
+        c.global.base +
+        (plan.dns.strategy === 'weighted' ? c.global.weightedStrategy : 0) +
+        (plan.dns.strategy === 'gate' ? c.global.gateStrategy : 0),
       field: 'dns.strategy',
       breakdown: `${c.global.base}`,
     },

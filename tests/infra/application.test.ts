@@ -286,7 +286,7 @@ describe('reference application', () => {
 
   it('serves HTTPS with the plan certificate and redirects HTTP', () => {
     // Prepare
-    const arn = 'arn:aws:acm:us-east-1:111111111111:certificate/0000-primary';
+    const arn = 'arn:aws:acm:us-east-1:111111111111:certificate/11111111-2222-4333-8444-555555555555';
     const primary = synthesizeOne(planWithCertificate(synth.plan, arn), 'primary');
     // Assess
     primary.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {

@@ -16,6 +16,8 @@ const FUNCTIONS = [
   'update-dns',
   'notify',
   'primary-probe',
+  'approval',
+  'fence-primary',
 ];
 
 /** The one test that bundles the real functions/ with esbuild, as `cdk synth` and `cdk deploy` do. */

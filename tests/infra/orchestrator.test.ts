@@ -95,7 +95,7 @@ describe('orchestrator stack', () => {
     // Prepare
     const functions = Object.values(resourcesOf(synth.templates.orchestrator, 'AWS::Lambda::Function'));
     // Assess
-    expect(functions).toHaveLength(6);
+    expect(functions).toHaveLength(8);
     for (const fn of functions) {
       const p = fn.Properties as Json;
       expect(p.Runtime).toBe('nodejs24.x');
@@ -110,6 +110,8 @@ describe('orchestrator stack', () => {
     }
     const names = functions.map((fn) => fn.Properties.FunctionName).sort();
     expect(names).toEqual([
+      'shop-approval',
+      'shop-fence-primary',
       'shop-health-monitor',
       'shop-notify',
       'shop-primary-probe',
@@ -117,7 +119,7 @@ describe('orchestrator stack', () => {
       'shop-scale-service',
       'shop-update-dns',
     ]);
-    synth.templates.orchestrator.resourceCountIs('AWS::Logs::LogGroup', 7);
+    synth.templates.orchestrator.resourceCountIs('AWS::Logs::LogGroup', 9);
     synth.templates.orchestrator.allResourcesProperties('AWS::Logs::LogGroup', {
       RetentionInDays: Match.anyValue(),
     });
@@ -190,7 +192,7 @@ describe('orchestrator stack', () => {
     expect((input.reason as string).length).toBeLessThanOrEqual(500);
   });
 
-  it('asks a human on the topic instead of starting a failover when the plan wants approval', () => {
+  it('with trigger approval, starts the run all the same: it waits for a decision before the point of no return', () => {
     // Prepare
     const approval = synthesizeOne(
       planWith((p) => {
@@ -204,34 +206,64 @@ describe('orchestrator stack', () => {
     // Assess
     const targets = trigger?.Properties.Targets as Json[];
     expect(targets).toHaveLength(1);
-    expect(targets[0]?.Arn).toEqual({ Ref: expect.stringMatching(/Topic/) });
-    // Published with a role of its own (see the topic's key policy), and named in the topic policy.
-    expect(targets[0]?.RoleArn).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/EventsRole/), 'Arn'] });
-    approval.hasResourceProperties('AWS::SNS::TopicPolicy', {
+    expect(targets[0]?.Arn).toEqual({ Ref: expect.stringMatching(/StateMachine/) });
+    expect(trigger?.Properties.Description).toContain('waits for approval');
+  });
+
+  it('lets the approval function read only decision parameters, and the deciders write them once per run', () => {
+    // Prepare
+    const template = synth.templates.orchestrator;
+    // Act
+    const policies = Object.values(resourcesOf(template, 'AWS::IAM::ManagedPolicy'));
+    const deciders = policies.find((p) => p.Properties.ManagedPolicyName === 'shop-drctl-deciders');
+    // Assess
+    const statements =
+      (deciders?.Properties.PolicyDocument as { Statement: Json[] } | undefined)?.Statement ?? [];
+    expect(statements.find((s) => s.Sid === 'WriteDecisions')).toMatchObject({
+      Action: ['ssm:PutParameter', 'ssm:GetParameter'],
+      Resource: 'arn:aws:ssm:us-west-2:111111111111:parameter/drctl/shop/decisions/*',
+    });
+    template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
         Statement: Match.arrayWith([
           Match.objectLike({
-            Principal: { Service: 'events.amazonaws.com' },
-            Condition: {
-              StringEquals: { 'aws:SourceAccount': '111111111111' },
-              ArnEquals: {
-                'aws:SourceArn': Match.arrayWith([
-                  {
-                    'Fn::Join': [
-                      '',
-                      [
-                        'arn:',
-                        { Ref: 'AWS::Partition' },
-                        ':events:us-west-2:111111111111:rule/shop-failover-on-alarm',
-                      ],
-                    ],
-                  },
-                ]),
-              },
-            },
+            Sid: 'ReadRunDecisions',
+            Action: 'ssm:GetParameter',
+            Resource: 'arn:aws:ssm:us-west-2:111111111111:parameter/drctl/shop/decisions/*',
           }),
         ]),
       },
+    });
+  });
+
+  it("fences the old primary only on its own services and the plan's parameter groups, every few minutes too", () => {
+    // Prepare
+    const template = synth.templates.orchestrator;
+    // Assess
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Sid: 'FencePrimaryServicesShop',
+            Action: ['ecs:DescribeServices', 'ecs:UpdateService'],
+            Resource: [
+              'arn:aws:ecs:us-east-1:111111111111:service/shop/shop-web',
+              'arn:aws:ecs:us-east-1:111111111111:service/shop/shop-api',
+              'arn:aws:ecs:us-east-1:111111111111:service/shop/shop-worker',
+            ],
+          }),
+          Match.objectLike({
+            Sid: 'FencePrimaryParameterGroups',
+            Action: ['rds:DescribeDBParameters', 'rds:ModifyDBParameterGroup'],
+            Resource: 'arn:aws:rds:us-east-1:111111111111:pg:*',
+            Condition: { StringEquals: { 'rds:pg-tag/drctl:plan': 'shop' } },
+          }),
+        ]),
+      },
+    });
+    template.hasResourceProperties('AWS::Events::Rule', {
+      Name: 'shop-fence-primary',
+      ScheduleExpression: 'rate(5 minutes)',
     });
   });
 
@@ -351,6 +383,8 @@ describe('DisasterRecovery construct on its own', () => {
     const template = Template.fromStack(stack);
     // Assess
     expect(Object.keys(dr.functions).sort()).toEqual([
+      'approval',
+      'fence-primary',
       'health-monitor',
       'notify',
       'primary-probe',
@@ -358,7 +392,7 @@ describe('DisasterRecovery construct on its own', () => {
       'scale-service',
       'update-dns',
     ]);
-    template.resourceCountIs('AWS::Lambda::Function', 6);
+    template.resourceCountIs('AWS::Lambda::Function', 8);
     template.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
     template.resourceCountIs('AWS::SNS::Topic', 1);
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);

@@ -241,7 +241,7 @@ describe('least privilege', () => {
     // Act
     const roles = new Set(functions.map((fn) => JSON.stringify(fn.Properties.Role)));
     // Assess
-    expect(roles.size).toBe(6);
+    expect(roles.size).toBe(8);
   });
 
   it.each(['primary', 'dr', 'global'] satisfies StackKey[])(

@@ -390,7 +390,7 @@ describe('plan rules: what AWS would refuse, refused before anything runs', () =
 
     // Assess
     expect(error.issues).toEqual([
-      expect.stringMatching(/^services: the stack shop-primary would hold about 593 resources .*at most 500/),
+      expect.stringMatching(/^services: the stack shop-primary would hold about 670 resources .*at most 500/),
       expect.stringMatching(/^services: the stack shop-dr would hold about 557 resources/),
     ]);
   });
