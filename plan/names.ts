@@ -107,3 +107,85 @@ export function decisionParameterName(plan: Plan, executionName: string): string
 
 /** The words a decision must contain to accept a data loss nobody can measure. */
 export const ACCEPT_UNKNOWN_DATA_LOSS = 'accept unknown data loss';
+
+// ---- Drills (a second state machine that fails over copies, never production) ----------------
+
+export function drillStateMachineName(plan: Plan): string {
+  return `${plan.name}-drill`;
+}
+
+/** The DNS name a drill switches and verifies through: drills.recordName, or drill.<zone>. */
+export function drillRecordName(plan: Plan): string {
+  const zone = plan.dns.zoneName.endsWith('.') ? plan.dns.zoneName.slice(0, -1) : plan.dns.zoneName;
+  return plan.drills.recordName ?? `drill.${zone}`;
+}
+
+const RDS_IDENTIFIER_MAX = 63;
+const DRILL_SUFFIX = '-drill';
+
+/**
+ * The drill copy of one plan database: a cascading read replica of its DR replica, named after
+ * it. Shortened to fit RDS's 63 characters, never ending in a hyphen or holding two in a row.
+ */
+export function drillCopyIdentifier(replicaIdentifier: string): string {
+  const stem = replicaIdentifier
+    .slice(0, RDS_IDENTIFIER_MAX - DRILL_SUFFIX.length)
+    .replace(/-+$/, '')
+    .toLowerCase();
+  return `${stem}${DRILL_SUFFIX}`;
+}
+
+/** True for an identifier drctl's drill copies use (what the drill roles may create and delete). */
+export function isDrillCopyIdentifier(identifier: string): boolean {
+  return identifier.toLowerCase().endsWith(DRILL_SUFFIX);
+}
+
+/** Tags on every drill resource, so that a later sweep finds what a crashed drill left. */
+export const DRILL_PLAN_TAG = 'drctl:plan';
+export const DRILL_EXECUTION_TAG = 'drctl:drill';
+
+export function drillTags(plan: Plan, executionName: string): { Key: string; Value: string }[] {
+  return [
+    { Key: DRILL_PLAN_TAG, Value: plan.name },
+    { Key: DRILL_EXECUTION_TAG, Value: executionName },
+  ];
+}
+
+/** The drill name's gate: the same data-plane mechanism as the public record's, on its own metric. */
+export function drillGateMetric(plan: Plan): MetricIdentity {
+  return {
+    namespace: DRCTL_NAMESPACE,
+    metricName: 'DrillTrafficGate',
+    dimensions: [{ Name: 'Plan', Value: plan.name }],
+  };
+}
+
+export function drillGateAlarmName(plan: Plan): string {
+  return `${plan.name}-drill-gate-closed`;
+}
+
+export function drillSetIdentifier(plan: Plan, role: 'primary' | 'dr'): string {
+  return `${plan.name}-drill-${role}`;
+}
+
+/** The evidence bucket in the DR region (S3 names: 3-63 lowercase letters, digits, hyphens). */
+export function evidenceBucketName(plan: Plan, account: string): string {
+  return `drctl-${plan.name}-evidence-${account}-${plan.regions.dr}`.slice(0, 63).replace(/-+$/, '');
+}
+
+/** Where one run's report lives in the evidence bucket. */
+export function evidenceKey(
+  stateMachineName: string,
+  executionName: string,
+  startedAt: Date,
+  extension: 'json' | 'html',
+): string {
+  const year = startedAt.getUTCFullYear();
+  const month = String(startedAt.getUTCMonth() + 1).padStart(2, '0');
+  return `runs/${stateMachineName}/${year}/${month}/${executionName}.${extension}`;
+}
+
+/** The canary's table in each primary database, and its database user. */
+export const CANARY_SCHEMA = 'drctl_canary';
+export const CANARY_TABLE = 'heartbeat';
+export const CANARY_USER = 'drctl_canary';

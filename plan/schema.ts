@@ -171,6 +171,43 @@ export const failoverSchema = z
   })
   .strict();
 
+// EventBridge schedule expressions: rate(N minute[s]|hour[s]|day[s]) or cron(six fields).
+const scheduleExpression = z
+  .string()
+  .regex(
+    /^(rate\((1 (minute|hour|day)|[1-9]\d* (minutes|hours|days))\)|cron\((\S+ ){5}\S+\))$/,
+    'an EventBridge schedule expression such as "cron(0 3 ? * SUN *)" or "rate(7 days)"',
+  );
+
+export const drillsSchema = z
+  .object({
+    /** When drills start on their own (an EventBridge schedule in the DR region); absent = by hand only. */
+    schedule: scheduleExpression.optional(),
+    /** The DNS name a drill switches and verifies through; default drill.<dns.zoneName>. */
+    recordName: dnsName.optional(),
+    /** The whole drill, copies included (the drill state machine's TimeoutSeconds). */
+    timeoutMinutes: z.number().int().min(30).max(1_440).default(180),
+    /** How often creating and deleting the drill copies is polled. */
+    copyPollSeconds: z.number().int().min(5).max(600).default(30),
+    /**
+     * The write canary: a heartbeat row (sequence, time) in each primary database every
+     * `intervalSeconds`, so that a drill measures its data-loss window exactly. Off unless enabled.
+     */
+    canary: z
+      .object({
+        enabled: z.boolean().default(false),
+        intervalSeconds: z.number().int().min(1).max(60).default(5),
+      })
+      .strict()
+      .default({ enabled: false, intervalSeconds: 5 }),
+    /** How long the reports of every AWS run are kept in the evidence bucket (default 13 months). */
+    evidence: z
+      .object({ retentionDays: z.number().int().min(1).max(3_650).default(400) })
+      .strict()
+      .default({ retentionDays: 400 }),
+  })
+  .strict();
+
 export const notificationsSchema = z
   .object({
     topicName: z.string().regex(/^[a-zA-Z0-9_-]{1,256}$/, 'an SNS topic name (letters, digits, - and _)'),
@@ -246,6 +283,12 @@ export const planSchema = z
       approval: { timeoutMinutes: 30, pollSeconds: 30 },
       pollSeconds: { promotion: 10, service: 15, dns: 10, fence: 15 },
     }),
+    drills: drillsSchema.default({
+      timeoutMinutes: 180,
+      copyPollSeconds: 30,
+      canary: { enabled: false, intervalSeconds: 5 },
+      evidence: { retentionDays: 400 },
+    }),
     notifications: notificationsSchema,
     deployment: deploymentSchema.optional(),
   })
@@ -281,6 +324,23 @@ export const planSchema = z
         message: `must be inside dns.zoneName (${zone})`,
       });
     }
+    if (plan.drills.recordName !== undefined) {
+      const drill = stripDot(plan.drills.recordName);
+      if (drill !== zone && !drill.endsWith(`.${zone}`)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['drills', 'recordName'],
+          message: `must be inside dns.zoneName (${zone})`,
+        });
+      }
+      if (drill === record) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['drills', 'recordName'],
+          message: `must differ from dns.record (${record}): a drill never touches the public record`,
+        });
+      }
+    }
     if (plan.application.primary.target === plan.application.dr.target) {
       ctx.addIssue({
         code: 'custom',
@@ -308,3 +368,4 @@ export type Plan = z.output<typeof planSchema>;
 export type PlanInput = z.input<typeof planSchema>;
 export type PlanDatabase = Plan['databases'][number];
 export type PlanService = Plan['services'][number];
+export type PlanDrills = Plan['drills'];
