@@ -189,3 +189,17 @@ export function evidenceKey(
 export const CANARY_SCHEMA = 'drctl_canary';
 export const CANARY_TABLE = 'heartbeat';
 export const CANARY_USER = 'drctl_canary';
+
+/**
+ * The canary's credentials for one plan database (Secrets Manager, RDS secret JSON: username,
+ * password), created in the primary region and replicated to the DR region under the same name:
+ * a drill copy is a replica of the primary and has the same users.
+ */
+export function canarySecretName(plan: Plan, databaseId: string): string {
+  return `drctl/${plan.name}/${databaseId}/canary`;
+}
+
+/** The canary functions: the writer in the primary region's VPC, the reader in the DR region's. */
+export function canaryFunctionName(plan: Plan, role: 'writer' | 'reader'): string {
+  return role === 'writer' ? `${plan.name}-canary` : `${plan.name}-canary-reader`;
+}
