@@ -151,10 +151,17 @@ export function drillTags(plan: Plan, executionName: string): { Key: string; Val
   ];
 }
 
+/**
+ * The namespace of the drill gate's metric. It is not drctl's: CloudWatch's only IAM condition on
+ * PutMetricData is cloudwatch:namespace, so a namespace of its own is what lets the drill role
+ * write the drill gate and never the public one.
+ */
+export const DRILL_NAMESPACE = 'drctl/drill';
+
 /** The drill name's gate: the same data-plane mechanism as the public record's, on its own metric. */
 export function drillGateMetric(plan: Plan): MetricIdentity {
   return {
-    namespace: DRCTL_NAMESPACE,
+    namespace: DRILL_NAMESPACE,
     metricName: 'DrillTrafficGate',
     dimensions: [{ Name: 'Plan', Value: plan.name }],
   };
