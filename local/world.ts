@@ -19,6 +19,7 @@ import { sharedEndpoints } from './endpoints.ts';
 import type { EventLog, WorldEvent } from './events.ts';
 import type { Faults } from './faults.ts';
 import type { Measurements } from './measure.ts';
+import { type Mutation, MutationLedger } from './mutations.ts';
 import type { RdsModel } from './rds/model.ts';
 import { type Dependency, RequestCounts, type RequestTotal, type TimeWindow } from './request-counts.ts';
 import type { HealthChecks } from './route53/health-checks.ts';
@@ -93,6 +94,11 @@ export interface World {
    * region, operation and whether the recovery requires them: the run report's `dependencies`.
    */
   dependencies(window?: TimeWindow): Dependency[];
+  /**
+   * Every mutating AWS call the world answered (the last 50,000), with the resources it changed
+   * or tried to change, its outcome and call kind (see local/mutations.ts); in a window if given.
+   */
+  mutations(window?: TimeWindow): Mutation[];
   snapshot(): WorldSnapshot;
   measurements(): Measurements;
   /** Writes each old primary took that its replica never got (see write-divergence.ts). */
@@ -193,11 +199,12 @@ async function openWorld(options: WorldOptions): Promise<World> {
     );
     const models = buildModels(context, endpoints, setRegionState);
     const counts = new RequestCounts();
+    const ledger = new MutationLedger();
     const machine = registerFailoverMachine(context, handlers, counts);
     machine.stepFunctions.invokeGate = models.fault.gate;
     const requests = serveApis(
       context,
-      { models, stepFunctions: machine.stepFunctions, endpoints, counts },
+      { models, stepFunctions: machine.stepFunctions, endpoints, counts, ledger },
       cleanup,
     );
 
@@ -267,6 +274,7 @@ async function openWorld(options: WorldOptions): Promise<World> {
       detection,
       requests,
       counts,
+      ledger,
       writes,
       cleanup,
       onClosed: () => {

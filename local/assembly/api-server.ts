@@ -7,6 +7,7 @@ import type { WorldContext } from '../context.ts';
 import { answerQuery } from '../dns/answers.ts';
 import { ecsApi } from '../ecs/api.ts';
 import type { Endpoints } from '../endpoints.ts';
+import { isMutating, type MutationLedger } from '../mutations.ts';
 import { awsRequestListener, type RequestContext } from '../protocol/server.ts';
 import { rdsApi } from '../rds/api.ts';
 import type { CountedKind, RequestCounts } from '../request-counts.ts';
@@ -43,11 +44,12 @@ export function serveApis(
     stepFunctions: StepFunctionsModel;
     endpoints: Endpoints;
     counts: RequestCounts;
+    ledger: MutationLedger;
   },
   cleanup: Cleanup,
 ): AnsweredRequest[] {
   const { clock, timings, plan } = context;
-  const { models, stepFunctions, endpoints, counts } = parts;
+  const { models, stepFunctions, endpoints, counts, ledger } = parts;
   const requests: AnsweredRequest[] = [];
   // The protocol layer knows the request's service and operation; the caller's user agent rides
   // along with the request's asynchronous context.
@@ -70,6 +72,18 @@ export function serveApis(
       const at = clock.now();
       const kind = callers.getStore() ?? 'outside';
       requests.push({ context: request, outcome, at, kind });
+      if (isMutating(request.service, request.operation)) {
+        ledger.record({
+          at,
+          service: request.service,
+          region: request.service === 'route53' ? ROUTE53_CONTROL_PLANE_REGION : request.region,
+          operation: request.operation,
+          resources: request.resources ?? [],
+          outcome,
+          kind,
+          caller: request.caller,
+        });
+      }
       if (requests.length > REQUEST_LOG_LIMIT) requests.splice(0, requests.length - REQUEST_LOG_LIMIT);
       counts.count(
         {

@@ -2,6 +2,7 @@ import type { Plan } from '../../plan/schema.ts';
 import type { WorldContext } from '../context.ts';
 import type { Detection } from '../detection.ts';
 import { measure } from '../measure.ts';
+import type { MutationLedger } from '../mutations.ts';
 import type { RequestCounts } from '../request-counts.ts';
 import { snapshotWorld } from '../snapshot.ts';
 import { stepTimings } from '../timeline.ts';
@@ -29,6 +30,7 @@ export interface FacadeParts {
   requests: AnsweredRequest[];
   writes: WriteWatch;
   counts: RequestCounts;
+  ledger: MutationLedger;
   cleanup: Cleanup;
   /** Called once the world is closed (the process may start another). */
   onClosed: () => void;
@@ -84,6 +86,7 @@ export function worldFacade(parts: FacadeParts): World {
       })),
     requestCounts: () => parts.counts.all(),
     dependencies: (window) => parts.counts.dependencies(window),
+    mutations: (window) => parts.ledger.list(window),
     snapshot: () =>
       snapshotWorld({
         context,

@@ -12,7 +12,17 @@ export type { RestXmlResponse } from './responders.ts';
  * (see dispatch.ts for how a request finds its operation).
  */
 /** `lambda` is Lambda's Invoke as Step Functions calls it (in process: no wire protocol). */
-export type ServiceName = 'rds' | 'ecs' | 'route53' | 'sns' | 'cloudwatch' | 'sfn' | 'lambda' | 'ssm';
+export type ServiceName =
+  | 'rds'
+  | 'ecs'
+  | 'route53'
+  | 'sns'
+  | 'cloudwatch'
+  | 'sfn'
+  | 'lambda'
+  | 'ssm'
+  | 's3'
+  | 'secretsmanager';
 
 export interface RequestContext {
   service: ServiceName;
@@ -25,6 +35,11 @@ export interface RequestContext {
   invocation?: string;
   /** The access key that signed the request (SigV4), when it was signed. */
   caller?: string;
+  /**
+   * The resources a mutating operation changed or tried to change (ARNs, or the world's names
+   * for what has none; see local/mutations.ts), filled in by the operation.
+   */
+  resources?: string[];
 }
 
 export type QueryOperation = (params: QueryParams, context: RequestContext) => XmlObject | Promise<XmlObject>;
