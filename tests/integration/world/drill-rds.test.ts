@@ -101,7 +101,9 @@ describe('drill copies: CreateDBInstanceReadReplica of the DR replica (a cascadi
 
     // Act
     const again = await createCopy(rds).catch((error: unknown) => error);
-    const unknown = await createCopy(rds, 'shop-other-drill', 'no-such-replica').catch((error: unknown) => error);
+    const unknown = await createCopy(rds, 'shop-other-drill', 'no-such-replica').catch(
+      (error: unknown) => error,
+    );
     const fromCreating = await createCopy(rds, 'shop-chained', copyId).catch((error: unknown) => error);
     await untilStatus(world as World, rds, copyId, 'available');
     const fromNoBackups = await createCopy(rds, 'shop-chained', copyId).catch((error: unknown) => error);
@@ -152,7 +154,9 @@ describe('drill copies: CreateDBInstanceReadReplica of the DR replica (a cascadi
 
     // Act
     await rds.send(new PromoteReadReplicaCommand({ DBInstanceIdentifier: copyId }));
-    await w.until(() => w.events.list({ type: 'rds.promotion-completed' }).length > 0, { timeoutSeconds: 3_600 });
+    await w.until(() => w.events.list({ type: 'rds.promotion-completed' }).length > 0, {
+      timeoutSeconds: 3_600,
+    });
     const copy = await describeOne(rds, copyId);
     const replica = await describeOne(rds, database.replica.identifier);
 
@@ -161,7 +165,9 @@ describe('drill copies: CreateDBInstanceReadReplica of the DR replica (a cascadi
     expect(copy?.ReadReplicaSourceDBInstanceIdentifier).toBeUndefined();
     expect(replica?.ReadReplicaSourceDBInstanceIdentifier).toBeDefined();
     expect(replica?.ReadReplicaDBInstanceIdentifiers ?? []).toEqual([]);
-    expect(w.models.rds.replicaLagSeconds(database.id, w.clock.now())).toBe(DEFAULT_TIMINGS.replicaLagSeconds);
+    expect(w.models.rds.replicaLagSeconds(database.id, w.clock.now())).toBe(
+      DEFAULT_TIMINGS.replicaLagSeconds,
+    );
     const ended = w.models.rds.replicationEnds();
     expect(ended).toHaveLength(1);
     expect(ended[0]?.cause).toBe('promotion');
@@ -188,7 +194,11 @@ describe('DeleteDBInstance', () => {
       .send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: copyId, FinalDBSnapshotIdentifier: 'final' }))
       .catch((error: unknown) => error);
     const deleting = await rds.send(
-      new DeleteDBInstanceCommand({ DBInstanceIdentifier: copyId, SkipFinalSnapshot: true, DeleteAutomatedBackups: true }),
+      new DeleteDBInstanceCommand({
+        DBInstanceIdentifier: copyId,
+        SkipFinalSnapshot: true,
+        DeleteAutomatedBackups: true,
+      }),
     );
     const twice = await rds
       .send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: copyId, SkipFinalSnapshot: true }))
@@ -199,7 +209,9 @@ describe('DeleteDBInstance', () => {
 
     // Assess
     expect((noChoice as { name?: string }).name).toBe('InvalidParameterCombination');
-    expect((noChoice as Error).message).toMatch(/FinalDBSnapshotIdentifier is required unless SkipFinalSnapshot/);
+    expect((noChoice as Error).message).toMatch(
+      /FinalDBSnapshotIdentifier is required unless SkipFinalSnapshot/,
+    );
     expect((snapshotOfReplica as Error).message).toMatch(/deleting a replica instance/);
     expect(deleting.DBInstance?.DBInstanceStatus).toBe('deleting');
     expect(twice).toBeInstanceOf(InvalidDBInstanceStateFault);
@@ -234,10 +246,20 @@ describe('DeleteDBInstance', () => {
 
     // Act
     const replica = await rds
-      .send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: database.replica.identifier, SkipFinalSnapshot: true }))
+      .send(
+        new DeleteDBInstanceCommand({
+          DBInstanceIdentifier: database.replica.identifier,
+          SkipFinalSnapshot: true,
+        }),
+      )
       .catch((error: unknown) => error);
     const primary = await worldClient(w, RDSClient, plan.regions.primary)
-      .send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: database.primary.identifier, SkipFinalSnapshot: true }))
+      .send(
+        new DeleteDBInstanceCommand({
+          DBInstanceIdentifier: database.primary.identifier,
+          SkipFinalSnapshot: true,
+        }),
+      )
       .catch((error: unknown) => error);
 
     // Assess
@@ -259,7 +281,10 @@ describe('RDS tags and filters', () => {
     // Act
     await rds.send(new AddTagsToResourceCommand({ ResourceName: arn, Tags: [{ Key: 'team', Value: 'dr' }] }));
     await rds.send(
-      new AddTagsToResourceCommand({ ResourceName: arn, Tags: [{ Key: DRILL_EXECUTION_TAG, Value: 'drill-2' }] }),
+      new AddTagsToResourceCommand({
+        ResourceName: arn,
+        Tags: [{ Key: DRILL_EXECUTION_TAG, Value: 'drill-2' }],
+      }),
     );
     await rds.send(new RemoveTagsFromResourceCommand({ ResourceName: arn, TagKeys: ['team'] }));
     const listed = await rds.send(new ListTagsForResourceCommand({ ResourceName: arn }));
