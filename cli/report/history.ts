@@ -62,6 +62,7 @@ const OUTCOME_LABEL: Record<RunReport['outcome'], string> = {
   failed: '✕ failed',
   'would-fail-over': '✓ dry run: would fail over',
   running: '… running',
+  'no-change': '– no change',
 };
 
 const VERDICT_WORD: Record<Verdict, string> = {
@@ -141,7 +142,10 @@ export function buildHistoryView(inputs: readonly HistoryInput[]): HistoryView {
       plan: report.plan.name,
       mode: dryRun ? 'dry run' : 'failover',
       trigger: `${report.trigger.kind === 'manual' ? 'by hand' : report.trigger.kind} (${report.trigger.requestedBy})`,
-      outcome: OUTCOME_LABEL[report.outcome],
+      outcome:
+        report.outcome === 'no-change' && report.noChangeReason
+          ? `${OUTCOME_LABEL['no-change']} (${report.noChangeReason.replace(/-/g, ' ')})`
+          : OUTCOME_LABEL[report.outcome],
       rto: {
         figure: figure(report.rto.seconds),
         objective: figure(report.rto.objectiveSeconds),

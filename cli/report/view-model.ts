@@ -66,7 +66,24 @@ const OUTCOME: Record<RunReport['outcome'], ReportView['outcome']> = {
   failed: { label: 'Failed', symbol: '✕', tone: 'bad' },
   'would-fail-over': { label: 'Dry run: a failover would proceed', symbol: '✓', tone: 'good' },
   running: { label: 'Still running', symbol: '…', tone: 'neutral' },
+  'no-change': {
+    label: 'No change: the run stopped before the point of no return',
+    symbol: '–',
+    tone: 'neutral',
+  },
 };
+
+const NO_CHANGE_LABEL: Record<NonNullable<RunReport['noChangeReason']>, string> = {
+  skipped: 'No change: skipped (another failover holds the lock)',
+  'stood-down': 'No change: stood down (the primary answered again before the point of no return)',
+  denied: 'No change: the failover was denied',
+  'decision-timed-out': 'No change: nobody decided in time',
+};
+
+function outcomeView(report: RunReport): ReportView['outcome'] {
+  if (report.outcome !== 'no-change' || !report.noChangeReason) return OUTCOME[report.outcome];
+  return { ...OUTCOME['no-change'], label: NO_CHANGE_LABEL[report.noChangeReason] };
+}
 
 const BADGE: Record<Verdict, string> = {
   met: 'PASS',
@@ -230,7 +247,7 @@ export function buildReportView(report: RunReport): ReportView {
       reason: report.trigger.reason,
       incidentId: report.trigger.incidentId,
     },
-    outcome: OUTCOME[report.outcome],
+    outcome: outcomeView(report),
     generatedAt: formatTimestamp(report.generatedAt),
     rto,
     rpo,
