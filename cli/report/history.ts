@@ -1,6 +1,6 @@
 import { formatDuration, formatSecondsFigure, formatTimestamp } from './format.ts';
 import type { RunReport } from './schema.ts';
-import { judge, type Verdict } from './view-model.ts';
+import { changedNothing, judge, judgeRpo, type Verdict } from './view-model.ts';
 
 /**
  * The trend over past runs: one row per report, oldest first, with RTO and RPO against the
@@ -94,7 +94,7 @@ function series(
     objectives.push(objective);
     if (seconds === null) {
       // A run judged missed without a figure (a failover that never served) still counts on the chart.
-      if (judge(null, objective, met, report.mode === 'dry-run') === 'missed') {
+      if (judge(null, objective, met, changedNothing(report)) === 'missed') {
         missedWithoutFigure.push({
           run,
           label: `${formatTimestamp(report.execution.startedAt)}: ${name} missed, no figure (the DR region never served)`,
@@ -106,7 +106,7 @@ function series(
       run,
       seconds,
       objectiveSeconds: objective,
-      verdict: judge(seconds, objective, met, report.mode === 'dry-run'),
+      verdict: name === 'RPO' ? judgeRpo(report) : judge(seconds, objective, met, changedNothing(report)),
       label: `${formatTimestamp(report.execution.startedAt)}: ${name} ${figure(seconds)} (objective ${figure(objective)})`,
     });
   });
@@ -149,12 +149,17 @@ export function buildHistoryView(inputs: readonly HistoryInput[]): HistoryView {
       rto: {
         figure: figure(report.rto.seconds),
         objective: figure(report.rto.objectiveSeconds),
-        verdict: judge(report.rto.seconds, report.rto.objectiveSeconds, report.rto.met, dryRun),
+        verdict: judge(
+          report.rto.seconds,
+          report.rto.objectiveSeconds,
+          report.rto.met,
+          changedNothing(report),
+        ),
       },
       rpo: {
         figure: figure(report.rpo.seconds),
         objective: figure(report.rpo.objectiveSeconds),
-        verdict: judge(report.rpo.seconds, report.rpo.objectiveSeconds, report.rpo.met, dryRun),
+        verdict: judgeRpo(report),
       },
     };
   });
