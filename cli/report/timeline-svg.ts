@@ -94,7 +94,10 @@ const labelWidth = (label: string) => label.length * 6.8 + 6;
 
 interface PlacedMarker {
   marker: TimelineMarker;
+  /** Where the marker's line is drawn. */
   x: number;
+  /** Where its label is written (moved right of a crowded spot when every line is taken there). */
+  labelX: number;
   anchor: 'start' | 'middle' | 'end';
   line: number;
 }
@@ -104,19 +107,25 @@ export function placeMarkers(markers: readonly TimelineMarker[], span: number): 
   return markers.map((marker) => {
     const x = Number(svgNumber(xAt(marker.at, span)));
     // Labels near the chart's edges grow inwards, away from the step and result columns.
-    const anchor = x > CHART_RIGHT - 70 ? 'end' : x < CHART_LEFT + 40 ? 'start' : 'middle';
+    let anchor: PlacedMarker['anchor'] =
+      x > CHART_RIGHT - 70 ? 'end' : x < CHART_LEFT + 40 ? 'start' : 'middle';
     const width = labelWidth(marker.label);
     const from = anchor === 'start' ? x : anchor === 'end' ? x - width : x - width / 2;
-    const extent = { from, to: from + width };
-    const overlaps = (line: number) =>
-      (taken[line] ?? []).filter((other) => other.from < extent.to && extent.from < other.to).length;
-    let line = LABEL_LINES.findIndex((_, candidate) => overlaps(candidate) === 0);
-    if (line < 0)
-      line = LABEL_LINES.map((_, candidate) => overlaps(candidate)).indexOf(
-        Math.min(...LABEL_LINES.map((_, candidate) => overlaps(candidate))),
-      );
+    const free = (line: number, extent: { from: number; to: number }) =>
+      (taken[line] ?? []).every((other) => other.to <= extent.from || extent.to <= other.from);
+    let extent = { from, to: from + width };
+    let labelX = x;
+    let line = LABEL_LINES.findIndex((_, candidate) => free(candidate, extent));
+    if (line < 0) {
+      // Every line is taken here: write the label just after the line that frees up first.
+      const ends = taken.map((extents) => Math.max(...extents.map((other) => other.to)));
+      line = ends.indexOf(Math.min(...ends));
+      labelX = (ends[line] ?? x) + 4;
+      anchor = 'start';
+      extent = { from: labelX, to: labelX + width };
+    }
     taken[line]?.push(extent);
-    return { marker, x, anchor, line };
+    return { marker, x, labelX, anchor, line };
   });
 }
 
@@ -126,7 +135,7 @@ function renderMarker(placed: PlacedMarker, bottom: number): SafeHtml {
   const labelY = LABEL_LINES[placed.line] ?? LABEL_LINES[0];
   return html`<g class="marker marker-${marker.kind}" data-marker="${marker.kind}">
 <line x1="${x}" y1="${(labelY ?? 12) + 4}" x2="${x}" y2="${bottom}"/>
-<text x="${x}" y="${labelY}" text-anchor="${anchor}">${marker.label}</text>
+<text x="${svgNumber(placed.labelX)}" y="${labelY}" text-anchor="${anchor}">${marker.label}</text>
 </g>`;
 }
 
