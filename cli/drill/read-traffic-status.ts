@@ -99,8 +99,21 @@ export async function readRecordSets(route53: Route53Client, plan: Plan): Promis
   }
 }
 
-/** Both detection paths' alarms, each in its own region: one that does not answer reads as unreachable. */
+/**
+ * Both detection paths' alarms, each in its own region: one whose region does not answer reads
+ * "unknown" beside the other; when neither answers, the reading fails as a whole.
+ */
 export async function readDetectionAlarms(
+  plan: Plan,
+  cloudWatchIn: (region: string) => CloudWatchClient,
+): Promise<DetectionAlarmStatus[]> {
+  const alarms = await readEachDetectionAlarm(plan, cloudWatchIn);
+  const unreachable = alarms.filter((alarm) => alarm.state === 'unknown');
+  if (unreachable.length === alarms.length && unreachable[0]) throw new Error(unreachable[0].reason);
+  return alarms;
+}
+
+function readEachDetectionAlarm(
   plan: Plan,
   cloudWatchIn: (region: string) => CloudWatchClient,
 ): Promise<DetectionAlarmStatus[]> {
