@@ -314,8 +314,15 @@ async function waitForTrigger(world: World, origin: number): Promise<string> {
   try {
     await world.until((events) => trigger(events) !== undefined, { timeoutSeconds: limit });
   } catch {
+    const back = world.events
+      .list()
+      .find(
+        (e) => e.type === 'region.recovered' && e.at >= origin && e.region === world.plan.regions.primary,
+      );
     throw new DrError(
-      `no failover started within ${limit} simulated seconds of the outage: detection did not trigger`,
+      back
+        ? `no failover started: the primary region ${world.plan.regions.primary} came back ${formatDuration((back.at - origin) / 1000)} after the outage, before any detection alarm fired (nothing to fail over; give the outage longer than detection takes)`
+        : `no failover started within ${limit} simulated seconds of the outage: detection did not trigger`,
     );
   }
   const event = trigger(world.events.list()) as WorldEvent;

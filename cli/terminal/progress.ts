@@ -130,8 +130,15 @@ export class Progress {
         : '';
     const retries = step.retries > 0 ? ` after ${step.retries} retr${step.retries === 1 ? 'y' : 'ies'}` : '';
     const result = step.result ? `: ${step.result}` : '';
-    if (step.outcome === 'succeeded')
-      return { at, tone: 'good', text: `${step.step}: ${succeededWord(step)}${took}${retries}${result}` };
+    if (step.outcome === 'succeeded') {
+      // A fencing loop that ended with resources pending or failed did its part, not all of it.
+      const partial = step.kind === 'fence' && /\b[1-9]\d* (pending|failed)\b/.test(step.result ?? '');
+      return {
+        at,
+        tone: partial ? 'warn' : 'good',
+        text: `${step.step}: ${succeededWord(step)}${took}${retries}${result}`,
+      };
+    }
     if (step.outcome === 'failed') {
       const reason = step.error ? `: ${step.error.name}: ${step.error.message}` : '';
       return { at, tone: 'bad', text: `${step.step}: ${this.style.red('FAILED')}${took}${retries}${reason}` };

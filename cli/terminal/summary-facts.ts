@@ -125,7 +125,10 @@ export function fencingWords(report: RunReport): { line: string; failed: string[
     );
   if (by('failed') > 0) parts.push(`${by('failed')} failed`);
   const traffic = fencing.resources.find((resource) => resource.kind === 'traffic');
-  const trafficText = traffic ? `; traffic: ${traffic.outcome} (${traffic.detail})` : '';
+  // Pending traffic says why (the gate is still open); fenced traffic needs no more words.
+  const trafficText = traffic
+    ? `; traffic ${traffic.outcome}${traffic.outcome === 'fenced' ? '' : ` (${traffic.detail})`}`
+    : '';
   const passes = fencing.attempts === null ? '' : ` (${plural(fencing.attempts, 'pass', 'passes')})`;
   return {
     line: `old primary${passes}: ${parts.join(', ')}${trafficText}`,
