@@ -111,7 +111,13 @@ describe('buildTimeline', () => {
       end: null,
       statusText: 'the DR region never served in this run',
     });
-    expect(timeline.markers.map((marker) => marker.kind)).toEqual(['outage', 'detected', 'rto-objective']);
+    // The first promotion started: the point of no return is marked where it was passed.
+    expect(timeline.markers.map((marker) => marker.kind)).toEqual([
+      'outage',
+      'detected',
+      'point-of-no-return',
+      'rto-objective',
+    ]);
   });
 
   it('shows a dry run without outage or detection rows, starting at the run itself', () => {
