@@ -4,6 +4,7 @@ import {
   type RDSClient,
 } from '@aws-sdk/client-rds';
 import { readDbInstance } from '../../functions/shared/read-db-instance.ts';
+import { WRITE_BLOCK } from '../../functions/shared/write-block.ts';
 import { toDrError } from '../../plan/errors.ts';
 import type { PlanDatabase } from '../../plan/schema.ts';
 
@@ -20,13 +21,6 @@ export interface DatabaseFenceStatus {
   group: string | null;
   state: 'fenced' | 'writable' | 'no such instance';
 }
-
-/** The same write block the fencing sets (functions/fence-primary/fence-databases.ts keeps its own, unexported). */
-const WRITE_BLOCK: Record<PlanDatabase['engine'], { name: string; value: string }> = {
-  mysql: { name: 'read_only', value: '1' },
-  mariadb: { name: 'read_only', value: '1' },
-  postgres: { name: 'default_transaction_read_only', value: 'on' },
-};
 
 export async function readDatabaseFence(rds: RDSClient, db: PlanDatabase): Promise<DatabaseFenceStatus> {
   const block = WRITE_BLOCK[db.engine];
