@@ -1,7 +1,7 @@
 import { type Dependency, type Measurements, WallDate } from '../../local/index.ts';
-import { measuredDependencies } from '../report/dependencies.ts';
-import { rpoMet } from '../report/rpo.ts';
-import { type RunReport, runReportSchema } from '../report/schema.ts';
+import { measuredDependencies } from '../../report/dependencies.ts';
+import { rpoMet } from '../../report/rpo.ts';
+import { type RunReport, runReportSchema } from '../../report/schema.ts';
 
 /**
  * Completes the report built from the execution history with what only the local world knows:

@@ -1,7 +1,7 @@
 import { basename, dirname, join } from 'node:path';
-import { writeHtmlReport } from '../report/html.ts';
-import type { RunReport } from '../report/schema.ts';
-import { writeRunReportJson } from '../report/write-json.ts';
+import { writeHtmlReport } from '../../report/html.ts';
+import type { RunReport } from '../../report/schema.ts';
+import { writeRunReportJson } from '../../report/write-json.ts';
 
 /** Writes the JSON report and its HTML page next to it; returns the paths written. */
 export function writeReportFiles(report: RunReport, jsonPath: string): string[] {

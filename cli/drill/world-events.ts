@@ -1,6 +1,6 @@
 import type { World, WorldEvent, WorldEventType } from '../../local/index.ts';
 import { gateAlarmName } from '../../plan/names.ts';
-import { NO_CHANGE_REASONS } from '../report/schema.ts';
+import { NO_CHANGE_REASONS } from '../../report/schema.ts';
 import type { Tone } from '../terminal/progress.ts';
 
 /**

@@ -1,6 +1,6 @@
-import { formatDuration } from '../report/format.ts';
-import type { ReportStep } from '../report/schema.ts';
-import { STOPPED_EARLY } from '../report/step-groups.ts';
+import { formatDuration } from '../../report/format.ts';
+import type { ReportStep } from '../../report/schema.ts';
+import { STOPPED_EARLY } from '../../report/step-groups.ts';
 import { safeText, terminalSafe } from './safe-text.ts';
 import { offsetLabel, type Style } from './style.ts';
 

@@ -1,7 +1,7 @@
-import { dependencyName, requiredCallsIntoFailure } from '../report/dependencies.ts';
-import { formatClock, formatDuration, formatSecondsFigure, plural } from '../report/format.ts';
-import type { RunReport } from '../report/schema.ts';
-import { decider } from '../report/step-results.ts';
+import { dependencyName, requiredCallsIntoFailure } from '../../report/dependencies.ts';
+import { formatClock, formatDuration, formatSecondsFigure, plural } from '../../report/format.ts';
+import type { RunReport } from '../../report/schema.ts';
+import { decider } from '../../report/step-results.ts';
 
 /**
  * The words of the summary's fact lines, from the run report: which detection path fired, how

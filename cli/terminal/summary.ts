@@ -1,6 +1,6 @@
-import { formatDuration, formatSecondsFigure } from '../report/format.ts';
-import type { RunReport } from '../report/schema.ts';
-import { orderSteps } from '../report/timeline.ts';
+import { formatDuration, formatSecondsFigure } from '../../report/format.ts';
+import type { RunReport } from '../../report/schema.ts';
+import { orderSteps } from '../../report/timeline.ts';
 import { stoppedEarly, succeededWord } from './progress.ts';
 import { offsetLabel, type Style } from './style.ts';
 import {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runReportSchema } from '../../../cli/report/schema.ts';
+import { runReportSchema } from '../../../report/schema.ts';
 import { runCli, scratchDirectory } from './run-cli.ts';
 
 describe('a drill whose failover fails', () => {

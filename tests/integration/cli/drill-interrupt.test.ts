@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runReportSchema } from '../../../cli/report/schema.ts';
+import { runReportSchema } from '../../../report/schema.ts';
 import { REPO_ROOT, scratchDirectory } from './run-cli.ts';
 
 /**

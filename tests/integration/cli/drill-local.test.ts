@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runReportSchema } from '../../../cli/report/schema.ts';
+import { runReportSchema } from '../../../report/schema.ts';
 import { DEFAULT_TIMINGS } from '../../../local/index.ts';
 import { loadPlanFile } from '../../../plan/load.ts';
 import { REPO_ROOT, runCli, scratchDirectory } from './run-cli.ts';

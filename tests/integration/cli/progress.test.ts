@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ReportStep } from '../../../cli/report/schema.ts';
+import type { ReportStep } from '../../../report/schema.ts';
 import { Progress } from '../../../cli/terminal/progress.ts';
 import { createStyle } from '../../../cli/terminal/style.ts';
 

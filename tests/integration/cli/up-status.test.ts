@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DescribeDBInstancesCommand, RDSClient } from '@aws-sdk/client-rds';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runReportSchema } from '../../../cli/report/schema.ts';
+import { runReportSchema } from '../../../report/schema.ts';
 import { REPO_ROOT, runCli, scratchDirectory } from './run-cli.ts';
 
 const CREDENTIALS = { AWS_ACCESS_KEY_ID: 'AKIATEST', AWS_SECRET_ACCESS_KEY: 'test-secret' };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { renderReportHtml } from '../../../cli/report/html.ts';
-import { buildTimeline } from '../../../cli/report/timeline.ts';
-import { buildReportView } from '../../../cli/report/view-model.ts';
+import { renderReportHtml } from '../../../report/html.ts';
+import { buildTimeline } from '../../../report/timeline.ts';
+import { buildReportView } from '../../../report/view-model.ts';
 import { loadFixture } from './support/fixtures.ts';
 
 /**

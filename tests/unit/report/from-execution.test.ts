@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { stepsFromHistory } from '../../../cli/report/execution-steps.ts';
-import { reportFromExecution, triggerKind } from '../../../cli/report/from-execution.ts';
-import { runReportSchema } from '../../../cli/report/schema.ts';
+import { stepsFromHistory } from '../../../report/execution-steps.ts';
+import { reportFromExecution, triggerKind } from '../../../report/from-execution.ts';
+import { runReportSchema } from '../../../report/schema.ts';
 import { HistoryBuilder } from './support/history-builder.ts';
 import { dryRun, EXECUTION_ARN, failedFailover, succeededFailover } from './support/shop-executions.ts';
 

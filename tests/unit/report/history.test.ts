@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildHistoryView } from '../../../cli/report/history.ts';
-import { niceStep, renderHistoryHtml } from '../../../cli/report/history-html.ts';
+import { buildHistoryView } from '../../../report/history.ts';
+import { niceStep, renderHistoryHtml } from '../../../report/history-html.ts';
 import { loadFixture } from './support/fixtures.ts';
 
 function inputs() {

@@ -5,7 +5,7 @@ import { DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient } from 
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { run } from '../../../cli/commands/report.ts';
-import { runReportSchema } from '../../../cli/report/schema.ts';
+import { runReportSchema } from '../../../report/schema.ts';
 import { fixturePath } from './support/fixtures.ts';
 import { EXECUTION_ARN, succeededFailover } from './support/shop-executions.ts';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ReportStep } from '../../../cli/report/schema.ts';
-import { buildTimeline, chooseTicks, orderSteps } from '../../../cli/report/timeline.ts';
+import type { ReportStep } from '../../../report/schema.ts';
+import { buildTimeline, chooseTicks, orderSteps } from '../../../report/timeline.ts';
 import { loadFixture } from './support/fixtures.ts';
 
 function step(name: string, startedAt: string | null, endedAt: string | null): ReportStep {

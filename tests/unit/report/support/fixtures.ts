@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { parseRunReport } from '../../../../cli/report/load.ts';
-import type { RunReport } from '../../../../cli/report/schema.ts';
+import { parseRunReport } from '../../../../report/load.ts';
+import type { RunReport } from '../../../../report/schema.ts';
 
 export type FixtureName = 'failover-succeeded' | 'failover-failed' | 'dry-run' | 'failover-fenced';
 

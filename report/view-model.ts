@@ -144,7 +144,7 @@ export function changedNothing(report: Pick<RunReport, 'mode' | 'outcome'>): boo
   return report.mode === 'dry-run' || report.outcome === 'no-change';
 }
 
-/** The RPO's verdict: diverged writes miss it whatever the seconds say (cli/report/rpo.ts). */
+/** The RPO's verdict: diverged writes miss it whatever the seconds say (report/rpo.ts). */
 export function judgeRpo(report: RunReport): Verdict {
   if (divergenceText(report.rpo) !== null) return 'missed';
   return judge(report.rpo.seconds, report.rpo.objectiveSeconds, report.rpo.met, changedNothing(report));

@@ -6,7 +6,7 @@ import { record } from './step-results.ts';
 
 /**
  * Turns a Step Functions execution history into report steps. A step is one Task state, or the
- * Task states of one loop (cli/report/step-names.ts): a poll loop per Map item (StartPromotion,
+ * Task states of one loop (report/step-names.ts): a poll loop per Map item (StartPromotion,
  * then CheckPromotion), the decision loop, the fencing loop. Its start is the first
  * TaskStateEntered, its end the last exit, a retry is a task scheduled again after it failed.
  * Events are tied to their state through previousEventId, as Step Functions threads concurrent

@@ -1,5 +1,5 @@
-import { detectionAlarms } from '../../plan/names.ts';
-import type { Plan } from '../../plan/schema.ts';
+import { detectionAlarms } from '../plan/names.ts';
+import type { Plan } from '../plan/schema.ts';
 import { NO_CHANGE_REASONS, type NoChangeReason, type ReportStep, type RunReport } from './schema.ts';
 import {
   readConfirmation,

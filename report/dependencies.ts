@@ -1,5 +1,5 @@
-import type { Plan } from '../../plan/schema.ts';
-import { recoveryPath } from '../../statemachines/recovery-path.ts';
+import type { Plan } from '../plan/schema.ts';
+import { recoveryPath } from '../statemachines/recovery-path.ts';
 import type { Dependency, RunReport } from './schema.ts';
 
 /**

@@ -1,6 +1,6 @@
 import type { DescribeExecutionOutput, HistoryEvent } from '@aws-sdk/client-sfn';
 import { z } from 'zod';
-import type { Plan } from '../../plan/schema.ts';
+import type { Plan } from '../plan/schema.ts';
 import { declaredDependencies } from './dependencies.ts';
 import { parseJson, readableCause, stepsFromHistory } from './execution-steps.ts';
 import {
