@@ -1,11 +1,11 @@
 import { basename, dirname, join } from 'node:path';
 import { InvalidInputError } from '../../plan/errors.ts';
-import { faultHelp, parseFaults } from '../drill/faults.ts';
-import { DrillInterruptedError, interruptionLine } from '../drill/interrupted.ts';
-import { WORLD_SCALE_RANGE } from '../local/scale.ts';
 import { writeHtmlReport } from '../../report/html.ts';
 import type { RunReport } from '../../report/schema.ts';
 import { writeRunReportJson } from '../../report/write-json.ts';
+import { faultHelp, parseFaults } from '../drill/faults.ts';
+import { DrillInterruptedError, interruptionLine } from '../drill/interrupted.ts';
+import { WORLD_SCALE_RANGE } from '../local/scale.ts';
 import { guarded, integerOption, parseCommandArgs, USAGE_ERROR } from '../terminal/args.ts';
 import { interruptExitCode, watchInterrupts } from '../terminal/interrupt.ts';
 import { checkOutputFile, writeOrExplain } from '../terminal/output-paths.ts';

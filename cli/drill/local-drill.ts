@@ -11,12 +11,12 @@ import {
 import { DrError } from '../../plan/errors.ts';
 import { gateAlarmName } from '../../plan/names.ts';
 import type { Plan } from '../../plan/schema.ts';
-import { removeWorldTempFolder } from '../local/world-temp.ts';
 import { stepsFromHistory } from '../../report/execution-steps.ts';
 import { fetchExecution } from '../../report/fetch-execution.ts';
 import { formatDuration } from '../../report/format.ts';
 import { type ExecutionRecord, reportFromExecution } from '../../report/from-execution.ts';
 import type { RunReport } from '../../report/schema.ts';
+import { removeWorldTempFolder } from '../local/world-temp.ts';
 import { InterruptedError, type Interrupts, type StopSignal } from '../terminal/interrupt.ts';
 import type { Progress } from '../terminal/progress.ts';
 import { offsetLabel } from '../terminal/style.ts';

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { run } from '../../cli/commands/report.ts';
-import { type RunReport, runReportSchema } from '../../report/schema.ts';
 import { startWorld, type World } from '../../local/index.ts';
 import { loadPlanFile } from '../../plan/load.ts';
+import { type RunReport, runReportSchema } from '../../report/schema.ts';
 
 /**
  * `drctl report --execution` against the local world's Step Functions API: a real failover runs

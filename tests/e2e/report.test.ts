@@ -5,12 +5,12 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../cli/commands/report.ts';
+import { startWorld } from '../../local/index.ts';
+import { loadPlanFile } from '../../plan/load.ts';
 import { fetchExecution } from '../../report/fetch-execution.ts';
 import { reportFromExecution } from '../../report/from-execution.ts';
 import { type RunReport, runReportSchema } from '../../report/schema.ts';
 import { writeRunReportJson } from '../../report/write-json.ts';
-import { startWorld } from '../../local/index.ts';
-import { loadPlanFile } from '../../plan/load.ts';
 import { ensureChromium, launchChromium } from './chromium.ts';
 
 const FIXTURES = resolve('tests/unit/report/fixtures');

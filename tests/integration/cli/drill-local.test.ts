@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runReportSchema } from '../../../report/schema.ts';
 import { DEFAULT_TIMINGS } from '../../../local/index.ts';
 import { loadPlanFile } from '../../../plan/load.ts';
+import { runReportSchema } from '../../../report/schema.ts';
 import { REPO_ROOT, runCli, scratchDirectory } from './run-cli.ts';
 
 const plan = loadPlanFile(join(REPO_ROOT, 'drctl.plan.yaml'));

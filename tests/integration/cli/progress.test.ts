@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { ReportStep } from '../../../report/schema.ts';
 import { Progress } from '../../../cli/terminal/progress.ts';
 import { createStyle } from '../../../cli/terminal/style.ts';
+import type { ReportStep } from '../../../report/schema.ts';
 
 const ORIGIN = Date.parse('2026-01-01T00:00:00Z');
 const at = (seconds: number) => new Date(ORIGIN + seconds * 1000).toISOString();

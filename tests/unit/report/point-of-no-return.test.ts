@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { loadPlanFile } from '../../../plan/load.ts';
 import { stepsFromHistory } from '../../../report/execution-steps.ts';
 import { reportFromExecution } from '../../../report/from-execution.ts';
 import { runReportSchema } from '../../../report/schema.ts';
-import { loadPlanFile } from '../../../plan/load.ts';
 import { HistoryBuilder } from './support/history-builder.ts';
 import { failedFailover, failoverRun, type ShopExecution } from './support/shop-executions.ts';
 
