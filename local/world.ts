@@ -20,11 +20,14 @@ import type { EventLog, WorldEvent } from './events.ts';
 import type { Faults } from './faults.ts';
 import type { Measurements } from './measure.ts';
 import { type Mutation, MutationLedger } from './mutations.ts';
+import { serverRsaKeys } from './mysql/auth-crypto.ts';
 import type { RdsModel } from './rds/model.ts';
+import { type DatabaseEndpoints, openDatabaseEndpoints } from './rds/mysql-endpoints.ts';
 import { type Dependency, RequestCounts, type RequestTotal, type TimeWindow } from './request-counts.ts';
 import type { HealthChecks } from './route53/health-checks.ts';
 import type { Route53Model } from './route53/model.ts';
 import { startSchedules, timedScheduledFunctions } from './scheduled-functions.ts';
+import type { SecretsManagerModel } from './secretsmanager/model.ts';
 import type { WorldSnapshot } from './snapshot.ts';
 import type { SnsMessage, SnsModel } from './sns/model.ts';
 import type { SsmModel } from './ssm/model.ts';
@@ -124,7 +127,10 @@ export interface World {
     cloudWatch: CloudWatchModel;
     sns: SnsModel;
     ssm: SsmModel;
+    secrets: SecretsManagerModel;
     healthChecks: HealthChecks;
+    /** The MySQL endpoint of each MySQL/MariaDB instance (see rds/mysql-endpoints.ts). */
+    databases: DatabaseEndpoints;
   };
 }
 
@@ -184,7 +190,9 @@ async function openWorld(options: WorldOptions): Promise<World> {
       },
       cleanup,
     );
-    const handlers = await loadWorldHandlers(plan, account, planJson);
+    // Slow one-off work before the simulated clock starts: the handlers' imports, and the RSA key
+    // pair every MySQL endpoint of the process shares.
+    const [handlers] = await Promise.all([loadWorldHandlers(plan, account, planJson), serverRsaKeys()]);
 
     const { context, failures, setRegionState } = createWorldContext(
       {
@@ -198,6 +206,8 @@ async function openWorld(options: WorldOptions): Promise<World> {
       cleanup,
     );
     const models = buildModels(context, endpoints, setRegionState);
+    const databases = await openDatabaseEndpoints(context, models.rds, models.secrets);
+    cleanup.add(() => void databases.close());
     const counts = new RequestCounts();
     const ledger = new MutationLedger();
     const machine = registerFailoverMachine(context, handlers, counts);
@@ -276,6 +286,7 @@ async function openWorld(options: WorldOptions): Promise<World> {
       counts,
       ledger,
       writes,
+      databases,
       cleanup,
       onClosed: () => {
         running = false;

@@ -12,6 +12,7 @@ import { awsRequestListener, type RequestContext } from '../protocol/server.ts';
 import { rdsApi } from '../rds/api.ts';
 import type { CountedKind, RequestCounts } from '../request-counts.ts';
 import { route53Api } from '../route53/api.ts';
+import { secretsManagerApi } from '../secretsmanager/api.ts';
 import { snsApi } from '../sns/api.ts';
 import { ssmApi } from '../ssm/api.ts';
 import { stepFunctionsApi } from '../stepfunctions/api.ts';
@@ -61,6 +62,7 @@ export function serveApis(
       cloudWatchApi(models.cloudWatch),
       stepFunctionsApi(stepFunctions),
       ssmApi(models.ssm, context.account),
+      secretsManagerApi(models.secrets),
     ],
     restXml: [route53Api(models.route53, models.healthChecks, models.cloudWatch)],
     gate: async (call) => {

@@ -3,6 +3,7 @@ import type { WorldContext } from '../context.ts';
 import type { Detection } from '../detection.ts';
 import { measure } from '../measure.ts';
 import type { MutationLedger } from '../mutations.ts';
+import type { DatabaseEndpoints } from '../rds/mysql-endpoints.ts';
 import type { RequestCounts } from '../request-counts.ts';
 import { snapshotWorld } from '../snapshot.ts';
 import { stepTimings } from '../timeline.ts';
@@ -31,6 +32,7 @@ export interface FacadeParts {
   writes: WriteWatch;
   counts: RequestCounts;
   ledger: MutationLedger;
+  databases: DatabaseEndpoints;
   cleanup: Cleanup;
   /** Called once the world is closed (the process may start another). */
   onClosed: () => void;
@@ -61,7 +63,9 @@ export function worldFacade(parts: FacadeParts): World {
       cloudWatch: models.cloudWatch,
       sns: models.sns,
       ssm: models.ssm,
+      secrets: models.secrets,
       healthChecks: models.healthChecks,
+      databases: parts.databases,
     },
     stepFunctions: {
       stateMachineArn,

@@ -8,6 +8,7 @@ import { createFaults, type FaultState } from '../faults.ts';
 import { RdsModel } from '../rds/model.ts';
 import { type HealthCheck, HealthChecks } from '../route53/health-checks.ts';
 import { Route53Model } from '../route53/model.ts';
+import { SecretsManagerModel } from '../secretsmanager/model.ts';
 import { SnsModel } from '../sns/model.ts';
 import { SsmModel } from '../ssm/model.ts';
 import { deployDrctlResources } from './deployment.ts';
@@ -21,6 +22,7 @@ export interface WorldModels {
   cloudWatch: CloudWatchModel;
   sns: SnsModel;
   ssm: SsmModel;
+  secrets: SecretsManagerModel;
   healthChecks: HealthChecks;
   application: Application;
   fault: WorldFaults;
@@ -46,6 +48,7 @@ export function buildModels(
   const cloudWatch = new CloudWatchModel(context);
   const sns = new SnsModel(context);
   const ssm = new SsmModel(context);
+  const secrets = new SecretsManagerModel(context);
   const application = new Application(context, ecs);
   const fault = createFaults(
     context,
@@ -89,5 +92,5 @@ export function buildModels(
   const primaryCheck = healthChecks.checks.find((check) => check.role === 'primary');
   if (!primaryCheck) throw new Error('no primary health check');
   deployDrctlResources(plan, { cloudWatch, healthChecks, primaryCheck });
-  return { rds, ecs, route53, cloudWatch, sns, ssm, healthChecks, application, fault, primaryCheck };
+  return { rds, ecs, route53, cloudWatch, sns, ssm, secrets, healthChecks, application, fault, primaryCheck };
 }

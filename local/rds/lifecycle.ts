@@ -1,3 +1,4 @@
+import { HeartbeatTable } from '../mysql/heartbeat-table.ts';
 import { AwsError } from '../protocol/errors.ts';
 import type { DbInstance, RdsModel } from './model.ts';
 import type { Tag } from './tags.ts';
@@ -92,7 +93,7 @@ export function createReadReplica(rds: RdsModel, region: string, request: Replic
     securityGroupIds:
       request.securityGroupIds.length > 0 ? [...request.securityGroupIds] : [...source.securityGroupIds],
     port: request.port ?? source.port,
-    heartbeats: undefined,
+    heartbeats: new HeartbeatTable(),
   };
   rds.addInstance(instance);
   events.record(

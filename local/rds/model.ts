@@ -1,7 +1,8 @@
 import type { PlanDatabase } from '../../plan/schema.ts';
 import type { WorldContext } from '../context.ts';
+import { HeartbeatTable } from '../mysql/heartbeat-table.ts';
+import type { Heartbeat } from '../mysql/store.ts';
 import { AwsError } from '../protocol/errors.ts';
-import { HeartbeatData, type HeartbeatView, lastHeartbeat } from './heartbeats.ts';
 import { ParameterGroups } from './parameter-groups.ts';
 import type { Tag } from './tags.ts';
 
@@ -13,7 +14,10 @@ import type { Tag } from './tags.ts';
  * when replication ends (at the reboot). Instances created through the API (drill copies:
  * same-region read replicas of a replica, see lifecycle.ts) replicate from their source with a
  * lag of their own (a cascade, see `horizon`); every instance holds the write canary's
- * heartbeat table as far as it has applied it (heartbeats.ts).
+ * heartbeat table (local/mysql/heartbeat-table.ts) as far as it has applied it: a replica's
+ * table takes its source's rows committed up to the replica's horizon whenever it is read
+ * (`heartbeats`), so a heartbeat reaches the DR replica with its lag and a drill copy with the
+ * copy's lag after that; a promoted instance keeps what it had and writes on from there.
  */
 export type InstanceRole = 'primary' | 'replica' | 'standalone';
 
@@ -48,8 +52,8 @@ export interface DbInstance {
   subnetGroupName: string | undefined;
   securityGroupIds: string[];
   port: number;
-  /** The heartbeat table it writes itself (primaries, promoted instances); undefined on read replicas. */
-  heartbeats: HeartbeatData | undefined;
+  /** The canary's heartbeat table as this instance holds it (read it through RdsModel.heartbeats). */
+  heartbeats: HeartbeatTable;
 }
 
 /** A same-region replica's applied position on its writer's timeline (see RdsModel.horizon). */
@@ -149,7 +153,7 @@ export class RdsModel {
       replicaArns: [replicaArn],
       backupRetention: 7,
       parameterGroupName: `${database.primary.identifier}-params`,
-      heartbeats: new HeartbeatData(),
+      heartbeats: new HeartbeatTable(),
     });
     this.instances.set(this.key(database.replica.region, database.replica.identifier), {
       ...base,
@@ -163,7 +167,7 @@ export class RdsModel {
       replicaArns: [],
       backupRetention: database.engine === 'postgres' ? 0 : 7,
       parameterGroupName: `${database.replica.identifier}-params`,
-      heartbeats: undefined,
+      heartbeats: new HeartbeatTable(),
     });
     // The application has been writing for an hour and the replica is `lag` behind.
     this.replication.set(database.id, {
@@ -300,6 +304,8 @@ export class RdsModel {
    */
   private endReplication(instance: DbInstance, at: number, cause: string): void {
     if (instance.sourceArn === undefined) return;
+    // What it had applied when replication ends is what it keeps.
+    this.heartbeats(instance, at);
     if (this.isPlanReplication(instance)) {
       const replication = this.replication.get(instance.databaseId);
       if (replication && replication.stoppedAt === undefined) {
@@ -309,15 +315,6 @@ export class RdsModel {
       }
     } else {
       this.endCascade(instance, at, cause);
-    }
-    if (instance.heartbeats === undefined) {
-      const writer = this.writerOf(instance);
-      const view = this.heartbeatView(instance, at);
-      instance.heartbeats = HeartbeatData.fromView(
-        view,
-        writer?.heartbeats?.schemaAt,
-        writer?.heartbeats?.tableAt,
-      );
     }
     const source = this.byArn(instance.sourceArn);
     if (source) source.replicaArns = source.replicaArns.filter((arn) => arn !== instance.arn);
@@ -410,30 +407,28 @@ export class RdsModel {
     );
   }
 
-  /** The instance that writes the heartbeats this one holds (itself for a writer). */
-  writerOf(instance: DbInstance): DbInstance | undefined {
-    let current: DbInstance | undefined = instance;
-    for (let hop = 0; current && hop < 8; hop++) {
-      if (current.heartbeats) return current;
-      current = this.byArn(current.sourceArn);
+  /**
+   * The instance's heartbeat table at `at`: a replica first applies what its source holds (its
+   * source brought up to date first) up to its own horizon, in commit order.
+   */
+  heartbeats(instance: DbInstance, at: number): HeartbeatTable {
+    const source = this.byArn(instance.sourceArn);
+    if (source && this.isReplicating(instance)) {
+      instance.heartbeats.replicateFrom(this.heartbeats(source, at), this.horizon(instance, at));
     }
-    return undefined;
+    return instance.heartbeats;
   }
 
-  /** The heartbeat table as the instance holds it at `at`. */
-  heartbeatView(instance: DbInstance, at: number): HeartbeatView {
-    if (instance.heartbeats) return instance.heartbeats.appliedUpTo(Number.POSITIVE_INFINITY);
-    const writer = this.writerOf(instance);
-    if (!writer?.heartbeats) return { schema: false, table: false, rows: [], count: 0 };
-    return writer.heartbeats.appliedUpTo(this.horizon(instance, at));
+  lastHeartbeat(instance: DbInstance, at: number, atOrBefore?: number): Heartbeat | undefined {
+    return this.heartbeats(instance, at).last(atOrBefore);
   }
 
-  lastHeartbeat(
-    instance: DbInstance,
-    at: number,
-    before?: number,
-  ): { seq: number; writtenAt: number } | undefined {
-    return lastHeartbeat(this.heartbeatView(instance, at), before);
+  /** Still applying its source's changes (not promoted, not cut off for good). */
+  private isReplicating(instance: DbInstance): boolean {
+    if (instance.sourceArn === undefined) return false;
+    if (this.isPlanReplication(instance))
+      return this.replication.get(instance.databaseId)?.stoppedAt === undefined;
+    return this.cascades.get(this.key(instance.region, instance.identifier))?.stoppedAt === undefined;
   }
 
   /**
