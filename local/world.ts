@@ -18,6 +18,7 @@ import type { EcsModel } from './ecs/model.ts';
 import { sharedEndpoints } from './endpoints.ts';
 import type { EventLog, WorldEvent } from './events.ts';
 import type { Faults } from './faults.ts';
+import type { LambdaModel } from './lambda/model.ts';
 import type { Measurements } from './measure.ts';
 import { type Mutation, MutationLedger } from './mutations.ts';
 import { serverRsaKeys } from './mysql/auth-crypto.ts';
@@ -26,6 +27,7 @@ import { type DatabaseEndpoints, openDatabaseEndpoints } from './rds/mysql-endpo
 import { type Dependency, RequestCounts, type RequestTotal, type TimeWindow } from './request-counts.ts';
 import type { HealthChecks } from './route53/health-checks.ts';
 import type { Route53Model } from './route53/model.ts';
+import type { S3Model } from './s3/model.ts';
 import { startSchedules, timedScheduledFunctions } from './scheduled-functions.ts';
 import type { SecretsManagerModel } from './secretsmanager/model.ts';
 import type { WorldSnapshot } from './snapshot.ts';
@@ -128,6 +130,8 @@ export interface World {
     sns: SnsModel;
     ssm: SsmModel;
     secrets: SecretsManagerModel;
+    s3: S3Model;
+    lambda: LambdaModel;
     healthChecks: HealthChecks;
     /** The MySQL endpoint of each MySQL/MariaDB instance (see rds/mysql-endpoints.ts). */
     databases: DatabaseEndpoints;

@@ -7,11 +7,13 @@ import type { WorldContext } from '../context.ts';
 import { answerQuery } from '../dns/answers.ts';
 import { ecsApi } from '../ecs/api.ts';
 import type { Endpoints } from '../endpoints.ts';
+import { lambdaApi } from '../lambda/api.ts';
 import { isMutating, type MutationLedger } from '../mutations.ts';
 import { awsRequestListener, type RequestContext } from '../protocol/server.ts';
 import { rdsApi } from '../rds/api.ts';
 import type { CountedKind, RequestCounts } from '../request-counts.ts';
 import { route53Api } from '../route53/api.ts';
+import { s3Api } from '../s3/api.ts';
 import { secretsManagerApi } from '../secretsmanager/api.ts';
 import { snsApi } from '../sns/api.ts';
 import { ssmApi } from '../ssm/api.ts';
@@ -65,6 +67,7 @@ export function serveApis(
       secretsManagerApi(models.secrets),
     ],
     restXml: [route53Api(models.route53, models.healthChecks, models.cloudWatch)],
+    raw: [s3Api(models.s3, context.account), lambdaApi(context, models.lambda)],
     gate: async (call) => {
       await chargeApiLatency(clock, call, timings.apiCallMs);
       await models.fault.gate(call);

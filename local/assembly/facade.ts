@@ -64,6 +64,8 @@ export function worldFacade(parts: FacadeParts): World {
       sns: models.sns,
       ssm: models.ssm,
       secrets: models.secrets,
+      s3: models.s3,
+      lambda: models.lambda,
       healthChecks: models.healthChecks,
       databases: parts.databases,
     },

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { dispatch } from './dispatch.ts';
 import type { QueryParams } from './query-params.ts';
+import type { RawService } from './raw.ts';
 import type { RestXmlResponse } from './responders.ts';
 import type { JsonObject } from './shapes.ts';
 import type { XmlObject } from './xml.ts';
@@ -85,6 +86,8 @@ export interface ServerOptions {
   query: QueryService[];
   objects: ObjectService[];
   restXml: RestXmlService[];
+  /** Services with their own HTTP shapes (S3, Lambda Invoke), found by their SigV4 signing name. */
+  raw?: RawService[];
   gate: RequestGate;
   /** Default region when a request is not signed. */
   defaultRegion: string;

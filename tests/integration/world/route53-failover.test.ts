@@ -81,9 +81,11 @@ describe('the public record as the CDK app deploys it for dns.strategy gate', ()
     const status = await route53.send(new GetHealthCheckStatusCommand({ HealthCheckId: gateCheckId() }));
 
     // Assess
+    // The two endpoint checks, the traffic gate's and the drill gate's CLOUDWATCH_METRIC checks.
     expect(HealthChecks?.map((c) => c.HealthCheckConfig?.Type)).toEqual([
       'HTTP',
       'HTTP',
+      'CLOUDWATCH_METRIC',
       'CLOUDWATCH_METRIC',
     ]);
     expect(HealthCheck?.HealthCheckConfig).toMatchObject({
