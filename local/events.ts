@@ -17,6 +17,7 @@ export type WorldEventType =
   | 'healthcheck.unhealthy'
   | 'healthcheck.healthy'
   | 'dns.answer-changed'
+  | 'dns.drill-answer-changed'
   | 'alarm.state'
   | 'failover.triggered'
   | 'failover.suppressed'
