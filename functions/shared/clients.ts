@@ -1,6 +1,8 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { ECSClient } from '@aws-sdk/client-ecs';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { RDSClient } from '@aws-sdk/client-rds';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { Route53Client } from '@aws-sdk/client-route-53';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
@@ -36,5 +38,7 @@ export const cloudWatchClient = (options: ClientOptions) => new CloudWatchClient
 export const snsClient = (options: ClientOptions) => new SNSClient(config(options));
 export const sfnClient = (options: ClientOptions) => new SFNClient(config(options));
 export const ssmClient = (options: ClientOptions) => new SSMClient(config(options));
+export const lambdaClient = (options: ClientOptions) => new LambdaClient(config(options));
+export const secretsManagerClient = (options: ClientOptions) => new SecretsManagerClient(config(options));
 /** Route 53 is global; its control plane is in us-east-1. */
 export const route53Client = () => new Route53Client(config({ region: 'us-east-1' }));
