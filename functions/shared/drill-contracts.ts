@@ -19,10 +19,27 @@ const executionArn = z
   .regex(/^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:execution:[^:]+:[^:]+$/, 'a Step Functions execution ARN');
 const stateMachineArn = z
   .string()
-  .regex(/^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[^:]+$/, 'a Step Functions state machine ARN');
+  .regex(
+    /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[^:]+$/,
+    'a Step Functions state machine ARN',
+  );
 const attempt = z.number().int().min(0).default(0);
 const isoOrNull = z.iso.datetime({ offset: true }).nullable().default(null);
 const databaseId = z.string().min(1).max(100);
+
+/** What a sweep or cleanup poll reported before, so that the last poll's output keeps it all. */
+const previousResources = z
+  .array(
+    z.object({
+      resource: z.string(),
+      kind: z.enum(['copy', 'service', 'gate']),
+      outcome: z.enum(['cleaned', 'pending', 'failed', 'skipped']),
+      action: z.string(),
+      detail: z.string(),
+    }),
+  )
+  .max(500)
+  .default([]);
 
 export const DRILL_OPS = [
   'preflight',
@@ -60,6 +77,7 @@ export const sweepInputSchema = z.object({
   correlationId: envelope.correlationId.optional(),
   executionStartTime: envelope.executionStartTime.optional(),
   attempt,
+  previous: previousResources,
 });
 
 export const createCopyInputSchema = z.object({ op: z.literal('create-copy'), ...envelope, databaseId });
@@ -107,7 +125,12 @@ export const dataLossInputSchema = z.object({
     .min(1),
 });
 
-export const cleanupInputSchema = z.object({ op: z.literal('cleanup'), ...envelope, attempt });
+export const cleanupInputSchema = z.object({
+  op: z.literal('cleanup'),
+  ...envelope,
+  attempt,
+  previous: previousResources,
+});
 
 const caughtError = z.object({ Error: z.string(), Cause: z.string().optional() }).nullable();
 
@@ -269,7 +292,7 @@ export interface DataLossOutput {
   measuredAt: string;
   canary: boolean;
   databases: DatabaseDataLoss[];
-  /** The worst database: what the drill's RPO is. */
+  /** The drill's RPO: the worst database's seconds, all databases' heartbeats lost. */
   worst: { secondsLost: number | null; writesLost: number | null; basis: DataLossBasis };
 }
 
