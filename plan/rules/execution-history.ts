@@ -98,11 +98,17 @@ function failoverHistoryProblems(plan: Plan): PlanProblem[] {
   ];
 }
 
-/** The plan's intervals, the busiest loop's raised step by step until the worst case fits. */
+/**
+ * The plan's intervals, the busiest loop's raised step by step until the worst case fits, the
+ * failover's and the drill's (which polls its recovery at the same intervals).
+ */
 export function fittingPollSeconds(plan: Plan): PollSeconds | undefined {
   const current = { ...plan.failover.pollSeconds };
   for (let step = 0; step < 40; step++) {
-    if (worstCaseHistoryEvents(plan, current) <= HISTORY_BUDGET) return current;
+    const fits =
+      worstCaseHistoryEvents(plan, current) <= HISTORY_BUDGET &&
+      worstCaseDrillHistoryEvents(plan, plan.drills.copyPollSeconds, current) <= HISTORY_BUDGET;
+    if (fits) return current;
     const polls = maxPolls(current);
     const load = {
       promotion: plan.databases.length * polls.promotion,
@@ -167,8 +173,9 @@ export function drillMaxPolls(drills: Plan['drills'], copyPollSeconds = drills.c
 export function worstCaseDrillHistoryEvents(
   plan: Plan,
   copyPollSeconds: number = plan.drills.copyPollSeconds,
+  recoveryPollSeconds: PollSeconds = plan.failover.pollSeconds,
 ): number {
-  const recovery = maxPolls(plan.failover.pollSeconds);
+  const recovery = maxPolls(recoveryPollSeconds);
   const drill = drillMaxPolls(plan.drills, copyPollSeconds);
   const { perPoll, perMapItem } = HISTORY_EVENTS;
   return (
