@@ -25,6 +25,8 @@ export type WorldEventType =
   | 'eventbridge.delivered'
   | 'eventbridge.undelivered'
   | 'schedule.invoked'
+  | 'canary.beat'
+  | 'lambda.async-failed'
   | 'execution.started'
   | 'execution.ended'
   | 'state.entered'

@@ -6,9 +6,10 @@ import type { MutationLedger } from '../mutations.ts';
 import type { DatabaseEndpoints } from '../rds/mysql-endpoints.ts';
 import type { RequestCounts } from '../request-counts.ts';
 import { snapshotWorld } from '../snapshot.ts';
+import type { StepFunctionsModel } from '../stepfunctions/executions.ts';
 import { stepTimings } from '../timeline.ts';
 import { createWaiting } from '../waiting.ts';
-import type { World } from '../world.ts';
+import type { StepFunctionsFacade, World } from '../world.ts';
 import type { WriteWatch } from '../write-divergence.ts';
 import type { AnsweredRequest } from './api-server.ts';
 import type { Cleanup } from './cleanup.ts';
@@ -69,16 +70,10 @@ export function worldFacade(parts: FacadeParts): World {
       healthChecks: models.healthChecks,
       databases: parts.databases,
     },
-    stepFunctions: {
-      stateMachineArn,
-      start: (input, name) => stepFunctions.start(stateMachineArn, name, JSON.stringify(input)).execution,
-      describe: (arn) => stepFunctions.execution(arn),
-      list: () => [...stepFunctions.executions.values()],
-      stop: (arn, error, cause) => {
-        stepFunctions.stop(arn, error, cause);
-      },
-      wait: (arn) => stepFunctions.execution(arn).done,
-    },
+    stepFunctions: machineFacade(stepFunctions, stateMachineArn),
+    drill: machine.drillStateMachineArn
+      ? machineFacade(stepFunctions, machine.drillStateMachineArn)
+      : undefined,
     messages: () => [...(models.sns.topics.get(parts.topicArn)?.messages ?? [])],
     steps: (executionArn) => stepTimings(events.list(), executionArn),
     apiCalls: () =>
@@ -129,5 +124,19 @@ export function worldFacade(parts: FacadeParts): World {
       cleanup.run();
       parts.onClosed();
     },
+  };
+}
+
+/** One state machine's executions: start, describe, list (its own only), stop, wait. */
+function machineFacade(stepFunctions: StepFunctionsModel, stateMachineArn: string): StepFunctionsFacade {
+  return {
+    stateMachineArn,
+    start: (input, name) => stepFunctions.start(stateMachineArn, name, JSON.stringify(input)).execution,
+    describe: (arn) => stepFunctions.execution(arn),
+    list: () => [...stepFunctions.executions.values()].filter((e) => e.stateMachineArn === stateMachineArn),
+    stop: (arn, error, cause) => {
+      stepFunctions.stop(arn, error, cause);
+    },
+    wait: (arn) => stepFunctions.execution(arn).done,
   };
 }
