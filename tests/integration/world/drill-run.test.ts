@@ -1,4 +1,5 @@
 import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { CreateDBInstanceReadReplicaCommand, RDSClient } from '@aws-sdk/client-rds';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Execution, startWorld, type Timings, type World } from '../../../local/index.ts';
 import { type Mutation, metricResource } from '../../../local/mutations.ts';
@@ -7,6 +8,7 @@ import {
   drillCopyIdentifier,
   drillGateAlarmName,
   drillRecordName,
+  drillTags,
   GATE_CLOSED,
   gateAlarmName,
   gateMetric,
@@ -242,6 +244,41 @@ describe('a drill whose copies lag behind', () => {
     expect(copies(w)).toEqual([]);
     expect(drDesiredCounts(w)).toEqual(plan.services.map(() => 0));
     expect(drillGateState(w)).not.toBe('ALARM');
+  }, 60_000);
+});
+
+describe('what an interrupted drill left', () => {
+  it('is found by its tags and removed by the next drill, which then succeeds', async () => {
+    // Prepare: a copy an earlier, crashed drill made (tagged, as every drill copy is).
+    const w = await drillWorld();
+    const db = plan.databases[0] as (typeof plan.databases)[number];
+    const rds = worldClient(w, RDSClient, plan.regions.dr);
+    const leftover = drillCopyIdentifier(db.replica.identifier);
+    await rds.send(
+      new CreateDBInstanceReadReplicaCommand({
+        DBInstanceIdentifier: leftover,
+        SourceDBInstanceIdentifier: db.replica.identifier,
+        Tags: drillTags(plan, 'drill-that-crashed'),
+      }),
+    );
+    await w.until(() => copies(w).some((c) => c.identifier === leftover && c.status === 'available'), {
+      timeoutSeconds: 1_800,
+    });
+    const crashed = copies(w).find((c) => c.identifier === leftover);
+
+    // Act
+    const done = await runDrill(w, 'drill-after-a-crash');
+
+    // Assess
+    expect(done.status).toBe('SUCCEEDED');
+    const output = JSON.parse(done.output ?? '{}') as {
+      sweep: { resources: { resource: string; outcome: string }[] };
+    };
+    expect(output.sweep.resources).toEqual(
+      expect.arrayContaining([expect.objectContaining({ resource: expect.stringContaining(leftover) })]),
+    );
+    expect(copies(w)).toEqual([]);
+    expect(crashed && w.models.rds.isLive(crashed)).toBe(false);
   }, 60_000);
 });
 
