@@ -144,8 +144,8 @@ export function fencingView(report: RunReport): { summary: string; rows: Fencing
   const count = (outcome: string) => rows.filter((row) => row.outcome === outcome).length;
   const passes = fencing.attempts === null ? '' : ` after ${plural(fencing.attempts, 'pass', 'passes')}`;
   const summary = fencing.gaveUp
-    ? 'The fencing loop gave up; the scheduled monitor fences the old primary once its region answers.'
-    : `${count('fenced')} fenced, ${count('pending')} pending, ${count('failed')} failed${passes}${count('pending') > 0 ? '; pending resources are fenced by the scheduled monitor once their region answers' : ''}.`;
+    ? 'The fencing loop gave up; the fence schedule fences the old primary once its region answers.'
+    : `${count('fenced')} fenced, ${count('pending')} pending, ${count('failed')} failed${passes}${count('pending') > 0 ? '; pending resources are fenced by the fence schedule once their region answers' : ''}.`;
   return { summary, rows };
 }
 

@@ -98,7 +98,7 @@ export function describeAnswer(error: string, cause: string): string {
 export function describeFencing(result: unknown): string | undefined {
   const found = readFencing(result);
   if (!found) return undefined;
-  if (found.gaveUp) return 'fencing gave up (the failover went on; the scheduled monitor fences later)';
+  if (found.gaveUp) return 'fencing gave up (the failover went on; the fence schedule fences later)';
   // The traffic gate is closed by the switch, after the last fencing pass: counted there.
   const primary = found.resources.filter((resource) => resource.kind !== 'traffic');
   const by = (outcome: 'fenced' | 'pending' | 'failed') =>
@@ -107,7 +107,7 @@ export function describeFencing(result: unknown): string | undefined {
   if (by('pending') > 0) parts.push(`${by('pending')} pending (their region does not answer yet)`);
   if (by('failed') > 0) parts.push(`${by('failed')} failed`);
   const tries = found.attempt === null ? '' : ` after ${plural(found.attempt + 1, 'pass', 'passes')}`;
-  const later = by('pending') > 0 ? '; the scheduled monitor fences the rest when the region answers' : '';
+  const later = by('pending') > 0 ? '; the fence schedule fences the rest when the region answers' : '';
   return `old primary: ${parts.join(', ')}${tries}${later}`;
 }
 

@@ -23,6 +23,7 @@ import { offsetLabel } from '../terminal/style.ts';
 import type { ChosenFault } from './faults.ts';
 import { DrillInterruptedError, markInterrupted } from './interrupted.ts';
 import { withWorldMeasurements } from './local-report.ts';
+import { lockHolder } from './lock-holder.ts';
 import { quietPeriodMs } from './poll-timing.ts';
 import { worldChanges } from './world-changes.ts';
 import { describeWorldEvent } from './world-events.ts';
@@ -152,7 +153,7 @@ async function followIncident(
       : 'T+00:00 is the start of the dry run',
   );
   const atOutage = options.faults.filter((f) => f.spec.phase === 'at-outage');
-  const unsubscribe = followWorld(world, origin, progress);
+  const following = followWorld(world, origin, progress);
   try {
     let executionArn: string;
     if (options.mode === 'failover') {
@@ -167,9 +168,21 @@ async function followIncident(
       // Offsets count from the execution's own start, as in the report.
       progress.setOrigin(world.stepFunctions.describe(executionArn).startDate.getTime());
     }
-    state.executionArn = executionArn;
-    state.phase = `execution ${executionArn.split(':').at(-1)} was running`;
-    await wait(waitForEnd(world, executionArn));
+    for (;;) {
+      state.executionArn = executionArn;
+      state.phase = `execution ${executionArn.split(':').at(-1)} was running`;
+      await wait(waitForEnd(world, executionArn));
+      // Duplicate alarm events start more runs; the lock skips all but one: follow that one.
+      const holder = options.mode === 'failover' ? lockHolder(world, executionArn, origin) : undefined;
+      if (holder === undefined) break;
+      progress.line(
+        world.clock.now(),
+        'info',
+        `execution ${executionArn.split(':').at(-1)} was skipped by the lock; following ${holder.split(':').at(-1)}, which holds it`,
+      );
+      following.follow(holder);
+      executionArn = holder;
+    }
     if (options.mode === 'failover' && failedOver(world.stepFunctions.describe(executionArn))) {
       state.phase = "waiting for the record's traffic to reach the DR region";
       await wait(waitForDrTraffic(world, origin)).catch((error: unknown) => {
@@ -179,7 +192,7 @@ async function followIncident(
     }
     return executionArn;
   } finally {
-    unsubscribe();
+    following.stop();
     progress.stop();
   }
 }
@@ -397,7 +410,11 @@ function decisionNote(world: World, executionName: string): string {
 }
 
 /** Prints the world's facts and the execution's steps as they happen. */
-function followWorld(world: World, origin: number, progress: Progress): () => void {
+function followWorld(
+  world: World,
+  origin: number,
+  progress: Progress,
+): { stop: () => void; follow: (executionArn: string) => void } {
   let tracked: string | undefined;
   let refresh: NodeJS.Timeout | undefined;
   let askedForDecision = false;
@@ -437,10 +454,16 @@ function followWorld(world: World, origin: number, progress: Progress): () => vo
     const line = describeWorldEvent(event, world);
     if (line) progress.line(event.at, line.tone, line.text);
   });
-  return () => {
-    unsubscribe();
-    clearInterval(ticker);
-    if (refresh) clearTimeout(refresh);
-    showSteps();
+  return {
+    stop: () => {
+      unsubscribe();
+      clearInterval(ticker);
+      if (refresh) clearTimeout(refresh);
+      showSteps();
+    },
+    follow: (executionArn) => {
+      tracked = executionArn;
+      showSteps();
+    },
   };
 }

@@ -115,7 +115,7 @@ export function fencingWords(report: RunReport): { line: string; failed: string[
   if (!fencing) return null;
   if (fencing.gaveUp && fencing.resources.length === 0)
     return {
-      line: 'the fencing loop gave up (the scheduled monitor fences the old primary later)',
+      line: 'the fencing loop gave up (the fence schedule fences the old primary later)',
       failed: [],
     };
   const primary = fencing.resources.filter((resource) => resource.kind !== 'traffic');
@@ -123,7 +123,7 @@ export function fencingWords(report: RunReport): { line: string; failed: string[
   const parts = [`${by('fenced')} of ${primary.length} fenced`];
   if (by('pending') > 0)
     parts.push(
-      `${by('pending')} pending (${report.plan.regions.primary} does not answer yet: the scheduled monitor fences them when it does)`,
+      `${by('pending')} pending (${report.plan.regions.primary} does not answer yet: the fence schedule fences them when it does)`,
     );
   if (by('failed') > 0) parts.push(`${by('failed')} failed`);
   const traffic = fencing.resources.find((resource) => resource.kind === 'traffic');
