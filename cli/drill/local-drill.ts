@@ -9,7 +9,7 @@ import {
   type WorldSnapshot,
 } from '../../local/index.ts';
 import { DrError } from '../../plan/errors.ts';
-import { gateAlarmName } from '../../plan/names.ts';
+import { drillStateMachineName, gateAlarmName } from '../../plan/names.ts';
 import type { Plan } from '../../plan/schema.ts';
 import { stepsFromHistory } from '../../report/execution-steps.ts';
 import { fetchExecution } from '../../report/fetch-execution.ts';
@@ -31,13 +31,15 @@ import { describeWorldEvent } from './world-events.ts';
 /**
  * A drill in the local world: seed the world from the plan (the write stream runs from the
  * start), wait until monitoring sees a healthy primary with active replication, inject the
- * primary-region outage (or, in dry-run mode, start a dry run by hand), and follow what the
- * unattended path does until the failover ends and the DR region serves. The report comes from
+ * primary-region outage (or, in dry-run mode, start a dry run by hand; in drill mode, start the
+ * drill machine by hand: it makes and removes its own copies, production keeps running), and
+ * follow what the unattended path does until the run ends and, after a failover, the DR region
+ * serves. The report comes from
  * the world's Step Functions API, completed with what only the world measures.
  */
 export interface LocalDrillOptions {
   plan: Plan;
-  mode: 'failover' | 'dry-run';
+  mode: LocalMode;
   faults: readonly ChosenFault[];
   scale?: number;
   seed?: number;
@@ -45,6 +47,8 @@ export interface LocalDrillOptions {
   /** Ctrl-C and SIGTERM: each wait ends with a DrillInterruptedError carrying the partial report. */
   interrupts?: Interrupts;
 }
+
+export type LocalMode = 'failover' | 'dry-run' | 'drill';
 
 export interface LocalDrillResult {
   report: RunReport;
@@ -147,11 +151,7 @@ async function followIncident(
   const origin = world.clock.now();
   state.origin = origin;
   progress.setOrigin(origin);
-  progress.note(
-    options.mode === 'failover'
-      ? 'T+00:00 is the primary-region outage; detection and failover run unattended from here'
-      : 'T+00:00 is the start of the dry run',
-  );
+  progress.note(ORIGIN_NOTE[options.mode]);
   const atOutage = options.faults.filter((f) => f.spec.phase === 'at-outage');
   const following = followWorld(world, origin, progress);
   try {
@@ -163,8 +163,8 @@ async function followIncident(
       executionArn = await wait(waitForTrigger(world, origin));
     } else {
       for (const fault of atOutage) fault.inject(world);
-      state.phase = 'starting the dry run';
-      executionArn = await wait(startDryRun(world));
+      state.phase = options.mode === 'drill' ? 'starting the drill' : 'starting the dry run';
+      executionArn = await wait(options.mode === 'drill' ? startDrill(world) : startDryRun(world));
       // Offsets count from the execution's own start, as in the report.
       progress.setOrigin(world.stepFunctions.describe(executionArn).startDate.getTime());
     }
@@ -196,6 +196,13 @@ async function followIncident(
     progress.stop();
   }
 }
+
+const ORIGIN_NOTE: Record<LocalMode, string> = {
+  failover: 'T+00:00 is the primary-region outage; detection and failover run unattended from here',
+  'dry-run': 'T+00:00 is the start of the dry run',
+  drill:
+    'T+00:00 is the start of the drill: it copies the DR replicas, declares its own outage once they are available (the RTO runs from there), recovers on the copies and cleans up; production keeps running',
+};
 
 /** Where a drill is, for the line an interrupt prints. */
 interface DrillState {
@@ -348,7 +355,47 @@ async function waitForTrigger(world: World, origin: number): Promise<string> {
 }
 
 /** Dry run: started by hand through the Step Functions API, as an operator would. */
-async function startDryRun(world: World): Promise<string> {
+function startDryRun(world: World): Promise<string> {
+  const stamp = Math.floor(world.clock.now() / 1000);
+  return startExecution(world, world.stepFunctions.stateMachineArn, `drill-dry-run-${stamp}`, {
+    mode: 'dry-run',
+    reason: 'drctl drill --mode dry-run',
+    incidentId: `drill-${stamp}`,
+    requestedBy: 'drctl drill',
+  });
+}
+
+/** The drill machine's ARN beside the failover machine's: same account and region, `<plan>-drill`. */
+export function localDrillMachineArn(world: Pick<World, 'plan' | 'stepFunctions'>): string {
+  const arn = world.stepFunctions.stateMachineArn;
+  return `${arn.slice(0, arn.lastIndexOf(':') + 1)}${drillStateMachineName(world.plan)}`;
+}
+
+/** A drill: the drill machine started by hand, as an operator (or the schedule) would. */
+async function startDrill(world: World): Promise<string> {
+  const stamp = Math.floor(world.clock.now() / 1000);
+  const arn = localDrillMachineArn(world);
+  try {
+    return await startExecution(world, arn, `drill-${stamp}`, {
+      mode: 'drill',
+      reason: 'drctl drill --mode drill',
+      incidentId: `drill-${stamp}`,
+      requestedBy: 'drctl drill',
+    });
+  } catch (error) {
+    if ((error as Error).name !== 'StateMachineDoesNotExist') throw error;
+    throw new DrError(
+      `the local world has no drill state machine ${arn}: this build of the world does not register it (statemachines/drill.asl.json, local/assembly)`,
+    );
+  }
+}
+
+async function startExecution(
+  world: World,
+  stateMachineArn: string,
+  name: string,
+  input: Record<string, string>,
+): Promise<string> {
   const client = new SFNClient({
     region: world.plan.regions.dr,
     endpoint: world.endpoint,
@@ -359,16 +406,7 @@ async function startDryRun(world: World): Promise<string> {
   });
   try {
     const started = await client.send(
-      new StartExecutionCommand({
-        stateMachineArn: world.stepFunctions.stateMachineArn,
-        name: `drill-dry-run-${Math.floor(world.clock.now() / 1000)}`,
-        input: JSON.stringify({
-          mode: 'dry-run',
-          reason: 'drctl drill --mode dry-run',
-          incidentId: `drill-${Math.floor(world.clock.now() / 1000)}`,
-          requestedBy: 'drctl drill',
-        }),
-      }),
+      new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(input) }),
     );
     return started.executionArn as string;
   } finally {

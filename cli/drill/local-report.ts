@@ -25,7 +25,7 @@ function writesDiverged(measurements: Measurements): number | null {
 export function withWorldMeasurements(
   report: RunReport,
   facts: WorldFacts,
-  mode: 'failover' | 'dry-run',
+  mode: 'failover' | 'dry-run' | 'drill',
 ): RunReport {
   const { measurements } = facts;
   const { consoleUrl: _noConsoleLocally, ...execution } = report.execution;
@@ -40,7 +40,8 @@ export function withWorldMeasurements(
     completed.dependencies = measured.rows;
     completed.dependencySource = measured.source;
   }
-  if (mode === 'dry-run' || measurements.incidentStartedAt === null) return runReportSchema.parse(completed);
+  // A drill's outage is the one it declares, its figures those of its own steps (the history's).
+  if (mode !== 'failover' || measurements.incidentStartedAt === null) return runReportSchema.parse(completed);
 
   const outageAt = Date.parse(measurements.incidentStartedAt);
   const at = (seconds: number | null) =>
