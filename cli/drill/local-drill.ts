@@ -25,6 +25,7 @@ import { DrillInterruptedError, markInterrupted } from './interrupted.ts';
 import { withWorldMeasurements } from './local-report.ts';
 import { lockHolder } from './lock-holder.ts';
 import { quietPeriodMs } from './poll-timing.ts';
+import { productionCalls } from './production-calls.ts';
 import { worldChanges } from './world-changes.ts';
 import { describeWorldEvent } from './world-events.ts';
 
@@ -70,6 +71,8 @@ export async function runLocalDrill(options: LocalDrillOptions): Promise<LocalDr
   const wait: Wait = (work) => (interrupts ? interrupts.race(work) : work);
   const world = await startWorld({
     plan,
+    // The drill machine, its functions, the canary and the status-change sweep (drills only).
+    ...(options.mode === 'drill' ? { drills: true } : {}),
     ...(options.scale === undefined ? {} : { scale: options.scale }),
     ...(options.seed === undefined ? {} : { seed: options.seed }),
   });
@@ -91,7 +94,11 @@ export async function runLocalDrill(options: LocalDrillOptions): Promise<LocalDr
     const fromHistory = reportFromExecution(record, plan, { region: plan.regions.dr });
     const report = withWorldMeasurements(
       fromHistory,
-      { measurements, dependencies: dependenciesOf(world, record) },
+      {
+        measurements,
+        dependencies: dependenciesOf(world, record),
+        ...(options.mode === 'drill' ? { production: productionCalls(world, windowOf(world, record)) } : {}),
+      },
       options.mode,
     );
     return { report, before: snapshotBefore, after: snapshotAfter, measurements };
@@ -276,10 +283,16 @@ function failedOver(execution: { status: string; output: string | undefined }): 
   }
 }
 
+function windowOf(world: World, record: ExecutionRecord): { from: Date; to: Date } {
+  return {
+    from: record.execution.startDate ?? new Date(world.clock.now()),
+    to: record.execution.stopDate ?? new Date(world.clock.now()),
+  };
+}
+
 /** drctl's calls the world counted while the execution ran: the run report's dependencies. */
 function dependenciesOf(world: World, record: ExecutionRecord) {
-  const from = record.execution.startDate ?? new Date(world.clock.now());
-  const to = record.execution.stopDate ?? new Date(world.clock.now());
+  const { from, to } = windowOf(world, record);
   return { rows: world.dependencies({ from, to }), from: from.toISOString(), to: to.toISOString() };
 }
 
@@ -365,29 +378,21 @@ function startDryRun(world: World): Promise<string> {
   });
 }
 
-/** The drill machine's ARN beside the failover machine's: same account and region, `<plan>-drill`. */
-export function localDrillMachineArn(world: Pick<World, 'plan' | 'stepFunctions'>): string {
-  const arn = world.stepFunctions.stateMachineArn;
-  return `${arn.slice(0, arn.lastIndexOf(':') + 1)}${drillStateMachineName(world.plan)}`;
-}
-
-/** A drill: the drill machine started by hand, as an operator (or the schedule) would. */
+/** A drill: the drill machine (`<plan>-drill`) started by hand through the Step Functions API, as an operator would. */
 async function startDrill(world: World): Promise<string> {
   const stamp = Math.floor(world.clock.now() / 1000);
-  const arn = localDrillMachineArn(world);
-  try {
-    return await startExecution(world, arn, `drill-${stamp}`, {
-      mode: 'drill',
-      reason: 'drctl drill --mode drill',
-      incidentId: `drill-${stamp}`,
-      requestedBy: 'drctl drill',
-    });
-  } catch (error) {
-    if ((error as Error).name !== 'StateMachineDoesNotExist') throw error;
+  const arn = world.drill?.stateMachineArn;
+  if (!arn) {
     throw new DrError(
-      `the local world has no drill state machine ${arn}: this build of the world does not register it (statemachines/drill.asl.json, local/assembly)`,
+      `the local world deployed no drill state machine ${drillStateMachineName(world.plan)} (it is started with drills: true)`,
     );
   }
+  return startExecution(world, arn, `drill-${stamp}`, {
+    mode: 'drill',
+    reason: 'drctl drill --mode drill',
+    incidentId: `drill-${stamp}`,
+    requestedBy: 'drctl drill',
+  });
 }
 
 async function startExecution(
