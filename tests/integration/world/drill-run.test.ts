@@ -9,6 +9,7 @@ import {
   drillGateAlarmName,
   drillRecordName,
   drillTags,
+  evidenceBucketName,
   GATE_CLOSED,
   gateAlarmName,
   gateMetric,
@@ -368,10 +369,15 @@ describe('a drill while the plan is failed over', () => {
     expect(done.status).toBe('FAILED');
     expect(`${done.error} ${done.cause}`).toContain('DrillRefused');
     const window = { from: done.startDate.getTime(), to: w.clock.now() };
-    // Nothing but the notice (and the detection's own metrics, which run whatever drills do).
+    // Nothing but the notice, the run's evidence, and the detection's own metrics (which run
+    // whatever drills do).
+    const evidence = `arn:aws:s3:::${evidenceBucketName(plan, plan.deployment?.account ?? '111111111111')}/`;
     const changes = w
       .mutations(window)
-      .filter((m) => m.service !== 'sns' && !m.resources.every((r) => r.includes('PrimaryReachableFromDr')));
+      .filter((m) => m.service !== 'sns')
+      .filter(
+        (m) => !m.resources.every((r) => r.includes('PrimaryReachableFromDr') || r.startsWith(evidence)),
+      );
     expect(changes).toEqual([]);
     expect(copies(w)).toEqual([]);
     expect(drDesiredCounts(w)).toEqual(servicesBefore);
