@@ -23,7 +23,7 @@ afterEach(async () => {
 describe.skipIf(!hasEvidence)('the evidence of a drill', () => {
   it('is written to the evidence bucket as JSON and HTML, SSE-KMS with the bucket key, once the execution ends', async () => {
     // Prepare
-    world = await startWorld({ plan, drills: true, scale: 1_000 });
+    world = await startWorld({ plan, drills: true, scale: 5_000 });
     const w = world;
     await w.runFor(60);
     const machine = w.drill;

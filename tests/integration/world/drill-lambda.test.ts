@@ -16,7 +16,7 @@ const decode = (payload: Uint8Array | undefined) => JSON.parse(new TextDecoder()
 const encode = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
 
 beforeAll(async () => {
-  world = await startWorld({ plan, drills: true, scale: 1_000 });
+  world = await startWorld({ plan, drills: true, scale: 5_000 });
   // Heartbeats every 5 s on the primaries.
   await world.runFor(30);
 });

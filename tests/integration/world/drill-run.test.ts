@@ -23,7 +23,7 @@ import { referencePlan, resolveThroughWorld, worldClient } from './support.ts';
  * through mysql2, RDS cascading copies, the drill name's gate, the status-change sweep.
  */
 const plan = referencePlan();
-const SCALE = 1_000;
+const SCALE = 5_000;
 let world: World | undefined;
 
 afterEach(async () => {
