@@ -341,6 +341,25 @@ describe('a drill that fails or stops mid-way still cleans up', () => {
   }, 60_000);
 });
 
+describe('a drill whose cleanup cannot finish', () => {
+  it('ends FAILED with CleanupIncompleteError, and its notice names each copy left behind', async () => {
+    // Prepare: deleting an instance takes 10 hours, far past the cleanup's polls.
+    const w = await drillWorld({ instanceDeletionSeconds: 36_000 });
+
+    // Act
+    const done = await runDrill(w, 'drill-cleanup-stuck');
+
+    // Assess
+    expect(done.status).toBe('FAILED');
+    expect(done.error).toBe('CleanupIncompleteError');
+    const left = copies(w).map((c) => c.identifier);
+    expect(left.sort()).toEqual(plan.databases.map((d) => drillCopyIdentifier(d.replica.identifier)).sort());
+    const notice = w.messages().findLast((m) => /LEFT RESOURCES BEHIND/.test(m.subject ?? ''));
+    expect(notice).toBeDefined();
+    for (const identifier of left) expect(notice?.message).toContain(identifier);
+  }, 60_000);
+});
+
 describe('a drill while the plan is failed over', () => {
   it('is refused and changes nothing', async () => {
     // Prepare: the public gate closed, as a failover leaves it.
