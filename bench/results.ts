@@ -19,6 +19,7 @@ export interface BenchResults {
     functionStartup?: Outcome<StartupFigure>;
     drill?: Outcome<WallClockFigure>;
     testSuite?: Outcome<WallClockFigure>;
+    cost?: Outcome<CostFigure>;
   };
 }
 
@@ -144,6 +145,39 @@ export interface ScaleFigure {
   large: ScaleRun;
   /** large RTO / small RTO (medians). */
   ratio: number;
+}
+
+/** What one failover or one hour of monitoring used, priced (bench/recovery/cost-count.ts). */
+export interface PricedUsageFigure {
+  executions: number;
+  stateTransitions: number;
+  retries: number;
+  lambdaInvocations: number;
+  lambdaMilliseconds: number;
+  lambdaGbSeconds: number;
+  byFunction?: Record<string, { invocations: number; milliseconds: number }>;
+  usd: { stateTransitions: number; lambdaRequests: number; lambdaDuration: number; total: number };
+}
+
+export interface CostOfPlan {
+  plan: string;
+  databases: number;
+  services: number;
+  pollSeconds: Record<string, number>;
+  /** Every execution the outage started (a skipped duplicate included). */
+  failover: PricedUsageFigure;
+  monitoringHour: PricedUsageFigure & {
+    invocationsByFunction: Record<string, number>;
+    /** drctl's AWS calls in the hour (they set the modelled Lambda duration). */
+    apiCalls: number;
+  };
+  monitoringMonthUsd: number;
+}
+
+/** Figure 6: cost per run at AWS list prices (no free tier), from world runs' counts. */
+export interface CostFigure {
+  prices: Record<string, number | string[]>;
+  plans: CostOfPlan[];
 }
 
 /** Figure 5: a command's wall time from a warm install. */
