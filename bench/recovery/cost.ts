@@ -32,13 +32,16 @@ const HOURS_PER_MONTH = 730;
  * histories (every execution an alarm started, a skipped duplicate included), and the schedules'
  * invocations over a simulated hour with nothing failing.
  */
-export async function measureCost(): Promise<CostFigure> {
+export async function measureCost(
+  options: { large?: { databases: number; services: number } } = {},
+): Promise<CostFigure> {
   const base = referencePlan();
+  const large = options.large ?? LARGE;
   const plans: [string, Plan][] = [
     [`reference (${base.databases.length} databases, ${base.services.length} services)`, base],
     [
-      `large (${LARGE.databases} databases, ${LARGE.services} services)`,
-      scaledPlan(base, LARGE.databases, LARGE.services),
+      `large (${large.databases} databases, ${large.services} services)`,
+      scaledPlan(base, large.databases, large.services),
     ],
   ];
   const costs: CostOfPlan[] = [];
