@@ -1,11 +1,11 @@
 import { basename, dirname, join } from 'node:path';
 import { InvalidInputError } from '../../plan/errors.ts';
+import { writeHtmlReport } from '../../report/html.ts';
+import type { RunReport } from '../../report/schema.ts';
+import { writeRunReportJson } from '../../report/write-json.ts';
 import { faultHelp, parseFaults } from '../drill/faults.ts';
 import { DrillInterruptedError, interruptionLine } from '../drill/interrupted.ts';
 import { WORLD_SCALE_RANGE } from '../local/scale.ts';
-import { writeHtmlReport } from '../report/html.ts';
-import type { RunReport } from '../report/schema.ts';
-import { writeRunReportJson } from '../report/write-json.ts';
 import { guarded, integerOption, parseCommandArgs, USAGE_ERROR } from '../terminal/args.ts';
 import { interruptExitCode, watchInterrupts } from '../terminal/interrupt.ts';
 import { checkOutputFile, writeOrExplain } from '../terminal/output-paths.ts';
@@ -23,8 +23,12 @@ Runs a disaster-recovery drill and leaves its evidence (JSON report, HTML page).
 
 Local world (default): seeds a simulated two-region AWS from the plan, starts the write stream,
 injects a primary-region outage and follows the unattended failover (health checks, alarm,
-state machine) with live progress in simulated time. Exit status: 0 when the failover
-succeeded within the plan's RTO and RPO objectives, 1 when it failed or missed one, 2 on bad input.
+state machine) with live progress in simulated time.
+
+Exit status: 0 when it failed over within the plan's RTO and RPO objectives (a dry run: when a
+failover would proceed); 1 when it failed, missed an objective, or made no change (skipped by
+the one-failover-at-a-time lock, stood down because the primary answered again, denied, or no
+decision in time); 2 on bad input (nothing runs).
 
 options:
   --plan FILE               recovery plan (default ./drctl.plan.yaml)

@@ -7,17 +7,25 @@ import { loadCommandPlan } from '../terminal/plan-file.ts';
 import { safeJson, safeText, terminalSafe } from '../terminal/safe-text.ts';
 import { createStyle } from '../terminal/style.ts';
 
-export const usage = 'status [--plan FILE] [--endpoint URL | --target aws] [--json]';
+export const usage =
+  'status [--plan FILE] [--endpoint URL [--dns-resolver HOST:PORT] | --target aws] [--json]';
 
 const HELP = `usage: drctl status [options]
 
-Shows the plan's resources and their state: databases (primary, replica), services (desired /
-running / pending in both regions), the DNS record's value, health checks, alarms and the last
-failover executions.
+Shows the plan's resources and their state: where traffic goes (the traffic gate in the DR
+region, what DNS answers for the public record, its record sets through the Route 53 API), both
+detection alarms (fast path in us-east-1, DR-side probe in the DR region), databases (primary,
+replica), services (desired / running / pending in both regions), the fencing of the old primary
+once failed over (its services' desired count, its databases' read-only parameter; "unknown"
+when its region does not answer), health checks, alarms, runs waiting for a decision (with the
+drctl approve / deny commands to run) and the last failover executions.
 
 Where (default: a fresh local world seeded from the plan, read after a short settling time):
   --endpoint URL            a running \`drctl up\` world (its endpoint line)
-  --target aws              real AWS, through the SDK's default credentials
+  --dns-resolver HOST:PORT  with --endpoint: the world's DNS server (drctl up prints
+                            DRCTL_DNS_RESOLVER; default: that variable, else unknown)
+  --target aws              real AWS, through the SDK's default credentials (DNS through the
+                            system resolver)
   --state-machine-arn ARN   for the executions (default: derived from the plan, as for drill)
 
 options:
@@ -34,6 +42,7 @@ const OPTIONS = {
   endpoint: { type: 'string' },
   target: { type: 'string' },
   'state-machine-arn': { type: 'string' },
+  'dns-resolver': { type: 'string' },
   json: { type: 'boolean' },
   scale: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -65,11 +74,23 @@ export async function run(args: string[]): Promise<number> {
         'endpoint',
       );
     }
+    if (values['dns-resolver'] !== undefined && values.endpoint === undefined) {
+      throw new InvalidInputError('--dns-resolver applies to --endpoint only', 'dns-resolver');
+    }
+    const dnsResolver =
+      values['dns-resolver'] ?? (values.endpoint ? process.env.DRCTL_DNS_RESOLVER : undefined);
+    if (dnsResolver !== undefined && !/^[A-Za-z0-9.-]+:\d{1,5}$/.test(dnsResolver)) {
+      throw new InvalidInputError(
+        `--dns-resolver: expected HOST:PORT like 127.0.0.1:5353, found "${safeText(dnsResolver)}"`,
+        'dns-resolver',
+      );
+    }
     if (values.scale !== undefined && (aws || values.endpoint !== undefined)) {
       throw new InvalidInputError('--scale applies to a fresh local world only', 'scale');
     }
     const scale = integerOption('scale', values.scale, WORLD_SCALE_RANGE.min, WORLD_SCALE_RANGE.max);
     const plan = loadCommandPlan('status', values.plan);
+    const planFile = values.plan === undefined ? {} : { planFile: values.plan };
     const { readPlanStatus } = await import('../drill/read-status.ts');
     const { derivedStateMachineArn } = await import('../drill/aws-drill.ts');
     const derived = (region: string, account?: string) => {
@@ -97,13 +118,18 @@ export async function run(args: string[]): Promise<number> {
         } finally {
           probe.destroy();
         }
-        status = await interrupts.race(readPlanStatus(plan, {}, derived(plan.regions.dr)));
+        status = await interrupts.race(readPlanStatus(plan, { ...planFile }, derived(plan.regions.dr)));
         where = 'AWS';
       } else if (values.endpoint !== undefined) {
         status = await interrupts.race(
           readPlanStatus(
             plan,
-            { endpoint: values.endpoint, credentials: LOCAL_CREDENTIALS },
+            {
+              endpoint: values.endpoint,
+              credentials: LOCAL_CREDENTIALS,
+              ...(dnsResolver === undefined ? {} : { dnsResolver }),
+              ...planFile,
+            },
             derived(plan.regions.dr, '111111111111'),
           ),
         );
@@ -118,7 +144,12 @@ export async function run(args: string[]): Promise<number> {
           status = await interrupts.race(
             readPlanStatus(
               plan,
-              { endpoint: world.endpoint, credentials: LOCAL_CREDENTIALS },
+              {
+                endpoint: world.endpoint,
+                credentials: LOCAL_CREDENTIALS,
+                dnsResolver: world.dnsResolver,
+                ...planFile,
+              },
               world.stepFunctions.stateMachineArn,
             ),
           );

@@ -1,4 +1,4 @@
-import type { RunReport } from '../report/schema.ts';
+import type { RunReport } from '../../report/schema.ts';
 import { InterruptedError, type StopSignal } from '../terminal/interrupt.ts';
 
 /**

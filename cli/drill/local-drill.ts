@@ -11,18 +11,19 @@ import {
 import { DrError } from '../../plan/errors.ts';
 import { gateAlarmName } from '../../plan/names.ts';
 import type { Plan } from '../../plan/schema.ts';
+import { stepsFromHistory } from '../../report/execution-steps.ts';
+import { fetchExecution } from '../../report/fetch-execution.ts';
+import { formatDuration } from '../../report/format.ts';
+import { type ExecutionRecord, reportFromExecution } from '../../report/from-execution.ts';
+import type { RunReport } from '../../report/schema.ts';
 import { removeWorldTempFolder } from '../local/world-temp.ts';
-import { stepsFromHistory } from '../report/execution-steps.ts';
-import { fetchExecution } from '../report/fetch-execution.ts';
-import { formatDuration } from '../report/format.ts';
-import { type ExecutionRecord, reportFromExecution } from '../report/from-execution.ts';
-import type { RunReport } from '../report/schema.ts';
 import { InterruptedError, type Interrupts, type StopSignal } from '../terminal/interrupt.ts';
 import type { Progress } from '../terminal/progress.ts';
 import { offsetLabel } from '../terminal/style.ts';
 import type { ChosenFault } from './faults.ts';
 import { DrillInterruptedError, markInterrupted } from './interrupted.ts';
 import { withWorldMeasurements } from './local-report.ts';
+import { lockHolder } from './lock-holder.ts';
 import { quietPeriodMs } from './poll-timing.ts';
 import { worldChanges } from './world-changes.ts';
 import { describeWorldEvent } from './world-events.ts';
@@ -84,7 +85,11 @@ export async function runLocalDrill(options: LocalDrillOptions): Promise<LocalDr
     const snapshotAfter = world.snapshot();
     const record = await wait(readExecution(world, executionArn));
     const fromHistory = reportFromExecution(record, plan, { region: plan.regions.dr });
-    const report = withWorldMeasurements(fromHistory, measurements, options.mode);
+    const report = withWorldMeasurements(
+      fromHistory,
+      { measurements, dependencies: dependenciesOf(world, record) },
+      options.mode,
+    );
     return { report, before: snapshotBefore, after: snapshotAfter, measurements };
   } catch (error) {
     if (error instanceof InterruptedError && !(error instanceof DrillInterruptedError)) {
@@ -148,7 +153,7 @@ async function followIncident(
       : 'T+00:00 is the start of the dry run',
   );
   const atOutage = options.faults.filter((f) => f.spec.phase === 'at-outage');
-  const unsubscribe = followWorld(world, origin, progress);
+  const following = followWorld(world, origin, progress);
   try {
     let executionArn: string;
     if (options.mode === 'failover') {
@@ -163,10 +168,22 @@ async function followIncident(
       // Offsets count from the execution's own start, as in the report.
       progress.setOrigin(world.stepFunctions.describe(executionArn).startDate.getTime());
     }
-    state.executionArn = executionArn;
-    state.phase = `execution ${executionArn.split(':').at(-1)} was running`;
-    await wait(waitForEnd(world, executionArn));
-    if (options.mode === 'failover' && world.stepFunctions.describe(executionArn).status === 'SUCCEEDED') {
+    for (;;) {
+      state.executionArn = executionArn;
+      state.phase = `execution ${executionArn.split(':').at(-1)} was running`;
+      await wait(waitForEnd(world, executionArn));
+      // Duplicate alarm events start more runs; the lock skips all but one: follow that one.
+      const holder = options.mode === 'failover' ? lockHolder(world, executionArn, origin) : undefined;
+      if (holder === undefined) break;
+      progress.line(
+        world.clock.now(),
+        'info',
+        `execution ${executionArn.split(':').at(-1)} was skipped by the lock; following ${holder.split(':').at(-1)}, which holds it`,
+      );
+      following.follow(holder);
+      executionArn = holder;
+    }
+    if (options.mode === 'failover' && failedOver(world.stepFunctions.describe(executionArn))) {
       state.phase = "waiting for the record's traffic to reach the DR region";
       await wait(waitForDrTraffic(world, origin)).catch((error: unknown) => {
         if (error instanceof InterruptedError) throw error;
@@ -175,7 +192,7 @@ async function followIncident(
     }
     return executionArn;
   } finally {
-    unsubscribe();
+    following.stop();
     progress.stop();
   }
 }
@@ -228,7 +245,11 @@ async function interruptedDrill(
     const interruption = { during, changedSoFar };
     const partial = reportFromExecution(record, plan, { region: plan.regions.dr });
     report = markInterrupted(
-      withWorldMeasurements(partial, world.measurements(), mode),
+      withWorldMeasurements(
+        partial,
+        { measurements: world.measurements(), dependencies: dependenciesOf(world, record) },
+        mode,
+      ),
       signal,
       interruption,
     );
@@ -236,6 +257,23 @@ async function interruptedDrill(
     // The world could not say more in time: the line still says what had changed.
   }
   return new DrillInterruptedError(signal, { during, changedSoFar }, report);
+}
+
+/** The execution ended having failed over (not skipped, stood down, denied or timed out). */
+function failedOver(execution: { status: string; output: string | undefined }): boolean {
+  if (execution.status !== 'SUCCEEDED') return false;
+  try {
+    return (JSON.parse(execution.output ?? '{}') as { outcome?: unknown }).outcome === 'failed-over';
+  } catch {
+    return false;
+  }
+}
+
+/** drctl's calls the world counted while the execution ran: the run report's dependencies. */
+function dependenciesOf(world: World, record: ExecutionRecord) {
+  const from = record.execution.startDate ?? new Date(world.clock.now());
+  const to = record.execution.stopDate ?? new Date(world.clock.now());
+  return { rows: world.dependencies({ from, to }), from: from.toISOString(), to: to.toISOString() };
 }
 
 /** The execution and its history through the world's Step Functions API, as on AWS. */
@@ -289,8 +327,15 @@ async function waitForTrigger(world: World, origin: number): Promise<string> {
   try {
     await world.until((events) => trigger(events) !== undefined, { timeoutSeconds: limit });
   } catch {
+    const back = world.events
+      .list()
+      .find(
+        (e) => e.type === 'region.recovered' && e.at >= origin && e.region === world.plan.regions.primary,
+      );
     throw new DrError(
-      `no failover started within ${limit} simulated seconds of the outage: detection did not trigger`,
+      back
+        ? `no failover started: the primary region ${world.plan.regions.primary} came back ${formatDuration((back.at - origin) / 1000)} after the outage, before any detection alarm fired (nothing to fail over; give the outage longer than detection takes)`
+        : `no failover started within ${limit} simulated seconds of the outage: detection did not trigger`,
     );
   }
   const event = trigger(world.events.list()) as WorldEvent;
@@ -358,10 +403,21 @@ async function waitForDrTraffic(world: World, origin: number): Promise<void> {
   );
 }
 
+/** What a person can do while the run waits for a decision (the drill's world answers drctl approve). */
+function decisionNote(world: World, executionName: string): string {
+  const { timeoutMinutes } = world.plan.failover.approval;
+  return `the run waits for a person's decision before the point of no return: drctl approve ${executionName} --endpoint ${world.endpoint} --reason TEXT (or drctl deny); with nobody to decide it ends after ${timeoutMinutes} min (simulated) with no change`;
+}
+
 /** Prints the world's facts and the execution's steps as they happen. */
-function followWorld(world: World, origin: number, progress: Progress): () => void {
+function followWorld(
+  world: World,
+  origin: number,
+  progress: Progress,
+): { stop: () => void; follow: (executionArn: string) => void } {
   let tracked: string | undefined;
   let refresh: NodeJS.Timeout | undefined;
+  let askedForDecision = false;
   const showSteps = () => {
     refresh = undefined;
     if (!tracked) return;
@@ -369,11 +425,16 @@ function followWorld(world: World, origin: number, progress: Progress): () => vo
     // The world keeps history events in Step Functions' own shape.
     const history = execution.history as unknown as SdkHistoryEvent[];
     const running = execution.status === 'RUNNING';
-    progress.steps(stepsFromHistory(history, running).steps, {
+    const steps = stepsFromHistory(history, running).steps;
+    progress.steps(steps, {
       final: !running,
       now: world.clock.now(),
       quietMs: quietPeriodMs(world.plan),
     });
+    if (!askedForDecision && steps.some((step) => step.kind === 'decision' && step.outcome === 'running')) {
+      askedForDecision = true;
+      progress.line(world.clock.now(), 'warn', decisionNote(world, execution.name));
+    }
   };
   // Quiet stretches (a replica rebooting) end steps too: look again now and then.
   const ticker = setInterval(() => {
@@ -393,10 +454,16 @@ function followWorld(world: World, origin: number, progress: Progress): () => vo
     const line = describeWorldEvent(event, world);
     if (line) progress.line(event.at, line.tone, line.text);
   });
-  return () => {
-    unsubscribe();
-    clearInterval(ticker);
-    if (refresh) clearTimeout(refresh);
-    showSteps();
+  return {
+    stop: () => {
+      unsubscribe();
+      clearInterval(ticker);
+      if (refresh) clearTimeout(refresh);
+      showSteps();
+    },
+    follow: (executionArn) => {
+      tracked = executionArn;
+      showSteps();
+    },
   };
 }

@@ -1,16 +1,33 @@
-import { type Measurements, WallDate } from '../../local/index.ts';
-import { type RunReport, runReportSchema } from '../report/schema.ts';
+import { type Dependency, type Measurements, WallDate } from '../../local/index.ts';
+import { measuredDependencies } from '../../report/dependencies.ts';
+import { rpoMet } from '../../report/rpo.ts';
+import { type RunReport, runReportSchema } from '../../report/schema.ts';
 
 /**
  * Completes the report built from the execution history with what only the local world knows:
- * when the primary region was lost, when the alarm fired, when the DR region served the
- * record's traffic, and the writes that never reached a replica. Unknown stays null.
+ * when the primary region was lost, which alarm fired first, when the DR region served the
+ * record's traffic, the writes that never reached a replica or that an old primary took after
+ * its replica stopped, and every call the recovery made (counted over the execution's window).
+ * Unknown stays null.
  */
+export interface WorldFacts {
+  measurements: Measurements;
+  /** The world's count of drctl's calls over the execution's window (world.dependencies). */
+  dependencies?: { rows: readonly Dependency[]; from: string; to: string };
+}
+
+/** Diverged writes, when the world measures them (the field is newer than the measurements type). */
+function writesDiverged(measurements: Measurements): number | null {
+  const value = (measurements.rpo as { writesDiverged?: unknown }).writesDiverged;
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : null;
+}
+
 export function withWorldMeasurements(
   report: RunReport,
-  measurements: Measurements,
+  facts: WorldFacts,
   mode: 'failover' | 'dry-run',
 ): RunReport {
+  const { measurements } = facts;
   const { consoleUrl: _noConsoleLocally, ...execution } = report.execution;
   const completed: RunReport = {
     ...report,
@@ -18,6 +35,11 @@ export function withWorldMeasurements(
     execution,
     generatedAt: new WallDate().toISOString(),
   };
+  if (facts.dependencies && mode === 'failover') {
+    const measured = measuredDependencies(facts.dependencies.rows, facts.dependencies);
+    completed.dependencies = measured.rows;
+    completed.dependencySource = measured.source;
+  }
   if (mode === 'dry-run' || measurements.incidentStartedAt === null) return runReportSchema.parse(completed);
 
   const outageAt = Date.parse(measurements.incidentStartedAt);
@@ -25,11 +47,15 @@ export function withWorldMeasurements(
     seconds === null ? null : new Date(outageAt + seconds * 1000).toISOString();
   const failedOver = report.outcome === 'failed-over';
   const rtoSeconds = failedOver ? measurements.rtoSeconds : null;
-  const rpoSeconds = measurements.rpo.seconds;
+  // Without a promotion nothing was lost: the primary still holds every write.
+  const promoted = report.outcome !== 'no-change';
+  const rpoSeconds = promoted ? measurements.rpo.seconds : null;
   completed.outage = { startedAt: measurements.incidentStartedAt };
   completed.detection = {
     detectedAt: at(measurements.detectionSeconds),
     seconds: measurements.detectionSeconds,
+    path: measurements.detectionPath ?? report.detection.path ?? null,
+    alarm: measurements.detectionAlarm ?? report.detection.alarm ?? null,
   };
   completed.rto = {
     seconds: rtoSeconds,
@@ -43,11 +69,12 @@ export function withWorldMeasurements(
         : rtoSeconds <= report.rto.objectiveSeconds,
     servingAt: at(rtoSeconds),
   };
-  completed.rpo = {
+  const rpo = {
     ...report.rpo,
     seconds: rpoSeconds,
-    writesLost: measurements.rpo.writes,
-    met: rpoSeconds === null ? null : rpoSeconds <= report.rpo.objectiveSeconds,
+    writesLost: promoted ? measurements.rpo.writes : null,
+    writesDiverged: promoted ? writesDiverged(measurements) : null,
   };
+  completed.rpo = { ...rpo, met: rpoMet(rpo) };
   return runReportSchema.parse(completed);
 }

@@ -1,7 +1,7 @@
 import { basename, dirname, join } from 'node:path';
-import { writeHtmlReport } from '../report/html.ts';
-import type { RunReport } from '../report/schema.ts';
-import { writeRunReportJson } from '../report/write-json.ts';
+import { writeHtmlReport } from '../../report/html.ts';
+import type { RunReport } from '../../report/schema.ts';
+import { writeRunReportJson } from '../../report/write-json.ts';
 
 /** Writes the JSON report and its HTML page next to it; returns the paths written. */
 export function writeReportFiles(report: RunReport, jsonPath: string): string[] {
@@ -13,8 +13,9 @@ export function writeReportFiles(report: RunReport, jsonPath: string): string[] 
 
 /**
  * 0 when the run did what it set out to do within the plan's objectives; 1 when the failover
- * failed, is still running, or missed an objective (an unknown RTO counts as missed: a drill
- * must prove it, not assume it).
+ * failed, is still running, missed an objective (an unknown RTO counts as missed: a drill must
+ * prove it, not assume it) or made no change (skipped, stood down, denied, decision timed out:
+ * a drill that did not fail over proved nothing). Bad input is 2, before any run (guarded).
  */
 export function drillExitCode(report: RunReport): number {
   if (report.mode === 'dry-run') return report.outcome === 'would-fail-over' ? 0 : 1;

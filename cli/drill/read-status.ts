@@ -8,11 +8,24 @@ import {
   Route53Client,
 } from '@aws-sdk/client-route-53';
 import { ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { readDnsRecord } from '../../functions/health-monitor/read-dns-record.ts';
+import { readTraffic } from '../../functions/health-monitor/read-traffic.ts';
 import { readDbInstance, replicaSource } from '../../functions/shared/read-db-instance.ts';
 import { readDrService } from '../../functions/shared/read-dr-service.ts';
 import { toDrError } from '../../plan/errors.ts';
+import { gateAlarmName } from '../../plan/names.ts';
 import type { Plan } from '../../plan/schema.ts';
+import { type DatabaseFenceStatus, readDatabaseFence } from './read-fencing-status.ts';
+import {
+  type DetectionAlarmStatus,
+  type DnsAnswerStatus,
+  type GateStatus,
+  type RecordSetStatus,
+  readDetectionAlarms,
+  readDnsAnswer,
+  readGateStatus,
+  readRecordSets,
+} from './read-traffic-status.ts';
+import { readWaitingRuns, type WaitingRunStatus } from './read-waiting-runs.ts';
 
 /**
  * The plan's resources and their state, read through the AWS SDK: from AWS itself, or from a
@@ -23,6 +36,10 @@ export interface StatusTarget {
   /** A local world's endpoint; absent for AWS. */
   endpoint?: string;
   credentials?: { accessKeyId: string; secretAccessKey: string };
+  /** The DNS server that answers for the hosted zone (host:port, a local world's); undefined: the system resolver. */
+  dnsResolver?: string;
+  /** The plan file as given, for the decision commands status prints (none: the default plan). */
+  planFile?: string;
 }
 
 export type Reading<T> = { ok: true; value: T } | { ok: false; error: string };
@@ -34,16 +51,31 @@ export interface PlanStatus {
     id: string;
     primary: Reading<{ identifier: string; region: string; status: string; role: string }>;
     replica: Reading<{ identifier: string; region: string; status: string; role: string }>;
+    /** Whether the old primary still takes writes (read in the primary region: unknown when it does not answer). */
+    fence: Reading<DatabaseFenceStatus>;
   }[];
   services: {
     id: string;
     primary: Reading<ServiceCounts | null>;
     dr: Reading<ServiceCounts | null>;
   }[];
+  /** Where traffic goes by the strategy's own reader: the gate (gate strategy) or the record (simple, weighted). */
   dns: Reading<{ record: string; value: string | null; pointsTo: string | null; problem: string | null }>;
+  traffic: {
+    strategy: Plan['dns']['strategy'];
+    /** The gate, in the DR region (gate strategy only). */
+    gate: Reading<GateStatus> | null;
+    /** What DNS answers for the record (Route 53's data plane). */
+    answer: Reading<DnsAnswerStatus>;
+    /** The record sets, through the Route 53 API (control plane in us-east-1). */
+    records: Reading<RecordSetStatus[]>;
+  };
+  detection: Reading<DetectionAlarmStatus[]>;
   healthChecks: Reading<{ id: string; target: string; status: string }[]>;
   alarms: Reading<{ name: string; region: string; state: string; reason: string }[]>;
   executions: Reading<{ name: string; status: string; startDate: string; stopDate: string | null }[]>;
+  /** Runs waiting for a person's decision before the point of no return. */
+  waiting: Reading<WaitingRunStatus[]>;
 }
 
 export interface ServiceCounts {
@@ -87,6 +119,17 @@ export async function readPlanStatus(
   const ecsPrimary = track(ecs(primary));
   const ecsDr = track(ecs(dr));
   const sfn = track(new SFNClient({ ...common, region: dr }));
+  const cloudWatchClients = new Map<string, CloudWatchClient>();
+  const cloudWatchIn = (region: string) => {
+    let client = cloudWatchClients.get(region);
+    if (!client) {
+      client = track(new CloudWatchClient({ ...common, region }));
+      cloudWatchClients.set(region, client);
+    }
+    return client;
+  };
+  const noStateMachine = () =>
+    new Error('no state machine ARN: give --state-machine-arn or set deployment.account in the plan');
 
   const instance = async (client: RDSClient, identifier: string, region: string) => {
     const found = await readDbInstance(client, identifier, region);
@@ -114,75 +157,98 @@ export async function readPlanStatus(
     });
 
   try {
-    const [databases, services, dns, healthChecks, alarms, executions] = await Promise.all([
-      Promise.all(
-        plan.databases.map(async (db) => ({
-          id: db.id,
-          primary: await reading(() => instance(rdsPrimary, db.primary.identifier, db.primary.region)),
-          replica: await reading(() => instance(rdsDr, db.replica.identifier, db.replica.region)),
-        })),
-      ),
-      Promise.all(
-        plan.services.map(async (service) => ({
-          id: service.id,
-          primary: await counts(service.primary.cluster, service.primary.service, async () => {
-            try {
-              const output = await ecsPrimary.send(
-                new DescribeServicesCommand({
-                  cluster: service.primary.cluster,
-                  services: [service.primary.service],
-                }),
+    const [databases, services, dns, traffic, detection, healthChecks, alarms, executions, waiting] =
+      await Promise.all([
+        Promise.all(
+          plan.databases.map(async (db) => ({
+            id: db.id,
+            primary: await reading(() => instance(rdsPrimary, db.primary.identifier, db.primary.region)),
+            replica: await reading(() => instance(rdsDr, db.replica.identifier, db.replica.region)),
+            fence: await reading(() => readDatabaseFence(rdsPrimary, db)),
+          })),
+        ),
+        Promise.all(
+          plan.services.map(async (service) => ({
+            id: service.id,
+            primary: await counts(service.primary.cluster, service.primary.service, async () => {
+              try {
+                const output = await ecsPrimary.send(
+                  new DescribeServicesCommand({
+                    cluster: service.primary.cluster,
+                    services: [service.primary.service],
+                  }),
+                );
+                return output.services?.find((s) => s.serviceName === service.primary.service) ?? null;
+              } catch (error) {
+                throw toDrError(
+                  error,
+                  `DescribeServices ecs:${primary}:${service.primary.cluster}/${service.primary.service}`,
+                );
+              }
+            }),
+            dr: await counts(service.cluster, service.service, () => readDrService(ecsDr, plan, service)),
+          })),
+        ),
+        reading(async () => {
+          const found = await readTraffic({ plan, cloudWatch: cloudWatchIn(dr), route53 });
+          return {
+            record: plan.dns.record,
+            value: found.currentValue,
+            pointsTo: found.pointsTo,
+            problem: found.problem,
+          };
+        }),
+        (async () => ({
+          strategy: plan.dns.strategy,
+          gate:
+            plan.dns.strategy === 'gate' ? await reading(() => readGateStatus(cloudWatchIn(dr), plan)) : null,
+          answer: await reading(() => {
+            // A local world's zone is served by its own DNS server, which the system resolver does not know.
+            if (target.endpoint !== undefined && target.dnsResolver === undefined)
+              throw new Error(
+                'unknown: no DNS server given for the local world (set DRCTL_DNS_RESOLVER as drctl up prints it, or give --dns-resolver)',
               );
-              return output.services?.find((s) => s.serviceName === service.primary.service) ?? null;
-            } catch (error) {
-              throw toDrError(
-                error,
-                `DescribeServices ecs:${primary}:${service.primary.cluster}/${service.primary.service}`,
-              );
-            }
+            return readDnsAnswer(plan, target.dnsResolver);
           }),
-          dr: await counts(service.cluster, service.service, () => readDrService(ecsDr, plan, service)),
-        })),
-      ),
-      reading(async () => {
-        const found = await readDnsRecord(route53, plan);
-        return {
-          record: plan.dns.record,
-          value: found.currentValue,
-          pointsTo: found.pointsTo,
-          problem: found.problem,
-        };
-      }),
-      reading(() => readHealthChecks(route53, plan)),
-      reading(() => readAlarms(plan, common)),
-      reading(async () => {
-        if (stateMachineArn === undefined) {
-          throw new Error(
-            'no state machine ARN: give --state-machine-arn or set deployment.account in the plan',
-          );
-        }
-        try {
-          const output = await sfn.send(new ListExecutionsCommand({ stateMachineArn, maxResults: 5 }));
-          return (output.executions ?? []).map((e) => ({
-            name: e.name ?? '?',
-            status: e.status ?? '?',
-            startDate: e.startDate?.toISOString() ?? '?',
-            stopDate: e.stopDate?.toISOString() ?? null,
-          }));
-        } catch (error) {
-          throw toDrError(error, `ListExecutions ${stateMachineArn}`);
-        }
-      }),
-    ]);
+          records: await reading(() => readRecordSets(route53, plan)),
+        }))(),
+        reading(() => readDetectionAlarms(plan, cloudWatchIn)),
+        reading(() => readHealthChecks(route53, plan)),
+        reading(() => readAlarms(plan, common)),
+        reading(async () => {
+          if (stateMachineArn === undefined) throw noStateMachine();
+          try {
+            const output = await sfn.send(new ListExecutionsCommand({ stateMachineArn, maxResults: 5 }));
+            return (output.executions ?? []).map((e) => ({
+              name: e.name ?? '?',
+              status: e.status ?? '?',
+              startDate: e.startDate?.toISOString() ?? '?',
+              stopDate: e.stopDate?.toISOString() ?? null,
+            }));
+          } catch (error) {
+            throw toDrError(error, `ListExecutions ${stateMachineArn}`);
+          }
+        }),
+        reading(() => {
+          if (stateMachineArn === undefined) throw noStateMachine();
+          return readWaitingRuns(sfn, stateMachineArn, {
+            ...(target.endpoint === undefined ? {} : { endpoint: target.endpoint }),
+            ...(target.planFile === undefined ? {} : { planFile: target.planFile }),
+          });
+        }),
+      ]);
     return {
       plan: plan.name,
       regions: plan.regions,
       databases,
       services,
       dns,
+      traffic,
+      detection,
       healthChecks,
       alarms,
       executions,
+      waiting,
     };
   } finally {
     for (const client of clients) client.destroy();
@@ -201,26 +267,38 @@ async function readHealthChecks(route53: Route53Client, plan: Plan) {
     (url) => new URL(url).hostname,
   );
   const all = listed.HealthChecks ?? [];
-  const ours = all.filter((check) => hosts.includes(check.HealthCheckConfig?.FullyQualifiedDomainName ?? ''));
-  const shown = (ours.length > 0 ? ours : all).slice(0, 10);
+  const gateAlarm = gateAlarmName(plan);
+  const endpoints = all.filter((check) =>
+    hosts.includes(check.HealthCheckConfig?.FullyQualifiedDomainName ?? ''),
+  );
+  const gates = all.filter((check) => check.HealthCheckConfig?.AlarmIdentifier?.Name === gateAlarm);
+  // No check on the plan's hosts (a local world probes loopback addresses): show them all.
+  const shown = (endpoints.length > 0 ? [...endpoints, ...gates] : all).slice(0, 10);
   return Promise.all(
     shown.map(async (check) => {
       const config = check.HealthCheckConfig;
-      const target = `${config?.Type ?? '?'} ${config?.FullyQualifiedDomainName ?? config?.IPAddress ?? '?'}:${config?.Port ?? '?'}${config?.ResourcePath ?? ''}`;
+      const alarm = config?.AlarmIdentifier;
+      const target = alarm
+        ? `${config?.Type ?? '?'} alarm ${alarm.Name ?? '?'} (${alarm.Region ?? '?'})`
+        : `${config?.Type ?? '?'} ${config?.FullyQualifiedDomainName ?? config?.IPAddress ?? '?'}:${config?.Port ?? '?'}${config?.ResourcePath ?? ''}`;
       try {
         const status = await route53.send(new GetHealthCheckStatusCommand({ HealthCheckId: check.Id }));
         const reports = (status.HealthCheckObservations ?? []).map((o) => o.StatusReport?.Status ?? '');
         const healthy = reports.filter((r) => r.startsWith('Success')).length;
+        // A check on an alarm without data reports neither success nor failure: say what it reports.
+        const neither = reports.find((r) => !r.startsWith('Success') && !r.startsWith('Failure'));
         const verdict =
           reports.length === 0
             ? 'no observations yet'
-            : healthy * 2 > reports.length
-              ? 'healthy'
-              : 'unhealthy';
+            : neither !== undefined
+              ? neither
+              : healthy * 2 > reports.length
+                ? 'healthy'
+                : 'unhealthy';
         return {
           id: check.Id ?? '?',
           target,
-          status: `${verdict} (${healthy}/${reports.length} checkers OK)`,
+          status: neither !== undefined ? verdict : `${verdict} (${healthy}/${reports.length} checkers OK)`,
         };
       } catch (error) {
         return { id: check.Id ?? '?', target, status: `unknown (${(error as Error).message})` };
@@ -262,12 +340,17 @@ export function statusAnswers(status: PlanStatus): {
   firstError: string | null;
 } {
   const readings: Reading<unknown>[] = [
-    ...status.databases.flatMap((db) => [db.primary, db.replica]),
+    ...status.databases.flatMap((db) => [db.primary, db.replica, db.fence]),
     ...status.services.flatMap((service) => [service.primary, service.dr]),
     status.dns,
+    ...(status.traffic.gate ? [status.traffic.gate] : []),
+    status.traffic.answer,
+    status.traffic.records,
+    status.detection,
     status.healthChecks,
     status.alarms,
     status.executions,
+    status.waiting,
   ];
   const failed = readings.filter((reading): reading is { ok: false; error: string } => !reading.ok);
   return {

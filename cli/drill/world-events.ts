@@ -1,5 +1,6 @@
 import type { World, WorldEvent, WorldEventType } from '../../local/index.ts';
 import { gateAlarmName } from '../../plan/names.ts';
+import { NO_CHANGE_REASONS } from '../../report/schema.ts';
 import type { Tone } from '../terminal/progress.ts';
 
 /**
@@ -55,7 +56,25 @@ export function describeWorldEvent(
   const gateClosing = event.type === 'alarm.state' && event.detail.alarm === gateAlarmName(world.plan);
   const tone = gateClosing ? 'info' : typeof rule === 'function' ? rule(event) : rule;
   if (tone === undefined) return undefined;
+  const noChange = event.type === 'execution.ended' ? noChangeOutcome(event, world) : null;
+  if (noChange) return { tone: 'warn', text: `${event.message}, with no change: ${noChange}` };
   const cause =
     event.type === 'execution.ended' && event.detail.error ? `: ${String(event.detail.error)}` : '';
   return { tone, text: `${event.message}${cause}` };
+}
+
+/** A SUCCEEDED execution that ended without any change (skipped, stood down, denied, timed out). */
+function noChangeOutcome(event: WorldEvent, world: World): string | null {
+  if (event.detail.status !== 'SUCCEEDED' || typeof event.detail.executionArn !== 'string') return null;
+  try {
+    const output = JSON.parse(world.stepFunctions.describe(event.detail.executionArn).output ?? '{}') as {
+      outcome?: unknown;
+    };
+    const outcome = output.outcome;
+    return typeof outcome === 'string' && NO_CHANGE_REASONS.some((reason) => reason === outcome)
+      ? outcome.replace(/-/g, ' ')
+      : null;
+  } catch {
+    return null;
+  }
 }

@@ -11,6 +11,8 @@ export function environmentLines(world: Pick<World, 'endpoint' | 'env' | 'plan'>
     'AWS_DEFAULT_REGION',
     'AWS_ACCESS_KEY_ID',
     'AWS_SECRET_ACCESS_KEY',
+    // The world's DNS server (Route 53's data plane for the hosted zone): drctl status reads it.
+    'DRCTL_DNS_RESOLVER',
   ];
   return names
     .filter((name) => world.env[name] !== undefined)

@@ -1,5 +1,6 @@
-import { formatDuration } from '../report/format.ts';
-import type { ReportStep } from '../report/schema.ts';
+import { formatDuration } from '../../report/format.ts';
+import type { ReportStep } from '../../report/schema.ts';
+import { STOPPED_EARLY } from '../../report/step-groups.ts';
 import { safeText, terminalSafe } from './safe-text.ts';
 import { offsetLabel, type Style } from './style.ts';
 
@@ -19,6 +20,8 @@ export class Progress {
   private readonly started = new Set<string>();
   private readonly pending = new Map<string, ReportStep>();
   private readonly printed = new Map<string, ReportStep['outcome']>();
+  /** The failed attempt last announced per step, so a retry of the same error prints once. */
+  private readonly retryShown = new Map<string, string>();
   private statusLine = '';
   private ticker: NodeJS.Timeout | undefined;
 
@@ -91,6 +94,11 @@ export class Progress {
         });
       }
       this.seen.set(step.step, step.outcome);
+      const retry = retryingLine(step, now);
+      if (retry && this.retryShown.get(step.step) !== retry.key) {
+        this.retryShown.set(step.step, retry.key);
+        batch.push({ at: retry.at, tone: 'warn', text: retry.text });
+      }
       if (step.outcome === 'running') this.pending.delete(step.step);
       else if (this.printed.get(step.step) !== step.outcome) this.pending.set(step.step, step);
     }
@@ -121,12 +129,22 @@ export class Progress {
         ? ` in ${formatDuration((Date.parse(step.endedAt) - Date.parse(step.startedAt)) / 1000)}`
         : '';
     const retries = step.retries > 0 ? ` after ${step.retries} retr${step.retries === 1 ? 'y' : 'ies'}` : '';
-    if (step.outcome === 'succeeded')
-      return { at, tone: 'good', text: `${step.step}: succeeded${took}${retries}` };
+    const result = step.result ? `: ${step.result}` : '';
+    if (step.outcome === 'succeeded') {
+      // A fencing loop that ended with resources pending or failed did its part, not all of it.
+      const partial = step.kind === 'fence' && /\b[1-9]\d* (pending|failed)\b/.test(step.result ?? '');
+      return {
+        at,
+        tone: partial ? 'warn' : 'good',
+        text: `${step.step}: ${succeededWord(step)}${took}${retries}${result}`,
+      };
+    }
     if (step.outcome === 'failed') {
       const reason = step.error ? `: ${step.error.name}: ${step.error.message}` : '';
       return { at, tone: 'bad', text: `${step.step}: ${this.style.red('FAILED')}${took}${retries}${reason}` };
     }
+    if (step.outcome === 'skipped') return { at, tone: 'info', text: `${step.step}: skipped${result}` };
+    if (stoppedEarly(step)) return { at, tone: 'warn', text: `${step.step}: ${STOPPED_EARLY}` };
     return { at, tone: 'warn', text: `${step.step}: outcome ${step.outcome}` };
   }
 
@@ -148,4 +166,32 @@ export class Progress {
     this.out.write('\r\x1b[2K');
     this.statusLine = '';
   }
+}
+
+/**
+ * A step between two attempts: the last one failed and Step Functions tries again (its Retry),
+ * which is not a failure of the step. One line per distinct error.
+ */
+function retryingLine(step: ReportStep, now: number): { key: string; at: number; text: string } | null {
+  if (step.outcome !== 'running' || !step.error) return null;
+  const { name, message } = step.error;
+  return {
+    key: `${name}: ${message}`,
+    at: now,
+    text: `${step.step}: retrying after ${name}: ${message}`,
+  };
+}
+
+/** A decision loop ends whatever was decided (or nobody decided): it "ended", not "succeeded". */
+export function succeededWord(step: Pick<ReportStep, 'kind'>): string {
+  return step.kind === 'decision'
+    ? 'ended'
+    : step.kind === 'preflight' || step.kind === 'confirm'
+      ? 'done'
+      : 'succeeded';
+}
+
+/** A step a failure elsewhere in the run stopped (its outcome is unknown, its detail says why). */
+export function stoppedEarly(step: Pick<ReportStep, 'outcome' | 'detail'>): boolean {
+  return step.outcome === 'unknown' && (step.detail?.startsWith(STOPPED_EARLY) ?? false);
 }

@@ -1,7 +1,18 @@
-import { formatDuration, formatSecondsFigure } from '../report/format.ts';
-import type { RunReport } from '../report/schema.ts';
-import { orderSteps } from '../report/timeline.ts';
+import { formatDuration, formatSecondsFigure } from '../../report/format.ts';
+import type { RunReport } from '../../report/schema.ts';
+import { orderSteps } from '../../report/timeline.ts';
+import { stoppedEarly, succeededWord } from './progress.ts';
 import { offsetLabel, type Style } from './style.ts';
+import {
+  callsWords,
+  confirmationWords,
+  decisionWords,
+  detectionPathWords,
+  fencingWords,
+  NO_CHANGE_WORDS,
+  rpoWords,
+  trafficWords,
+} from './summary-facts.ts';
 
 /**
  * The end-of-run summary: a terminal view of the run report. Verdicts are words (PASS, FAIL,
@@ -22,7 +33,16 @@ const OUTCOME_WORDS: Record<RunReport['outcome'], string> = {
   failed: 'FAILED',
   'would-fail-over': 'WOULD FAIL OVER (dry run: nothing changed)',
   running: 'STILL RUNNING',
+  'no-change': 'NO CHANGE',
 };
+
+function outcomeText(report: RunReport): string {
+  if (report.outcome !== 'no-change') return OUTCOME_WORDS[report.outcome];
+  const reason = report.noChangeReason
+    ? NO_CHANGE_WORDS[report.noChangeReason]
+    : 'the run stopped on purpose';
+  return `${OUTCOME_WORDS['no-change']}: ${reason}; nothing was changed`;
+}
 
 export function renderSummary(report: RunReport, style: Style, files: string[] = []): string {
   const lines: string[] = [];
@@ -37,43 +57,59 @@ export function renderSummary(report: RunReport, style: Style, files: string[] =
     ),
   );
   const good = report.outcome === 'failed-over' || report.outcome === 'would-fail-over';
+  const outcome = outcomeText(report);
   lines.push(
-    `${label('outcome')}${good ? style.green(OUTCOME_WORDS[report.outcome]) : style.red(OUTCOME_WORDS[report.outcome])}  (execution ${report.execution.name}: ${report.execution.status})`,
+    `${label('outcome')}${good ? style.green(outcome) : report.outcome === 'no-change' ? style.yellow(outcome) : style.red(outcome)}  (execution ${report.execution.name}: ${report.execution.status})`,
   );
+  // Denied and timed-out runs: the decision line below says who and why.
+  if (report.noChangeDetail && !report.decision?.required) lines.push(`${label('')}${report.noChangeDetail}`);
   lines.push(`${label('trigger')}${report.trigger.kind} by ${report.trigger.requestedBy}`);
 
   if (!dryRun) {
+    const path = detectionPathWords(report);
     lines.push(
       `${label('detection')}${
         report.detection.seconds === null
           ? 'unknown (no outage start recorded)'
           : `${seconds(report.detection.seconds)} from the outage to the alarm`
-      }`,
+      }${path ? `, by ${path}` : ''}`,
     );
-    const rto = report.rto;
-    const rtoText =
-      rto.seconds !== null
-        ? `${seconds(rto.seconds)} from the outage to the DR region serving`
-        : report.outcome === 'failed'
-          ? 'not recovered: the failover did not complete and the DR region never served'
-          : 'unknown: the DR endpoint was not seen serving';
-    const spare =
-      rto.seconds === null
-        ? ''
-        : rto.seconds <= rto.objectiveSeconds
-          ? `, ${formatDuration(rto.objectiveSeconds - rto.seconds)} to spare`
-          : `, ${formatDuration(rto.seconds - rto.objectiveSeconds)} over`;
-    lines.push(
-      `${label('RTO')}${rtoText}; objective ${seconds(rto.objectiveSeconds)}: ${color(rto.met, verdictWord(rto.met))}${spare}`,
-    );
-    const rpo = report.rpo;
-    const rpoText =
-      rpo.seconds === null
-        ? 'unknown'
-        : `${rpo.writesLost ?? 'unknown'} writes lost (${seconds(rpo.seconds)} of writes not on the replica)`;
-    lines.push(
-      `${label('RPO')}${rpoText}; objective ${seconds(rpo.objectiveSeconds)}: ${color(rpo.met, verdictWord(rpo.met))}`,
-    );
+    const facts: [string, string | null][] = [
+      ['decision', decisionWords(report)],
+      ['confirm', confirmationWords(report)],
+      ['traffic', trafficWords(report)],
+      ['calls', callsWords(report)],
+    ];
+    for (const [name, text] of facts) if (text) lines.push(`${label(name)}${text}`);
+    const fencing = fencingWords(report);
+    if (fencing) {
+      lines.push(`${label('fencing')}${fencing.line}`);
+      for (const failed of fencing.failed) lines.push(`${label('')}${style.red('failed')} ${failed}`);
+    }
+    if (report.outcome === 'no-change') {
+      lines.push(`${label('RTO / RPO')}not measured: the run made no change (no replica was promoted)`);
+    } else {
+      const rto = report.rto;
+      const rtoText =
+        rto.seconds !== null
+          ? `${seconds(rto.seconds)} from the outage to the DR region serving`
+          : report.outcome === 'failed'
+            ? 'not recovered: the failover did not complete and the DR region never served'
+            : 'unknown: the DR endpoint was not seen serving';
+      const spare =
+        rto.seconds === null
+          ? ''
+          : rto.seconds <= rto.objectiveSeconds
+            ? `, ${formatDuration(rto.objectiveSeconds - rto.seconds)} to spare`
+            : `, ${formatDuration(rto.seconds - rto.objectiveSeconds)} over`;
+      lines.push(
+        `${label('RTO')}${rtoText}; objective ${seconds(rto.objectiveSeconds)}: ${color(rto.met, verdictWord(rto.met))}${spare}`,
+      );
+      const rpo = report.rpo;
+      lines.push(
+        `${label('RPO')}${rpoWords(report)}; objective ${seconds(rpo.objectiveSeconds)}: ${color(rpo.met, verdictWord(rpo.met))}`,
+      );
+    }
   } else {
     lines.push(`${label('RTO / RPO')}not measured: a dry run changes nothing`);
   }
@@ -90,10 +126,12 @@ export function renderSummary(report: RunReport, style: Style, files: string[] =
           : '';
       const outcome =
         step.outcome === 'succeeded'
-          ? style.green(step.outcome)
+          ? style.green(succeededWord(step))
           : step.outcome === 'failed'
             ? style.red(step.outcome)
-            : step.outcome;
+            : stoppedEarly(step)
+              ? 'stopped (another step failed)'
+              : step.outcome;
       const retries = step.retries > 0 ? ` (${step.retries} retried)` : '';
       lines.push(`    ${step.step.padEnd(width)}  ${start}  ${took.padStart(12)}  ${outcome}${retries}`);
     }

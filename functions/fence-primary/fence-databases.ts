@@ -9,22 +9,8 @@ import { ResourceNotFoundError, toDrError } from '../../plan/errors.ts';
 import type { PlanDatabase } from '../../plan/schema.ts';
 import type { FencedResource } from '../shared/contracts.ts';
 import { primaryDatabaseResource } from '../shared/resource-names.ts';
+import { WRITE_BLOCK } from '../shared/write-block.ts';
 import { outcomeOfError } from './fence-outcome.ts';
-
-/**
- * The parameter that makes each engine refuse writes. MySQL and MariaDB: `read_only` refuses
- * writes from every user without SUPER, and RDS grants SUPER to nobody. PostgreSQL:
- * `default_transaction_read_only` makes every new transaction read only (a session could still
- * turn it off, so it is the weaker fence; the load balancer fence is the other half). Both are
- * dynamic: applied at once, no reboot. Chosen over StopDBInstance because a stopped instance
- * starts again by itself after seven days, and because a read-only old primary can still be read
- * to reconcile the writes it took (RDS User Guide: stopping a DB instance; parameter groups).
- */
-const WRITE_BLOCK: Record<PlanDatabase['engine'], { name: string; value: string }> = {
-  mysql: { name: 'read_only', value: '1' },
-  mariadb: { name: 'read_only', value: '1' },
-  postgres: { name: 'default_transaction_read_only', value: 'on' },
-};
 
 /** The old primary takes no writes: the engine's read-only parameter set in its own parameter group. */
 export async function fenceDatabase(rds: RDSClient, db: PlanDatabase): Promise<FencedResource> {

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { run } from '../../cli/commands/report.ts';
-import { type RunReport, runReportSchema } from '../../cli/report/schema.ts';
 import { startWorld, type World } from '../../local/index.ts';
 import { loadPlanFile } from '../../plan/load.ts';
+import { type RunReport, runReportSchema } from '../../report/schema.ts';
 
 /**
  * `drctl report --execution` against the local world's Step Functions API: a real failover runs
@@ -76,17 +76,21 @@ describe('drctl report --execution against the local world', () => {
     expect(report.outcome).toBe('failed-over');
     expect(report.trigger).toMatchObject({ kind: 'schedule', requestedBy: 'schedule:quarterly-drill' });
     const names = report.steps.map((step) => step.step);
+    // One step per state or loop: the fencing loop and each promotion (StartPromotions and its
+    // poll loop) once, whatever the number of passes and polls.
     expect([...names].sort()).toEqual(
       [
         'Preflight',
+        'Confirm',
         'Notify started',
         'Promote orders',
         'Promote catalog',
         'Scale web',
         'Scale api',
         'Scale worker',
-        'Switch DNS',
-        'Verify DR endpoint',
+        'Fence old primary',
+        'Switch traffic',
+        'Verify',
         'Notify result',
       ].sort(),
     );
@@ -95,9 +99,22 @@ describe('drctl report --execution against the local world', () => {
     expect(report.steps.every((step) => step.outcome === 'succeeded')).toBe(true);
     const step = (name: string) => report.steps.find((entry) => entry.step === name);
     expect(overlaps(step('Promote orders'), step('Scale web'))).toBe(true);
-    expect(Date.parse(step('Switch DNS')?.startedAt ?? '')).toBeGreaterThanOrEqual(
+    expect(Date.parse(step('Switch traffic')?.startedAt ?? '')).toBeGreaterThanOrEqual(
       Date.parse(step('Promote orders')?.endedAt ?? ''),
     );
+    // The point of no return comes after the confirmation; the promotion step starts there.
+    expect(Date.parse(step('Promote orders')?.startedAt ?? '')).toBeGreaterThanOrEqual(
+      Date.parse(step('Confirm')?.endedAt ?? ''),
+    );
+    expect(report.confirmation).toMatchObject({ primaryChecked: false, rpoVerdict: 'within' });
+    expect(report.decision?.status).toBe('not-required');
+    expect(report.traffic).toMatchObject({
+      via: 'data-plane',
+      answer: 'dr.shop.example.com',
+      trafficTo: 'dr',
+    });
+    expect(report.fencing?.resources.length).toBeGreaterThan(0);
+    expect(report.dependencySource?.kind).toBe('declared');
     expect(report.rto.servingAt).not.toBeNull();
     expect(report.rto.seconds).toBeNull();
     expect(report.rpo.replicaLagAtPromotion.map((lag) => lag.database)).toEqual(['orders', 'catalog']);
@@ -110,20 +127,20 @@ describe('drctl report --execution against the local world', () => {
   });
 
   it('reports a failed failover: the service that did not start, its error, and what had changed', async () => {
-    // Prepare
+    // Prepare: a hand-started run (an alarm-started one would stand down: the primary is healthy).
     (world as World).faults.tasksFailToStart({
       serviceId: 'web',
       reason: 'CannotPullContainerError: image not found',
     });
 
     // Act
-    const executionArn = await failover(world as World, 'report-drill-failed', 'alarm:shop-primary-health');
+    const executionArn = await failover(world as World, 'report-drill-failed', 'oncall@example.com');
     const { report } = await reportOf(executionArn);
 
     // Assess
     expect(report.execution.status).toBe('FAILED');
     expect(report.outcome).toBe('failed');
-    expect(report.trigger.kind).toBe('alarm');
+    expect(report.trigger.kind).toBe('manual');
     const failed = report.steps.filter((step) => step.outcome === 'failed');
     expect(failed.map((step) => step.step)).toEqual(['Scale web']);
     expect(failed[0]?.error?.name).toBe(report.errors[0]?.name);
@@ -134,5 +151,29 @@ describe('drctl report --execution against the local world', () => {
       before: expect.stringContaining('desiredCount 0'),
       after: expect.stringContaining('running 0'),
     });
+  });
+
+  it('reports an alarm-started run whose primary answers again as stood down, with no change', async () => {
+    // Act: the world's primary is healthy, so the confirmation before the point of no return stands down.
+    const executionArn = await failover(
+      world as World,
+      'report-drill-stood-down',
+      'alarm:shop-primary-endpoint-unhealthy',
+    );
+    const { report, html } = await reportOf(executionArn);
+
+    // Assess
+    expect(report.execution.status).toBe('SUCCEEDED');
+    expect(report.outcome).toBe('no-change');
+    expect(report.noChangeReason).toBe('stood-down');
+    expect(report.detection).toMatchObject({
+      path: 'route53-health-check',
+      alarm: 'shop-primary-endpoint-unhealthy',
+    });
+    expect(report.confirmation).toMatchObject({ primaryChecked: true, primary: 'answered' });
+    expect(report.steps.map((step) => step.step)).toEqual(['Preflight', 'Confirm', 'Notify stood down']);
+    expect(report.errors).toEqual([]);
+    expect(report.changes).toEqual([]);
+    expect(html).toContain('No change: stood down');
   });
 });

@@ -5,12 +5,12 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../cli/commands/report.ts';
-import { fetchExecution } from '../../cli/report/fetch-execution.ts';
-import { reportFromExecution } from '../../cli/report/from-execution.ts';
-import { type RunReport, runReportSchema } from '../../cli/report/schema.ts';
-import { writeRunReportJson } from '../../cli/report/write-json.ts';
 import { startWorld } from '../../local/index.ts';
 import { loadPlanFile } from '../../plan/load.ts';
+import { fetchExecution } from '../../report/fetch-execution.ts';
+import { reportFromExecution } from '../../report/from-execution.ts';
+import { type RunReport, runReportSchema } from '../../report/schema.ts';
+import { writeRunReportJson } from '../../report/write-json.ts';
 import { ensureChromium, launchChromium } from './chromium.ts';
 
 const FIXTURES = resolve('tests/unit/report/fixtures');
@@ -126,6 +126,42 @@ describe('the evidence page in a real browser', () => {
     expect(requests).toEqual([url]);
   });
 
+  it('shows the point of no return and what the recovery depended on, in words', async () => {
+    // Prepare
+    const report = fixture('failover-fenced');
+
+    // Act
+    const { page, requests, url } = await open('failover-fenced');
+    const rows = await page.locator('svg.timeline g.timeline-row').evaluateAll((groups) =>
+      groups.map((group) => ({
+        category: group.getAttribute('data-category'),
+        step: group.getAttribute('data-step'),
+        status: group.querySelector('.row-status')?.textContent ?? '',
+      })),
+    );
+    const decision = await page.locator('#decision').innerText();
+    const fencing = await page.locator('#fencing').innerText();
+    const verdict = await page.locator('#dependency-verdict').innerText();
+    const flagged = await page.locator('#dependency-table tr[data-into-failure="true"]').allInnerTexts();
+    await page.screenshot({ path: join(OUT, 'report-failover-fenced.png'), fullPage: true });
+
+    // Assess
+    const status = (step: string) => rows.find((row) => row.step === step)?.status ?? '';
+    expect(status('Decision')).toContain('approved by alice');
+    expect(status('Confirm')).toContain('primary still down');
+    expect(rows.filter((row) => row.category === 'fencing')).toHaveLength(
+      report.fencing?.resources.length ?? -1,
+    );
+    expect(decision).toContain('customers cannot check out');
+    expect(decision).toContain('up to 300 s of data loss, for this run only');
+    expect(fencing).toContain('✕ failed');
+    expect(fencing).toContain('… pending');
+    expect(verdict).toContain('No required call reached us-east-1');
+    expect(flagged).toHaveLength(2);
+    for (const row of flagged) expect(row).toContain('failed region');
+    expect(requests).toEqual([url]);
+  });
+
   it('shows the report of a real failover in the local world with its steps in time order', async () => {
     // Prepare: a failover of the reference plan, reported from the execution history over the SDK.
     const plan = loadPlanFile(resolve('drctl.plan.yaml'));
@@ -161,8 +197,11 @@ describe('the evidence page in a real browser', () => {
     const byStart = [...report.steps].sort(
       (a, b) => Date.parse(a.startedAt ?? '') - Date.parse(b.startedAt ?? ''),
     );
-    expect(report.steps.length).toBeGreaterThanOrEqual(10);
+    expect(report.steps.length).toBeGreaterThanOrEqual(12);
     expect(rows).toEqual(byStart.map((step) => step.step));
+    expect(rows).toEqual(
+      expect.arrayContaining(['Confirm', 'Fence old primary', 'Switch traffic', 'Verify']),
+    );
     // The history cannot know when the outage began: the page says unknown rather than a number.
     expect(report.rto.seconds).toBeNull();
     expect(rto).toBe('unknown');

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runReportSchema } from '../../../cli/report/schema.ts';
+import { runReportSchema } from '../../../report/schema.ts';
 import { runCli, scratchDirectory } from './run-cli.ts';
 
 describe('a drill whose failover fails', () => {
@@ -27,15 +27,19 @@ describe('a drill whose failover fails', () => {
     expect(report.rto.met).toBe(false);
     expect(report.steps.find((s) => s.step === 'Scale web')?.outcome).toBe('failed');
     expect(report.errors.find((e) => e.name === 'TaskStartFailureError')?.cause).toContain('shop-web');
-    expect(report.steps.some((s) => s.step === 'Switch DNS')).toBe(false);
+    expect(report.steps.some((s) => s.step === 'Switch traffic')).toBe(false);
+    // The other branches of the recovery were stopped by the failure: not successes.
+    expect(report.steps.find((s) => s.step === 'Fence old primary')?.outcome).toBe('unknown');
+    expect(report.traffic).toBeNull();
     expect(result.stdout).toContain('outcome    FAILED');
+    expect(result.stdout).not.toContain('FAILED OVER');
     expect(result.stdout).toMatch(/RTO .*: FAIL/);
     expect(result.stdout).toContain('CannotPullContainerError');
   });
 });
 
 describe('a drill whose replica lags beyond the RPO budget', () => {
-  it('exits non-zero: the RPO guard stops the failover before any change, and the summary says so', async () => {
+  it('exits non-zero with no change: the RPO guard waits for a decision that nobody makes in a drill, and it times out', async () => {
     // Prepare
     const jsonPath = join(scratchDirectory(), 'lagging.json');
 
@@ -43,7 +47,7 @@ describe('a drill whose replica lags beyond the RPO budget', () => {
     const result = await runCli([
       'drill',
       '--scale',
-      '300',
+      '600',
       '--fault',
       'replica-lag-spike',
       '--json',
@@ -53,12 +57,22 @@ describe('a drill whose replica lags beyond the RPO budget', () => {
     // Assess
     expect(result.code, result.stdout + result.stderr).toBe(1);
     const report = runReportSchema.parse(JSON.parse(readFileSync(jsonPath, 'utf8')));
-    expect(report.outcome).toBe('failed');
-    expect(report.errors.map((e) => e.name)).toContain('RpoBudgetExceededError');
+    expect(report.execution.status).toBe('SUCCEEDED');
+    expect(report.outcome).toBe('no-change');
+    expect(report.noChangeReason).toBe('decision-timed-out');
+    expect(report.decision).toMatchObject({ required: true, status: 'timed-out', decidedBy: null });
+    expect(report.decision?.reasons.join(' ')).toContain('the RPO guard cannot accept the replica lag');
     expect(report.steps.map((s) => s.kind)).not.toContain('promote');
     expect(report.changes).toEqual([]);
-    expect(report.rpo.met).toBe(false);
-    expect(result.stdout).toContain('RPO guard stopped the failover; nothing was changed');
-    expect(result.stdout).toMatch(/RPO .*: FAIL/);
+    expect(report.errors).toEqual([]);
+    expect(report.rpo.met).toBeNull();
+    // The run said how to decide while it waited, and the summary never reads as a failover.
+    expect(result.stdout).toMatch(
+      /the run waits for a person's decision before the point of no return: drctl approve \S+ --endpoint http/,
+    );
+    expect(result.stdout).toContain('outcome    NO CHANGE: decision timed out');
+    expect(result.stdout).not.toContain('FAILED OVER');
+    expect(result.stdout).toMatch(/decision {3}nobody decided after \d+ checks: timed out/);
+    expect(result.stdout).toContain('RTO / RPO  not measured: the run made no change');
   });
 });

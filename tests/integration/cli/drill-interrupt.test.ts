@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runReportSchema } from '../../../cli/report/schema.ts';
+import { runReportSchema } from '../../../report/schema.ts';
 import { REPO_ROOT, scratchDirectory } from './run-cli.ts';
 
 /**
@@ -65,7 +65,7 @@ describe.concurrent('drctl drill stopped by a signal', () => {
     expect(result.code, result.output).toBe(130);
     const line = result.output.split('\n').find((l) => l.startsWith('drctl drill: interrupted by SIGINT'));
     expect(line).toMatch(
-      /while execution alarm-shop-primary-endpoint-unhealthy-\d+ was running \(T\+\d\d:\d\d; running: .*Promote orders/,
+      /while execution [0-9a-f-]{36} was running \(T\+\d\d:\d\d; running: .*Promote orders/,
     );
     expect(line).toContain(`partial report: ${json}`);
     expect(result.tmpLeft).toEqual([]);

@@ -12,8 +12,21 @@ describe.concurrent('drctl status', () => {
       /replica\s+shop-orders-replica \(us-west-2\): available, replica of .*shop-orders/,
     );
     expect(result.stdout).toMatch(/dr\s+shop-dr\/shop-web: 0 \/ 0 \/ 0/);
-    expect(result.stdout).toContain('www.shop.example.com → primary.shop.example.com (primary)');
-    expect(result.stdout).toContain('shop-primary-endpoint-unhealthy (us-east-1)');
+    // Traffic: the gate in the DR region is open, DNS answers the primary, the failover records exist.
+    expect(result.stdout).toMatch(
+      /gate +open: the primary may serve \(alarm shop-traffic-gate-closed in us-west-2/,
+    );
+    expect(result.stdout).toMatch(/DNS +answers primary\.shop\.example\.com \(primary\) \(data plane/);
+    expect(result.stdout).toMatch(
+      /records +.*PRIMARY shop-primary → primary\.shop\.example\.com \(health check /,
+    );
+    // Both detection paths, each in its own region.
+    expect(result.stdout).toMatch(
+      /fast path \(Route 53 health check\) +shop-primary-endpoint-unhealthy \(us-east-1\): OK/,
+    );
+    expect(result.stdout).toMatch(/DR-side probe +shop-primary-unreachable-from-dr \(us-west-2\): OK/);
+    expect(result.stdout).toContain('not failed over (the DR replicas still replicate): nothing to fence');
+    expect(result.stdout).toMatch(/waiting for a decision\n {2}none/);
   });
 
   it('--target aws without credentials says how to provide them', async () => {

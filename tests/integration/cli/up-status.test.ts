@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DescribeDBInstancesCommand, RDSClient } from '@aws-sdk/client-rds';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runReportSchema } from '../../../cli/report/schema.ts';
+import { runReportSchema } from '../../../report/schema.ts';
 import { REPO_ROOT, runCli, scratchDirectory } from './run-cli.ts';
 
 const CREDENTIALS = { AWS_ACCESS_KEY_ID: 'AKIATEST', AWS_SECRET_ACCESS_KEY: 'test-secret' };
@@ -79,8 +79,14 @@ describe('drctl up, and clients pointed at it', () => {
   });
 
   it('drctl status --endpoint shows the plan resources in their state', async () => {
+    // Prepare
+    const resolver = (upOutput.match(/^export DRCTL_DNS_RESOLVER=(\S+)$/m) ?? [])[1];
+    expect(resolver).toMatch(/^127\.0\.0\.1:\d+$/);
+
     // Act
-    const result = await runCli(['status', '--endpoint', endpoint, '--json']);
+    const result = await runCli(['status', '--endpoint', endpoint, '--json'], {
+      DRCTL_DNS_RESOLVER: resolver,
+    });
 
     // Assess
     expect(result.code, result.stderr).toBe(0);
@@ -92,6 +98,15 @@ describe('drctl up, and clients pointed at it', () => {
       0, 0, 0,
     ]);
     expect(status.dns.value.pointsTo).toBe('primary');
+    expect(status.traffic.gate.value.state).toBe('open');
+    expect(status.traffic.answer.value).toMatchObject({
+      answer: 'primary.shop.example.com',
+      pointsTo: 'primary',
+    });
+    expect(status.detection.value.map((alarm: { alarm: string; region: string }) => alarm.region)).toEqual([
+      'us-east-1',
+      'us-west-2',
+    ]);
     expect(status.alarms.value).toContainEqual(
       expect.objectContaining({ name: 'shop-primary-endpoint-unhealthy', state: 'OK' }),
     );
@@ -149,8 +164,13 @@ describe('drctl up, and clients pointed at it', () => {
     // AWS cannot know when the outage began nor the writes lost: unknown, never zero.
     expect(report.rto.seconds).toBeNull();
     expect(report.rpo.writesLost).toBeNull();
-    expect(report.steps.find((s) => s.step === 'Switch DNS')?.outcome).toBe('succeeded');
+    expect(report.steps.find((s) => s.step === 'Switch traffic')?.outcome).toBe('succeeded');
+    // AWS histories do not say which APIs were called: the report lists the declared ones, not counted.
+    expect(report.dependencySource?.kind).toBe('declared');
+    expect(report.dependencies?.every((row) => row.calls === null)).toBe(true);
+    expect(report.traffic?.via).toBe('data-plane');
     expect(status.dns.value.pointsTo).toBe('dr');
+    expect(status.traffic.gate.value.state).toBe('closed');
     expect(
       status.databases.map((d: { replica: { value: { role: string } } }) => d.replica.value.role),
     ).toEqual(['standalone (writable)', 'standalone (writable)']);

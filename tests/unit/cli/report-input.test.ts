@@ -2,8 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseRunReport, readRunReportFile } from '../../../cli/report/load.ts';
 import { InvalidInputError } from '../../../plan/errors.ts';
+import { parseRunReport, readRunReportFile } from '../../../report/load.ts';
 import { loadFixture } from '../report/support/fixtures.ts';
 
 function nested(depth: number): unknown {

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { parsePlan } from '../../../plan/load.ts';
-import { drillCopyIdentifier, drillRecordName, evidenceBucketName, evidenceKey } from '../../../plan/names.ts';
+import {
+  drillCopyIdentifier,
+  drillRecordName,
+  evidenceBucketName,
+  evidenceKey,
+} from '../../../plan/names.ts';
 import { issueOn, planErrorOf, referenceWith } from './support.ts';
 
 describe('plan drills section', () => {
@@ -57,7 +62,10 @@ describe('plan drills section', () => {
   it('names drill copies within RDS limits and evidence objects by machine and month', () => {
     // Prepare
     const long = `a${'b'.repeat(55)}-cd-efg`;
-    const plan = parsePlan(referenceWith(() => undefined), 'test-plan');
+    const plan = parsePlan(
+      referenceWith(() => undefined),
+      'test-plan',
+    );
 
     // Act
     const copy = drillCopyIdentifier(long);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { stepsFromHistory } from '../../../cli/report/execution-steps.ts';
-import { reportFromExecution, triggerKind } from '../../../cli/report/from-execution.ts';
-import { runReportSchema } from '../../../cli/report/schema.ts';
+import { stepsFromHistory } from '../../../report/execution-steps.ts';
+import { reportFromExecution, triggerKind } from '../../../report/from-execution.ts';
+import { runReportSchema } from '../../../report/schema.ts';
 import { HistoryBuilder } from './support/history-builder.ts';
 import { dryRun, EXECUTION_ARN, failedFailover, succeededFailover } from './support/shop-executions.ts';
 
@@ -23,16 +23,19 @@ describe('reportFromExecution', () => {
     // Assess
     expect(report.steps.map((step) => `${step.kind}:${step.step}`)).toEqual([
       'preflight:Preflight',
-      'notify:Notify started',
+      'confirm:Confirm',
       'promote:Promote orders',
       'promote:Promote catalog',
       'scale:Scale web',
       'scale:Scale api',
       'scale:Scale worker',
-      'dns:Switch DNS',
-      'verify:Verify DR endpoint',
+      'notify:Notify started',
+      'fence:Fence old primary',
+      'dns:Switch traffic',
+      'verify:Verify',
       'notify:Notify result',
     ]);
+    // One step per database from StartPromotions (the point of no return) to its last status check.
     const orders = report.steps.find((step) => step.step === 'Promote orders');
     expect(orders).toMatchObject({
       resource: 'orders',
@@ -41,10 +44,13 @@ describe('reportFromExecution', () => {
       outcome: 'succeeded',
       retries: 1,
     });
+    expect(orders?.detail).toContain('started, then 10 status checks');
     expect(orders?.detail).toContain('retried after ThrottledError');
     expect(report.steps.filter((step) => step.retries > 0).map((step) => step.step)).toEqual([
       'Promote orders',
     ]);
+    // The fencing loop is one step whatever its passes.
+    expect(report.steps.filter((step) => step.kind === 'fence')).toHaveLength(1);
   });
 
   it('reads trigger, outcome, changes, serving time and replica lag from input, output and preflight', () => {
@@ -149,7 +155,12 @@ describe('reportFromExecution', () => {
 
     // Assess
     expect(report.rto).toMatchObject({ seconds: 451, met: true });
-    expect(report.detection).toEqual({ detectedAt: '2026-11-20T09:59:30.000Z', seconds: 90 });
+    expect(report.detection).toEqual({
+      detectedAt: '2026-11-20T09:59:30.000Z',
+      seconds: 90,
+      path: null,
+      alarm: null,
+    });
     expect(report.rpo).toMatchObject({ seconds: 3.5, writesLost: 21, met: true });
   });
 

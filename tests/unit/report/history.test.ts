@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildHistoryView } from '../../../cli/report/history.ts';
-import { niceStep, renderHistoryHtml } from '../../../cli/report/history-html.ts';
+import { buildHistoryView } from '../../../report/history.ts';
+import { niceStep, renderHistoryHtml } from '../../../report/history-html.ts';
 import { loadFixture } from './support/fixtures.ts';
 
 function inputs() {
@@ -50,6 +50,43 @@ describe('buildHistoryView', () => {
     expect(view.rto.points).toEqual([]);
     expect(page).not.toContain('class="history-point"');
     expect(page).toContain('1 run(s) without a RTO verdict');
+  });
+});
+
+describe('buildHistoryView with reports old and new', () => {
+  it('reads reports from before and after the point of no return side by side, no change as not measured', () => {
+    // Prepare
+    const runs = inputs();
+    const fenced = loadFixture('failover-fenced');
+    fenced.execution.startedAt = '2026-11-21T10:00:00Z';
+    const diverged = loadFixture('failover-fenced');
+    diverged.execution.startedAt = '2026-11-22T10:00:00Z';
+    diverged.rpo.writesDiverged = 120;
+    const timedOut = loadFixture('failover-fenced');
+    timedOut.execution.startedAt = '2026-11-23T10:00:00Z';
+    timedOut.outcome = 'no-change';
+    timedOut.noChangeReason = 'decision-timed-out';
+    timedOut.rto = { ...timedOut.rto, seconds: null, met: null, servingAt: null };
+    timedOut.rpo = { ...timedOut.rpo, seconds: null, writesLost: null, writesDiverged: null, met: null };
+    runs.push(
+      { file: 'fenced.json', report: fenced },
+      { file: 'diverged.json', report: diverged },
+      { file: 'timed-out.json', report: timedOut },
+    );
+
+    // Act
+    const view = buildHistoryView(runs);
+
+    // Assess
+    const row = (file: string) => view.rows.find((entry) => entry.file === file);
+    expect(row('fenced.json')?.rpo.verdict).toBe('met');
+    // Writes an old primary took miss the RPO whatever the seconds of lag.
+    expect(row('diverged.json')?.rpo.verdict).toBe('missed');
+    expect(row('timed-out.json')).toMatchObject({
+      outcome: '– no change (decision timed out)',
+      rto: { verdict: 'not-applicable' },
+      rpo: { verdict: 'not-applicable' },
+    });
   });
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { renderReportHtml } from '../../../cli/report/html.ts';
-import { escapeHtml, html } from '../../../cli/report/html-template.ts';
+import { renderReportHtml } from '../../../report/html.ts';
+import { escapeHtml, html } from '../../../report/html-template.ts';
 import { loadFixture } from './support/fixtures.ts';
 
 const HOSTILE = `<script>alert("x")</script><img src=x onerror=alert(1)>&'`;

@@ -5,7 +5,7 @@ import { DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient } from 
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { run } from '../../../cli/commands/report.ts';
-import { runReportSchema } from '../../../cli/report/schema.ts';
+import { runReportSchema } from '../../../report/schema.ts';
 import { fixturePath } from './support/fixtures.ts';
 import { EXECUTION_ARN, succeededFailover } from './support/shop-executions.ts';
 
@@ -111,8 +111,11 @@ describe('drctl report --execution', () => {
       'page-2',
     ]);
     const report = runReportSchema.parse(JSON.parse(readFileSync(json, 'utf8')));
-    expect(report.steps).toHaveLength(10);
+    expect(report.steps).toHaveLength(12);
     expect(report.steps.at(-1)?.step).toBe('Notify result');
+    // From the plan: the declared dependencies of the recovery path, not counted.
+    expect(report.dependencySource?.kind).toBe('declared');
+    expect(report.dependencies?.every((row) => row.calls === null)).toBe(true);
     expect(report.plan.objectives).toEqual({ rtoSeconds: 900, rpoSeconds: 60 });
     const page = readFileSync(join(dir, 'aws-run.html'), 'utf8');
     expect(page).toContain('Open the execution in the AWS console');

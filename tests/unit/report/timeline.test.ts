@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ReportStep } from '../../../cli/report/schema.ts';
-import { buildTimeline, chooseTicks, orderSteps } from '../../../cli/report/timeline.ts';
+import type { ReportStep } from '../../../report/schema.ts';
+import { buildTimeline, chooseTicks, orderSteps } from '../../../report/timeline.ts';
 import { loadFixture } from './support/fixtures.ts';
 
 function step(name: string, startedAt: string | null, endedAt: string | null): ReportStep {
@@ -111,7 +111,13 @@ describe('buildTimeline', () => {
       end: null,
       statusText: 'the DR region never served in this run',
     });
-    expect(timeline.markers.map((marker) => marker.kind)).toEqual(['outage', 'detected', 'rto-objective']);
+    // The first promotion started: the point of no return is marked where it was passed.
+    expect(timeline.markers.map((marker) => marker.kind)).toEqual([
+      'outage',
+      'detected',
+      'point-of-no-return',
+      'rto-objective',
+    ]);
   });
 
   it('shows a dry run without outage or detection rows, starting at the run itself', () => {

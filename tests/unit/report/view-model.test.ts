@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildReportView, consoleUrlFor, judge } from '../../../cli/report/view-model.ts';
+import { buildReportView, consoleUrlFor, judge } from '../../../report/view-model.ts';
 import { loadFixture } from './support/fixtures.ts';
 
 describe('buildReportView', () => {

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { parseRunReport } from '../../../../cli/report/load.ts';
-import type { RunReport } from '../../../../cli/report/schema.ts';
+import { parseRunReport } from '../../../../report/load.ts';
+import type { RunReport } from '../../../../report/schema.ts';
 
-export type FixtureName = 'failover-succeeded' | 'failover-failed' | 'dry-run';
+export type FixtureName = 'failover-succeeded' | 'failover-failed' | 'dry-run' | 'failover-fenced';
 
 export function fixturePath(name: FixtureName): string {
   return new URL(`../fixtures/${name}.json`, import.meta.url).pathname;

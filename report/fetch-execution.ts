@@ -4,7 +4,7 @@ import {
   type HistoryEvent,
   type SFNClient,
 } from '@aws-sdk/client-sfn';
-import { toDrError } from '../../plan/errors.ts';
+import { toDrError } from '../plan/errors.ts';
 import type { ExecutionRecord } from './from-execution.ts';
 
 /** Reads an execution and its whole history (every page, oldest first). */

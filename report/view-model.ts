@@ -1,5 +1,17 @@
+import {
+  confirmationView,
+  type DependenciesView,
+  decisionView,
+  dependenciesView,
+  detectionPathView,
+  type FactLine,
+  fencingView,
+  trafficView,
+  writesDivergedView,
+} from './facts-view.ts';
 import { formatDuration, formatSecondsFigure, formatTimestamp } from './format.ts';
 import { safeHref } from './html-template.ts';
+import { divergenceText } from './rpo.ts';
 import type { RunReport } from './schema.ts';
 import { buildTimeline, type Timeline } from './timeline.ts';
 
@@ -43,6 +55,15 @@ export interface ReportView {
   writesLost: string;
   replicaLag: { database: string; figure: string }[];
   timeline: Timeline;
+  /** Which detection path fired, how traffic moved, why a run changed nothing. */
+  detectionPath: string | null;
+  traffic: string | null;
+  noChangeDetail: string | null;
+  writesDiverged: string;
+  decision: FactLine[];
+  confirmation: FactLine[];
+  fencing: ReturnType<typeof fencingView>;
+  dependencies: DependenciesView | null;
   changes: { resource: string; action: string; before: string; after: string }[];
   changesHeading: string;
   errors: { step: string | null; name: string; cause: string }[];
@@ -66,7 +87,24 @@ const OUTCOME: Record<RunReport['outcome'], ReportView['outcome']> = {
   failed: { label: 'Failed', symbol: '✕', tone: 'bad' },
   'would-fail-over': { label: 'Dry run: a failover would proceed', symbol: '✓', tone: 'good' },
   running: { label: 'Still running', symbol: '…', tone: 'neutral' },
+  'no-change': {
+    label: 'No change: the run stopped before the point of no return',
+    symbol: '–',
+    tone: 'neutral',
+  },
 };
+
+const NO_CHANGE_LABEL: Record<NonNullable<RunReport['noChangeReason']>, string> = {
+  skipped: 'No change: skipped (another failover holds the lock)',
+  'stood-down': 'No change: stood down (the primary answered again before the point of no return)',
+  denied: 'No change: the failover was denied',
+  'decision-timed-out': 'No change: nobody decided in time',
+};
+
+function outcomeView(report: RunReport): ReportView['outcome'] {
+  if (report.outcome !== 'no-change' || !report.noChangeReason) return OUTCOME[report.outcome];
+  return { ...OUTCOME['no-change'], label: NO_CHANGE_LABEL[report.noChangeReason] };
+}
 
 const BADGE: Record<Verdict, string> = {
   met: 'PASS',
@@ -85,16 +123,31 @@ function objectiveFigure(objectiveSeconds: number): string {
     : seconds(objectiveSeconds);
 }
 
-/** Figures decide the verdict when known; otherwise the producer's judgement; otherwise unknown. */
+/**
+ * Figures decide the verdict when known; otherwise the producer's judgement; otherwise unknown.
+ * A run that changed nothing (a dry run, a run that stopped before the point of no return) has
+ * nothing to measure.
+ */
 export function judge(
   actual: number | null,
   objective: number,
   met: boolean | null,
-  dryRun: boolean,
+  notMeasured: boolean,
 ): Verdict {
   if (actual !== null) return actual <= objective ? 'met' : 'missed';
   if (met !== null) return met ? 'met' : 'missed';
-  return dryRun ? 'not-applicable' : 'unknown';
+  return notMeasured ? 'not-applicable' : 'unknown';
+}
+
+/** Nothing changed, so RTO and RPO have nothing to measure. */
+export function changedNothing(report: Pick<RunReport, 'mode' | 'outcome'>): boolean {
+  return report.mode === 'dry-run' || report.outcome === 'no-change';
+}
+
+/** The RPO's verdict: diverged writes miss it whatever the seconds say (report/rpo.ts). */
+export function judgeRpo(report: RunReport): Verdict {
+  if (divergenceText(report.rpo) !== null) return 'missed';
+  return judge(report.rpo.seconds, report.rpo.objectiveSeconds, report.rpo.met, changedNothing(report));
 }
 
 function explain(
@@ -104,7 +157,10 @@ function explain(
   objective: number,
   whyUnknown: string,
   whyMissed: string | null,
+  whyNotMeasured: string,
 ): string {
+  if (verdict === 'missed' && whyMissed && actual !== null && actual <= objective)
+    return `Missed: ${whyMissed}.`;
   if (actual !== null && verdict === 'met') {
     return `Met: ${seconds(actual)} is within the ${seconds(objective)} objective (${formatDuration(objective - actual)} to spare).`;
   }
@@ -115,7 +171,7 @@ function explain(
   if (verdict === 'missed' && whyMissed) return `Missed: ${whyMissed}`;
   if (verdict === 'missed') return `Missed according to the run; the ${name} figure itself was not recorded.`;
   if (verdict === 'not-applicable')
-    return `Not measured: a dry run changes nothing, so there is no ${name} to measure.`;
+    return `Not measured: ${whyNotMeasured}, so there is no ${name} to measure.`;
   return `Unknown: ${whyUnknown}`;
 }
 
@@ -124,12 +180,9 @@ function objectiveView(
   title: string,
   actual: number | null,
   objective: number,
-  met: boolean | null,
-  dryRun: boolean,
-  whyUnknown: string,
-  whyMissed: string | null = null,
+  verdict: Verdict,
+  why: { unknown: string; missed?: string | null; notMeasured: string },
 ): ObjectiveView {
-  const verdict = judge(actual, objective, met, dryRun);
   return {
     name,
     title,
@@ -140,7 +193,7 @@ function objectiveView(
     objectiveFigure: objectiveFigure(objective),
     verdict,
     badge: BADGE[verdict],
-    explanation: explain(name, verdict, actual, objective, whyUnknown, whyMissed),
+    explanation: explain(name, verdict, actual, objective, why.unknown, why.missed ?? null, why.notMeasured),
   };
 }
 
@@ -192,26 +245,31 @@ function mergeErrors(report: RunReport): ReportView['errors'] {
 
 export function buildReportView(report: RunReport): ReportView {
   const isDryRun = report.mode === 'dry-run';
+  const notMeasured = isDryRun
+    ? 'a dry run changes nothing'
+    : `the run made no change (${report.noChangeReason?.replace(/-/g, ' ') ?? 'it stopped before the point of no return'})`;
   const rto = objectiveView(
     'RTO',
     'Recovery time (RTO)',
     report.rto.seconds,
     report.rto.objectiveSeconds,
-    report.rto.met,
-    isDryRun,
-    rtoUnknownReason(report),
-    report.rto.servingAt === null && report.outcome === 'failed'
-      ? 'the DR endpoint never served during this run.'
-      : null,
+    judge(report.rto.seconds, report.rto.objectiveSeconds, report.rto.met, changedNothing(report)),
+    {
+      unknown: rtoUnknownReason(report),
+      missed:
+        report.rto.servingAt === null && report.outcome === 'failed'
+          ? 'the DR endpoint never served during this run.'
+          : null,
+      notMeasured,
+    },
   );
   const rpo = objectiveView(
     'RPO',
     'Data loss window (RPO)',
     report.rpo.seconds,
     report.rpo.objectiveSeconds,
-    report.rpo.met,
-    isDryRun,
-    rpoUnknownReason(report),
+    judgeRpo(report),
+    { unknown: rpoUnknownReason(report), missed: divergenceText(report.rpo), notMeasured },
   );
   const toServing = elapsed(report.execution.startedAt, report.rto.servingAt);
   const duration = elapsed(report.execution.startedAt, report.execution.stoppedAt);
@@ -230,7 +288,7 @@ export function buildReportView(report: RunReport): ReportView {
       reason: report.trigger.reason,
       incidentId: report.trigger.incidentId,
     },
-    outcome: OUTCOME[report.outcome],
+    outcome: outcomeView(report),
     generatedAt: formatTimestamp(report.generatedAt),
     rto,
     rpo,
@@ -250,6 +308,14 @@ export function buildReportView(report: RunReport): ReportView {
       figure: entry.seconds === null ? 'unknown (no active replication observed)' : seconds(entry.seconds),
     })),
     timeline: buildTimeline(report),
+    detectionPath: detectionPathView(report),
+    traffic: trafficView(report),
+    noChangeDetail: report.outcome === 'no-change' ? (report.noChangeDetail ?? null) : null,
+    writesDiverged: writesDivergedView(report),
+    decision: decisionView(report),
+    confirmation: confirmationView(report),
+    fencing: fencingView(report),
+    dependencies: dependenciesView(report),
     changes: report.changes.map((change) => ({ ...change })),
     changesHeading: isDryRun ? 'What a failover would change' : 'What changed',
     errors: mergeErrors(report),

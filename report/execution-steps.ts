@@ -1,61 +1,18 @@
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import type { ReportStep } from './schema.ts';
+import type { StepResultContext } from './step-details.ts';
+import { buildStep, groupEntries, resultOf, type StepFailure, type TaskEntry } from './step-groups.ts';
+import { record } from './step-results.ts';
 
 /**
- * Turns a Step Functions execution history into report steps. A step is one Task state (or a
- * poll loop of two Task states, e.g. StartPromotion + CheckPromotion) for one Map item: its
- * start is the first TaskStateEntered, its end the last exit, a retry is a task scheduled again
- * after it failed. Events are tied to their state through previousEventId, as Step Functions
- * threads concurrent branches and Map iterations.
+ * Turns a Step Functions execution history into report steps. A step is one Task state, or the
+ * Task states of one loop (report/step-names.ts): a poll loop per Map item (StartPromotion,
+ * then CheckPromotion), the decision loop, the fencing loop. Its start is the first
+ * TaskStateEntered, its end the last exit, a retry is a task scheduled again after it failed.
+ * Events are tied to their state through previousEventId, as Step Functions threads concurrent
+ * branches and Map iterations.
  */
-interface StepName {
-  label: (resource: string | undefined) => string;
-  kind: ReportStep['kind'];
-}
-
-const KNOWN_STATES: Record<string, StepName> = {
-  Preflight: { label: () => 'Preflight', kind: 'preflight' },
-  NotifyStarted: { label: () => 'Notify started', kind: 'notify' },
-  NotifyPreflightFailed: { label: () => 'Notify failure', kind: 'notify' },
-  NotifySucceeded: { label: () => 'Notify result', kind: 'notify' },
-  NotifyFailed: { label: () => 'Notify failure', kind: 'notify' },
-  StartPromotion: { label: (id) => `Promote ${id ?? 'database'}`, kind: 'promote' },
-  CheckPromotion: { label: (id) => `Promote ${id ?? 'database'}`, kind: 'promote' },
-  StartScaling: { label: (id) => `Scale ${id ?? 'service'}`, kind: 'scale' },
-  CheckScaling: { label: (id) => `Scale ${id ?? 'service'}`, kind: 'scale' },
-  SwitchDns: { label: () => 'Switch DNS', kind: 'dns' },
-  CheckDnsSync: { label: () => 'Switch DNS', kind: 'dns' },
-  VerifyDrEndpoint: { label: () => 'Verify DR endpoint', kind: 'verify' },
-  AssessChanges: { label: () => 'Assess changes', kind: 'assess' },
-};
-
-export interface StepFailure {
-  error: string;
-  cause: string;
-}
-
-interface TaskEntry {
-  id: number;
-  state: string;
-  resource: string | undefined;
-  input: Record<string, unknown> | undefined;
-  enteredAt: string;
-  exitedAt: string | null;
-  lastEventAt: string;
-  /** Task invocations seen (LambdaFunctionScheduled, TaskScheduled); histories without them count 0. */
-  scheduled: number;
-  retries: number;
-  retriedErrors: string[];
-  /** Failures attributed to this state entry, in order. */
-  failures: StepFailure[];
-  /** The failure of the latest attempt, cleared when an attempt succeeds. */
-  failure: StepFailure | null;
-  output: unknown;
-  /** The state's output when it exited (holds the poll result under promotion/scale/dns). */
-  exitOutput: unknown;
-  /** Retries were tied to this task by timing, not by the history's event chain. */
-  retriesInferred: boolean;
-}
+export type { StepFailure } from './step-groups.ts';
 
 export interface HistorySteps {
   steps: ReportStep[];
@@ -65,6 +22,11 @@ export interface HistorySteps {
    * state's exit output when the history has no task result events.
    */
   taskOutputs: Map<string, unknown[]>;
+  /**
+   * Each Task state's own results by state name, oldest first: the task result event's, or the
+   * part of the state's output its ResultPath wrote (histories without task result events).
+   */
+  taskResults: Map<string, unknown[]>;
 }
 
 export function parseJson(text: string | undefined): unknown {
@@ -74,12 +36,6 @@ export function parseJson(text: string | undefined): unknown {
   } catch {
     return text;
   }
-}
-
-function record(value: unknown): Record<string, unknown> | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : undefined;
 }
 
 /** Lambda causes arrive as `{"errorType","errorMessage","trace"}`: keep the message people can read. */
@@ -184,6 +140,7 @@ function attributeRetries(pending: readonly PendingFailure[], entries: readonly 
     const owner = unfinished.length === 1 ? unfinished[0] : undefined;
     if (owner) {
       owner.failure = entry.failure;
+      owner.failedAt = entry.at;
       owner.failures.push(entry.failure);
     }
   }
@@ -209,6 +166,10 @@ export function stepsFromHistory(events: readonly HistoryEvent[], executionRunni
   // Failure events can be tied to their task only through a threaded chain or invocation events.
   const attributable = threaded || ordered.some((event) => SCHEDULED.has(event.type ?? ''));
   const pending: PendingFailure[] = [];
+  /** Moments a failure ended a branch, an iteration or the run (a failed task is then not retried). */
+  const propagations: string[] = [];
+  /** Pass states entered (the fencing loop ends in one), with when. */
+  const passStates: { name: string; at: string }[] = [];
 
   /** The nearest TaskStateEntered up the previousEventId chain, when the history threads it. */
   const ownerByChain = (event: HistoryEvent): TaskEntry | undefined => {
@@ -242,7 +203,9 @@ export function stepsFromHistory(events: readonly HistoryEvent[], executionRunni
   for (const event of ordered) {
     const at = iso(event.timestamp);
     const type = event.type ?? '';
+    if (PROPAGATION_EVENTS.has(type)) propagations.push(at);
     if (type === 'TaskStateEntered') {
+      if (FAILURE_PATH_STATES.has(event.stateEnteredEventDetails?.name ?? '')) propagations.push(at);
       const input = record(parseJson(event.stateEnteredEventDetails?.input));
       const id = event.id ?? entries.size + 1;
       entries.set(id, {
@@ -258,6 +221,7 @@ export function stepsFromHistory(events: readonly HistoryEvent[], executionRunni
         retriedErrors: [],
         failures: [],
         failure: null,
+        failedAt: null,
         output: undefined,
         exitOutput: undefined,
         retriesInferred: false,
@@ -300,6 +264,7 @@ export function stepsFromHistory(events: readonly HistoryEvent[], executionRunni
       const owner = ownerOf(event);
       if (!owner) continue;
       owner.failure = failureOf(event);
+      owner.failedAt = at;
       owner.failures.push(owner.failure);
       owner.lastEventAt = at;
     } else if (type === 'TaskStateExited') {
@@ -319,9 +284,11 @@ export function stepsFromHistory(events: readonly HistoryEvent[], executionRunni
         );
         if (handled) handled.consumed = true;
         owner.failure = handled?.failure ?? caught;
+        owner.failedAt = at;
         owner.failures.push(owner.failure);
       } else if (caught && !owner.failure) {
         owner.failure = caught;
+        owner.failedAt = at;
       }
     } else if (type === 'FailStateEntered') {
       const input = parseJson(event.stateEnteredEventDetails?.input);
@@ -333,79 +300,54 @@ export function stepsFromHistory(events: readonly HistoryEvent[], executionRunni
       // Only a Fail state inside a Map item (e.g. a poll loop that ran out) fails that item's step.
       if (owner?.resource !== undefined)
         failStates.push({ owner, name: event.stateEnteredEventDetails?.name ?? 'Fail' });
+    } else if (type === 'PassStateEntered') {
+      passStates.push({ name: event.stateEnteredEventDetails?.name ?? '', at });
     }
   }
   if (!attributable) attributeRetries(pending, [...entries.values()]);
   // Histories without task result events: the state's exit output stands in for the task's result.
   for (const [state, outputs] of exitOutputs) if (!taskOutputs.has(state)) taskOutputs.set(state, outputs);
 
-  // Group entries into steps, in the order each step first started.
-  const groups = new Map<string, { name: StepName; resource: string | undefined; entries: TaskEntry[] }>();
-  for (const entry of [...entries.values()].sort((a, b) => a.id - b.id)) {
-    const name = KNOWN_STATES[entry.state] ?? {
-      label: (id: string | undefined) => (id ? `${entry.state} ${id}` : entry.state),
-      kind: 'other' as const,
-    };
-    const label = name.label(entry.resource);
-    const group = groups.get(label) ?? { name, resource: entry.resource, entries: [] };
-    group.entries.push(entry);
-    groups.set(label, group);
-  }
-
+  const all = [...entries.values()].sort((a, b) => a.id - b.id);
+  const context: StepResultContext = { running: executionRunning };
   const steps: ReportStep[] = [];
   const errors: HistorySteps['errors'] = [];
-  for (const [label, group] of groups) {
-    const first = group.entries[0];
-    const last = group.entries.at(-1);
-    if (!first || !last) continue;
-    const failState = failStates.find((fail) => fail.owner === last);
-    const failure: StepFailure | null =
-      last.failure ??
-      (failState ? { error: failState.name, cause: `the step ended in the ${failState.name} state` } : null);
-    const ended = last.exitedAt ?? (failure ? last.lastEventAt : null);
-    // A poll loop whose last check was not done was cut short (a sibling branch failed): not a success.
-    const cutShort =
-      POLLING_KINDS.has(group.name.kind) && !failure && last.exitedAt !== null && pollDone(last) === false;
-    let outcome: ReportStep['outcome'];
-    if (failure) outcome = 'failed';
-    else if (last.exitedAt !== null && !cutShort) outcome = 'succeeded';
-    else outcome = executionRunning ? 'running' : 'unknown';
-    const retries = group.entries.reduce((sum, entry) => sum + entry.retries, 0);
-    const retried = [...new Set(group.entries.flatMap((entry) => entry.retriedErrors))];
-    const polls = group.entries.length;
-    const detailParts = [
-      cutShort ? 'stopped before it was done (another step of the run failed)' : '',
-      polls > 1 ? `started, then ${polls - 1} status ${polls === 2 ? 'check' : 'checks'}` : '',
-      retried.length > 0 ? `retried after ${retried.join(', ')}` : '',
-      group.entries.some((entry) => entry.retriesInferred) ? 'retries matched to this step by timing' : '',
-    ].filter(Boolean);
-    steps.push({
-      step: label,
-      kind: group.name.kind,
-      ...(group.resource === undefined ? {} : { resource: group.resource }),
-      startedAt: first.enteredAt,
-      endedAt: ended,
-      outcome,
-      retries,
-      ...(detailParts.length > 0 ? { detail: detailParts.join('; ') } : {}),
-      ...(failure ? { error: { name: failure.error, message: failure.cause } } : {}),
+  for (const group of groupEntries(all)) {
+    const built = buildStep(group, {
+      all,
+      context,
+      executionRunning,
+      failStates,
+      propagatedAfter: (moment) => propagations.some((when) => when >= moment),
+      passedAfter: (names, moment) =>
+        passStates.some((pass) => names.includes(pass.name) && pass.at >= moment),
     });
-    if (failure) errors.push({ step: label, name: failure.error, cause: failure.cause });
+    if (!built) continue;
+    steps.push(built.step);
+    if (built.error) errors.push(built.error);
   }
-  return { steps, errors, taskOutputs };
+  const taskResults = new Map<string, unknown[]>();
+  for (const entry of all) {
+    if (entry.exitedAt === null && entry.output === undefined) continue;
+    const list = taskResults.get(entry.state) ?? [];
+    list.push(resultOf(entry));
+    taskResults.set(entry.state, list);
+  }
+  return { steps, errors, taskOutputs, taskResults };
 }
 
-const POLL_RESULT_PATHS = ['promotion', 'scale', 'dns'] as const;
-const POLLING_KINDS = new Set<ReportStep['kind']>(['promote', 'scale', 'dns']);
-
-/** `done` of a poll step's last result (the task result, or the state output's poll field); undefined when absent. */
-function pollDone(entry: TaskEntry): boolean | undefined {
-  const fromTask = record(entry.output)?.done;
-  if (typeof fromTask === 'boolean') return fromTask;
-  const state = record(entry.exitOutput);
-  for (const path of POLL_RESULT_PATHS) {
-    const done = record(state?.[path])?.done;
-    if (typeof done === 'boolean') return done;
-  }
-  return undefined;
-}
+/** Events that mean a failure ended a branch, an iteration or the run. */
+const PROPAGATION_EVENTS = new Set([
+  'MapIterationFailed',
+  'MapStateFailed',
+  'ParallelStateFailed',
+  'ExecutionFailed',
+  'FailStateEntered',
+]);
+/** States only a caught failure leads to: once one is entered, the failure it handles is final. */
+const FAILURE_PATH_STATES = new Set([
+  'AssessChanges',
+  'NotifyFailed',
+  'NotifyRefused',
+  'NotifyPreflightFailed',
+]);

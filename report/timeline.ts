@@ -6,7 +6,7 @@ import type { ReportStep, RunReport } from './schema.ts';
  * the outage, its detection, then every step by start time (ties and steps without a start
  * keep the report's order). Times that are not known stay null: the chart says "unknown".
  */
-export type RowCategory = 'outage' | 'detection' | 'step';
+export type RowCategory = 'outage' | 'detection' | 'step' | 'fencing';
 export type RowOutcome = ReportStep['outcome'];
 
 export interface TimelineRow {
@@ -31,11 +31,15 @@ export interface TimelineRow {
   /** Rows that overlap in time share a group: they ran side by side. */
   parallelGroup: number | null;
   detail?: string;
+  /** What the step found or decided (the decision and who made it, the confirmation, fencing, traffic). */
+  result?: string;
   errorText?: string;
+  /** Fencing rows (one per resource of the old primary, after the fencing step): fenced, pending, failed. */
+  fenceOutcome?: 'fenced' | 'pending' | 'failed';
 }
 
 export interface TimelineMarker {
-  kind: 'outage' | 'detected' | 'serving' | 'rto-objective';
+  kind: 'outage' | 'detected' | 'decided' | 'point-of-no-return' | 'serving' | 'rto-objective';
   at: number;
   label: string;
 }
@@ -113,6 +117,8 @@ function assignParallelGroups(rows: TimelineRow[]): ParallelGroup[] {
       groups.push({ id: groups.length + 1, firstRow: current.first, lastRow: current.last });
   };
   for (const row of rows) {
+    // A fencing row belongs to the fencing step above it: it neither opens nor closes a group.
+    if (row.category === 'fencing') continue;
     if (row.category !== 'step' || row.start === null) {
       close();
       current = null;
@@ -135,6 +141,71 @@ function assignParallelGroups(rows: TimelineRow[]): ParallelGroup[] {
     }
   }
   return groups;
+}
+
+/**
+ * What a decision, confirmation or fencing step answered, in a few words (and its own symbol) for
+ * the chart's result column: a decision nobody made did not "succeed", and "0 of 5 fenced" is
+ * pending, not done.
+ */
+function answerWords(step: ReportStep, report: RunReport): { text: string; symbol?: string } | null {
+  if (step.kind === 'decision' && report.decision) {
+    const who = report.decision.decidedBy ?? report.decision.author ?? 'someone unknown';
+    if (report.decision.status === 'approved') return { text: `approved by ${who}` };
+    if (report.decision.status === 'denied') return { text: `denied by ${who}`, symbol: '–' };
+    if (report.decision.status === 'timed-out') return { text: 'nobody decided: timed out', symbol: '–' };
+  }
+  if (step.kind === 'confirm' && report.confirmation) {
+    if (report.confirmation.primary === 'answered')
+      return { text: 'primary answered: stood down', symbol: '–' };
+    if (report.confirmation.primary === 'down') return { text: 'primary still down' };
+    if (!report.confirmation.primaryChecked) return { text: 'primary not re-checked' };
+  }
+  if (step.kind === 'fence' && report.fencing) {
+    const primary = report.fencing.resources.filter((resource) => resource.kind !== 'traffic');
+    const count = (outcome: string) => primary.filter((resource) => resource.outcome === outcome).length;
+    const symbol = count('failed') > 0 ? '✕' : count('pending') > 0 ? '…' : '✓';
+    return { text: `${count('fenced')} of ${primary.length} fenced`, symbol };
+  }
+  if (step.kind === 'preflight' && report.noChangeReason === 'skipped')
+    return { text: 'refused: skipped', symbol: '–' };
+  return null;
+}
+
+const FENCE_STATUS = {
+  fenced: { outcome: 'succeeded', symbol: '✓', text: 'fenced' },
+  pending: { outcome: 'unknown', symbol: '…', text: 'pending: its region does not answer yet' },
+  failed: { outcome: 'failed', symbol: '✕', text: 'failed: cannot be fenced as is' },
+} as const;
+
+/** One row per resource of the old primary, as the run last saw it, at the moment it looked. */
+function fencingRows(
+  report: RunReport,
+  offset: (ms: number | null) => number | null,
+): Omit<TimelineRow, 'index' | 'parallelGroup'>[] {
+  const fencing = report.fencing;
+  if (!fencing) return [];
+  const at = offset(epoch(fencing.checkedAt));
+  return fencing.resources.map((resource) => {
+    const status = FENCE_STATUS[resource.outcome];
+    return {
+      category: 'fencing',
+      label: `↳ ${resource.resource}`,
+      kind: resource.kind,
+      start: at,
+      end: at,
+      open: false,
+      outcome: status.outcome,
+      symbol: status.symbol,
+      statusText: status.text,
+      retries: 0,
+      durationText: resource.action,
+      startedAt: fencing.checkedAt,
+      endedAt: fencing.checkedAt,
+      detail: `${resource.action}: ${resource.detail}`,
+      fenceOutcome: resource.outcome,
+    };
+  });
 }
 
 export function buildTimeline(report: RunReport): Timeline {
@@ -210,7 +281,12 @@ export function buildTimeline(report: RunReport): Timeline {
   for (const step of steps) {
     const start = epoch(step.startedAt);
     const end = epoch(step.endedAt);
-    const status = OUTCOME_SYMBOL[step.outcome];
+    const status = { ...OUTCOME_SYMBOL[step.outcome] };
+    const said = step.outcome === 'succeeded' ? answerWords(step, report) : null;
+    if (said) {
+      status.text = said.text;
+      if (said.symbol) status.symbol = said.symbol;
+    }
     const durationSeconds = start !== null && end !== null ? (end - start) / 1000 : null;
     push({
       category: 'step',
@@ -234,8 +310,10 @@ export function buildTimeline(report: RunReport): Timeline {
       startedAt: step.startedAt,
       endedAt: step.endedAt,
       ...(step.detail === undefined ? {} : { detail: step.detail }),
+      ...(step.result === undefined ? {} : { result: step.result }),
       ...(step.error === undefined ? {} : { errorText: `${step.error.name}: ${step.error.message}` }),
     });
+    if (step.kind === 'fence') for (const row of fencingRows(report, offset)) push(row);
   }
   const parallelGroups = assignParallelGroups(rows);
 
@@ -246,6 +324,15 @@ export function buildTimeline(report: RunReport): Timeline {
   };
   mark('outage', outageAt, 'outage');
   mark('detected', detectedAt, 'detected');
+  const decided = report.decision?.decidedAt ?? null;
+  if (report.decision?.status === 'approved' || report.decision?.status === 'denied')
+    mark(
+      'decided',
+      epoch(decided),
+      `${report.decision.status} by ${report.decision.decidedBy ?? report.decision.author ?? '?'}`,
+    );
+  const firstPromotion = steps.find((step) => step.kind === 'promote')?.startedAt ?? null;
+  mark('point-of-no-return', epoch(firstPromotion), 'point of no return');
   mark('serving', servingAt, 'DR serving');
   mark('rto-objective', rtoDeadline, `RTO objective ${formatDuration(report.rto.objectiveSeconds)}`);
 

@@ -1,6 +1,6 @@
 import { formatDuration, formatSecondsFigure, formatTimestamp } from './format.ts';
 import type { RunReport } from './schema.ts';
-import { judge, type Verdict } from './view-model.ts';
+import { changedNothing, judge, judgeRpo, type Verdict } from './view-model.ts';
 
 /**
  * The trend over past runs: one row per report, oldest first, with RTO and RPO against the
@@ -62,6 +62,7 @@ const OUTCOME_LABEL: Record<RunReport['outcome'], string> = {
   failed: '✕ failed',
   'would-fail-over': '✓ dry run: would fail over',
   running: '… running',
+  'no-change': '– no change',
 };
 
 const VERDICT_WORD: Record<Verdict, string> = {
@@ -93,7 +94,7 @@ function series(
     objectives.push(objective);
     if (seconds === null) {
       // A run judged missed without a figure (a failover that never served) still counts on the chart.
-      if (judge(null, objective, met, report.mode === 'dry-run') === 'missed') {
+      if (judge(null, objective, met, changedNothing(report)) === 'missed') {
         missedWithoutFigure.push({
           run,
           label: `${formatTimestamp(report.execution.startedAt)}: ${name} missed, no figure (the DR region never served)`,
@@ -105,7 +106,7 @@ function series(
       run,
       seconds,
       objectiveSeconds: objective,
-      verdict: judge(seconds, objective, met, report.mode === 'dry-run'),
+      verdict: name === 'RPO' ? judgeRpo(report) : judge(seconds, objective, met, changedNothing(report)),
       label: `${formatTimestamp(report.execution.startedAt)}: ${name} ${figure(seconds)} (objective ${figure(objective)})`,
     });
   });
@@ -141,16 +142,24 @@ export function buildHistoryView(inputs: readonly HistoryInput[]): HistoryView {
       plan: report.plan.name,
       mode: dryRun ? 'dry run' : 'failover',
       trigger: `${report.trigger.kind === 'manual' ? 'by hand' : report.trigger.kind} (${report.trigger.requestedBy})`,
-      outcome: OUTCOME_LABEL[report.outcome],
+      outcome:
+        report.outcome === 'no-change' && report.noChangeReason
+          ? `${OUTCOME_LABEL['no-change']} (${report.noChangeReason.replace(/-/g, ' ')})`
+          : OUTCOME_LABEL[report.outcome],
       rto: {
         figure: figure(report.rto.seconds),
         objective: figure(report.rto.objectiveSeconds),
-        verdict: judge(report.rto.seconds, report.rto.objectiveSeconds, report.rto.met, dryRun),
+        verdict: judge(
+          report.rto.seconds,
+          report.rto.objectiveSeconds,
+          report.rto.met,
+          changedNothing(report),
+        ),
       },
       rpo: {
         figure: figure(report.rpo.seconds),
         objective: figure(report.rpo.objectiveSeconds),
-        verdict: judge(report.rpo.seconds, report.rpo.objectiveSeconds, report.rpo.met, dryRun),
+        verdict: judgeRpo(report),
       },
     };
   });

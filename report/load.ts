@@ -1,7 +1,7 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { InvalidInputError } from '../../plan/errors.ts';
-import { describeIssues } from '../../plan/issues.ts';
-import { escapeControlCharacters } from '../../plan/value-preview.ts';
+import { InvalidInputError } from '../plan/errors.ts';
+import { describeIssues } from '../plan/issues.ts';
+import { escapeControlCharacters } from '../plan/value-preview.ts';
 import { type RunReport, runReportSchema } from './schema.ts';
 
 /** Far above any real report (a 10 + 50 failover's is about 200 KB); a wrong file is refused unread. */

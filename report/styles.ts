@@ -68,6 +68,12 @@ svg.timeline .marker-outage line { stroke: var(--bad); }
 svg.timeline .marker-detected line { stroke: var(--warn); stroke-dasharray: 2 2; }
 svg.timeline .marker-serving line { stroke: var(--good); stroke-width: 2; }
 svg.timeline .marker-rto-objective line { stroke: var(--ink); stroke-dasharray: 6 3; }
+svg.timeline .row-fencing .row-label { fill: var(--muted); font-size: 11px; }
+svg.timeline .bar-fence-fenced { fill: var(--good); }
+svg.timeline .bar-fence-pending { fill: #fff; stroke: var(--warn); stroke-width: 1.5; stroke-dasharray: 2 1; }
+svg.timeline .bar-fence-failed { fill: url(#hatch-failed); stroke: var(--bad); stroke-width: 1.5; }
+svg.timeline .marker-decided line { stroke: var(--neutral); stroke-dasharray: 4 2; }
+svg.timeline .marker-point-of-no-return line { stroke: var(--bad); stroke-width: 1.5; stroke-dasharray: 1 2; }
 svg.timeline .parallel-group path { fill: none; stroke: var(--neutral); stroke-width: 1.5; }
 svg.timeline .parallel-group text { fill: var(--neutral); font-size: 9px; }
 svg.history-chart { display: block; border: 1px solid var(--line); border-radius: 6px; margin-bottom: 12px; }
@@ -79,6 +85,13 @@ svg.history-chart .point-missed { fill: var(--bad); }
 svg.history-chart text { fill: var(--muted); font-size: 11px; }
 svg.history-chart .point-label { fill: var(--ink); font-size: 10px; }
 svg.history-chart .point-missed-label { fill: var(--bad); font-size: 11px; font-weight: 700; }
+h3 { font-size: 1rem; margin: 16px 0 6px; }
+table#fencing td:nth-child(4) { white-space: nowrap; }
+tr.fence-pending td:nth-child(4) { color: var(--warn); } tr.fence-failed td:nth-child(4) { color: var(--bad); }
+tr.fence-fenced td:nth-child(4) { color: var(--good); }
+tr.into-failure td { background: #fbe3e1; }
+tr.into-failure .where { color: var(--bad); }
+.verdict { font-size: 1rem; }
 footer { margin-top: 30px; color: var(--muted); font-size: 0.85rem; }
 a { color: var(--neutral); }
 @page { size: A4; margin: 14mm 12mm; }

@@ -1,15 +1,32 @@
 import type { DescribeExecutionOutput, HistoryEvent } from '@aws-sdk/client-sfn';
 import { z } from 'zod';
-import type { Plan } from '../../plan/schema.ts';
+import type { Plan } from '../plan/schema.ts';
+import { declaredDependencies } from './dependencies.ts';
 import { parseJson, readableCause, stepsFromHistory } from './execution-steps.ts';
+import {
+  confirmationOf,
+  decisionOf,
+  detectionOf,
+  fencingOf,
+  noChangeOf,
+  type RunSources,
+  trafficOf,
+} from './run-facts.ts';
 import { type RunReport, runReportSchema } from './schema.ts';
 import { executionConsoleUrl } from './view-model.ts';
 
 /**
  * Builds the run report of an execution on AWS from DescribeExecution and its full history.
  * What the history cannot know stays null: the outage start, detection and data loss are
- * unknown unless the execution output carries them (unknown is never reported as zero).
+ * unknown unless the execution output carries them (unknown is never reported as zero). With the
+ * whole plan, the dependencies are the recovery path's declared ones (calls not counted).
  */
+export type ReportPlan = Pick<Plan, 'name' | 'regions' | 'objectives'> | Plan;
+
+function isWholePlan(plan: ReportPlan): plan is Plan {
+  return 'dns' in plan && 'application' in plan && 'databases' in plan && 'services' in plan;
+}
+
 export interface ExecutionRecord {
   execution: DescribeExecutionOutput;
   events: HistoryEvent[];
@@ -92,7 +109,7 @@ function replicaLag(taskOutputs: Map<string, unknown[]>): RunReport['rpo']['repl
 
 export function reportFromExecution(
   { execution, events }: ExecutionRecord,
-  plan: Pick<Plan, 'name' | 'regions' | 'objectives'>,
+  plan: ReportPlan,
   options: { generatedAt?: Date; region?: string } = {},
 ): RunReport {
   const arn = execution.executionArn ?? '';
@@ -103,7 +120,10 @@ export function reportFromExecution(
   const mode: RunReport['mode'] =
     input.mode === 'dry-run' || output.mode === 'dry-run' ? 'dry-run' : 'failover';
   const requestedBy = text(input.requestedBy, 'unknown');
-  const { steps, errors, taskOutputs } = stepsFromHistory(events, status === 'RUNNING');
+  const running = status === 'RUNNING';
+  const { steps, errors, taskOutputs, taskResults } = stepsFromHistory(events, running);
+  const sources: RunSources = { output, results: taskResults, steps, running, readableCause };
+  const noChange = status === 'SUCCEEDED' ? noChangeOf(sources) : null;
 
   const endEvent = events.find((event) =>
     ['ExecutionFailed', 'ExecutionTimedOut', 'ExecutionAborted'].includes(event.type ?? ''),
@@ -127,6 +147,7 @@ export function reportFromExecution(
   let outcome: RunReport['outcome'];
   if (status === 'RUNNING') outcome = 'running';
   else if (status !== 'SUCCEEDED') outcome = 'failed';
+  else if (noChange) outcome = 'no-change';
   else outcome = mode === 'dry-run' ? 'would-fail-over' : 'failed-over';
 
   const outageAt = time(record(output.outage).startedAt);
@@ -137,6 +158,8 @@ export function reportFromExecution(
   const rpoSeconds = nonNegative(rpo.seconds);
   const writesLost = nonNegative(rpo.writesLost);
   const region = options.region ?? regionOfArn(arn);
+  const traffic = mode === 'dry-run' ? null : trafficOf(sources);
+  const declared = isWholePlan(plan) && mode === 'failover' ? declaredDependencies(plan) : null;
 
   const report: RunReport = {
     schemaVersion: 1,
@@ -159,8 +182,15 @@ export function reportFromExecution(
       ...(region ? { consoleUrl: executionConsoleUrl(region, arn) } : {}),
     },
     outcome,
+    noChangeReason: noChange?.reason ?? null,
+    noChangeDetail: noChange?.detail ?? null,
     outage: { startedAt: outageAt },
-    detection: { detectedAt, seconds: elapsedSeconds(outageAt, detectedAt) },
+    detection: {
+      detectedAt,
+      seconds: elapsedSeconds(outageAt, detectedAt),
+      ...detectionOf(requestedBy, plan),
+    },
+    traffic,
     rto: {
       seconds: rtoSeconds,
       objectiveSeconds: plan.objectives.rtoSeconds,
@@ -170,13 +200,19 @@ export function reportFromExecution(
     rpo: {
       seconds: rpoSeconds,
       writesLost: writesLost === null ? null : Math.round(writesLost),
+      writesDiverged: null,
       objectiveSeconds: plan.objectives.rpoSeconds,
       met: rpoSeconds === null ? null : rpoSeconds <= plan.objectives.rpoSeconds,
       replicaLagAtPromotion: replicaLag(taskOutputs),
     },
     steps,
-    changes: changesOf(output, taskOutputs),
+    changes: outcome === 'no-change' ? [] : changesOf(output, taskOutputs),
     errors,
+    decision: decisionOf(sources, mode),
+    confirmation: mode === 'dry-run' ? null : confirmationOf(sources),
+    fencing: mode === 'dry-run' ? null : fencingOf(sources, traffic),
+    dependencies: declared?.rows ?? null,
+    dependencySource: declared?.source ?? null,
   };
   // The report is evidence: never hand out one that its own schema would reject.
   return runReportSchema.parse(report);

@@ -14,7 +14,7 @@ const CHART_RIGHT = 716;
 const STATUS_X = 748;
 const ROW_HEIGHT = 28;
 const BAR_HEIGHT = 14;
-const HEADER = 44;
+const HEADER = 56;
 const FOOTER = 30;
 
 function rowTop(index: number): number {
@@ -30,7 +30,9 @@ function truncate(text: string, max: number): string {
 }
 
 function statusLine(row: TimelineRow): string {
-  const parts = [`${row.symbol} ${row.category === 'step' ? row.statusText : row.durationText}`];
+  const parts = [
+    `${row.symbol} ${row.category === 'step' || row.category === 'fencing' ? row.statusText : row.durationText}`,
+  ];
   if (row.category === 'step' && row.outcome !== 'skipped') parts.push(row.durationText);
   if (row.retryText) parts.push(row.retryText);
   return parts.join(' · ');
@@ -57,13 +59,19 @@ function bar(row: TimelineRow, span: number, observedUntil: number): SafeHtml {
   const endGlyph = glyphs
     ? html`<text class="bar-glyph ${row.outcome === 'failed' ? 'glyph-failed' : 'glyph-retry'}" x="${svgNumber(x1 + width + 3)}" y="${top + BAR_HEIGHT - 2}">${glyphs}</text>`
     : html``;
-  return html`<rect class="bar bar-${row.category === 'step' ? row.outcome : row.category}" x="${svgNumber(x1)}" y="${top}" width="${svgNumber(width)}" height="${BAR_HEIGHT}" rx="2"/>${openEdge}${endGlyph}`;
+  const barClass =
+    row.category === 'step'
+      ? row.outcome
+      : row.category === 'fencing'
+        ? `fence-${row.fenceOutcome ?? 'pending'}`
+        : row.category;
+  return html`<rect class="bar bar-${barClass}" x="${svgNumber(x1)}" y="${top}" width="${svgNumber(width)}" height="${BAR_HEIGHT}" rx="2"/>${openEdge}${endGlyph}`;
 }
 
 function tooltip(row: TimelineRow): string {
   const from = row.startedAt ? formatClock(row.startedAt) : 'unknown';
   const to = row.endedAt ? formatClock(row.endedAt) : row.open ? 'not ended' : 'unknown';
-  const extra = [row.detail, row.errorText].filter(Boolean).join(' — ');
+  const extra = [row.result, row.detail, row.errorText].filter(Boolean).join(' — ');
   return `${row.label}: ${from} → ${to} UTC (${row.durationText})${extra ? ` — ${extra}` : ''}`;
 }
 
@@ -79,16 +87,55 @@ ${bar(row, span, observedUntil)}
 </g>`;
 }
 
-function renderMarker(marker: TimelineMarker, index: number, span: number, bottom: number): SafeHtml {
-  const x = svgNumber(xAt(marker.at, span));
-  // Two label lines, alternating, so markers close in time do not print over each other.
-  const labelY = index % 2 === 0 ? 13 : 27;
-  // Labels near the chart's edges grow inwards, away from the step and result columns.
-  const position = Number(x);
-  const anchor = position > CHART_RIGHT - 70 ? 'end' : position < CHART_LEFT + 40 ? 'start' : 'middle';
+/** Label lines above the chart: markers close in time go on different lines, never over each other. */
+const LABEL_LINES = [12, 25, 38];
+/** Width of a marker label at 11 px bold, a little generous. */
+const labelWidth = (label: string) => label.length * 6.8 + 6;
+
+interface PlacedMarker {
+  marker: TimelineMarker;
+  /** Where the marker's line is drawn. */
+  x: number;
+  /** Where its label is written (moved right of a crowded spot when every line is taken there). */
+  labelX: number;
+  anchor: 'start' | 'middle' | 'end';
+  line: number;
+}
+
+export function placeMarkers(markers: readonly TimelineMarker[], span: number): PlacedMarker[] {
+  const taken: { from: number; to: number }[][] = LABEL_LINES.map(() => []);
+  return markers.map((marker) => {
+    const x = Number(svgNumber(xAt(marker.at, span)));
+    // Labels near the chart's edges grow inwards, away from the step and result columns.
+    let anchor: PlacedMarker['anchor'] =
+      x > CHART_RIGHT - 70 ? 'end' : x < CHART_LEFT + 40 ? 'start' : 'middle';
+    const width = labelWidth(marker.label);
+    const from = anchor === 'start' ? x : anchor === 'end' ? x - width : x - width / 2;
+    const free = (line: number, extent: { from: number; to: number }) =>
+      (taken[line] ?? []).every((other) => other.to <= extent.from || extent.to <= other.from);
+    let extent = { from, to: from + width };
+    let labelX = x;
+    let line = LABEL_LINES.findIndex((_, candidate) => free(candidate, extent));
+    if (line < 0) {
+      // Every line is taken here: write the label just after the line that frees up first.
+      const ends = taken.map((extents) => Math.max(...extents.map((other) => other.to)));
+      line = ends.indexOf(Math.min(...ends));
+      labelX = (ends[line] ?? x) + 4;
+      anchor = 'start';
+      extent = { from: labelX, to: labelX + width };
+    }
+    taken[line]?.push(extent);
+    return { marker, x, labelX, anchor, line };
+  });
+}
+
+function renderMarker(placed: PlacedMarker, bottom: number): SafeHtml {
+  const { marker, anchor } = placed;
+  const x = svgNumber(placed.x);
+  const labelY = LABEL_LINES[placed.line] ?? LABEL_LINES[0];
   return html`<g class="marker marker-${marker.kind}" data-marker="${marker.kind}">
-<line x1="${x}" y1="${labelY + 4}" x2="${x}" y2="${bottom}"/>
-<text x="${x}" y="${labelY}" text-anchor="${anchor}">${marker.label}</text>
+<line x1="${x}" y1="${(labelY ?? 12) + 4}" x2="${x}" y2="${bottom}"/>
+<text x="${svgNumber(placed.labelX)}" y="${labelY}" text-anchor="${anchor}">${marker.label}</text>
 </g>`;
 }
 
@@ -120,7 +167,7 @@ export function renderTimelineSvg(timeline: Timeline, caption: string): SafeHtml
 ${ticks}
 ${timeline.rows.map((row) => renderRow(row, span, timeline.observedUntil))}
 ${groups}
-${timeline.markers.map((marker, index) => renderMarker(marker, index, span, bottom))}
+${placeMarkers(timeline.markers, span).map((placed) => renderMarker(placed, bottom))}
 <line class="axis" x1="${CHART_LEFT}" y1="${bottom}" x2="${CHART_RIGHT}" y2="${bottom}"/>
 </svg>`;
 }
