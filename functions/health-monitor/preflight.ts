@@ -1,5 +1,6 @@
 import type { z } from 'zod';
-import { PreflightFailedError } from '../../plan/errors.ts';
+import { InvalidInputError, PreflightFailedError } from '../../plan/errors.ts';
+import { drillStateMachineName, failoverStateMachineName } from '../../plan/names.ts';
 import type { Plan } from '../../plan/schema.ts';
 import { classifyDrDatabase } from '../shared/classify-database.ts';
 import {
@@ -39,6 +40,7 @@ type Ports = Pick<
 export async function preflight(ports: Ports, input: PreflightInput): Promise<PreflightOutput> {
   const { plan } = ports;
   const request = parseTaskInput(executionInputSchema, input.request, 'execution input');
+  refuseDrillMode(plan, request);
   const checkedAt = ports.now();
   await claimRun(
     ports,
@@ -60,6 +62,15 @@ export async function preflight(ports: Ports, input: PreflightInput): Promise<Pr
     decision: output.decision,
   });
   return output;
+}
+
+/** A drill fails copies over on its own state machine; this one would fail production over. */
+function refuseDrillMode(plan: Plan, request: ExecutionInput): void {
+  if (request.mode !== 'drill') return;
+  throw new InvalidInputError(
+    `execution input: mode: "drill" runs on the drill state machine ${drillStateMachineName(plan)}, not on the failover state machine ${failoverStateMachineName(plan)} (which takes "failover" or "dry-run"); start the drill there (drctl drill --mode drill). Nothing was changed.`,
+    'mode',
+  );
 }
 
 /** Every plan resource as it is now; any problem fails preflight with all problems listed. */
