@@ -86,6 +86,11 @@ const OUTCOME: Record<RunReport['outcome'], ReportView['outcome']> = {
   'failed-over': { label: 'Failed over to the DR region', symbol: '✓', tone: 'good' },
   failed: { label: 'Failed', symbol: '✕', tone: 'bad' },
   'would-fail-over': { label: 'Dry run: a failover would proceed', symbol: '✓', tone: 'good' },
+  drilled: {
+    label: 'Drill succeeded: recovered on copies within the objectives, and cleaned up',
+    symbol: '✓',
+    tone: 'good',
+  },
   running: { label: 'Still running', symbol: '…', tone: 'neutral' },
   'no-change': {
     label: 'No change: the run stopped before the point of no return',
@@ -99,6 +104,7 @@ const NO_CHANGE_LABEL: Record<NonNullable<RunReport['noChangeReason']>, string> 
   'stood-down': 'No change: stood down (the primary answered again before the point of no return)',
   denied: 'No change: the failover was denied',
   'decision-timed-out': 'No change: nobody decided in time',
+  refused: "No change: the drill's preflight refused it",
 };
 
 function outcomeView(report: RunReport): ReportView['outcome'] {

@@ -32,6 +32,7 @@ const OUTCOME_WORDS: Record<RunReport['outcome'], string> = {
   'failed-over': 'FAILED OVER',
   failed: 'FAILED',
   'would-fail-over': 'WOULD FAIL OVER (dry run: nothing changed)',
+  drilled: 'DRILL SUCCEEDED (on copies: production untouched)',
   running: 'STILL RUNNING',
   'no-change': 'NO CHANGE',
 };
