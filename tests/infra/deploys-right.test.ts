@@ -449,7 +449,12 @@ describe('stacks that deploy right', () => {
 
 function applicationStack(app: App, plan: Plan, role: 'primary' | 'dr'): ApplicationStack {
   const foundation = new FoundationStack(app, `pg-${role}-foundation`, { plan, role });
-  return new ApplicationStack(app, `pg-${role}`, { plan, role, foundation: foundation.foundation });
+  return new ApplicationStack(app, `pg-${role}`, {
+    plan,
+    role,
+    foundation: foundation.foundation,
+    ...(foundation.deadLetters ? { deadLetterQueue: foundation.deadLetters.queue } : {}),
+  });
 }
 
 function buildError(plan: Plan): InvalidPlanError | undefined {

@@ -67,7 +67,12 @@ export function synthesizeOne(plan: Plan, key: OneStack): Template {
   const foundation = new FoundationStack(app, 'variant-foundation', { plan, role });
   if (key.endsWith('-foundation')) return Template.fromStack(foundation);
   return Template.fromStack(
-    new ApplicationStack(app, 'variant', { plan, role, foundation: foundation.foundation }),
+    new ApplicationStack(app, 'variant', {
+      plan,
+      role,
+      foundation: foundation.foundation,
+      ...(foundation.deadLetters ? { deadLetterQueue: foundation.deadLetters.queue } : {}),
+    }),
   );
 }
 

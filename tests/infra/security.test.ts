@@ -78,20 +78,24 @@ describe('least privilege', () => {
     expect(mutating).toEqual(['rds:PromoteReadReplica']);
   });
 
-  it('limits PutMetricData to the drctl namespace, for the three functions that publish', () => {
+  it('limits PutMetricData to a drctl namespace, for the four functions that publish', () => {
     // Prepare
     const all = Object.values(synth.templates).flatMap((t) => allows(identityStatements(t)));
     // Act
     const puts = all.filter((s) => s.Action.includes('cloudwatch:PutMetricData'));
-    // Assess: health-monitor (metrics), update-dns (closes the gate), primary-probe (its result)
-    expect(puts.map((s) => s.policy.replace(/Role.*$/, '')).sort()).toEqual([
-      'DisasterRecoveryHealthMonitor',
-      'DisasterRecoveryPrimaryProbe',
-      'DisasterRecoveryUpdateDns',
+    const namespaceOf = (s: TemplateStatement) =>
+      [s.policy.replace(/Role.*$/, ''), s.Condition?.StringEquals?.['cloudwatch:namespace']] as const;
+    // Assess: health-monitor (metrics), update-dns (closes the gate), primary-probe (its result) in
+    // drctl; the drill function (the drill gate) in drctl/drill only, away from the public gate
+    expect(puts.map(namespaceOf).sort()).toEqual([
+      ['DisasterRecoveryDrillsDrill', 'drctl/drill'],
+      ['DisasterRecoveryHealthMonitor', 'drctl'],
+      ['DisasterRecoveryPrimaryProbe', 'drctl'],
+      ['DisasterRecoveryUpdateDns', 'drctl'],
     ]);
     for (const put of puts) {
       expect(put.Action).toEqual(['cloudwatch:PutMetricData']);
-      expect(put.Condition).toEqual({ StringEquals: { 'cloudwatch:namespace': 'drctl' } });
+      expect(Object.keys(put.Condition ?? {})).toEqual(['StringEquals']);
     }
   });
 
@@ -216,13 +220,15 @@ describe('least privilege', () => {
     expect(actionsOf(statements).filter((a) => a.startsWith('route53:'))).toEqual([]);
   });
 
-  it('lets the state machine invoke only its five Task functions (not primary-probe)', () => {
+  it('lets the failover state machine invoke only its Task functions (not primary-probe, not the drill)', () => {
     // Prepare
     const statements = allows(
       statementsOfPolicy(synth.templates.orchestrator, 'DisasterRecoveryFailoverStateMachineRole'),
     );
     const functionIds = Object.keys(synth.templates.orchestrator.findResources('AWS::Lambda::Function'))
-      .filter((id) => !id.startsWith('DisasterRecoveryPrimaryProbe'))
+      .filter(
+        (id) => !id.startsWith('DisasterRecoveryPrimaryProbe') && !id.startsWith('DisasterRecoveryDrills'),
+      )
       .sort();
     // Act
     const invoke = statements.filter((s) => s.Action.some((a) => a.startsWith('lambda:')));
@@ -241,7 +247,8 @@ describe('least privilege', () => {
     // Act
     const roles = new Set(functions.map((fn) => JSON.stringify(fn.Properties.Role)));
     // Assess
-    expect(roles.size).toBe(8);
+    expect(roles.size).toBe(functions.length);
+    expect(functions).toHaveLength(10);
   });
 
   it.each(['primary', 'dr', 'global'] satisfies StackKey[])(

@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import {
   detectionAlarms,
   drDetectionAlarmName,
+  drillGateAlarmName,
   failoverSetIdentifier,
   failoverStateMachineName,
   gateAlarmName,
@@ -62,9 +63,10 @@ describe('traffic gate and detection paths (dns.strategy gate)', () => {
 
   it('health-checks the gate alarm in the DR region, keeping the last known status on missing data', () => {
     // Act
-    const gateChecks = Object.values(resourcesOf(global, 'AWS::Route53::HealthCheck')).filter(
-      (c) => (c.Properties.HealthCheckConfig as Json).Type === 'CLOUDWATCH_METRIC',
-    );
+    // The public gate's check (the drill name has one of its own: drills.test.ts).
+    const gateChecks = Object.values(resourcesOf(global, 'AWS::Route53::HealthCheck'))
+      .filter((c) => (c.Properties.HealthCheckConfig as Json).Type === 'CLOUDWATCH_METRIC')
+      .filter((c) => JSON.stringify(c.Properties.HealthCheckConfig).includes(gateAlarmName(plan)));
     // Assess
     expect(gateChecks).toHaveLength(1);
     expect(gateChecks[0]?.Properties.HealthCheckConfig).toEqual({
@@ -77,10 +79,14 @@ describe('traffic gate and detection paths (dns.strategy gate)', () => {
   it('answers the public record with failover records: PRIMARY gated to the primary target, SECONDARY to DR', () => {
     // Prepare
     const checkId = Object.entries(resourcesOf(global, 'AWS::Route53::HealthCheck')).find(
-      ([, c]) => (c.Properties.HealthCheckConfig as Json).Type === 'CLOUDWATCH_METRIC',
+      ([, c]) =>
+        (c.Properties.HealthCheckConfig as Json).Type === 'CLOUDWATCH_METRIC' &&
+        JSON.stringify(c.Properties.HealthCheckConfig).includes(gateAlarmName(plan)),
     )?.[0];
     // Act
-    const records = Object.values(resourcesOf(global, 'AWS::Route53::RecordSet')).map((r) => r.Properties);
+    const records = Object.values(resourcesOf(global, 'AWS::Route53::RecordSet'))
+      .map((r) => r.Properties)
+      .filter((r) => r.Name === 'www.shop.example.com.');
     // Assess
     expect(records).toHaveLength(2);
     const common = {
@@ -259,18 +265,24 @@ describe('traffic gate and detection paths (dns.strategy gate)', () => {
       );
       // Assess
       expect(alarmNamed(orch, gateAlarmName(variant))).toBeUndefined();
+      // The only CLOUDWATCH_METRIC check left is the drill name's (drills.test.ts).
       expect(
-        Object.values(resourcesOf(glob, 'AWS::Route53::HealthCheck')).map(
-          (c) => (c.Properties.HealthCheckConfig as Json).Type,
-        ),
-      ).not.toContain('CLOUDWATCH_METRIC');
+        Object.values(resourcesOf(glob, 'AWS::Route53::HealthCheck'))
+          .filter((c) => (c.Properties.HealthCheckConfig as Json).Type === 'CLOUDWATCH_METRIC')
+          .map(
+            (c) =>
+              (c.Properties.HealthCheckConfig as { AlarmIdentifier: { Name: string } }).AlarmIdentifier.Name,
+          ),
+      ).toEqual([drillGateAlarmName(variant)]);
       expect(dnsActions).toEqual(
         expect.arrayContaining(['route53:ChangeResourceRecordSets', 'route53:GetChange']),
       );
       expect(dnsActions).not.toContain('cloudwatch:PutMetricData');
       expect(monitorActions).toContain('route53:ListResourceRecordSets');
       expect(monitorActions).not.toContain('cloudwatch:DescribeAlarms');
-      for (const record of Object.values(resourcesOf(glob, 'AWS::Route53::RecordSet'))) {
+      for (const record of Object.values(resourcesOf(glob, 'AWS::Route53::RecordSet')).filter(
+        (r) => r.Properties.Name === 'www.shop.example.com.',
+      )) {
         expect(record.Properties.Failover).toBeUndefined();
         expect(record.Properties.HealthCheckId).toBeUndefined();
       }
