@@ -6,16 +6,20 @@ import {
   type SynthesizedApp,
   synthesizeOne,
   synthesizeReferenceApp,
+  useInfraTimeouts,
 } from './reference-app.ts';
 
 type Json = Record<string, unknown>;
 
-describe('reference application', () => {
-  let synth: SynthesizedApp;
-  beforeAll(() => {
-    synth = synthesizeReferenceApp();
-  }, 90_000);
+useInfraTimeouts();
 
+/** One synth of the reference app for the file; variants synthesize only the stack they check. */
+let synth: SynthesizedApp;
+beforeAll(() => {
+  synth = synthesizeReferenceApp();
+});
+
+describe('reference application', () => {
   it('puts each stack in its region, with the plan account', () => {
     // Prepare
     const { stacks, plan } = synth;
@@ -389,11 +393,6 @@ function planWithCertificate(_plan: SynthesizedApp['plan'], arn: string): Synthe
 }
 
 describe('global stack (Route 53 and detection)', () => {
-  let synth: SynthesizedApp;
-  beforeAll(() => {
-    synth = synthesizeReferenceApp();
-  }, 90_000);
-
   it('health-checks each regional endpoint at the plan interval and threshold', () => {
     // Prepare
     const checks = Object.values(resourcesOf(synth.templates.global, 'AWS::Route53::HealthCheck'));

@@ -10,7 +10,12 @@ import { DatabaseUsers } from '../../infra/application/database-users.ts';
 import { CanaryFunction } from '../../infra/drills/canary-function.ts';
 import { OrchestratorStack } from '../../infra/stacks/orchestrator-stack.ts';
 import { evidenceBucketName } from '../../plan/names.ts';
-import { referencePlan } from './reference-app.ts';
+import { referencePlan, useInfraTimeouts } from './reference-app.ts';
+
+useInfraTimeouts();
+
+/** esbuild bundles ten functions for real: ~100 s on a loaded 2-core machine. */
+const BUNDLE_HOOK_TIMEOUT_MS = 360_000;
 
 const FUNCTIONS = [
   'health-monitor',
@@ -47,7 +52,7 @@ describe('function bundles', () => {
       const name = (fn.Properties.FunctionName as string).replace(`${plan.name}-`, '');
       assetDirs[name] = join(outdir, `asset.${key.replace(/\.zip$/, '')}`);
     }
-  }, 120_000);
+  }, BUNDLE_HOOK_TIMEOUT_MS);
 
   it('bundles each handler as a minified ESM file with a source map and the validated plan', () => {
     // Assess
@@ -106,7 +111,7 @@ describe('write canary bundle', () => {
     // Assess
     expect(typeof module.handler).toBe('function');
     expect(JSON.parse(readFileSync(join(dir, 'plan.json'), 'utf8'))).toEqual(plan);
-  }, 60_000);
+  });
 });
 
 /** The deploy-time database user setup bundles the MySQL and PostgreSQL drivers and the RDS CAs. */
@@ -133,5 +138,5 @@ describe('database user setup bundle', () => {
     expect(bundle.includes('caching_sha2_password'), 'mysql2 (MySQL 8 authentication)').toBe(true);
     expect(bundle.includes('SCRAM-SHA-256'), 'pg (PostgreSQL authentication)').toBe(true);
     expect(bundle.includes('Amazon RDS'), 'the RDS certificate authorities').toBe(true);
-  }, 60_000);
+  });
 });

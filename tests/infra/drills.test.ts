@@ -26,15 +26,13 @@ import {
   resourcesOf,
   type SynthesizedApp,
   synthesizeReferenceApp,
+  useInfraTimeouts,
 } from './reference-app.ts';
 
 type Json = Record<string, unknown>;
 
-/**
- * Two full synths of the six stacks, once for the file: the first loads CDK (~25-30 s on a loaded
- * 2-core machine), the second takes a few seconds. Tests only read the templates.
- */
-const SYNTH_TIMEOUT_MS = 240_000;
+// Two full synths of the six stacks, once for the file (beforeAll): tests only read templates.
+useInfraTimeouts();
 
 const DRILL_ASL = resolve(REPO_ROOT, 'statemachines', 'drill.asl.json');
 const ACCOUNT = '111111111111';
@@ -64,7 +62,7 @@ describe('drills in the orchestrator stack', () => {
     plan = synth.plan;
     orchestrator = synth.templates.orchestrator;
     drillRole = allowsOf(statementsOfPolicy(orchestrator, 'DisasterRecoveryDrillsDrillRole'));
-  }, SYNTH_TIMEOUT_MS);
+  });
 
   const drillMachine = () =>
     Object.values(resourcesOf(orchestrator, 'AWS::StepFunctions::StateMachine')).find(

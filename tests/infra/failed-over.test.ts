@@ -1,7 +1,16 @@
 import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Plan } from '../../plan/schema.ts';
-import { logicalIdsOf, planWith, referencePlan, resourcesOf, synthesizeOne } from './reference-app.ts';
+import {
+  logicalIdsOf,
+  planWith,
+  referencePlan,
+  resourcesOf,
+  synthesizeOne,
+  useInfraTimeouts,
+} from './reference-app.ts';
+
+useInfraTimeouts();
 
 type Json = Record<string, unknown>;
 
@@ -33,7 +42,7 @@ describe('synthesizing in the failed-over state (deployment.activeRegion: dr)', 
     for (const key of ['dr', 'primary', 'global', 'orchestrator'] as const) {
       templates[key] = { before: synthesizeOne(before, key), after: synthesizeOne(after, key) };
     }
-  }, 90_000);
+  });
   const t = (key: string) => templates[key] as { before: Template; after: Template };
 
   it('defaults to the primary region serving', () => {

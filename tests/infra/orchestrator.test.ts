@@ -9,7 +9,16 @@ import { addSecurityChecks, DisasterRecovery } from '../../infra/index.ts';
 import { ARN_SUBSTITUTIONS } from '../../infra/orchestrator/failover-state-machine.ts';
 import { OrchestratorStack } from '../../infra/stacks/orchestrator-stack.ts';
 import type { Plan } from '../../plan/schema.ts';
-import { planWith, REPO_ROOT, referencePlan, resourcesOf, synthesizeOne } from './reference-app.ts';
+import {
+  planWith,
+  REPO_ROOT,
+  referencePlan,
+  resourcesOf,
+  synthesizeOne,
+  useInfraTimeouts,
+} from './reference-app.ts';
+
+useInfraTimeouts();
 
 const ASL_FILE = resolve(REPO_ROOT, 'statemachines', 'failover.asl.json');
 
@@ -23,7 +32,7 @@ describe('orchestrator stack', () => {
     const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
     const stack = new OrchestratorStack(app, 'shop-orchestrator', { plan });
     synth = { plan, stack, templates: { orchestrator: Template.fromStack(stack) } };
-  }, 90_000);
+  });
 
   it('lives in the DR region', () => {
     // Assess

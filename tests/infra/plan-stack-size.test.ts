@@ -6,7 +6,7 @@ import { checkPlanRules } from '../../plan/rules/index.ts';
 import { estimateStackResources } from '../../plan/rules/stack-size.ts';
 import { subnetSpace } from '../../plan/rules/vpc-cidrs.ts';
 import type { Plan, PlanInput } from '../../plan/schema.ts';
-import { referencePlan } from './reference-app.ts';
+import { referencePlan, useInfraTimeouts } from './reference-app.ts';
 
 /**
  * The plan's stack-size rule estimates each stack's resources from per-item costs measured on
@@ -108,11 +108,8 @@ const PLANS: [string, () => Plan][] = [
   ],
 ];
 
-/**
- * Three full synths (the first one loads CDK: ~25 s of a loaded 2-core machine, the others a few
- * seconds each), once for the file.
- */
-const SYNTH_TIMEOUT_MS = 240_000;
+// Three full synths, once for the file (beforeAll).
+useInfraTimeouts();
 
 describe('plan rule: resources per CloudFormation stack', () => {
   const synthesized = new Map<string, { plan: Plan; counts: Record<string, number> }>();
@@ -121,7 +118,7 @@ describe('plan rule: resources per CloudFormation stack', () => {
       const plan = make();
       synthesized.set(name, { plan, counts: synthesizedCounts(plan) });
     }
-  }, SYNTH_TIMEOUT_MS);
+  });
 
   it.each(PLANS.map(([name]) => name))('never undercounts a stack of %s', (name) => {
     // Prepare

@@ -6,7 +6,6 @@ import { Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambd
 import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { addSecurityChecks, listAcknowledgements } from '../../infra/nag.ts';
-import { buildReferenceApp } from '../../infra/reference-app.ts';
 import {
   identityStatements,
   isReadOnly,
@@ -14,12 +13,12 @@ import {
   type TemplateStatement,
 } from './iam-statements.ts';
 import {
+  type CheckedApp,
   planWith,
-  referencePlan,
   type StackKey,
-  type SynthesizedApp,
+  synthesizeCheckedReferenceApp,
   synthesizeOne,
-  synthesizeReferenceApp,
+  useInfraTimeouts,
 } from './reference-app.ts';
 
 /**
@@ -38,12 +37,15 @@ const WRITE_ACTIONS_WITHOUT_RESOURCE_TYPES: Record<string, string> = {
 
 const allows = (statements: TemplateStatement[]) => statements.filter((s) => s.Effect === 'Allow');
 
-describe('least privilege', () => {
-  let synth: SynthesizedApp;
-  beforeAll(() => {
-    synth = synthesizeReferenceApp();
-  }, 90_000);
+useInfraTimeouts();
 
+/** One synth for the file, with the security checks on: least privilege reads its templates. */
+let synth: CheckedApp;
+beforeAll(() => {
+  synth = synthesizeCheckedReferenceApp();
+});
+
+describe('least privilege', () => {
   it('never allows a mutating action on "*" in any stack', () => {
     // Prepare
     const offenders: string[] = [];
@@ -281,35 +283,21 @@ function readReport(outdir: string): ValidationReport | undefined {
 }
 
 describe('security checks (cdk-nag AwsSolutions and Serverless)', () => {
-  let app: App;
-  let outdir: string;
-  let synthError: unknown;
-  beforeAll(() => {
-    outdir = mkdtempSync(join(tmpdir(), 'drctl-nag-'));
-    app = new App({ outdir, context: { 'aws:cdk:bundling-stacks': [] } });
-    buildReferenceApp(app, referencePlan());
-    try {
-      app.synth();
-    } catch (error) {
-      synthError = error;
-    }
-  }, 90_000);
-
   it('synthesizes every stack with zero unacknowledged findings', () => {
     // Prepare
-    const report = readReport(outdir);
+    const report = readReport(synth.outdir);
     // Act
     const violations = (report?.pluginReports ?? []).flatMap((p) =>
       (p.violations ?? []).map((v) => `${p.pluginName}: ${v.ruleName}`),
     );
     // Assess
-    expect(synthError).toBeUndefined();
+    expect(synth.synthError).toBeUndefined();
     expect(violations).toEqual([]);
   });
 
   it('gives every acknowledgement a finding id and a real reason', () => {
     // Act
-    const acknowledged = listAcknowledgements(app);
+    const acknowledged = listAcknowledgements(synth.app);
     // Assess
     expect(acknowledged.length).toBeGreaterThan(0);
     for (const { id, reason } of acknowledged) {

@@ -12,7 +12,9 @@ import {
 } from '../../plan/names.ts';
 import type { Plan } from '../../plan/schema.ts';
 import { allowsOf, statementsOfPolicy } from './iam-statements.ts';
-import { planWith, referencePlan, resourcesOf, synthesizeOne } from './reference-app.ts';
+import { planWith, referencePlan, resourcesOf, synthesizeOne, useInfraTimeouts } from './reference-app.ts';
+
+useInfraTimeouts();
 
 type Json = Record<string, unknown>;
 
@@ -33,7 +35,7 @@ describe('traffic gate and detection paths (dns.strategy gate)', () => {
       }),
       'orchestrator',
     );
-  }, 60_000);
+  });
 
   const alarmNamed = (template: Template, name: string) =>
     Object.values(resourcesOf(template, 'AWS::CloudWatch::Alarm')).find(
