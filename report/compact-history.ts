@@ -18,7 +18,7 @@ import { record } from './step-results.ts';
  */
 const ITEM_KEYS = ['databaseId', 'serviceId', 'op', 'operation'] as const;
 /** State fields a poll step's `done` may sit under (report/step-groups.ts). */
-const POLL_KEYS = ['promotion', 'scale', 'dns'] as const;
+const POLL_KEYS = ['promotion', 'scale', 'dns', 'gate'] as const;
 
 function parse(text: string | undefined): unknown {
   if (text === undefined) return undefined;

@@ -80,7 +80,10 @@ export function drillSubstitutionsFor(arns: DrillFunctionArns): Record<string, s
 }
 
 /** The drill definition for a plan with every placeholder resolved; throws if one is left. */
-export function loadDrillDefinition(arns: DrillFunctionArns, plan: Pick<Plan, 'drills'>): StateMachineDefinition {
+export function loadDrillDefinition(
+  arns: DrillFunctionArns,
+  plan: Pick<Plan, 'drills'>,
+): StateMachineDefinition {
   return JSON.parse(resolvePlaceholders(readDrillAsl(plan), drillSubstitutionsFor(arns), 'drill.asl.json'));
 }
 

@@ -24,12 +24,14 @@ export async function writeForAMinute(
   options: { intervalSeconds: number; remainingMs: () => number; sleep?: (ms: number) => Promise<void> },
 ): Promise<WriteLoopResult> {
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  const start = Date.now();
+  // The deps' clock, so that the loop is paced by the clock its tests and the world drive.
+  const now = () => deps.now().getTime();
+  const start = now();
   const windowMs = Math.min(WRITE_WINDOW_MS, options.remainingMs() - SAFETY_MS);
   const result: WriteLoopResult = { beats: 0, failures: {}, lastSeq: {} };
   for (let slot = 0; slot * options.intervalSeconds * 1000 < windowMs; slot++) {
     const due = start + slot * options.intervalSeconds * 1000;
-    if (due > Date.now()) await sleep(due - Date.now());
+    if (due > now()) await sleep(due - now());
     if (options.remainingMs() < SAFETY_MS) break;
     record(result, await beatOnce(deps));
   }

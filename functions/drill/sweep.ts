@@ -50,7 +50,7 @@ export async function sweep(ports: Ports, input: SweepInput): Promise<SweepOutpu
   // A gate already open needs no mention in a sweep's evidence.
   if (gate.action !== NO_ACTION || gate.outcome !== 'cleaned') current.push(gate);
   const services = await scaleBack(ports.ecs, plan, drillHold ?? (await holdServicesReason(ports)));
-  current.push(...services.filter((s) => s.action !== NO_ACTION || s.outcome === 'failed'));
+  current.push(...services.filter((s) => s.action !== NO_ACTION || s.outcome !== 'cleaned'));
   const resources = mergeResources(input.previous, current);
   const { done } = summarize(resources);
   ports.logger?.info('drill sweep', { reason: input.reason, resources: resources.length, done });

@@ -139,11 +139,20 @@ describe('traffic gate and detection paths (dns.strategy gate)', () => {
     // Act
     const statements = allowsOf(statementsOfPolicy(orchestrator, 'DisasterRecoveryHealthMonitorRole'));
     const find = (action: string) => statements.find((s) => s.Action.includes(action))?.Resource;
+    const alarmsRead = statements
+      .filter((s) => s.Action.includes('cloudwatch:DescribeAlarms'))
+      .flatMap((s) => s.Resource);
     // Assess
     const machine = failoverStateMachineName(plan);
-    expect(find('cloudwatch:DescribeAlarms')).toEqual([
-      `arn:aws:cloudwatch:us-west-2:111111111111:alarm:${gateAlarmName(plan)}`,
-    ]);
+    // The gate, and the detection alarms (preflight dates the detection for the run's RTO).
+    expect(alarmsRead.sort()).toEqual(
+      [
+        `arn:aws:cloudwatch:us-west-2:111111111111:alarm:${gateAlarmName(plan)}`,
+        ...detectionAlarms(plan).map(
+          (alarm) => `arn:aws:cloudwatch:${alarm.region}:111111111111:alarm:${alarm.name}`,
+        ),
+      ].sort(),
+    );
     expect(find('states:ListExecutions')).toEqual([
       `arn:aws:states:us-west-2:111111111111:stateMachine:${machine}`,
     ]);
@@ -262,9 +271,11 @@ describe('traffic gate and detection paths (dns.strategy gate)', () => {
       const dnsActions = allowsOf(statementsOfPolicy(orch, 'DisasterRecoveryUpdateDnsRole')).flatMap(
         (s) => s.Action,
       );
-      const monitorActions = allowsOf(statementsOfPolicy(orch, 'DisasterRecoveryHealthMonitorRole')).flatMap(
-        (s) => s.Action,
-      );
+      const monitorStatements = allowsOf(statementsOfPolicy(orch, 'DisasterRecoveryHealthMonitorRole'));
+      const monitorActions = monitorStatements.flatMap((s) => s.Action);
+      const monitorAlarms = monitorStatements
+        .filter((s) => s.Action.includes('cloudwatch:DescribeAlarms'))
+        .flatMap((s) => s.Resource);
       // Assess
       expect(alarmNamed(orch, gateAlarmName(variant))).toBeUndefined();
       // The only CLOUDWATCH_METRIC check left is the drill name's (drills.test.ts).
@@ -281,7 +292,10 @@ describe('traffic gate and detection paths (dns.strategy gate)', () => {
       );
       expect(dnsActions).not.toContain('cloudwatch:PutMetricData');
       expect(monitorActions).toContain('route53:ListResourceRecordSets');
-      expect(monitorActions).not.toContain('cloudwatch:DescribeAlarms');
+      // No gate to read: only the detection alarms, which preflight reads to date the detection.
+      expect(monitorAlarms.some((arn) => String(arn).endsWith(`:alarm:${gateAlarmName(variant)}`))).toBe(
+        false,
+      );
       for (const record of Object.values(resourcesOf(glob, 'AWS::Route53::RecordSet')).filter(
         (r) => r.Properties.Name === 'www.shop.example.com.',
       )) {
