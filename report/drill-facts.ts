@@ -181,9 +181,10 @@ export function drillFactsOf(results: Results): DrillRun {
       met: typeof verdictRto.met === 'boolean' ? verdictRto.met : null,
     },
     rpo: {
-      seconds: basis === 'unknown' ? null : rpoSeconds,
-      writesLost: writes === null ? null : Math.round(writes),
-      met: typeof verdictRpo.met === 'boolean' ? verdictRpo.met : null,
+      // No data-loss step, no figure: a verdict's RPO without one is not a measurement.
+      seconds: basis === 'unknown' || dataLoss === null ? null : rpoSeconds,
+      writesLost: writes === null || dataLoss === null ? null : Math.round(writes),
+      met: typeof verdictRpo.met === 'boolean' && dataLoss !== null ? verdictRpo.met : null,
       basis,
     },
   };

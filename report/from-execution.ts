@@ -108,6 +108,17 @@ function replicaLag(taskOutputs: Map<string, unknown[]>): RunReport['rpo']['repl
   });
 }
 
+/** A drill that declared its outage and failed never served: it missed its RTO, whatever the clock says. */
+function rtoMet(
+  seconds: number | null,
+  objective: number,
+  drill: DrillRun | null,
+  outcome: RunReport['outcome'],
+): boolean | null {
+  if (seconds !== null) return seconds <= objective;
+  return drill !== null && outcome === 'failed' && drill.facts.outageAt !== null ? false : null;
+}
+
 /** Each copy's ReplicaLag read right before its promotion: a drill's lag at promotion. */
 function copyLag(drill: DrillRun): RunReport['rpo']['replicaLagAtPromotion'] {
   return drill.facts.copies.map((copy) => ({
@@ -231,7 +242,7 @@ export function reportFromExecution(
     rto: {
       seconds: rtoSeconds,
       objectiveSeconds: plan.objectives.rtoSeconds,
-      met: rtoSeconds === null ? null : rtoSeconds <= plan.objectives.rtoSeconds,
+      met: rtoMet(rtoSeconds, plan.objectives.rtoSeconds, drill, outcome),
       servingAt,
       ...(drill ? { from: 'declared-outage' as const } : {}),
     },

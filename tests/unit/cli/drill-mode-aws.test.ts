@@ -122,6 +122,24 @@ describe('drctl drill --target aws --mode drill', () => {
     expect(page).not.toContain('id="changes"');
   });
 
+  it('says a failed drill missed its RTO and never reached its data-loss step', async () => {
+    // Prepare
+    serve(drillRun({ failScaling: true }));
+
+    // Act
+    await run(['--target', 'aws', '--mode', 'drill', '--plan', PLAN_FILE, '--json', scratchJson()]);
+
+    // Assess
+    const printed = output();
+    expect(printed).toContain(
+      'RTO        not measured: the DR application was not seen serving through the drill name; objective 900 s (15 min): FAIL',
+    );
+    expect(printed).toContain(
+      'RPO        not measured: the drill ended before its data-loss step; objective 60 s (1 min): UNKNOWN',
+    );
+    expect(printed).toContain('verdict    failed (DrillFailedError)');
+  });
+
   it.each([
     ['a drill that left a copy behind', { leaveOrdersCopy: true }],
     ['a failed drill', { failScaling: true }],

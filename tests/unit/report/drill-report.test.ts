@@ -153,7 +153,11 @@ describe('the run report of a drill execution on AWS', () => {
     // Assess
     expect(report.outcome).toBe('failed');
     expect(report.rto.seconds).toBeNull();
+    // It declared its outage and never served through the drill name: the RTO was missed.
+    expect(report.rto.met).toBe(false);
+    expect(report.rpo.met).toBeNull();
     expect(report.drill?.servedAt).toBeNull();
+    expect(report.drill?.dataLoss).toBeNull();
     expect(report.drill?.cleanup?.complete).toBe(true);
     expect(report.drill?.verdict?.outcome).toBe('failed');
     expect(report.errors.map((error) => error.name)).toEqual(

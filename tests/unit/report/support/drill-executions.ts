@@ -191,9 +191,11 @@ function verdictOf(variant: DrillVariant, servedAt: number | null, outageAt: num
           ? 'The drill failed in Recover: TaskStartFailureError.'
           : `Left behind: rds:us-west-2:${copyOf('orders')}.`,
     rto: { seconds: rtoSeconds, objectiveSeconds: 900, met: rtoSeconds === null ? false : rtoSeconds <= 900 },
-    rpo: variant.noCanary
-      ? { seconds: 1.5, writesLost: null, objectiveSeconds: 60, met: true, basis: 'replica-lag-estimate' }
-      : { seconds: 2.4, writesLost: 5, objectiveSeconds: 60, met: true, basis: 'canary' },
+    rpo: variant.failScaling
+      ? { seconds: null, writesLost: null, objectiveSeconds: 60, met: null, basis: 'unknown' }
+      : variant.noCanary
+        ? { seconds: 1.5, writesLost: null, objectiveSeconds: 60, met: true, basis: 'replica-lag-estimate' }
+        : { seconds: 2.4, writesLost: 5, objectiveSeconds: 60, met: true, basis: 'canary' },
     cleanup: { complete: cleaned, leftBehind: [] },
     failure: null,
   };
