@@ -100,6 +100,9 @@ describe('drctl drill --target aws --mode drill', () => {
     expect(printed).toContain('cleaned rds:us-west-2:shop-catalog-replica-drill: DeleteDBInstance');
     expect(printed).toContain('verdict    succeeded: The drill met its objectives and cleaned up.');
     expect(printed).not.toContain('what changed');
+    expect(printed).toContain(
+      'evidence   s3://drctl-shop-evidence-123456789012-us-west-2/runs/shop-drill/2026/11/drill-7.json (written by the evidence function when the execution ended; drctl report --history s3://drctl-shop-evidence-123456789012-us-west-2/runs/shop-drill/ charts the runs)',
+    );
   });
 
   it('writes the run report with the drill fields, valid against its schema', async () => {
