@@ -161,7 +161,7 @@ export function reportFromExecution(
   const running = status === 'RUNNING';
   const { steps, errors, taskOutputs, taskResults } = stepsFromHistory(events, running);
   const sources: RunSources = { output, results: taskResults, steps, running, readableCause };
-  const drill = mode === 'drill' ? drillFactsOf(taskResults) : null;
+  const drill = mode === 'drill' ? drillFactsOf(taskResults, running) : null;
   const refusal = mode === 'drill' ? drillRefusal(events) : null;
   const noChange = refusal ?? (status === 'SUCCEEDED' && mode !== 'drill' ? noChangeOf(sources) : null);
 

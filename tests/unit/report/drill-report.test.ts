@@ -179,6 +179,15 @@ describe('the run report of a drill execution on AWS', () => {
     expect(report.drill?.verdict?.error).toBe('CleanupIncompleteError');
   });
 
+  it('names what was still pending when the cleanup polls ran out as left behind', () => {
+    // Prepare + Act
+    const report = reportOf(drillRun({ cleanupPollsRunOut: true }));
+
+    // Assess
+    expect(report.drill?.cleanup?.complete).toBe(false);
+    expect(report.drill?.cleanup?.leftBehind).toEqual(['rds:us-west-2:shop-orders-replica-drill: pending']);
+  });
+
   it('reports a drill its preflight refused as no change, refused, with the reason and no error', () => {
     // Prepare + Act
     const report = reportOf(drillRun({ refused: true }));
