@@ -119,6 +119,29 @@ function rtoMet(
   return drill !== null && outcome === 'failed' && drill.facts.outageAt !== null ? false : null;
 }
 
+/**
+ * When a failover's preflight found the outage detected (its `trigger`: the detection alarm's
+ * change to ALARM, functions/health-monitor/read-trigger.ts). On AWS the outage start is unknown:
+ * this is the earliest known instant, and the RTO runs from it, labelled "from detection".
+ */
+function preflightTrigger(taskOutputs: Map<string, unknown[]>) {
+  const raw = record(taskOutputs.get('Preflight')?.at(-1));
+  const trigger = record((raw.trigger === undefined ? record(raw.preflight) : raw).trigger);
+  const path =
+    (['route53-health-check', 'dr-probe'] as const).find((known) => known === trigger.path) ?? null;
+  const alarm = typeof trigger.alarm === 'string' ? trigger.alarm : null;
+  return { changedAt: time(trigger.changedAt), alarm, path };
+}
+
+/**
+ * Without a measured loss, a failover that promoted reads the worst lag at promotion as an
+ * estimate; unknown when any database's lag is (the worst of them is then unknown too).
+ */
+function lagEstimate(lags: RunReport['rpo']['replicaLagAtPromotion'], promoted: boolean): number | null {
+  if (!promoted || lags.length === 0 || lags.some((lag) => lag.seconds === null)) return null;
+  return Math.max(...lags.map((lag) => lag.seconds ?? 0));
+}
+
 /** Each copy's ReplicaLag read right before its promotion: a drill's lag at promotion. */
 function copyLag(drill: DrillRun): RunReport['rpo']['replicaLagAtPromotion'] {
   return drill.facts.copies.map((copy) => ({
@@ -195,15 +218,21 @@ export function reportFromExecution(
   else outcome = mode === 'dry-run' ? 'would-fail-over' : 'failed-over';
 
   const outageAt = drill ? drill.facts.outageAt : time(record(output.outage).startedAt);
-  const detectedAt = drill ? null : time(record(output.detection).detectedAt);
+  const trigger = preflightTrigger(taskOutputs);
+  const detectedAt = drill ? null : (time(record(output.detection).detectedAt) ?? trigger.changedAt);
   const servingAt = drill
     ? drill.facts.servedAt
     : outcome === 'failed-over'
       ? time(record(output.verification).verifiedAt)
       : null;
-  const rtoSeconds = drill ? drill.rto.seconds : elapsedSeconds(outageAt, servingAt);
+  const rtoSeconds = drill ? drill.rto.seconds : elapsedSeconds(outageAt ?? detectedAt, servingAt);
+  const rtoFrom = outageAt !== null ? 'outage' : detectedAt !== null ? 'detection' : null;
   const rpo = record(output.rpo);
-  const rpoSeconds = drill ? drill.rpo.seconds : nonNegative(rpo.seconds);
+  const lags = drill ? copyLag(drill) : replicaLag(taskOutputs);
+  const measuredRpo = nonNegative(rpo.seconds);
+  const promoted = mode === 'failover' && steps.some((step) => step.kind === 'promote');
+  const estimatedRpo = measuredRpo === null ? lagEstimate(lags, promoted) : null;
+  const rpoSeconds = drill ? drill.rpo.seconds : (measuredRpo ?? estimatedRpo);
   const writesLost = drill ? drill.rpo.writesLost : nonNegative(rpo.writesLost);
   const region = options.region ?? regionOfArn(arn);
   const traffic = mode === 'failover' ? trafficOf(sources) : null;
@@ -237,6 +266,7 @@ export function reportFromExecution(
       detectedAt,
       seconds: elapsedSeconds(outageAt, detectedAt),
       ...detectionOf(requestedBy, plan),
+      ...(drill || trigger.alarm === null ? {} : { alarm: trigger.alarm, path: trigger.path }),
     },
     traffic,
     rto: {
@@ -244,7 +274,7 @@ export function reportFromExecution(
       objectiveSeconds: plan.objectives.rtoSeconds,
       met: rtoMet(rtoSeconds, plan.objectives.rtoSeconds, drill, outcome),
       servingAt,
-      ...(drill ? { from: 'declared-outage' as const } : {}),
+      ...(drill ? { from: 'declared-outage' as const } : rtoSeconds === null ? {} : { from: rtoFrom }),
     },
     rpo: {
       seconds: rpoSeconds,
@@ -252,8 +282,12 @@ export function reportFromExecution(
       writesDiverged: null,
       objectiveSeconds: plan.objectives.rpoSeconds,
       met: rpoSeconds === null ? null : rpoSeconds <= plan.objectives.rpoSeconds,
-      replicaLagAtPromotion: drill ? copyLag(drill) : replicaLag(taskOutputs),
-      ...(drill ? { basis: rpoBasis(drill) } : {}),
+      replicaLagAtPromotion: lags,
+      ...(drill
+        ? { basis: rpoBasis(drill) }
+        : estimatedRpo !== null
+          ? { basis: 'replica-lag-estimate' as const }
+          : {}),
     },
     steps,
     changes: outcome === 'no-change' ? [] : changesOf(output, taskOutputs),

@@ -7,12 +7,12 @@ import { loadDeployedPlan } from '../shared/plan.ts';
 import { CORRELATION_ID_PATH, powertools } from '../shared/powertools.ts';
 import { type CanaryResult, runCanary } from './operate.ts';
 import type { CanaryRole } from './read.ts';
-import { canaryRole, databaseTls, roleRegion } from './role.ts';
+import { canaryRole, readCanarySettings, roleRegion } from './role.ts';
 import { type CanaryDeps, createCanaryDeps } from './sessions.ts';
 
 const { logger, tracer } = powertools('canary');
 const plan = loadDeployedPlan();
-const tls = databaseTls();
+const settings = readCanarySettings();
 /** Per role (one per deployment in AWS; both in one process in the local world), kept across invocations. */
 const depsByRole = new Map<CanaryRole, CanaryDeps>();
 
@@ -24,7 +24,7 @@ function depsFor(role: CanaryRole): CanaryDeps {
     plan,
     rds: tracer.captureAWSv3Client(rdsClient({ region })),
     secrets: tracer.captureAWSv3Client(secretsManagerClient({ region })),
-    tls,
+    tls: settings.tls,
     logger,
   });
   depsByRole.set(role, deps);
@@ -32,7 +32,7 @@ function depsFor(role: CanaryRole): CanaryDeps {
 }
 
 async function canary(event: unknown, context: Context): Promise<CanaryResult> {
-  const role = canaryRole(plan, context.functionName);
+  const role = canaryRole(plan, context.functionName, settings.configuredRole);
   return runCanary(depsFor(role), role, event, () => context.getRemainingTimeInMillis());
 }
 

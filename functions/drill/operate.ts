@@ -27,6 +27,38 @@ import { sweep } from './sweep.ts';
 import { verdict } from './verdict-op.ts';
 import { verifyThroughDrillName } from './verify.ts';
 
+/**
+ * The `drill` function's op contract (one Lambda, `<plan>-drill` in the DR region). Keep it
+ * stable: the drill state machine (statemachines/drill.asl.json), the EventBridge sweep rule
+ * (infra) and the local world all call it. Every payload is a JSON object `{ "op": <op>, ... }`
+ * checked against its schema in functions/shared/drill-contracts.ts before anything runs (an
+ * unknown op or a bad field is an InvalidInputError naming the field, and nothing is called).
+ * `envelope` = `correlationId` (the execution name: it tags this drill's resources) and
+ * `executionStartTime` (ISO). Outputs are the *Output types of the same file.
+ *
+ *   op               input beyond op                                   does
+ *   preflight        envelope, executionArn, stateMachineArn, request  read only; DrillRefusedError refuses
+ *   sweep            reason, [envelope], attempt, previous             removes earlier drills' leftovers; the
+ *                                                                      rule on FAILED/TIMED_OUT/ABORTED drill
+ *                                                                      executions sends `{ op, reason }` only
+ *   create-copy      envelope, databaseId                              cascading replica of the DR replica
+ *   copy-status      envelope, attempt                                 done when every copy is available
+ *   declare-outage   envelope                                          the simulated loss of the primary
+ *   promote-copy     envelope, databaseId, attempt, startedAt,         reads the copy's lag, then promotes it
+ *   promote-status     lagAtPromotionSeconds, lagObservedAt            polls the promotion
+ *   gate             envelope, action close|status|open, attempt,      the drill gate only (drctl/drill metric)
+ *                      before, submittedAt
+ *   verify           envelope                                          the drill name through DNS, then DR health
+ *   data-loss        envelope, promotions[]                            heartbeats via the canary, else the lag
+ *                                                                      at promotion labelled an estimate
+ *   cleanup          envelope, attempt, previous                       copies deleted, services to 0, gate open
+ *   verdict          envelope, outage, verification, dataLoss,         DrillFailedError / ObjectiveMissedError /
+ *                      cleanup, error, cleanupError                    CleanupIncompleteError or success
+ *
+ * Every call that changes something is guarded to drill resources (guard.ts): a name that is not
+ * a drill copy of this plan, or a service not of the plan's DR services, is refused with
+ * NotADrillResourceError before any call.
+ */
 const routeSchema = z.object({ op: z.enum(DRILL_OPS) });
 
 /** One drill op: the input is checked against its contract (naming the field), then its core runs. */

@@ -9,6 +9,7 @@ import {
   type PreflightDatabase,
   type PreflightOutput,
   type PreflightService,
+  type PreflightTrigger,
   parseTaskInput,
   type preflightInputSchema,
 } from '../shared/contracts.ts';
@@ -19,6 +20,7 @@ import { failoverChanges } from './failover-changes.ts';
 import { pollTiming } from './poll-timing.ts';
 import type { HealthMonitorPorts } from './ports.ts';
 import { readTraffic } from './read-traffic.ts';
+import { readTrigger } from './read-trigger.ts';
 import { estimateRecoverySeconds } from './recovery-estimate.ts';
 import { judgeReplicaLag, type RpoVerdict } from './rpo-guard.ts';
 import { claimRun } from './run-lock.ts';
@@ -26,7 +28,7 @@ import { claimRun } from './run-lock.ts';
 export type PreflightInput = z.output<typeof preflightInputSchema>;
 type Ports = Pick<
   HealthMonitorPorts,
-  'plan' | 'rds' | 'cloudWatch' | 'ecs' | 'route53' | 'sfn' | 'now' | 'logger'
+  'plan' | 'rds' | 'cloudWatch' | 'detectionCloudWatch' | 'ecs' | 'route53' | 'sfn' | 'now' | 'logger'
 >;
 
 /**
@@ -51,11 +53,14 @@ export async function preflight(ports: Ports, input: PreflightInput): Promise<Pr
     },
     request,
   );
-  const state = await readPlanState(ports);
+  const [state, trigger] = await Promise.all([
+    readPlanState(ports),
+    readTrigger(ports, request, new Date(input.executionStartTime)),
+  ]);
   // Promoted or promoting databases are not judged: their data loss is already settled.
   const ready = state.databases.filter((d) => d.readiness === 'replica-ready').map((d) => d.db);
   const rpo = await judgeReplicaLag(ports.cloudWatch, plan, ready, checkedAt);
-  const output = preflightOutput(plan, { checkedAt, request, state, rpo });
+  const output = preflightOutput(plan, { checkedAt, request, trigger, state, rpo });
   ports.logger?.info('preflight passed', {
     changes: output.changes.length,
     rpo: output.rpo,
@@ -94,11 +99,12 @@ function preflightOutput(
   parts: {
     checkedAt: Date;
     request: ExecutionInput;
+    trigger: PreflightTrigger;
     state: Awaited<ReturnType<typeof readPlanState>>;
     rpo: RpoVerdict;
   },
 ): PreflightOutput {
-  const { checkedAt, request, state, rpo } = parts;
+  const { checkedAt, request, trigger, state, rpo } = parts;
   const lagById = new Map(rpo.judgements.map((j) => [j.db.id, j]));
   const databases = state.databases.map((d) => ({
     id: d.db.id,
@@ -120,6 +126,7 @@ function preflightOutput(
   return {
     checkedAt: checkedAt.toISOString(),
     request,
+    trigger,
     databases: databases.map(
       ({ id, identifier, readiness, lastActiveLagSeconds, lagObservedAt }): PreflightDatabase => ({
         id,

@@ -216,9 +216,28 @@ export interface PreflightService {
   drDesiredCount: number;
 }
 
+/**
+ * The detection behind a run, as preflight read it: the alarm (named in `requestedBy`, or the
+ * earlier of the plan's detection alarms in ALARM for a run started by hand) and when it went to
+ * ALARM. On AWS the outage's start is unknown; `changedAt` is the earliest known instant, and the
+ * run's RTO is measured from it ("from detection"). Null fields are unknown, never guessed.
+ */
+export interface PreflightTrigger {
+  alarm: string | null;
+  region: string | null;
+  path: 'route53-health-check' | 'dr-probe' | null;
+  /** The alarm's state when preflight read it; null when it could not be read. */
+  state: 'ALARM' | 'OK' | 'INSUFFICIENT_DATA' | null;
+  /** The alarm's StateTransitionedTimestamp while in ALARM and not after the run started (ISO). */
+  changedAt: string | null;
+  detail: string;
+}
+
 export interface PreflightOutput {
   checkedAt: string;
   request: ExecutionInput;
+  /** When the outage was detected (the start of a failover's RTO on AWS). */
+  trigger: PreflightTrigger;
   databases: PreflightDatabase[];
   services: PreflightService[];
   dns: { record: string; currentValue: string | null; pointsTo: 'primary' | 'dr' };

@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { beatOnce } from '../../../../functions/canary/beat.ts';
 import { runCanary } from '../../../../functions/canary/operate.ts';
 import { readHeartbeats } from '../../../../functions/canary/read.ts';
-import { canaryRole, databaseTls } from '../../../../functions/canary/role.ts';
+import { canaryRole, databaseTls, readCanarySettings } from '../../../../functions/canary/role.ts';
 import { isoFromSql, sqlTimestamp } from '../../../../functions/canary/sql.ts';
 import { writeForAMinute } from '../../../../functions/canary/write-loop.ts';
 import { ConfigurationError, InvalidInputError } from '../../../../plan/errors.ts';
@@ -205,18 +205,23 @@ describe('canary routing and the write loop', () => {
     expect(rdsMock.calls()).toHaveLength(0);
   });
 
-  it('tells its role from its function name, and turns TLS off only when the world says so', () => {
+  it('tells its role from its function name, reads its settings once and refuses a bad one, and turns TLS off only when the world says so', () => {
     // Act
-    const unknown = () => canaryRole(plan, 'shop-something', {});
+    const unknown = () => canaryRole(plan, 'shop-something', null);
+    const typo = () => readCanarySettings({ DRCTL_CANARY_ROLE: 'writter' });
 
     // Assess
-    expect(canaryRole(plan, 'shop-canary', {})).toBe('writer');
-    expect(canaryRole(plan, 'shop-canary-reader', {})).toBe('reader');
-    expect(canaryRole(plan, 'other', { DRCTL_CANARY_ROLE: 'reader' })).toBe('reader');
+    expect(canaryRole(plan, 'shop-canary', null)).toBe('writer');
+    expect(canaryRole(plan, 'shop-canary-reader', 'writer')).toBe('reader');
+    expect(canaryRole(plan, 'other', 'reader')).toBe('reader');
     expect(unknown).toThrow(ConfigurationError);
-    expect(databaseTls({})).toBe(true);
+    expect(typo).toThrow('DRCTL_CANARY_ROLE is "writter"');
+    expect(readCanarySettings({})).toEqual({ configuredRole: null, tls: true });
+    expect(readCanarySettings({ DRCTL_CANARY_ROLE: 'reader', DRCTL_DB_TLS: 'disabled' })).toEqual({
+      configuredRole: 'reader',
+      tls: false,
+    });
     expect(databaseTls({ DRCTL_DB_TLS: 'false' })).toBe(true);
-    expect(databaseTls({ DRCTL_DB_TLS: 'disabled' })).toBe(false);
   });
 
   it('puts only digits and separators into a statement, and reads the drivers’ timestamps as UTC', () => {
