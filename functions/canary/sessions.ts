@@ -63,7 +63,9 @@ export async function closeCanaryDeps(deps: CanaryDeps): Promise<void> {
 /**
  * Runs `use` on the kept connection to an instance, opening it first when there is none. A
  * failure drops the connection (the instance may have restarted, failed over or gone), so the
- * next call connects afresh; the error goes to the caller.
+ * next call connects afresh; the error goes to the caller. A kept connection that the server
+ * closed meanwhile (a warm Lambda's connection to a copy an earlier drill deleted, or to an
+ * instance that rebooted) is not an answer: `use` runs once more on a fresh connection.
  */
 export async function withSession<T>(
   deps: CanaryDeps,
@@ -71,19 +73,40 @@ export async function withSession<T>(
   instanceIdentifier: string,
   use: (session: Session) => Promise<T>,
 ): Promise<T> {
-  let session = deps.sessions.get(instanceIdentifier);
-  try {
-    if (session === undefined) {
-      session = await open(deps, db, instanceIdentifier);
-      deps.sessions.set(instanceIdentifier, session);
+  const kept = deps.sessions.get(instanceIdentifier);
+  if (kept !== undefined) {
+    try {
+      return await use(kept);
+    } catch (error) {
+      await drop(deps, instanceIdentifier);
+      if (!isConnectionLost(error)) throw error;
     }
+  }
+  try {
+    const session = await open(deps, db, instanceIdentifier);
+    deps.sessions.set(instanceIdentifier, session);
     return await use(session);
   } catch (error) {
-    const dropped = deps.sessions.get(instanceIdentifier);
-    deps.sessions.delete(instanceIdentifier);
-    await dropped?.connection.close();
+    await drop(deps, instanceIdentifier);
     throw error;
   }
+}
+
+async function drop(deps: CanaryDeps, instanceIdentifier: string): Promise<void> {
+  const dropped = deps.sessions.get(instanceIdentifier);
+  deps.sessions.delete(instanceIdentifier);
+  await dropped?.connection.close();
+}
+
+const CONNECTION_LOST_CODES = new Set(['PROTOCOL_CONNECTION_LOST', 'ECONNRESET', 'EPIPE', 'ECONNREFUSED']);
+
+/** The connection itself is gone (mysql2's fatal errors and closed state, pg's terminated client), not the statement. */
+function isConnectionLost(error: unknown): boolean {
+  const e = error as { fatal?: unknown; code?: unknown; message?: unknown };
+  if (e.fatal === true) return true;
+  if (typeof e.code === 'string' && CONNECTION_LOST_CODES.has(e.code)) return true;
+  const message = typeof e.message === 'string' ? e.message : '';
+  return /closed state|Connection terminated|not queryable/i.test(message);
 }
 
 async function open(deps: CanaryDeps, db: PlanDatabase, instanceIdentifier: string): Promise<Session> {

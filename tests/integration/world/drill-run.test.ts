@@ -1,12 +1,14 @@
 import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { CreateDBInstanceReadReplicaCommand, RDSClient } from '@aws-sdk/client-rds';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Execution, startWorld, type World } from '../../../local/index.ts';
+import { type Execution, startWorld, type Timings, type World } from '../../../local/index.ts';
 import { type Mutation, metricResource } from '../../../local/mutations.ts';
 import type { DbInstance } from '../../../local/rds/model.ts';
 import {
   drillCopyIdentifier,
   drillGateAlarmName,
   drillRecordName,
+  drillTags,
   GATE_CLOSED,
   gateAlarmName,
   gateMetric,
@@ -30,8 +32,8 @@ afterEach(async () => {
 
 const drillInput = { mode: 'drill', reason: 'monthly drill', incidentId: 'DRILL-1', requestedBy: 'test' };
 
-async function drillWorld(): Promise<World> {
-  world = await startWorld({ plan, drills: true, scale: SCALE });
+async function drillWorld(timings: Partial<Timings> = {}): Promise<World> {
+  world = await startWorld({ plan, drills: true, scale: SCALE, timings });
   // A minute of heartbeats on the primaries before the drill.
   await world.runFor(60);
   return world;
@@ -179,6 +181,104 @@ describe('a drill on the reference plan', () => {
     expect(
       w.messages().some((m) => m.message.includes('drill') && /succeeded/i.test(m.subject ?? m.message)),
     ).toBe(true);
+  }, 60_000);
+});
+
+describe('drills one after the other', () => {
+  it('measure RPO from the canary each time (the warm reader reconnects to the new copies)', async () => {
+    // Prepare
+    const w = await drillWorld();
+    const finals = watchCopyHeartbeats(w);
+    const first = await runDrill(w, 'drill-first');
+    await w.runFor(60);
+
+    // Act
+    const second = await runDrill(w, 'drill-second');
+
+    // Assess
+    expect([first.status, second.status]).toEqual(['SUCCEEDED', 'SUCCEEDED']);
+    const output = JSON.parse(second.output ?? '{}') as DrillOutput;
+    expect(output.rpo.basis).toBe('canary');
+    for (const db of output.dataLoss.databases) expect(db.copy.seq).toBe(finals.get(db.copyIdentifier));
+    expect(copies(w)).toEqual([]);
+  }, 60_000);
+});
+
+describe('a drill whose copies lag behind', () => {
+  it('measures the writes and seconds a failover would lose from the canary, fails with ObjectiveMissedError and still cleans up', async () => {
+    // Prepare: each copy applies its source's changes 5 minutes late, longer than its promotion
+    // runs before the reboot ends replication: the copy misses the primary's last heartbeats.
+    const w = await drillWorld({ cascadingReplicaLagSeconds: 300 });
+    const finals = watchCopyHeartbeats(w);
+
+    // Act
+    const done = await runDrill(w, 'drill-copies-lag');
+
+    // Assess
+    expect(done.status).toBe('FAILED');
+    expect(done.error).toBe('ObjectiveMissedError');
+    expect(done.cause).toContain('RPO');
+    // A failed execution has no output: the figures are MeasureDataLoss's result in the history.
+    const exited = (e: (typeof done.history)[number]) =>
+      e.stateExitedEventDetails as { name?: string; output?: string } | undefined;
+    const measured = done.history.find(
+      (e) => e.type === 'TaskStateExited' && exited(e)?.name === 'MeasureDataLoss',
+    );
+    const state = JSON.parse((measured && exited(measured)?.output) ?? '{}') as Partial<DrillOutput>;
+    const databases = state.dataLoss?.databases ?? [];
+    expect(databases.length).toBe(plan.databases.length);
+    for (const db of databases) {
+      const spec = plan.databases.find((d) => d.id === db.databaseId);
+      if (!spec) throw new Error(`unknown database ${db.databaseId}`);
+      const primary = w.models.rds.find(spec.primary.region, spec.primary.identifier) as DbInstance;
+      const promotedAt = Date.parse(db.promotedAt);
+      const beforePromotion = w.models.rds.heartbeats(primary, w.clock.now()).last(promotedAt);
+      expect(db.copy.seq).toBe(finals.get(db.copyIdentifier));
+      expect(db.primary.seq).toBe(beforePromotion?.seq);
+      // Heartbeats every 5 s, the copy ~90 s (300 s lag - 210 s to the reboot) behind the promotion.
+      expect(db.writesLost).toBe((db.primary.seq ?? 0) - (db.copy.seq ?? 0));
+      expect(db.writesLost).toBeGreaterThanOrEqual(15);
+      expect(db.secondsLost).toBeCloseTo((promotedAt - Date.parse(db.copy.writtenAt ?? '')) / 1000, 3);
+      expect(db.secondsLost).toBeGreaterThan(plan.objectives.rpoSeconds);
+    }
+    expect(copies(w)).toEqual([]);
+    expect(drDesiredCounts(w)).toEqual(plan.services.map(() => 0));
+    expect(drillGateState(w)).not.toBe('ALARM');
+  }, 60_000);
+});
+
+describe('what an interrupted drill left', () => {
+  it('is found by its tags and removed by the next drill, which then succeeds', async () => {
+    // Prepare: a copy an earlier, crashed drill made (tagged, as every drill copy is).
+    const w = await drillWorld();
+    const db = plan.databases[0] as (typeof plan.databases)[number];
+    const rds = worldClient(w, RDSClient, plan.regions.dr);
+    const leftover = drillCopyIdentifier(db.replica.identifier);
+    await rds.send(
+      new CreateDBInstanceReadReplicaCommand({
+        DBInstanceIdentifier: leftover,
+        SourceDBInstanceIdentifier: db.replica.identifier,
+        Tags: drillTags(plan, 'drill-that-crashed'),
+      }),
+    );
+    await w.until(() => copies(w).some((c) => c.identifier === leftover && c.status === 'available'), {
+      timeoutSeconds: 1_800,
+    });
+    const crashed = copies(w).find((c) => c.identifier === leftover);
+
+    // Act
+    const done = await runDrill(w, 'drill-after-a-crash');
+
+    // Assess
+    expect(done.status).toBe('SUCCEEDED');
+    const output = JSON.parse(done.output ?? '{}') as {
+      sweep: { resources: { resource: string; outcome: string }[] };
+    };
+    expect(output.sweep.resources).toEqual(
+      expect.arrayContaining([expect.objectContaining({ resource: expect.stringContaining(leftover) })]),
+    );
+    expect(copies(w)).toEqual([]);
+    expect(crashed && w.models.rds.isLive(crashed)).toBe(false);
   }, 60_000);
 });
 

@@ -60,14 +60,30 @@ describe('canary beatOnce', () => {
     const after = await beatOnce(deps);
 
     // Assess
+    // The kept connection is reset, and the fresh one it tries once more is refused.
     expect(during[0]).toMatchObject({
       databaseId: 'orders',
       seq: null,
-      error: 'ECONNRESET: read ECONNRESET',
+      error: 'ECONNREFUSED: connect ECONNREFUSED',
     });
     expect(during[1]).toMatchObject({ databaseId: 'catalog', seq: 2 });
     expect(after.map((b) => b.seq)).toEqual([2, 3]);
     expect(database('shop-orders').connects).toBe(2);
+  });
+
+  it('writes on a fresh connection when the server closed the kept one (a reboot, a replaced instance)', async () => {
+    // Prepare
+    const { deps, database } = fakeWorld();
+    await beatOnce(deps);
+    database('shop-orders').restart();
+
+    // Act
+    const beats = await beatOnce(deps);
+
+    // Assess
+    expect(beats.map((b) => b.seq)).toEqual([2, 2]);
+    expect(database('shop-orders').connects).toBe(2);
+    expect(database('shop-catalog').connects).toBe(1);
   });
 
   it('names a bad credentials secret without echoing it, and a missing instance', async () => {

@@ -25,15 +25,25 @@ export class FakeDatabase {
   readonly rows: { seq: number; writtenAt: string }[] = [];
   connects = 0;
   down = false;
+  /** Bumped by restart(): connections opened before it are closed by the server. */
+  private generation = 0;
   hasTable = false;
   endpoint: DatabaseEndpoint | null = null;
 
   constructor(private readonly clock: () => Date) {}
 
+  /** The server closes every open connection (a reboot, or the instance replaced under its name). */
+  restart(): void {
+    this.generation += 1;
+  }
+
   connection(): CanaryConnection {
+    const opened = this.generation;
     return {
       query: async (sql) => {
         if (this.down) throw Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
+        if (opened !== this.generation)
+          throw new Error("Can't add new command when connection is in closed state");
         this.statements.push(sql);
         if (sql.startsWith('CREATE TABLE')) this.hasTable = true;
         if (sql.startsWith('INSERT')) {
