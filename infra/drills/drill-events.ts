@@ -24,9 +24,18 @@ export function executionEndedPattern(stateMachineArns: readonly string[], statu
   };
 }
 
+/** The sweep rule's name (the local world's event records use the same). */
 export function drillSweepRuleName(plan: Plan): string {
-  return `${plan.name}-drill-sweep`;
+  return `${plan.name}-drill-sweep-on-failure`;
 }
+
+/**
+ * How long EventBridge keeps retrying a status-change delivery: its maximum and default, 24 hours
+ * and 185 attempts (EventBridge User Guide, "How EventBridge retries delivering events",
+ * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-retry-policy.html).
+ * A sweep or a report delivered late is still worth it; the local world retries the same 24 hours.
+ */
+export const STATUS_CHANGE_DELIVERY = { retryAttempts: 185, maxEventAge: Duration.hours(24) };
 
 export function drillScheduleRuleName(plan: Plan): string {
   return `${plan.name}-drill-schedule`;
@@ -61,8 +70,7 @@ export class DrillSweepRule extends Construct {
           reason: `${EventField.fromPath('$.detail.status')} ${EventField.fromPath('$.detail.executionArn')}`,
         }),
         deadLetterQueue: props.deadLetterQueue,
-        retryAttempts: 8,
-        maxEventAge: Duration.hours(2),
+        ...STATUS_CHANGE_DELIVERY,
       }),
     );
   }

@@ -10,7 +10,7 @@ import { drillExecutionArnPattern, drillStateMachineArn } from '../config/drill-
 import { failoverExecutionArnPattern, failoverStateMachineArn } from '../config/plan-arns.ts';
 import { DrFunction } from '../lambda/dr-function.ts';
 import { acknowledge } from '../nag.ts';
-import { executionEndedPattern, FINAL_STATUSES } from './drill-events.ts';
+import { executionEndedPattern, FINAL_STATUSES, STATUS_CHANGE_DELIVERY } from './drill-events.ts';
 import { EVIDENCE_PREFIX, type EvidenceBucket } from './evidence-bucket.ts';
 
 export interface EvidenceWriterProps {
@@ -20,8 +20,9 @@ export interface EvidenceWriterProps {
   functionsRoot?: string;
 }
 
+/** The evidence rule's name (the local world's event records use the same). */
 export function evidenceRuleName(plan: Plan): string {
-  return `${plan.name}-run-evidence`;
+  return `${plan.name}-evidence-on-status-change`;
 }
 
 /**
@@ -31,7 +32,7 @@ export function evidenceRuleName(plan: Plan): string {
  * GetExecutionHistory and writes its JSON and HTML page to the evidence bucket under `runs/`.
  * Its role reads only those two machines' executions, writes and reads back (HeadObject: the
  * stored digest, so a re-delivery writes nothing) only objects under `runs/`, and encrypts with
- * the bucket's key only. EventBridge delivers at least once and retries for two hours; what it
+ * the bucket's key only. EventBridge delivers at least once and retries for 24 hours; what it
  * cannot deliver goes to the orchestrator's dead-letter queue and its alarm.
  */
 export class EvidenceWriter extends Construct {
@@ -82,8 +83,7 @@ export class EvidenceWriter extends Construct {
     this.rule.addTarget(
       new LambdaFunction(this.fn.function, {
         deadLetterQueue: props.deadLetterQueue,
-        retryAttempts: 8,
-        maxEventAge: Duration.hours(2),
+        ...STATUS_CHANGE_DELIVERY,
       }),
     );
   }

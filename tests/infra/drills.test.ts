@@ -388,7 +388,7 @@ describe('drills in the orchestrator stack', () => {
   it('sweeps after a failed, timed-out or aborted drill: the drill function with op sweep and the status and execution', () => {
     // Prepare
     const rule = Object.values(resourcesOf(orchestrator, 'AWS::Events::Rule')).find(
-      (r) => r.Properties.Name === 'shop-drill-sweep',
+      (r) => r.Properties.Name === 'shop-drill-sweep-on-failure',
     )?.Properties as Json;
     const target = (rule.Targets as Json[])[0] as Json;
     const transformer = target.InputTransformer as {
@@ -413,6 +413,8 @@ describe('drills in the orchestrator stack', () => {
       },
     });
     expect(target.Arn).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/DrillsDrillFunction/), 'Arn'] });
+    // EventBridge's longest retry (24 h, 185 attempts): a late sweep still cleans up.
+    expect(target.RetryPolicy).toEqual({ MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86_400 });
     expect(target.DeadLetterConfig).toEqual({
       Arn: { 'Fn::GetAtt': [expect.stringMatching(/DeadLetters/), 'Arn'] },
     });
@@ -469,8 +471,8 @@ describe('drills in the orchestrator stack', () => {
     const definition = JSON.parse(String(machine?.Properties.DefinitionString)) as Json;
     // Assess: the schema's defaults (plan/schema.ts drills)
     expect(bare.plan.drills.schedule).toBeUndefined();
-    expect(rules).toContain('shop-drill-sweep');
-    expect(rules).toContain('shop-run-evidence');
+    expect(rules).toContain('shop-drill-sweep-on-failure');
+    expect(rules).toContain('shop-evidence-on-status-change');
     expect(rules).not.toContain('shop-drill-schedule');
     expect(definition.TimeoutSeconds).toBe(180 * 60);
     expect(records.filter((name) => name === `drill.${bare.plan.dns.zoneName}.`)).toHaveLength(2);
@@ -490,7 +492,7 @@ describe('drills in the orchestrator stack', () => {
       // Prepare
       const [functionId] = evidenceFunction();
       const rule = Object.values(resourcesOf(orchestrator, 'AWS::Events::Rule')).find(
-        (r) => r.Properties.Name === 'shop-run-evidence',
+        (r) => r.Properties.Name === 'shop-evidence-on-status-change',
       )?.Properties as Json;
       // Act
       const target = (rule.Targets as Json[])[0] as Json;
@@ -508,7 +510,7 @@ describe('drills in the orchestrator stack', () => {
       });
       expect(target.Arn).toEqual({ 'Fn::GetAtt': [functionId, 'Arn'] });
       expect(target.InputTransformer).toBeUndefined();
-      expect(target.RetryPolicy).toEqual({ MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 7200 });
+      expect(target.RetryPolicy).toEqual({ MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86_400 });
       expect(target.DeadLetterConfig).toEqual({
         Arn: { 'Fn::GetAtt': [expect.stringMatching(/DeadLetters/), 'Arn'] },
       });
