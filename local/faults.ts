@@ -91,6 +91,8 @@ const THROTTLING: Record<ServiceName, [code: string, status: number]> = {
   sfn: ['ThrottlingException', 400],
   ssm: ['ThrottlingException', 400],
   lambda: ['TooManyRequestsException', 429],
+  s3: ['SlowDown', 503],
+  secretsmanager: ['ThrottlingException', 400],
 };
 
 const SERVER_ERROR: Record<ServiceName, [code: string, status: number]> = {
@@ -102,6 +104,8 @@ const SERVER_ERROR: Record<ServiceName, [code: string, status: number]> = {
   sfn: ['ServiceUnavailable', 503],
   ssm: ['InternalServerError', 500],
   lambda: ['ServiceException', 500],
+  s3: ['InternalError', 500],
+  secretsmanager: ['InternalServiceError', 500],
 };
 
 export const DEFAULT_START_FAILURE =

@@ -9,6 +9,7 @@ export { closeSharedEndpoints } from './endpoints.ts';
 export type { EventLog, WorldEvent, WorldEventType } from './events.ts';
 export { DEFAULT_START_FAILURE, type Faults, type RateFaultOptions } from './faults.ts';
 export type { Measurements } from './measure.ts';
+export { type Mutation, metricResource, recordResource } from './mutations.ts';
 export type { ServiceName } from './protocol/server.ts';
 export type { CountedKind, Dependency, RequestTotal, TimeWindow } from './request-counts.ts';
 export type { ServiceState, WorldSnapshot } from './snapshot.ts';

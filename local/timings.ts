@@ -11,6 +11,15 @@ export interface Timings {
   replicaLagMetricPeriodSeconds: number;
   /** Normal cross-region replication lag of a healthy replica. */
   replicaLagSeconds: number;
+  /**
+   * CreateDBInstanceReadReplica: creating → available (a snapshot of the source restored as a new
+   * instance, then replication starts). Modelled: RDS documents no figure ("a few minutes").
+   */
+  replicaCreationSeconds: number;
+  /** DeleteDBInstance without a final snapshot: deleting → gone. Modelled: RDS documents no figure. */
+  instanceDeletionSeconds: number;
+  /** A same-region (cascading) read replica's own lag behind its source. Modelled. */
+  cascadingReplicaLagSeconds: number;
   /** Writes per second on each primary database (the simulated application's write stream). */
   writesPerSecond: number;
   /** Fargate task: PROVISIONING → PENDING (ENI attached). */
@@ -65,6 +74,9 @@ export const DEFAULT_TIMINGS: Timings = {
   promotionModifyingShare: 0.7,
   replicaLagMetricPeriodSeconds: 60,
   replicaLagSeconds: 2,
+  replicaCreationSeconds: 600,
+  instanceDeletionSeconds: 240,
+  cascadingReplicaLagSeconds: 1,
   writesPerSecond: 20,
   taskProvisioningSeconds: 15,
   taskPendingSeconds: [20, 40],

@@ -5,25 +5,33 @@ import { serveApis } from './assembly/api-server.ts';
 import { createCleanup } from './assembly/cleanup.ts';
 import { createWorldContext } from './assembly/context.ts';
 import { backfillProbeHistory } from './assembly/deployment.ts';
+import { type DrillHandlers, loadDrillHandlers } from './assembly/drill-handlers.ts';
 import { worldFacade } from './assembly/facade.ts';
 import { loadWorldHandlers } from './assembly/handlers.ts';
 import { buildModels } from './assembly/models.ts';
 import { enterWorldEnvironment } from './assembly/process-environment.ts';
-import { registerFailoverMachine } from './assembly/state-machine.ts';
+import { registerStateMachines } from './assembly/state-machine.ts';
 import { writeWorldPlan } from './assembly/world-plan.ts';
 import { checkScale, type SimClock } from './clock.ts';
 import type { CloudWatchModel } from './cloudwatch/model.ts';
 import { type Detection, startDetection } from './detection.ts';
+import { startDrills } from './drills.ts';
 import type { EcsModel } from './ecs/model.ts';
 import { sharedEndpoints } from './endpoints.ts';
 import type { EventLog, WorldEvent } from './events.ts';
 import type { Faults } from './faults.ts';
+import type { LambdaModel } from './lambda/model.ts';
 import type { Measurements } from './measure.ts';
+import { type Mutation, MutationLedger } from './mutations.ts';
+import { serverRsaKeys } from './mysql/auth-crypto.ts';
 import type { RdsModel } from './rds/model.ts';
+import { type DatabaseEndpoints, openDatabaseEndpoints } from './rds/mysql-endpoints.ts';
 import { type Dependency, RequestCounts, type RequestTotal, type TimeWindow } from './request-counts.ts';
 import type { HealthChecks } from './route53/health-checks.ts';
 import type { Route53Model } from './route53/model.ts';
+import type { S3Model } from './s3/model.ts';
 import { startSchedules, timedScheduledFunctions } from './scheduled-functions.ts';
+import type { SecretsManagerModel } from './secretsmanager/model.ts';
 import type { WorldSnapshot } from './snapshot.ts';
 import type { SnsMessage, SnsModel } from './sns/model.ts';
 import type { SsmModel } from './ssm/model.ts';
@@ -51,6 +59,14 @@ export interface WorldOptions {
   alarmTrigger?: boolean;
   /** Powertools log level of the in-process handlers (default ERROR; the world's own log is `events`). */
   handlerLogLevel?: string;
+  /**
+   * Deploy drills (default false): the drill state machine beside the failover one
+   * (`world.drill`), the drill and canary functions in the Lambda API, the canary writer's
+   * heartbeats when the plan enables the canary, and the execution status rules (the drill sweep
+   * on failed, timed-out and aborted drills; the evidence function when the checkout has it).
+   * Off, the world neither imports those handlers nor runs the canary.
+   */
+  drills?: boolean;
 }
 
 export interface StepFunctionsFacade {
@@ -79,6 +95,12 @@ export interface World {
   events: EventLog;
   faults: Faults;
   stepFunctions: StepFunctionsFacade;
+  /**
+   * The drill state machine (`<plan>-drill`, DR region), when the world was started with
+   * `drills: true`: `world.drill.start({ mode: 'drill', reason, incidentId, requestedBy })` starts
+   * a drill execution as StartExecution does (so does the SFN API on `drill.stateMachineArn`).
+   */
+  drill: StepFunctionsFacade | undefined;
   detection: Detection;
   /** Messages delivered to the plan's SNS topic. */
   messages(): SnsMessage[];
@@ -93,6 +115,11 @@ export interface World {
    * region, operation and whether the recovery requires them: the run report's `dependencies`.
    */
   dependencies(window?: TimeWindow): Dependency[];
+  /**
+   * Every mutating AWS call the world answered (the last 50,000), with the resources it changed
+   * or tried to change, its outcome and call kind (see local/mutations.ts); in a window if given.
+   */
+  mutations(window?: TimeWindow): Mutation[];
   snapshot(): WorldSnapshot;
   measurements(): Measurements;
   /** Writes each old primary took that its replica never got (see write-divergence.ts). */
@@ -118,7 +145,12 @@ export interface World {
     cloudWatch: CloudWatchModel;
     sns: SnsModel;
     ssm: SsmModel;
+    secrets: SecretsManagerModel;
+    s3: S3Model;
+    lambda: LambdaModel;
     healthChecks: HealthChecks;
+    /** The MySQL endpoint of each MySQL/MariaDB instance (see rds/mysql-endpoints.ts). */
+    databases: DatabaseEndpoints;
   };
 }
 
@@ -178,7 +210,12 @@ async function openWorld(options: WorldOptions): Promise<World> {
       },
       cleanup,
     );
-    const handlers = await loadWorldHandlers(plan, account, planJson);
+    // Slow one-off work before the simulated clock starts: the handlers' imports, and the RSA key
+    // pair every MySQL endpoint of the process shares.
+    const [handlers] = await Promise.all([loadWorldHandlers(plan, account, planJson), serverRsaKeys()]);
+    const drillHandlers: DrillHandlers | undefined = options.drills
+      ? await loadDrillHandlers(plan, account, planJson, handlers.arns)
+      : undefined;
 
     const { context, failures, setRegionState } = createWorldContext(
       {
@@ -192,12 +229,15 @@ async function openWorld(options: WorldOptions): Promise<World> {
       cleanup,
     );
     const models = buildModels(context, endpoints, setRegionState);
+    const databases = await openDatabaseEndpoints(context, models.rds, models.secrets);
+    cleanup.add(() => void databases.close());
     const counts = new RequestCounts();
-    const machine = registerFailoverMachine(context, handlers, counts);
+    const ledger = new MutationLedger();
+    const machine = registerStateMachines(context, handlers, counts, drillHandlers);
     machine.stepFunctions.invokeGate = models.fault.gate;
     const requests = serveApis(
       context,
-      { models, stepFunctions: machine.stepFunctions, endpoints, counts },
+      { models, stepFunctions: machine.stepFunctions, endpoints, counts, ledger },
       cleanup,
     );
 
@@ -240,16 +280,27 @@ async function openWorld(options: WorldOptions): Promise<World> {
     cleanup.add(watchTraffic(context, models.route53, models.application));
     const writes = watchWrites(context, models);
     cleanup.add(writes.stop);
+    if (drillHandlers && machine.drillStateMachineArn) {
+      const drills = startDrills(context, {
+        handlers: drillHandlers,
+        lambda: models.lambda,
+        stepFunctions: machine.stepFunctions,
+        drillStateMachineArn: machine.drillStateMachineArn,
+        isEventBridgeUp: models.fault.isEventBridgeUp,
+      });
+      cleanup.add(() => void drills.stop());
+    }
+    const problems = [...handlers.problems, ...(drillHandlers?.problems ?? [])];
     const { clock, events } = context;
     events.record(
       'world.started',
       clock.now(),
-      `local world for plan ${plan.name} started (scale ${clock.scale}x)${handlers.problems.length > 0 ? `; unavailable: ${handlers.problems.join('; ')}` : ''}`,
+      `local world for plan ${plan.name} started (scale ${clock.scale}x)${problems.length > 0 ? `; unavailable: ${problems.join('; ')}` : ''}`,
       {
         endpoint: endpoints.awsUrl,
         scale: clock.scale,
         apps: endpoints.appUrls,
-        functionProblems: handlers.problems,
+        functionProblems: problems,
       },
     );
     return worldFacade({
@@ -267,7 +318,9 @@ async function openWorld(options: WorldOptions): Promise<World> {
       detection,
       requests,
       counts,
+      ledger,
       writes,
+      databases,
       cleanup,
       onClosed: () => {
         running = false;

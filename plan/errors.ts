@@ -170,3 +170,26 @@ export class PrimaryRecoveredError extends DrError {}
 
 /** A person denied the failover, or nobody decided in time: nothing changed. */
 export class FailoverNotApprovedError extends DrError {}
+
+// ---- Drills (the drill state machine's own outcomes and refusals) ---------------------------
+
+/**
+ * A drill may not start now, and nothing was changed: a failover runs or the plan is failed over,
+ * another drill runs, or a plan replica cannot be copied. The message names what stands in the way.
+ */
+export class DrillRefusedError extends DrError {}
+
+/** A drill step failed; cleanup ran. The cause names the step and its error. */
+export class DrillFailedError extends DrError {}
+
+/** The drill ran and cleaned up, but its measured RTO or RPO missed the plan's objective. */
+export class ObjectiveMissedError extends DrError {}
+
+/** Cleanup could not remove everything the drill made: the message names each resource left behind. */
+export class CleanupIncompleteError extends DrError {}
+
+/**
+ * A drill was asked to create, change or delete something that is not a drill resource (a
+ * production replica, a service outside the plan, the public gate). Nothing was called.
+ */
+export class NotADrillResourceError extends DrError {}

@@ -4,25 +4,55 @@ import {
   type HistoryEvent,
   type SFNClient,
 } from '@aws-sdk/client-sfn';
-import { toDrError } from '../plan/errors.ts';
+import { DrError, toDrError } from '../plan/errors.ts';
+import { compactHistoryEvent, eventPayloadSize } from './compact-history.ts';
 import type { ExecutionRecord } from './from-execution.ts';
 
-/** Reads an execution and its whole history (every page, oldest first). */
-export async function fetchExecution(client: SFNClient, executionArn: string): Promise<ExecutionRecord> {
+/**
+ * What an execution's history may keep in memory once compacted (report/compact-history.ts).
+ * A drill or failover at Step Functions' 25,000-event limit keeps a few MiB; the limit is there
+ * so that a history nobody expected fails with a clear error instead of exhausting a Lambda.
+ */
+export const HISTORY_BYTES_LIMIT = 64 * 1024 * 1024;
+/** Step Functions keeps at most 25,000 events per execution; a page holds up to 1,000. */
+const PAGE_SIZE = 1_000;
+
+export interface FetchOptions {
+  /** Override of HISTORY_BYTES_LIMIT (tests). */
+  bytesLimit?: number;
+}
+
+/** Reads an execution and its whole history (every page, oldest first), compacted page by page. */
+export async function fetchExecution(
+  client: SFNClient,
+  executionArn: string,
+  options: FetchOptions = {},
+): Promise<ExecutionRecord> {
+  const limit = options.bytesLimit ?? HISTORY_BYTES_LIMIT;
   try {
     const execution = await client.send(new DescribeExecutionCommand({ executionArn }));
     const events: HistoryEvent[] = [];
+    let kept = 0;
     let nextToken: string | undefined;
     do {
       const page = await client.send(
         new GetExecutionHistoryCommand({
           executionArn,
           nextToken,
-          maxResults: 1000,
+          maxResults: PAGE_SIZE,
           includeExecutionData: true,
         }),
       );
-      events.push(...(page.events ?? []));
+      for (const event of page.events ?? []) {
+        const compact = compactHistoryEvent(event);
+        kept += eventPayloadSize(compact);
+        if (kept > limit) {
+          throw new DrError(
+            `the history of ${executionArn} holds more than ${Math.round(limit / (1024 * 1024))} MiB of state data after compaction (at event ${event.id ?? events.length + 1}): the report is not built from it; read it in the Step Functions console`,
+          );
+        }
+        events.push(compact);
+      }
       nextToken = page.nextToken;
     } while (nextToken);
     return { execution, events };

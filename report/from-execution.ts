@@ -2,6 +2,7 @@ import type { DescribeExecutionOutput, HistoryEvent } from '@aws-sdk/client-sfn'
 import { z } from 'zod';
 import type { Plan } from '../plan/schema.ts';
 import { declaredDependencies } from './dependencies.ts';
+import { type DrillRun, drillFactsOf } from './drill-facts.ts';
 import { parseJson, readableCause, stepsFromHistory } from './execution-steps.ts';
 import {
   confirmationOf,
@@ -107,6 +108,62 @@ function replicaLag(taskOutputs: Map<string, unknown[]>): RunReport['rpo']['repl
   });
 }
 
+/** A drill that declared its outage and failed never served: it missed its RTO, whatever the clock says. */
+function rtoMet(
+  seconds: number | null,
+  objective: number,
+  drill: DrillRun | null,
+  outcome: RunReport['outcome'],
+): boolean | null {
+  if (seconds !== null) return seconds <= objective;
+  return drill !== null && outcome === 'failed' && drill.facts.outageAt !== null ? false : null;
+}
+
+/**
+ * When a failover's preflight found the outage detected (its `trigger`: the detection alarm's
+ * change to ALARM, functions/health-monitor/read-trigger.ts). On AWS the outage start is unknown:
+ * this is the earliest known instant, and the RTO runs from it, labelled "from detection".
+ */
+function preflightTrigger(taskOutputs: Map<string, unknown[]>) {
+  const raw = record(taskOutputs.get('Preflight')?.at(-1));
+  const trigger = record((raw.trigger === undefined ? record(raw.preflight) : raw).trigger);
+  const path =
+    (['route53-health-check', 'dr-probe'] as const).find((known) => known === trigger.path) ?? null;
+  const alarm = typeof trigger.alarm === 'string' ? trigger.alarm : null;
+  return { changedAt: time(trigger.changedAt), alarm, path };
+}
+
+/**
+ * Without a measured loss, a failover that promoted reads the worst lag at promotion as an
+ * estimate; unknown when any database's lag is (the worst of them is then unknown too).
+ */
+function lagEstimate(lags: RunReport['rpo']['replicaLagAtPromotion'], promoted: boolean): number | null {
+  if (!promoted || lags.length === 0 || lags.some((lag) => lag.seconds === null)) return null;
+  return Math.max(...lags.map((lag) => lag.seconds ?? 0));
+}
+
+/** Each copy's ReplicaLag read right before its promotion: a drill's lag at promotion. */
+function copyLag(drill: DrillRun): RunReport['rpo']['replicaLagAtPromotion'] {
+  return drill.facts.copies.map((copy) => ({
+    database: copy.databaseId,
+    seconds: copy.lagAtPromotionSeconds,
+  }));
+}
+
+function rpoBasis(drill: DrillRun): 'canary' | 'replica-lag-estimate' | null {
+  return drill.rpo.basis === 'canary' || drill.rpo.basis === 'replica-lag-estimate' ? drill.rpo.basis : null;
+}
+
+/** The drill's preflight refused (a failover runs, the plan is failed over, another drill runs): nothing changed. */
+function drillRefusal(events: readonly HistoryEvent[]): { reason: 'refused'; detail: string } | null {
+  for (const event of events) {
+    const failed = event.lambdaFunctionFailedEventDetails ?? event.taskFailedEventDetails;
+    if (failed?.error === 'DrillRefusedError')
+      return { reason: 'refused', detail: readableCause(failed.cause) };
+  }
+  return null;
+}
+
 export function reportFromExecution(
   { execution, events }: ExecutionRecord,
   plan: ReportPlan,
@@ -118,12 +175,18 @@ export function reportFromExecution(
   const input = record(parseJson(execution.input ?? startEvent?.executionStartedEventDetails?.input));
   const output = record(parseJson(execution.output));
   const mode: RunReport['mode'] =
-    input.mode === 'dry-run' || output.mode === 'dry-run' ? 'dry-run' : 'failover';
+    input.mode === 'drill' || output.mode === 'drill'
+      ? 'drill'
+      : input.mode === 'dry-run' || output.mode === 'dry-run'
+        ? 'dry-run'
+        : 'failover';
   const requestedBy = text(input.requestedBy, 'unknown');
   const running = status === 'RUNNING';
   const { steps, errors, taskOutputs, taskResults } = stepsFromHistory(events, running);
   const sources: RunSources = { output, results: taskResults, steps, running, readableCause };
-  const noChange = status === 'SUCCEEDED' ? noChangeOf(sources) : null;
+  const drill = mode === 'drill' ? drillFactsOf(taskResults, running) : null;
+  const refusal = mode === 'drill' ? drillRefusal(events) : null;
+  const noChange = refusal ?? (status === 'SUCCEEDED' && mode !== 'drill' ? noChangeOf(sources) : null);
 
   const endEvent = events.find((event) =>
     ['ExecutionFailed', 'ExecutionTimedOut', 'ExecutionAborted'].includes(event.type ?? ''),
@@ -133,7 +196,9 @@ export function reportFromExecution(
     endEvent?.executionTimedOutEventDetails ??
     endEvent?.executionAbortedEventDetails;
   const executionError = execution.error ?? endDetails?.error;
-  if (status !== 'SUCCEEDED' && status !== 'RUNNING' && executionError !== undefined) {
+  if (refusal) {
+    // A refused drill ends FAILED by design (DrillEndedBeforeAnyChange): its answer, not an error.
+  } else if (status !== 'SUCCEEDED' && status !== 'RUNNING' && executionError !== undefined) {
     if (!errors.some((error) => error.name === executionError)) {
       errors.push({ name: executionError, cause: readableCause(execution.cause ?? endDetails?.cause) });
     }
@@ -146,19 +211,31 @@ export function reportFromExecution(
 
   let outcome: RunReport['outcome'];
   if (status === 'RUNNING') outcome = 'running';
+  else if (refusal) outcome = 'no-change';
+  else if (mode === 'drill') outcome = status === 'SUCCEEDED' ? 'drilled' : 'failed';
   else if (status !== 'SUCCEEDED') outcome = 'failed';
   else if (noChange) outcome = 'no-change';
   else outcome = mode === 'dry-run' ? 'would-fail-over' : 'failed-over';
 
-  const outageAt = time(record(output.outage).startedAt);
-  const detectedAt = time(record(output.detection).detectedAt);
-  const servingAt = outcome === 'failed-over' ? time(record(output.verification).verifiedAt) : null;
-  const rtoSeconds = elapsedSeconds(outageAt, servingAt);
+  const outageAt = drill ? drill.facts.outageAt : time(record(output.outage).startedAt);
+  const trigger = preflightTrigger(taskOutputs);
+  const detectedAt = drill ? null : (time(record(output.detection).detectedAt) ?? trigger.changedAt);
+  const servingAt = drill
+    ? drill.facts.servedAt
+    : outcome === 'failed-over'
+      ? time(record(output.verification).verifiedAt)
+      : null;
+  const rtoSeconds = drill ? drill.rto.seconds : elapsedSeconds(outageAt ?? detectedAt, servingAt);
+  const rtoFrom = outageAt !== null ? 'outage' : detectedAt !== null ? 'detection' : null;
   const rpo = record(output.rpo);
-  const rpoSeconds = nonNegative(rpo.seconds);
-  const writesLost = nonNegative(rpo.writesLost);
+  const lags = drill ? copyLag(drill) : replicaLag(taskOutputs);
+  const measuredRpo = nonNegative(rpo.seconds);
+  const promoted = mode === 'failover' && steps.some((step) => step.kind === 'promote');
+  const estimatedRpo = measuredRpo === null ? lagEstimate(lags, promoted) : null;
+  const rpoSeconds = drill ? drill.rpo.seconds : (measuredRpo ?? estimatedRpo);
+  const writesLost = drill ? drill.rpo.writesLost : nonNegative(rpo.writesLost);
   const region = options.region ?? regionOfArn(arn);
-  const traffic = mode === 'dry-run' ? null : trafficOf(sources);
+  const traffic = mode === 'failover' ? trafficOf(sources) : null;
   const declared = isWholePlan(plan) && mode === 'failover' ? declaredDependencies(plan) : null;
 
   const report: RunReport = {
@@ -189,13 +266,15 @@ export function reportFromExecution(
       detectedAt,
       seconds: elapsedSeconds(outageAt, detectedAt),
       ...detectionOf(requestedBy, plan),
+      ...(drill || trigger.alarm === null ? {} : { alarm: trigger.alarm, path: trigger.path }),
     },
     traffic,
     rto: {
       seconds: rtoSeconds,
       objectiveSeconds: plan.objectives.rtoSeconds,
-      met: rtoSeconds === null ? null : rtoSeconds <= plan.objectives.rtoSeconds,
+      met: rtoMet(rtoSeconds, plan.objectives.rtoSeconds, drill, outcome),
       servingAt,
+      ...(drill ? { from: 'declared-outage' as const } : rtoSeconds === null ? {} : { from: rtoFrom }),
     },
     rpo: {
       seconds: rpoSeconds,
@@ -203,16 +282,22 @@ export function reportFromExecution(
       writesDiverged: null,
       objectiveSeconds: plan.objectives.rpoSeconds,
       met: rpoSeconds === null ? null : rpoSeconds <= plan.objectives.rpoSeconds,
-      replicaLagAtPromotion: replicaLag(taskOutputs),
+      replicaLagAtPromotion: lags,
+      ...(drill
+        ? { basis: rpoBasis(drill) }
+        : estimatedRpo !== null
+          ? { basis: 'replica-lag-estimate' as const }
+          : {}),
     },
     steps,
     changes: outcome === 'no-change' ? [] : changesOf(output, taskOutputs),
     errors,
     decision: decisionOf(sources, mode),
-    confirmation: mode === 'dry-run' ? null : confirmationOf(sources),
-    fencing: mode === 'dry-run' ? null : fencingOf(sources, traffic),
+    confirmation: mode === 'failover' ? confirmationOf(sources) : null,
+    fencing: mode === 'failover' ? fencingOf(sources, traffic) : null,
     dependencies: declared?.rows ?? null,
     dependencySource: declared?.source ?? null,
+    ...(drill ? { drill: drill.facts } : {}),
   };
   // The report is evidence: never hand out one that its own schema would reject.
   return runReportSchema.parse(report);

@@ -4,6 +4,7 @@ import { formatSecondsFigure, svgNumber } from './format.ts';
 import { type HistorySeries, type HistoryView, verdictWord } from './history.ts';
 import { page } from './html.ts';
 import { html, type SafeHtml } from './html-template.ts';
+import { TREND_SHARE } from './trend.ts';
 
 /** The history page: RTO and RPO of past runs against the objectives, a chart each and a table. */
 const WIDTH = 1000;
@@ -31,6 +32,13 @@ function anchorAt(run: number, runs: number): 'start' | 'middle' | 'end' {
   return 'middle';
 }
 
+/** The trend's words, and a mark on the chart when the last runs approach the objective. */
+function trendBanner(series: HistorySeries): SafeHtml {
+  const { trend } = series;
+  const symbol = trend.state === 'approaching' ? '⚠' : trend.state === 'missed' ? '✕' : '·';
+  return html`<p class="trend trend-${trend.state}" id="${series.name.toLowerCase()}-trend" data-trend="${trend.state}" data-rule="${trend.rule ?? ''}"><strong>${symbol} ${trend.state === 'approaching' ? 'Trend: approaching the objective' : 'Trend'}</strong>: ${trend.text}.</p>`;
+}
+
 function chart(series: HistorySeries, runs: number, dates: string[]): SafeHtml {
   const step = niceStep(series.maxSeconds * 1.1);
   const top = Math.max(step * Math.ceil((series.maxSeconds * 1.1) / step), step);
@@ -49,6 +57,19 @@ function chart(series: HistorySeries, runs: number, dates: string[]): SafeHtml {
       ? html`<path class="objective-line" d="M${LEFT} ${svgNumber(y(series.objectives[0] ?? 0))} H${RIGHT}"/>`
       : html`<path class="objective-line" d="${objectivePath}"/>`;
   const lastObjective = series.objectives.at(-1);
+  const approaching = series.trend.state === 'approaching';
+  // The 80 % line the trend rule watches, drawn when the trend approaches it.
+  const shareLine = approaching
+    ? html`<path class="trend-line" d="${series.objectives
+        .map(
+          (objective, run) =>
+            `${run === 0 ? 'M' : 'L'}${svgNumber(runs <= 1 ? LEFT : x(run))} ${svgNumber(y(objective * TREND_SHARE))}`,
+        )
+        .join(
+          ' ',
+        )}${series.objectives.length === 1 ? ` H${RIGHT}` : ''}"/><text x="${RIGHT - 4}" y="${svgNumber(y((lastObjective ?? 0) * TREND_SHARE) - 5)}" text-anchor="end">${Math.round(TREND_SHARE * 100)} % of the objective</text>`
+    : html``;
+  const trendRuns = new Set(approaching ? series.trend.runs : []);
   const seriesPath = series.points
     .map(
       (point, index) => `${index === 0 ? 'M' : 'L'}${svgNumber(x(point.run))} ${svgNumber(y(point.seconds))}`,
@@ -61,7 +82,10 @@ function chart(series: HistorySeries, runs: number, dates: string[]): SafeHtml {
       point.verdict === 'met'
         ? html`<circle class="point-met" cx="${cx}" cy="${cy}" r="5"/>`
         : html`<path class="point-missed" d="M${svgNumber(x(point.run) - 5)} ${svgNumber(y(point.seconds) - 5)} l10 10 m0 -10 l-10 10" stroke="currentColor" stroke-width="3" style="stroke:#b3261e"/>`;
-    return html`<g class="history-point" data-series="${series.name}" data-seconds="${point.seconds}" data-verdict="${point.verdict}"><title>${point.label}</title>${mark}<text class="point-label" x="${cx}" y="${svgNumber(y(point.seconds) - 9)}" text-anchor="middle">${formatSecondsFigure(point.seconds)} s ${verdictWord(point.verdict)}</text></g>`;
+    const ring = trendRuns.has(point.run)
+      ? html`<circle class="trend-ring" cx="${cx}" cy="${cy}" r="9"/>`
+      : html``;
+    return html`<g class="history-point" data-series="${series.name}" data-seconds="${point.seconds}" data-verdict="${point.verdict}" data-trend="${trendRuns.has(point.run) ? 'approaching' : ''}"><title>${point.label}</title>${ring}${mark}<text class="point-label" x="${cx}" y="${svgNumber(y(point.seconds) - 9)}" text-anchor="middle">${formatSecondsFigure(point.seconds)} s ${verdictWord(point.verdict)}</text></g>`;
   });
   const missed = series.missedWithoutFigure.map(
     (entry) =>
@@ -77,6 +101,7 @@ function chart(series: HistorySeries, runs: number, dates: string[]): SafeHtml {
 <title>${series.name} of past runs (dashed: objective)</title>
 ${grid}
 ${objectiveLine}
+${shareLine}
 ${lastObjective === undefined ? '' : html`<text x="${LEFT + 4}" y="${svgNumber(y(lastObjective) - 5)}" text-anchor="start">objective ${formatSecondsFigure(lastObjective)} s</text>`}
 <path class="series" d="${seriesPath}"/>
 ${points}
@@ -107,8 +132,10 @@ export function renderHistoryHtml(view: HistoryView): string {
 <p id="history-summary">RTO: ${s.rtoMet} met, ${s.rtoMissed} missed · RPO: ${s.rpoMet} met, ${s.rpoMissed} missed</p></header>
 <section id="rto-history"><h2>Recovery time (RTO) per run</h2>
 <p class="legend"><span>● PASS: within the objective</span><span>✕ FAIL: over the objective</span><span>┆ dashed line: objective</span></p>
+${trendBanner(view.rto)}
 ${chart(view.rto, view.rows.length, dates)}${unplotted(view.rto)}</section>
 <section id="rpo-history"><h2>Data loss window (RPO) per run</h2>
+${trendBanner(view.rpo)}
 ${chart(view.rpo, view.rows.length, dates)}${unplotted(view.rpo)}</section>
 <section id="runs"><h2>Runs</h2>
 <table><thead><tr><th>Started (UTC)</th><th>Plan</th><th>Mode</th><th>Trigger</th><th>Outcome</th><th>RTO / objective</th><th></th><th>RPO / objective</th><th></th><th>Report</th></tr></thead>

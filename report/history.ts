@@ -1,5 +1,6 @@
 import { formatDuration, formatSecondsFigure, formatTimestamp } from './format.ts';
 import type { RunReport } from './schema.ts';
+import { type Trend, trendOf } from './trend.ts';
 import { changedNothing, judge, judgeRpo, type Verdict } from './view-model.ts';
 
 /**
@@ -38,6 +39,8 @@ export interface HistorySeries {
   /** Runs without a figure (dry runs, unknown): counted, never plotted as zero. */
   unplotted: number;
   maxSeconds: number;
+  /** Whether the last runs approach the objective (report/trend.ts). */
+  trend: Trend;
 }
 
 export interface HistoryView {
@@ -61,8 +64,15 @@ const OUTCOME_LABEL: Record<RunReport['outcome'], string> = {
   'failed-over': '✓ failed over',
   failed: '✕ failed',
   'would-fail-over': '✓ dry run: would fail over',
+  drilled: '✓ drill: recovered on copies, cleaned up',
   running: '… running',
   'no-change': '– no change',
+};
+
+const MODE_LABEL: Record<RunReport['mode'], string> = {
+  failover: 'failover',
+  'dry-run': 'dry run',
+  drill: 'drill (copies)',
 };
 
 const VERDICT_WORD: Record<Verdict, string> = {
@@ -80,17 +90,27 @@ function figure(seconds: number | null): string {
   return seconds === null ? '—' : `${formatSecondsFigure(seconds)} s`;
 }
 
+function withNote(text: string, note: string | null): string {
+  return note ? `${text} (${note})` : text;
+}
+
 function series(
   name: 'RTO' | 'RPO',
   ordered: readonly HistoryInput[],
-  pick: (report: RunReport) => { seconds: number | null; objective: number; met: boolean | null },
+  pick: (report: RunReport) => {
+    seconds: number | null;
+    objective: number;
+    met: boolean | null;
+    /** How the figure was measured, when it is not the plain measurement. */
+    note: string | null;
+  },
 ): HistorySeries {
   const points: HistoryPoint[] = [];
   let unplotted = 0;
   const missedWithoutFigure: HistorySeries['missedWithoutFigure'] = [];
   const objectives: number[] = [];
   ordered.forEach(({ report }, run) => {
-    const { seconds, objective, met } = pick(report);
+    const { seconds, objective, met, note } = pick(report);
     objectives.push(objective);
     if (seconds === null) {
       // A run judged missed without a figure (a failover that never served) still counts on the chart.
@@ -107,11 +127,32 @@ function series(
       seconds,
       objectiveSeconds: objective,
       verdict: name === 'RPO' ? judgeRpo(report) : judge(seconds, objective, met, changedNothing(report)),
-      label: `${formatTimestamp(report.execution.startedAt)}: ${name} ${figure(seconds)} (objective ${figure(objective)})`,
+      label: `${formatTimestamp(report.execution.startedAt)}: ${name} ${figure(seconds)}${note ? ` ${note}` : ''} (objective ${figure(objective)})`,
     });
   });
   const maxSeconds = Math.max(1, ...points.map((point) => point.seconds), ...objectives);
-  return { name, points, missedWithoutFigure, objectives, unplotted, maxSeconds };
+  return {
+    name,
+    points,
+    missedWithoutFigure,
+    objectives,
+    unplotted,
+    maxSeconds,
+    trend: trendOf(name, points),
+  };
+}
+
+/** An RTO measured from the detection (AWS failovers) is a lower bound: the outage began earlier. */
+export function rtoNote(report: RunReport): string | null {
+  if (report.rto.from === 'detection') return 'from detection';
+  if (report.rto.from === 'declared-outage') return "from the drill's declared outage";
+  return null;
+}
+
+export function rpoNote(report: RunReport): string | null {
+  if (report.rpo.basis === 'replica-lag-estimate') return 'estimated from the replica lag';
+  if (report.rpo.basis === 'canary') return 'measured by the write canary';
+  return null;
 }
 
 export function buildHistoryView(inputs: readonly HistoryInput[]): HistoryView {
@@ -126,28 +167,29 @@ export function buildHistoryView(inputs: readonly HistoryInput[]): HistoryView {
     seconds: report.rto.seconds,
     objective: report.rto.objectiveSeconds,
     met: report.rto.met,
+    note: rtoNote(report),
   }));
   const rpo = series('RPO', ordered, (report) => ({
     seconds: report.rpo.seconds,
     objective: report.rpo.objectiveSeconds,
     met: report.rpo.met,
+    note: rpoNote(report),
   }));
   const rows = ordered.map(({ file, htmlFile, report }): HistoryRow => {
-    const dryRun = report.mode === 'dry-run';
     return {
       file,
       htmlFile: htmlFile ?? null,
       startedAt: report.execution.startedAt,
       when: formatTimestamp(report.execution.startedAt),
       plan: report.plan.name,
-      mode: dryRun ? 'dry run' : 'failover',
+      mode: MODE_LABEL[report.mode],
       trigger: `${report.trigger.kind === 'manual' ? 'by hand' : report.trigger.kind} (${report.trigger.requestedBy})`,
       outcome:
         report.outcome === 'no-change' && report.noChangeReason
           ? `${OUTCOME_LABEL['no-change']} (${report.noChangeReason.replace(/-/g, ' ')})`
           : OUTCOME_LABEL[report.outcome],
       rto: {
-        figure: figure(report.rto.seconds),
+        figure: withNote(figure(report.rto.seconds), report.rto.seconds === null ? null : rtoNote(report)),
         objective: figure(report.rto.objectiveSeconds),
         verdict: judge(
           report.rto.seconds,
@@ -157,7 +199,7 @@ export function buildHistoryView(inputs: readonly HistoryInput[]): HistoryView {
         ),
       },
       rpo: {
-        figure: figure(report.rpo.seconds),
+        figure: withNote(figure(report.rpo.seconds), report.rpo.seconds === null ? null : rpoNote(report)),
         objective: figure(report.rpo.objectiveSeconds),
         verdict: judgeRpo(report),
       },

@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { formatClock } from './format.ts';
+import { drillSection } from './html-drill.ts';
 import { dependencies, pointOfNoReturn } from './html-facts.ts';
 import { html, type SafeHtml, trusted } from './html-template.ts';
 import type { RunReport } from './schema.ts';
@@ -52,7 +53,7 @@ ${extra}
 
 function header(view: ReportView): SafeHtml {
   return html`<header>
-<h1>${view.planName}: ${view.isDryRun ? 'dry run' : 'failover'} evidence report</h1>
+<h1>${view.planName}: ${view.modeWord} evidence report</h1>
 <p class="subtitle">Execution <span class="mono">${view.execution.name}</span> · ${view.target} · ${view.regions.primary} → ${view.regions.dr}</p>
 <div class="outcome tone-${view.outcome.tone}" id="outcome">${view.outcome.symbol} ${view.outcome.label}</div>
 ${view.interrupted ? html`<p class="interrupted" id="interrupted">${view.interrupted.text}</p>` : ''}
@@ -165,7 +166,7 @@ export function renderReportHtml(report: RunReport): string {
 ${objectives(view)}
 ${timeline(view)}
 ${pointOfNoReturn(view)}
-${changes(view)}
+${report.mode === 'drill' ? drillSection(report) : changes(view)}
 ${dependencies(view)}
 ${errors(view)}
 ${execution(view)}

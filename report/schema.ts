@@ -24,6 +24,14 @@ export const reportStepSchema = z.object({
     'dns',
     'verify',
     'assess',
+    // Drill steps (statemachines/drill.asl.json): the sweep of earlier leftovers, the copies,
+    // the declared outage, the data-loss measurement, the cleanup, the verdict.
+    'sweep',
+    'copy',
+    'outage',
+    'data-loss',
+    'cleanup',
+    'verdict',
     'other',
   ]),
   /** The plan resource the step acts on, when it acts on one. */
@@ -44,7 +52,13 @@ export const reportStepSchema = z.object({
 export type ReportStep = z.infer<typeof reportStepSchema>;
 
 /** Why a run ended without changing anything (its execution SUCCEEDED: no change is not a failure of drctl). */
-export const NO_CHANGE_REASONS = ['skipped', 'stood-down', 'denied', 'decision-timed-out'] as const;
+export const NO_CHANGE_REASONS = [
+  'skipped',
+  'stood-down',
+  'denied',
+  'decision-timed-out',
+  'refused',
+] as const;
 export type NoChangeReason = (typeof NO_CHANGE_REASONS)[number];
 
 /** One thing the recovery path called: a service's operation in a region, and whether the recovery needs it. */
@@ -63,6 +77,116 @@ export const dependencySchema = z.object({
   what: z.string().optional(),
 });
 export type Dependency = z.infer<typeof dependencySchema>;
+
+/** One resource a drill made or changed, as its sweep and its cleanup last saw it. */
+export const drillResourceSchema = z.object({
+  /** e.g. rds:us-west-2:shop-orders-replica-drill, ecs:us-west-2:shop-dr/shop-web, cloudwatch:us-west-2:alarm/shop-drill-gate-closed */
+  resource: z.string(),
+  kind: z.enum(['copy', 'service', 'gate']),
+  /** cleaned: gone or back to its pilot-light state; pending: on its way; failed: could not be; skipped: left alone on purpose. */
+  outcome: z.enum(['cleaned', 'pending', 'failed', 'skipped']),
+  action: z.string(),
+  detail: z.string(),
+});
+export type DrillResource = z.infer<typeof drillResourceSchema>;
+
+/** Where the drill's data-loss figure comes from: the write canary, the replica lag (an estimate), or nowhere. */
+export const DATA_LOSS_BASES = ['canary', 'replica-lag-estimate', 'unknown'] as const;
+
+/** One drill copy: a cascading read replica of a plan DR replica, promoted, then deleted. */
+export const drillCopySchema = z.object({
+  databaseId: z.string(),
+  identifier: z.string(),
+  /** The plan's DR replica it replicated from. */
+  sourceIdentifier: z.string().nullable(),
+  /** When this drill asked RDS for it (CreateDBInstanceReadReplica). */
+  createdAt: isoTime.nullable(),
+  /** When every copy was first seen available. */
+  availableAt: isoTime.nullable(),
+  /** When PromoteReadReplica was called on it: the instant of its data-loss window. */
+  promotedAt: isoTime.nullable(),
+  promotionCompletedAt: isoTime.nullable(),
+  /** When the cleanup saw it gone. */
+  deletedAt: isoTime.nullable(),
+  /** Its ReplicaLag read right before the promotion; null when unknown (never zero). */
+  lagAtPromotionSeconds: seconds.nullable(),
+  /** Its RDS status as last read. */
+  status: z.string().nullable(),
+});
+export type DrillCopy = z.infer<typeof drillCopySchema>;
+
+/**
+ * What a drill did beside a failover's steps (mode `drill`): the copies, the declared outage and
+ * the moment the DR application served through the drill name (RTO), the data loss (RPO), the
+ * sweep, the cleanup per resource, and, in the local world, the mutating calls on production.
+ */
+export const drillFactsSchema = z.object({
+  /** The DNS name the drill switched and verified through (never the public record). */
+  recordName: z.string().nullable(),
+  /** DeclareOutage: the drill's simulated loss of the primary; the RTO runs from here. */
+  outageAt: isoTime.nullable(),
+  /** Verified through the drill name: the DR application served; the RTO ends here. */
+  servedAt: isoTime.nullable(),
+  /** What DNS answered for the drill name when the run verified it. */
+  answer: z.string().nullable(),
+  copies: z.array(drillCopySchema),
+  dataLoss: z
+    .object({
+      basis: z.enum(DATA_LOSS_BASES),
+      databases: z.array(
+        z.object({
+          databaseId: z.string(),
+          copyIdentifier: z.string().nullable(),
+          writesLost: z.number().int().nonnegative().nullable(),
+          secondsLost: seconds.nullable(),
+          basis: z.enum(DATA_LOSS_BASES),
+          detail: z.string(),
+        }),
+      ),
+    })
+    .nullable(),
+  /** What the sweep removed of earlier drills before this one made anything. */
+  sweep: z.object({ at: isoTime.nullable(), resources: z.array(drillResourceSchema) }).nullable(),
+  /** The cleanup as last seen: each resource cleaned, skipped, pending or failed; what was left behind. */
+  cleanup: z
+    .object({
+      at: isoTime.nullable(),
+      /** Everything cleaned or skipped; null when the cleanup was not seen to end. */
+      complete: z.boolean().nullable(),
+      resources: z.array(drillResourceSchema),
+      leftBehind: z.array(z.string()),
+    })
+    .nullable(),
+  /** The drill's own verdict (its last task), when it got there. */
+  verdict: z
+    .object({
+      outcome: z.enum(['succeeded', 'failed', 'objective-missed', 'cleanup-incomplete']),
+      error: z.string().nullable(),
+      cause: z.string(),
+    })
+    .nullable(),
+  /**
+   * Mutating calls on production resources (the plan's primaries and DR replicas, their parameter
+   * groups, the public record and its traffic gate) during the drill, as the local world's ledger
+   * counted them; null on AWS, where IAM denies them and nobody counts here (CloudTrail does).
+   */
+  production: z
+    .object({
+      mutatingCalls: z.number().int().nonnegative(),
+      calls: z.array(
+        z.object({
+          at: isoTime,
+          service: z.string(),
+          region: z.string(),
+          operation: z.string(),
+          resources: z.array(z.string()),
+          outcome: z.string(),
+        }),
+      ),
+    })
+    .nullable(),
+});
+export type DrillFacts = z.infer<typeof drillFactsSchema>;
 
 export const fencedResourceSchema = z.object({
   resource: z.string(),
@@ -86,7 +210,8 @@ export const runReportSchema = z.object({
     regions: z.object({ primary: z.string(), dr: z.string() }),
     objectives: z.object({ rtoSeconds: seconds, rpoSeconds: seconds }),
   }),
-  mode: z.enum(['failover', 'dry-run']),
+  /** drill: the drill state machine, on copies (never production); fields below in `drill`. */
+  mode: z.enum(['failover', 'dry-run', 'drill']),
   trigger: z.object({
     kind: z.enum(['alarm', 'schedule', 'manual']),
     requestedBy: z.string(),
@@ -103,10 +228,11 @@ export const runReportSchema = z.object({
     consoleUrl: z.string().optional(),
   }),
   /**
-   * failed-over, failed, would-fail-over (dry run), running, or no-change: the run stopped before
-   * the point of no return on purpose (`noChangeReason`), and nothing was changed.
+   * failed-over, failed, would-fail-over (dry run), drilled (a drill that ran, met its objectives
+   * and cleaned up), running, or no-change: the run stopped before the point of no return on
+   * purpose (`noChangeReason`; a drill its preflight refused: `refused`), and nothing was changed.
    */
-  outcome: z.enum(['failed-over', 'failed', 'would-fail-over', 'running', 'no-change']),
+  outcome: z.enum(['failed-over', 'failed', 'would-fail-over', 'drilled', 'running', 'no-change']),
   noChangeReason: z.enum(NO_CHANGE_REASONS).nullable().optional(),
   /** The run's own words for it (the lock's refusal, the primary's answer, the decision). */
   noChangeDetail: z.string().nullable().optional(),
@@ -133,11 +259,17 @@ export const runReportSchema = z.object({
     .nullable()
     .optional(),
   rto: z.object({
-    /** Outage to the DR endpoint serving through the public record. */
+    /** Outage to the DR endpoint serving through the public record (a drill: through the drill name). */
     seconds: seconds.nullable(),
     objectiveSeconds: seconds,
     met: z.boolean().nullable(),
     servingAt: isoTime.nullable(),
+    /**
+     * Where the RTO runs from: the outage (the local world injects it), the drill's declared
+     * outage, or the detection (failovers on AWS, where the outage start is unknown: the alarm's
+     * change to ALARM is the earliest known instant, so the figure is a lower bound).
+     */
+    from: z.enum(['outage', 'declared-outage', 'detection']).nullable().optional(),
   }),
   rpo: z.object({
     /** Seconds of writes that had not reached the replica when the primary was lost. */
@@ -150,6 +282,11 @@ export const runReportSchema = z.object({
     writesDiverged: z.number().int().nonnegative().nullable().optional(),
     objectiveSeconds: seconds,
     met: z.boolean().nullable(),
+    /**
+     * Where `seconds` comes from: measured (the local world's write stream), the drill's write
+     * canary, or an estimate from the replica lag at promotion (runs on AWS without the canary).
+     */
+    basis: z.enum(['measured', 'canary', 'replica-lag-estimate']).nullable().optional(),
     /** Replica lag last observed while replication was active, per database. */
     replicaLagAtPromotion: z.array(z.object({ database: z.string(), seconds: seconds.nullable() })),
   }),
@@ -206,6 +343,8 @@ export const runReportSchema = z.object({
     })
     .nullable()
     .optional(),
+  /** A drill's copies, outage, data loss, sweep, cleanup and production calls (mode `drill` only). */
+  drill: drillFactsSchema.nullable().optional(),
   /** What the recovery path depended on (auditors ask), with where the list comes from. */
   dependencies: z.array(dependencySchema).nullable().optional(),
   dependencySource: z

@@ -108,7 +108,7 @@ const DESCRIBE: Partial<
   verify: describeVerification,
 };
 
-const POLL_RESULT_PATHS = ['promotion', 'scale', 'dns'] as const;
+const POLL_RESULT_PATHS = ['promotion', 'scale', 'dns', 'gate'] as const;
 const POLLING_KINDS = new Set<ReportStep['kind']>(['promote', 'scale', 'dns']);
 
 /** `done` of a poll step's last result (the task result, or the state output's poll field); undefined when absent. */

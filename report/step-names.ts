@@ -51,6 +51,35 @@ export const STEP_NAMES: Readonly<Record<string, StepName>> = {
   NotifyStoodDown: fixed('Notify stood down', 'notify'),
   NotifyDenied: fixed('Notify denied', 'notify'),
   NotifyDecisionTimedOut: fixed('Notify decision timed out', 'notify'),
+  // The drill machine (statemachines/drill.asl.json): the same step words where a failover's
+  // step has a drill twin (a copy's promotion, the drill name's switch, verify), its own otherwise.
+  DrillPreflight: fixed('Preflight', 'preflight', 'preflight'),
+  Sweep: fixed('Sweep earlier drills', 'sweep', 'sweep'),
+  CheckSweep: fixed('Sweep earlier drills', 'sweep', 'sweep'),
+  CreateCopy: { label: (id) => `Create copy ${id ?? 'database'}`, kind: 'copy' },
+  CheckCopies: fixed('Copies available', 'copy', 'copyStatus'),
+  DeclareOutage: fixed('Declare outage', 'outage', 'outage'),
+  PromoteCopy: {
+    label: (id) => `Promote copy ${id ?? 'database'}`,
+    kind: 'promote',
+    resultPath: 'promotion',
+  },
+  CheckCopyPromotion: {
+    label: (id) => `Promote copy ${id ?? 'database'}`,
+    kind: 'promote',
+    resultPath: 'promotion',
+  },
+  SwitchDrillName: fixed('Switch drill name', 'dns', 'gate'),
+  CheckDrillGate: fixed('Switch drill name', 'dns', 'gate'),
+  VerifyThroughDrillName: fixed('Verify through drill name', 'verify', 'verification'),
+  MeasureDataLoss: fixed('Measure data loss', 'data-loss', 'dataLoss'),
+  Cleanup: fixed('Cleanup', 'cleanup', 'cleanup'),
+  CheckCleanup: fixed('Cleanup', 'cleanup', 'cleanup'),
+  DrillVerdict: fixed('Verdict', 'verdict', 'verdict'),
+  NotifyDrillStarted: fixed('Notify started', 'notify'),
+  NotifyDrillSucceeded: fixed('Notify result', 'notify'),
+  NotifyDrillFailed: fixed('Notify failure', 'notify'),
+  NotifyDrillRefused: fixed('Notify failure', 'notify'),
 };
 
 /** "FencePrimary" → "Fence primary": a state name as words, for states drctl does not know. */
@@ -79,5 +108,7 @@ export function stepNameOf(state: string): StepName {
  */
 export const ANSWER_ERRORS: Readonly<Record<string, readonly string[]>> = {
   Preflight: ['FailoverInProgressError'],
+  // A drill refused (a failover runs, the plan is failed over, another drill runs): nothing changed.
+  DrillPreflight: ['DrillRefusedError'],
   Confirm: ['PrimaryRecoveredError', 'FailoverInProgressError'],
 };

@@ -85,6 +85,9 @@ svg.history-chart .point-missed { fill: var(--bad); }
 svg.history-chart text { fill: var(--muted); font-size: 11px; }
 svg.history-chart .point-label { fill: var(--ink); font-size: 10px; }
 svg.history-chart .point-missed-label { fill: var(--bad); font-size: 11px; font-weight: 700; }
+svg.history-chart .trend-line { stroke: var(--warn); stroke-dasharray: 2 3; fill: none; }
+svg.history-chart .trend-ring { fill: none; stroke: var(--warn); stroke-width: 2; }
+.trend { margin: 4px 0 8px; } .trend-approaching { color: var(--warn); } .trend-missed { color: var(--bad); }
 h3 { font-size: 1rem; margin: 16px 0 6px; }
 table#fencing td:nth-child(4) { white-space: nowrap; }
 tr.fence-pending td:nth-child(4) { color: var(--warn); } tr.fence-failed td:nth-child(4) { color: var(--bad); }

@@ -43,6 +43,8 @@ export interface ReportView {
   regions: { primary: string; dr: string };
   target: string;
   mode: string;
+  /** dry run, failover or drill: the page's words for the run. */
+  modeWord: string;
   isDryRun: boolean;
   trigger: { kind: string; requestedBy: string; reason: string; incidentId: string };
   outcome: { label: string; symbol: string; tone: Tone };
@@ -86,6 +88,11 @@ const OUTCOME: Record<RunReport['outcome'], ReportView['outcome']> = {
   'failed-over': { label: 'Failed over to the DR region', symbol: '✓', tone: 'good' },
   failed: { label: 'Failed', symbol: '✕', tone: 'bad' },
   'would-fail-over': { label: 'Dry run: a failover would proceed', symbol: '✓', tone: 'good' },
+  drilled: {
+    label: 'Drill succeeded: recovered on copies within the objectives, and cleaned up',
+    symbol: '✓',
+    tone: 'good',
+  },
   running: { label: 'Still running', symbol: '…', tone: 'neutral' },
   'no-change': {
     label: 'No change: the run stopped before the point of no return',
@@ -99,6 +106,7 @@ const NO_CHANGE_LABEL: Record<NonNullable<RunReport['noChangeReason']>, string> 
   'stood-down': 'No change: stood down (the primary answered again before the point of no return)',
   denied: 'No change: the failover was denied',
   'decision-timed-out': 'No change: nobody decided in time',
+  refused: "No change: the drill's preflight refused it",
 };
 
 function outcomeView(report: RunReport): ReportView['outcome'] {
@@ -243,6 +251,17 @@ function mergeErrors(report: RunReport): ReportView['errors'] {
   return errors;
 }
 
+const MODE_WORD: Record<RunReport['mode'], string> = {
+  'dry-run': 'dry run',
+  failover: 'failover',
+  drill: 'drill',
+};
+const MODE_LABEL: Record<RunReport['mode'], string> = {
+  'dry-run': 'Dry run (read only)',
+  failover: 'Failover',
+  drill: 'Drill (on copies of the DR replicas; production untouched)',
+};
+
 export function buildReportView(report: RunReport): ReportView {
   const isDryRun = report.mode === 'dry-run';
   const notMeasured = isDryRun
@@ -276,11 +295,12 @@ export function buildReportView(report: RunReport): ReportView {
   const detectionSeconds =
     report.detection.seconds ?? elapsed(report.outage.startedAt, report.detection.detectedAt);
   return {
-    title: `${report.plan.name}: ${isDryRun ? 'dry run' : 'failover'} ${report.execution.name}`,
+    title: `${report.plan.name}: ${MODE_WORD[report.mode]} ${report.execution.name}`,
     planName: report.plan.name,
     regions: report.plan.regions,
     target: report.target === 'local' ? 'Local world (simulated time)' : 'AWS',
-    mode: isDryRun ? 'Dry run (read only)' : 'Failover',
+    mode: MODE_LABEL[report.mode],
+    modeWord: MODE_WORD[report.mode],
     isDryRun,
     trigger: {
       kind: TRIGGER_LABEL[report.trigger.kind],
@@ -294,11 +314,13 @@ export function buildReportView(report: RunReport): ReportView {
     rpo,
     runToServing: report.rto.seconds === null && toServing !== null ? formatDuration(toServing) : null,
     detection:
-      detectionSeconds !== null
-        ? `${formatDuration(detectionSeconds)} after the outage began`
-        : report.detection.detectedAt !== null
-          ? `at ${formatTimestamp(report.detection.detectedAt)}`
-          : 'unknown',
+      report.mode === 'drill'
+        ? `none: a drill declares its outage${report.drill?.outageAt ? ` (at ${formatTimestamp(report.drill.outageAt)})` : ''} and its RTO runs from there`
+        : detectionSeconds !== null
+          ? `${formatDuration(detectionSeconds)} after the outage began`
+          : report.detection.detectedAt !== null
+            ? `at ${formatTimestamp(report.detection.detectedAt)}`
+            : 'unknown',
     writesLost:
       report.rpo.writesLost === null
         ? 'unknown'

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { Plan } from '../plan/schema.ts';
 
 /** The functions the failover state machine invokes, by the key used across drctl. */
 export const FUNCTION_KEYS = [
@@ -38,13 +39,52 @@ export function substitutionsFor(arns: FunctionArns): Record<string, string> {
 
 /** The failover definition with every placeholder resolved; throws if one is left. */
 export function loadFailoverDefinition(arns: FunctionArns): StateMachineDefinition {
-  const substitutions = substitutionsFor(arns);
-  const text = readFailoverAsl().replace(/\$\{(\w+)\}/g, (whole, name: string) => {
+  return JSON.parse(resolvePlaceholders(readFailoverAsl(), substitutionsFor(arns), 'failover.asl.json'));
+}
+
+function resolvePlaceholders(text: string, substitutions: Record<string, string>, file: string): string {
+  return text.replace(/\$\{(\w+)\}/g, (whole, name: string) => {
     const value = substitutions[name];
-    if (value === undefined) throw new Error(`failover.asl.json: no value for placeholder ${whole}`);
+    if (value === undefined) throw new Error(`${file}: no value for placeholder ${whole}`);
     return value;
   });
-  return JSON.parse(text) as StateMachineDefinition;
+}
+
+// ---- The drill state machine (statemachines/drill.asl.json) --------------------------------------
+
+/** The functions the drill state machine invokes: its own, and the failover's scale-service and notify. */
+export const DRILL_FUNCTION_KEYS = ['drill', 'scaleService', 'notify'] as const;
+export type DrillFunctionKey = (typeof DRILL_FUNCTION_KEYS)[number];
+export type DrillFunctionArns = Record<DrillFunctionKey, string>;
+
+export const DRILL_SUBSTITUTION_NAMES: Record<DrillFunctionKey, string> = {
+  drill: 'DrillFunctionArn',
+  scaleService: SUBSTITUTION_NAMES.scaleService,
+  notify: SUBSTITUTION_NAMES.notify,
+};
+
+export const DRILL_ASL_PATH = new URL('./drill.asl.json', import.meta.url).pathname;
+
+/**
+ * The drill ASL for a plan, placeholders unresolved (what CDK inlines with
+ * definitionSubstitutions): the execution's TimeoutSeconds is drills.timeoutMinutes, which a
+ * substitution cannot set (it is a number, and the file must stay valid JSON).
+ */
+export function readDrillAsl(plan: Pick<Plan, 'drills'>): string {
+  const definition = JSON.parse(readFileSync(DRILL_ASL_PATH, 'utf8')) as StateMachineDefinition;
+  return `${JSON.stringify({ ...definition, TimeoutSeconds: plan.drills.timeoutMinutes * 60 }, null, 2)}\n`;
+}
+
+export function drillSubstitutionsFor(arns: DrillFunctionArns): Record<string, string> {
+  return Object.fromEntries(DRILL_FUNCTION_KEYS.map((key) => [DRILL_SUBSTITUTION_NAMES[key], arns[key]]));
+}
+
+/** The drill definition for a plan with every placeholder resolved; throws if one is left. */
+export function loadDrillDefinition(
+  arns: DrillFunctionArns,
+  plan: Pick<Plan, 'drills'>,
+): StateMachineDefinition {
+  return JSON.parse(resolvePlaceholders(readDrillAsl(plan), drillSubstitutionsFor(arns), 'drill.asl.json'));
 }
 
 export interface StateDefinition {
@@ -76,12 +116,12 @@ export function allStates(definition: StateMachineDefinition): [string, StateDef
 }
 
 /** The function each Task state invokes, by matching its Resource against the ARNs. */
-export function taskFunctions(
+export function taskFunctions<K extends string>(
   definition: StateMachineDefinition,
-  arns: FunctionArns,
-): Record<string, FunctionKey> {
-  const byArn = new Map(FUNCTION_KEYS.map((key) => [arns[key], key]));
-  const result: Record<string, FunctionKey> = {};
+  arns: Record<K, string>,
+): Record<string, K> {
+  const byArn = new Map((Object.keys(arns) as K[]).map((key) => [arns[key], key]));
+  const result: Record<string, K> = {};
   for (const [name, state] of allStates(definition)) {
     if (state.Type !== 'Task') continue;
     const key = state.Resource === undefined ? undefined : byArn.get(state.Resource);

@@ -110,6 +110,7 @@ export function recoveryPath(plan: Plan): RecoveryStep[] {
           what: 'replica lag for the RPO guard',
         },
         trafficRead,
+        ...detectionAlarmReads(plan),
       ],
     },
     {
@@ -345,4 +346,32 @@ export function detectionPaths(plan: Plan): DetectionPathDependencies[] {
 /** Whether a call still works when the primary region is lost (and, with it, us-east-1's control planes if it is us-east-1). */
 export function survivesPrimaryLoss(call: RecoveryCall, plan: Plan): boolean {
   return call.region !== plan.regions.primary;
+}
+
+/**
+ * When the outage was detected, for the run's report (its RTO on AWS runs from it): the detection
+ * alarms, read best effort; a failed read leaves the time unknown and the run goes on.
+ */
+function detectionAlarmReads(plan: Plan): RecoveryCall[] {
+  const dr = plan.regions.dr;
+  return [
+    {
+      service: 'cloudwatch',
+      region: dr,
+      operations: ['DescribeAlarms'],
+      required: false,
+      what: 'the DR-side detection alarm (when the outage was detected)',
+    },
+    ...(ROUTE53_METRICS_REGION === dr
+      ? []
+      : [
+          {
+            service: 'cloudwatch' as const,
+            region: ROUTE53_METRICS_REGION,
+            operations: ['DescribeAlarms'],
+            required: false,
+            what: 'the fast-path detection alarm (best effort: when the outage was detected)',
+          },
+        ]),
+  ];
 }

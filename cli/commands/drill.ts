@@ -15,7 +15,7 @@ import { safeMessage, safeText, terminalSafe } from '../terminal/safe-text.ts';
 import { createStyle } from '../terminal/style.ts';
 
 export const usage =
-  'drill [--plan FILE] [--mode failover|dry-run] [--fault NAME[=VALUE]]... [--target local|aws]';
+  'drill [--plan FILE] [--mode failover|dry-run|drill] [--fault NAME[=VALUE]]... [--target local|aws]';
 
 const HELP = `usage: drctl drill [options]
 
@@ -25,15 +25,20 @@ Local world (default): seeds a simulated two-region AWS from the plan, starts th
 injects a primary-region outage and follows the unattended failover (health checks, alarm,
 state machine) with live progress in simulated time.
 
+--mode drill runs the drill state machine instead (<plan>-drill): copies of the DR replicas
+(cascading read replicas) are promoted, the DR services scaled, the drill name (drills.recordName)
+switched and verified, then everything is cleaned up; production is never touched.
+
 Exit status: 0 when it failed over within the plan's RTO and RPO objectives (a dry run: when a
-failover would proceed); 1 when it failed, missed an objective, or made no change (skipped by
+failover would proceed; a drill: when it met both objectives and cleaned up); 1 when it failed, missed an objective, or made no change (skipped by
 the one-failover-at-a-time lock, stood down because the primary answered again, denied, or no
 decision in time); 2 on bad input (nothing runs).
 
 options:
   --plan FILE               recovery plan (default ./drctl.plan.yaml)
-  --mode MODE               failover (local default) or dry-run (preflight only: shows what
-                            would change, changes nothing; the AWS default)
+  --mode MODE               failover (local default), dry-run (preflight only: shows what
+                            would change, changes nothing; the AWS default) or drill (on
+                            copies, production untouched; measures RTO and RPO, cleans up)
   --fault NAME[=VALUE]      add a fault to the local world (repeatable):
 ${faultHelp()
   .split('\n')
@@ -47,9 +52,11 @@ ${faultHelp()
 
 AWS (--target aws): starts the deployed state machine and follows it until it ends.
   --state-machine-arn ARN   default arn:aws:states:<dr region>:<plan deployment.account>:
-                            stateMachine:<plan name>-failover (the name the CDK app deploys)
+                            stateMachine:<plan name>-failover, or <plan name>-drill with
+                            --mode drill (the names the CDK app deploys)
   --region REGION           default: the plan's DR region
-  --confirm PLAN_NAME       required with --mode failover: the plan's name, typed out
+  --confirm PLAN_NAME       required with --mode failover: the plan's name, typed out (a
+                            drill needs none: it touches no production resource)
   --poll-seconds N          wall seconds between two reads of the execution (default 5)
   Credentials come from the SDK's default chain (AWS_PROFILE, AWS_ACCESS_KEY_ID/
   AWS_SECRET_ACCESS_KEY, SSO, an instance or task role).
@@ -103,7 +110,7 @@ export async function run(args: string[]): Promise<number> {
     const mode = choice(
       'mode',
       values.mode,
-      ['failover', 'dry-run'] as const,
+      ['failover', 'dry-run', 'drill'] as const,
       target === 'aws' ? 'dry-run' : 'failover',
     );
     const scale = integerOption('scale', values.scale, WORLD_SCALE_RANGE.min, WORLD_SCALE_RANGE.max);
@@ -186,6 +193,9 @@ export async function run(args: string[]): Promise<number> {
     const { renderSummary } = await import('../terminal/summary.ts');
     const files = writeReports(report, reportFiles);
     console.log(`\n${renderSummary(terminalSafe(report), style, files.map(safeText))}`);
+    const { evidenceLine } = await import('../drill/evidence-location.ts');
+    const evidence = evidenceLine(plan, report);
+    if (evidence) console.log(safeText(evidence));
     return drillExitCode(report);
   });
 }

@@ -3,20 +3,22 @@ import { basename, dirname, join } from 'node:path';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { InvalidInputError } from '../../plan/errors.ts';
 import { fetchExecution } from '../../report/fetch-execution.ts';
+import { plural } from '../../report/format.ts';
 import { reportFromExecution } from '../../report/from-execution.ts';
 import { buildHistoryView, type HistoryInput } from '../../report/history.ts';
 import { writeHistoryHtml } from '../../report/history-html.ts';
 import { writeHtmlReport } from '../../report/html.ts';
 import { readRunReportFile } from '../../report/load.ts';
 import { writeRunReportJson } from '../../report/write-json.ts';
-import { guarded, parseCommandArgs, USAGE_ERROR } from '../terminal/args.ts';
+import { isS3Url } from '../history/s3-location.ts';
+import { guarded, integerOption, parseCommandArgs, USAGE_ERROR } from '../terminal/args.ts';
 import { watchInterrupts } from '../terminal/interrupt.ts';
 import { checkOutputFile, writeOrExplain } from '../terminal/output-paths.ts';
 import { loadCommandPlan } from '../terminal/plan-file.ts';
 import { safeMessage, safeText } from '../terminal/safe-text.ts';
 
 export const usage =
-  'report FILE.json [--out FILE.html] | --execution ARN [--region R] [--plan FILE] [--json FILE] | --history DIR';
+  'report FILE.json [--out FILE.html] | --execution ARN [--region R] [--plan FILE] [--json FILE] | --history DIR|s3://BUCKET/PREFIX';
 
 const HELP = `usage:
   drctl report FILE.json [--out FILE.html]
@@ -26,7 +28,12 @@ const HELP = `usage:
       (default reports/<execution name>.json) and render it. The plan gives the objectives.
   drctl report --history DIR [--out FILE.html]
       Chart RTO and RPO of every run report (*.json) in DIR against the objectives
-      (default DIR/history.html).
+      (default DIR/history.html), and mark a trend that approaches an objective.
+  drctl report --history s3://BUCKET/PREFIX [--region REGION] [--endpoint URL] [--max-reports N] [--out FILE.html]
+      The same for the evidence bucket (ListObjectsV2 + GetObject of the .json reports under the
+      prefix; the newest --max-reports, default 1000, at most 256 MiB). Credentials and region
+      from the SDK's defaults (AWS_PROFILE, AWS_REGION, ...); --endpoint for the local world.
+      Default page: reports/history-<bucket>.html.
 Exit status: 0 written, 1 when AWS could not be read, 2 on bad input (an unreadable or invalid
 report, a bad ARN, an output path that cannot be written).`;
 
@@ -37,6 +44,8 @@ const OPTIONS = {
   plan: { type: 'string' },
   json: { type: 'string' },
   history: { type: 'string' },
+  endpoint: { type: 'string' },
+  'max-reports': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -121,7 +130,7 @@ function renderHistory(dir: string, out: string | undefined): number {
     throw new InvalidInputError(`--history: no valid run report (*.json) in ${safeText(dir)}`, 'history');
   }
   writeOrExplain(htmlPath, () => writeHistoryHtml(buildHistoryView(inputs), htmlPath));
-  console.log(`drctl report: wrote ${safeText(htmlPath)} (${inputs.length} runs)`);
+  console.log(`drctl report: wrote ${safeText(htmlPath)} (${plural(inputs.length, 'run')})`);
   return 0;
 }
 
@@ -141,7 +150,7 @@ export async function run(args: string[]): Promise<number> {
     return USAGE_ERROR;
   }
   return guarded('report', async () => {
-    const onlyWith = (flag: 'region' | 'plan' | 'json', mode: string) => {
+    const onlyWith = (flag: 'region' | 'plan' | 'json' | 'endpoint' | 'max-reports', mode: string) => {
       if (values[flag] !== undefined) throw new InvalidInputError(`--${flag} applies to ${mode} only`, flag);
     };
     if (values.execution !== undefined) {
@@ -152,7 +161,20 @@ export async function run(args: string[]): Promise<number> {
         ...(values.out === undefined ? {} : { out: values.out }),
       });
     }
-    for (const flag of ['region', 'plan', 'json'] as const) onlyWith(flag, '--execution');
+    if (values.history !== undefined && isS3Url(values.history)) {
+      for (const flag of ['plan', 'json'] as const) onlyWith(flag, '--execution');
+      const maxReports = integerOption('max-reports', values['max-reports'], 1, 10_000);
+      const { renderS3History } = await import('../history/s3-history.ts');
+      return renderS3History({
+        url: values.history,
+        ...(values.out === undefined ? {} : { out: values.out }),
+        ...(values.region === undefined ? {} : { region: values.region }),
+        ...(values.endpoint === undefined ? {} : { endpoint: values.endpoint }),
+        ...(maxReports === undefined ? {} : { limits: { maxReports } }),
+      });
+    }
+    for (const flag of ['region', 'plan', 'json'] as const) onlyWith(flag, '--execution or --history s3://');
+    for (const flag of ['endpoint', 'max-reports'] as const) onlyWith(flag, '--history s3://');
     if (values.history !== undefined) return renderHistory(values.history, values.out);
     return renderFile(positionals[0] as string, values.out);
   });

@@ -2,6 +2,7 @@ import { userInfo } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { InvalidInputError, toDrError } from '../../plan/errors.ts';
+import { drillStateMachineName, failoverStateMachineName } from '../../plan/names.ts';
 import type { Plan } from '../../plan/schema.ts';
 import { stepsFromHistory } from '../../report/execution-steps.ts';
 import { fetchExecution } from '../../report/fetch-execution.ts';
@@ -14,13 +15,18 @@ import { DrillInterruptedError, markInterrupted } from './interrupted.ts';
 import { quietPeriodMs } from './poll-timing.ts';
 
 /**
- * A drill on AWS: StartExecution on the deployed failover state machine, then follow it with
- * DescribeExecution + GetExecutionHistory until it ends. What AWS cannot know (the outage start,
- * writes lost) stays unknown in the report; dry run is the default, a failover needs --confirm.
+ * A drill on AWS: StartExecution on the deployed state machine, then follow it with
+ * DescribeExecution + GetExecutionHistory until it ends. Dry run and failover start the failover
+ * machine (dry run is the default, a failover needs --confirm); `drill` starts the drill machine,
+ * which works on copies and never on production, so it needs no confirmation. What AWS cannot
+ * know (a failover's outage start, writes lost) stays unknown in the report; a drill's declared
+ * outage, served-at and data loss come from its own steps.
  */
+export type AwsDrillMode = 'failover' | 'dry-run' | 'drill';
+
 export interface AwsDrillOptions {
   plan: Plan;
-  mode: 'failover' | 'dry-run';
+  mode: AwsDrillMode;
   progress: Progress;
   stateMachineArn?: string;
   region?: string;
@@ -30,8 +36,11 @@ export interface AwsDrillOptions {
   interrupts?: Interrupts;
 }
 
-/** The ARN the CDK app gives the failover state machine (infra: `${plan.name}-failover` in the DR region). */
-export function derivedStateMachineArn(plan: Plan, region: string): string {
+/**
+ * The ARN the CDK app gives the state machine of a mode (infra: `<plan>-failover` and
+ * `<plan>-drill` in the DR region).
+ */
+export function derivedStateMachineArn(plan: Plan, region: string, mode: AwsDrillMode = 'dry-run'): string {
   const account = plan.deployment?.account;
   if (!account) {
     throw new InvalidInputError(
@@ -39,14 +48,15 @@ export function derivedStateMachineArn(plan: Plan, region: string): string {
       'state-machine-arn',
     );
   }
-  return `arn:aws:states:${region}:${account}:stateMachine:${plan.name}-failover`;
+  const name = mode === 'drill' ? drillStateMachineName(plan) : failoverStateMachineName(plan);
+  return `arn:aws:states:${region}:${account}:stateMachine:${name}`;
 }
 
 export async function runAwsDrill(options: AwsDrillOptions): Promise<RunReport> {
   const { plan, mode, progress, interrupts } = options;
   const race = <T>(work: Promise<T>): Promise<T> => (interrupts ? interrupts.race(work) : work);
   const region = options.region ?? plan.regions.dr;
-  const stateMachineArn = options.stateMachineArn ?? derivedStateMachineArn(plan, region);
+  const stateMachineArn = options.stateMachineArn ?? derivedStateMachineArn(plan, region, mode);
   if (!/^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[A-Za-z0-9_-]{1,80}$/.test(stateMachineArn)) {
     throw new InvalidInputError(
       `--state-machine-arn: expected arn:aws:states:<region>:<account>:stateMachine:<name>, found "${stateMachineArn}"`,
@@ -77,7 +87,7 @@ export async function runAwsDrill(options: AwsDrillOptions): Promise<RunReport> 
     } catch (error) {
       if ((error as Error).name === 'StateMachineDoesNotExist') {
         throw new InvalidInputError(
-          `state machine ${stateMachineArn} does not exist in ${region}: deploy the orchestrator stack (infra/) or give --state-machine-arn`,
+          `state machine ${stateMachineArn} does not exist in ${region}: deploy the orchestrator stack (infra/)${mode === 'drill' ? ', which deploys the drill machine beside the failover one,' : ''} or give --state-machine-arn`,
           'state-machine-arn',
         );
       }
@@ -88,6 +98,11 @@ export async function runAwsDrill(options: AwsDrillOptions): Promise<RunReport> 
     progress.note(
       `drctl drill: started ${executionArn} (${mode}); following it until it ends (Ctrl-C stops following, not the execution)`,
     );
+    if (mode === 'drill') {
+      progress.note(
+        'drctl drill: the drill works on copies of the DR replicas and the drill name only; it cleans up after itself, also when it fails (an interrupted drill is swept by the next one)',
+      );
+    }
     progress.startStatus(() => Date.now(), 1_000);
     // Ctrl-C stops following; the execution itself goes on in AWS and its report can be built later.
     let last: ExecutionRecord | undefined;
@@ -110,13 +125,16 @@ export async function runAwsDrill(options: AwsDrillOptions): Promise<RunReport> 
     } catch (error) {
       if (!(error instanceof InterruptedError) || error instanceof DrillInterruptedError) throw error;
       progress.stop();
-      throw interruptedFollowing(error.signal, executionArn, last, plan, region);
+      throw interruptedFollowing(error.signal, executionArn, last, plan, region, mode);
     }
   } finally {
     progress.stop();
     client.destroy();
   }
 }
+
+/** Steps that change something (a drill's copies and cleanup too). */
+const CHANGING_KINDS: readonly string[] = ['promote', 'scale', 'dns', 'copy', 'cleanup'];
 
 /** What an operator who stopped following knows: the steps seen so far, in a partial report. */
 function interruptedFollowing(
@@ -125,16 +143,21 @@ function interruptedFollowing(
   last: ExecutionRecord | undefined,
   plan: Plan,
   region: string,
+  mode: AwsDrillMode,
 ): DrillInterruptedError {
   const steps = last ? stepsFromHistory(last.events, last.execution.status === 'RUNNING').steps : [];
   const running = steps.filter((step) => step.outcome === 'running').map((step) => step.step);
   const changedSoFar = steps
-    .filter((step) => ['promote', 'scale', 'dns'].includes(step.kind) && step.outcome !== 'skipped')
+    .filter((step) => CHANGING_KINDS.includes(step.kind) && step.outcome !== 'skipped')
     .map((step) => `${step.step}: ${step.outcome}`);
   const interruption = {
     during: `following execution ${executionArn.split(':').at(-1)}${running.length > 0 ? ` (running: ${running.join(', ')})` : ''}`,
     changedSoFar,
-    afterwards: `the execution goes on in AWS (stop it in the console if you must); its full report later: drctl report --execution ${executionArn}`,
+    afterwards: `the execution goes on in AWS (${
+      mode === 'drill'
+        ? 'a drill cleans up after itself; if you stop it, the sweep rule removes its copies'
+        : 'stop it in the console if you must'
+    }); its full report later: drctl report --execution ${executionArn}`,
   };
   const report = last
     ? markInterrupted(reportFromExecution(last, plan, { region }), signal, interruption)

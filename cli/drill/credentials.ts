@@ -1,4 +1,3 @@
-import type { SFNClient } from '@aws-sdk/client-sfn';
 import { ConfigurationError } from '../../plan/errors.ts';
 
 const HOW_TO =
@@ -10,7 +9,11 @@ const HOW_TO =
  * Resolves the client's credentials through the SDK's default provider chain before any call,
  * so that "no credentials" is one clear message instead of a failure halfway through a run.
  */
-export async function ensureCredentials(client: SFNClient): Promise<void> {
+export interface HasCredentials {
+  config: { credentials: () => Promise<{ accessKeyId?: string }> };
+}
+
+export async function ensureCredentials(client: HasCredentials, flag = '--target aws'): Promise<void> {
   try {
     const credentials = await client.config.credentials();
     if (!credentials.accessKeyId) throw new Error('the credential provider returned no access key');
@@ -20,22 +23,24 @@ export async function ensureCredentials(client: SFNClient): Promise<void> {
       name === 'CredentialsProviderError'
         ? 'no AWS credentials found'
         : `AWS credentials could not be loaded (${name}: ${(error as Error).message})`;
-    throw new ConfigurationError(`--target aws: ${reason}; ${HOW_TO}.`, { cause: error });
+    throw new ConfigurationError(`${flag}: ${reason}; ${HOW_TO}.`, { cause: error });
   }
 }
 
 /** Maps a credentials failure raised during a call to the same clear error; other errors pass. */
-export function credentialsError(error: unknown): ConfigurationError | undefined {
+export function credentialsError(error: unknown, flag = '--target aws'): ConfigurationError | undefined {
   const name = (error as Error | undefined)?.name;
   if (
     name !== 'CredentialsProviderError' &&
     name !== 'ExpiredTokenException' &&
-    name !== 'UnrecognizedClientException'
+    name !== 'UnrecognizedClientException' &&
+    name !== 'InvalidAccessKeyId' &&
+    name !== 'SignatureDoesNotMatch'
   ) {
     return undefined;
   }
   return new ConfigurationError(
-    `--target aws: AWS rejected or could not find the credentials (${name}); ${HOW_TO}.`,
+    `${flag}: AWS rejected or could not find the credentials (${name}); ${HOW_TO}.`,
     {
       cause: error,
     },

@@ -9,7 +9,7 @@ import {
   type WorldSnapshot,
 } from '../../local/index.ts';
 import { DrError } from '../../plan/errors.ts';
-import { gateAlarmName } from '../../plan/names.ts';
+import { drillStateMachineName, gateAlarmName } from '../../plan/names.ts';
 import type { Plan } from '../../plan/schema.ts';
 import { stepsFromHistory } from '../../report/execution-steps.ts';
 import { fetchExecution } from '../../report/fetch-execution.ts';
@@ -25,19 +25,22 @@ import { DrillInterruptedError, markInterrupted } from './interrupted.ts';
 import { withWorldMeasurements } from './local-report.ts';
 import { lockHolder } from './lock-holder.ts';
 import { quietPeriodMs } from './poll-timing.ts';
+import { productionCalls } from './production-calls.ts';
 import { worldChanges } from './world-changes.ts';
 import { describeWorldEvent } from './world-events.ts';
 
 /**
  * A drill in the local world: seed the world from the plan (the write stream runs from the
  * start), wait until monitoring sees a healthy primary with active replication, inject the
- * primary-region outage (or, in dry-run mode, start a dry run by hand), and follow what the
- * unattended path does until the failover ends and the DR region serves. The report comes from
+ * primary-region outage (or, in dry-run mode, start a dry run by hand; in drill mode, start the
+ * drill machine by hand: it makes and removes its own copies, production keeps running), and
+ * follow what the unattended path does until the run ends and, after a failover, the DR region
+ * serves. The report comes from
  * the world's Step Functions API, completed with what only the world measures.
  */
 export interface LocalDrillOptions {
   plan: Plan;
-  mode: 'failover' | 'dry-run';
+  mode: LocalMode;
   faults: readonly ChosenFault[];
   scale?: number;
   seed?: number;
@@ -45,6 +48,8 @@ export interface LocalDrillOptions {
   /** Ctrl-C and SIGTERM: each wait ends with a DrillInterruptedError carrying the partial report. */
   interrupts?: Interrupts;
 }
+
+export type LocalMode = 'failover' | 'dry-run' | 'drill';
 
 export interface LocalDrillResult {
   report: RunReport;
@@ -66,6 +71,8 @@ export async function runLocalDrill(options: LocalDrillOptions): Promise<LocalDr
   const wait: Wait = (work) => (interrupts ? interrupts.race(work) : work);
   const world = await startWorld({
     plan,
+    // The drill machine, its functions, the canary and the status-change sweep (drills only).
+    ...(options.mode === 'drill' ? { drills: true } : {}),
     ...(options.scale === undefined ? {} : { scale: options.scale }),
     ...(options.seed === undefined ? {} : { seed: options.seed }),
   });
@@ -87,7 +94,11 @@ export async function runLocalDrill(options: LocalDrillOptions): Promise<LocalDr
     const fromHistory = reportFromExecution(record, plan, { region: plan.regions.dr });
     const report = withWorldMeasurements(
       fromHistory,
-      { measurements, dependencies: dependenciesOf(world, record) },
+      {
+        measurements,
+        dependencies: dependenciesOf(world, record),
+        ...(options.mode === 'drill' ? { production: productionCalls(world, windowOf(world, record)) } : {}),
+      },
       options.mode,
     );
     return { report, before: snapshotBefore, after: snapshotAfter, measurements };
@@ -147,11 +158,7 @@ async function followIncident(
   const origin = world.clock.now();
   state.origin = origin;
   progress.setOrigin(origin);
-  progress.note(
-    options.mode === 'failover'
-      ? 'T+00:00 is the primary-region outage; detection and failover run unattended from here'
-      : 'T+00:00 is the start of the dry run',
-  );
+  progress.note(ORIGIN_NOTE[options.mode]);
   const atOutage = options.faults.filter((f) => f.spec.phase === 'at-outage');
   const following = followWorld(world, origin, progress);
   try {
@@ -163,8 +170,8 @@ async function followIncident(
       executionArn = await wait(waitForTrigger(world, origin));
     } else {
       for (const fault of atOutage) fault.inject(world);
-      state.phase = 'starting the dry run';
-      executionArn = await wait(startDryRun(world));
+      state.phase = options.mode === 'drill' ? 'starting the drill' : 'starting the dry run';
+      executionArn = await wait(options.mode === 'drill' ? startDrill(world) : startDryRun(world));
       // Offsets count from the execution's own start, as in the report.
       progress.setOrigin(world.stepFunctions.describe(executionArn).startDate.getTime());
     }
@@ -196,6 +203,13 @@ async function followIncident(
     progress.stop();
   }
 }
+
+const ORIGIN_NOTE: Record<LocalMode, string> = {
+  failover: 'T+00:00 is the primary-region outage; detection and failover run unattended from here',
+  'dry-run': 'T+00:00 is the start of the dry run',
+  drill:
+    'T+00:00 is the start of the drill: it copies the DR replicas, declares its own outage once they are available (the RTO runs from there), recovers on the copies and cleans up; production keeps running',
+};
 
 /** Where a drill is, for the line an interrupt prints. */
 interface DrillState {
@@ -269,10 +283,16 @@ function failedOver(execution: { status: string; output: string | undefined }): 
   }
 }
 
+function windowOf(world: World, record: ExecutionRecord): { from: Date; to: Date } {
+  return {
+    from: record.execution.startDate ?? new Date(world.clock.now()),
+    to: record.execution.stopDate ?? new Date(world.clock.now()),
+  };
+}
+
 /** drctl's calls the world counted while the execution ran: the run report's dependencies. */
 function dependenciesOf(world: World, record: ExecutionRecord) {
-  const from = record.execution.startDate ?? new Date(world.clock.now());
-  const to = record.execution.stopDate ?? new Date(world.clock.now());
+  const { from, to } = windowOf(world, record);
   return { rows: world.dependencies({ from, to }), from: from.toISOString(), to: to.toISOString() };
 }
 
@@ -348,7 +368,39 @@ async function waitForTrigger(world: World, origin: number): Promise<string> {
 }
 
 /** Dry run: started by hand through the Step Functions API, as an operator would. */
-async function startDryRun(world: World): Promise<string> {
+function startDryRun(world: World): Promise<string> {
+  const stamp = Math.floor(world.clock.now() / 1000);
+  return startExecution(world, world.stepFunctions.stateMachineArn, `drill-dry-run-${stamp}`, {
+    mode: 'dry-run',
+    reason: 'drctl drill --mode dry-run',
+    incidentId: `drill-${stamp}`,
+    requestedBy: 'drctl drill',
+  });
+}
+
+/** A drill: the drill machine (`<plan>-drill`) started by hand through the Step Functions API, as an operator would. */
+async function startDrill(world: World): Promise<string> {
+  const stamp = Math.floor(world.clock.now() / 1000);
+  const arn = world.drill?.stateMachineArn;
+  if (!arn) {
+    throw new DrError(
+      `the local world deployed no drill state machine ${drillStateMachineName(world.plan)} (it is started with drills: true)`,
+    );
+  }
+  return startExecution(world, arn, `drill-${stamp}`, {
+    mode: 'drill',
+    reason: 'drctl drill --mode drill',
+    incidentId: `drill-${stamp}`,
+    requestedBy: 'drctl drill',
+  });
+}
+
+async function startExecution(
+  world: World,
+  stateMachineArn: string,
+  name: string,
+  input: Record<string, string>,
+): Promise<string> {
   const client = new SFNClient({
     region: world.plan.regions.dr,
     endpoint: world.endpoint,
@@ -359,16 +411,7 @@ async function startDryRun(world: World): Promise<string> {
   });
   try {
     const started = await client.send(
-      new StartExecutionCommand({
-        stateMachineArn: world.stepFunctions.stateMachineArn,
-        name: `drill-dry-run-${Math.floor(world.clock.now() / 1000)}`,
-        input: JSON.stringify({
-          mode: 'dry-run',
-          reason: 'drctl drill --mode dry-run',
-          incidentId: `drill-${Math.floor(world.clock.now() / 1000)}`,
-          requestedBy: 'drctl drill',
-        }),
-      }),
+      new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(input) }),
     );
     return started.executionArn as string;
   } finally {

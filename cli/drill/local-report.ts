@@ -1,7 +1,7 @@
 import { type Dependency, type Measurements, WallDate } from '../../local/index.ts';
 import { measuredDependencies } from '../../report/dependencies.ts';
 import { rpoMet } from '../../report/rpo.ts';
-import { type RunReport, runReportSchema } from '../../report/schema.ts';
+import { type DrillFacts, type RunReport, runReportSchema } from '../../report/schema.ts';
 
 /**
  * Completes the report built from the execution history with what only the local world knows:
@@ -14,6 +14,8 @@ export interface WorldFacts {
   measurements: Measurements;
   /** The world's count of drctl's calls over the execution's window (world.dependencies). */
   dependencies?: { rows: readonly Dependency[]; from: string; to: string };
+  /** A drill's mutating calls on production resources, from the world's ledger. */
+  production?: DrillFacts['production'];
 }
 
 /** Diverged writes, when the world measures them (the field is newer than the measurements type). */
@@ -25,7 +27,7 @@ function writesDiverged(measurements: Measurements): number | null {
 export function withWorldMeasurements(
   report: RunReport,
   facts: WorldFacts,
-  mode: 'failover' | 'dry-run',
+  mode: 'failover' | 'dry-run' | 'drill',
 ): RunReport {
   const { measurements } = facts;
   const { consoleUrl: _noConsoleLocally, ...execution } = report.execution;
@@ -40,7 +42,11 @@ export function withWorldMeasurements(
     completed.dependencies = measured.rows;
     completed.dependencySource = measured.source;
   }
-  if (mode === 'dry-run' || measurements.incidentStartedAt === null) return runReportSchema.parse(completed);
+  if (mode === 'drill' && completed.drill && facts.production !== undefined) {
+    completed.drill = { ...completed.drill, production: facts.production };
+  }
+  // A drill's outage is the one it declares, its figures those of its own steps (the history's).
+  if (mode !== 'failover' || measurements.incidentStartedAt === null) return runReportSchema.parse(completed);
 
   const outageAt = Date.parse(measurements.incidentStartedAt);
   const at = (seconds: number | null) =>

@@ -1,7 +1,7 @@
 import { type CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { ListResourceRecordSetsCommand, type Route53Client } from '@aws-sdk/client-route-53';
 import { createDnsLookup, normalizeName } from '../../functions/shared/dns-lookup.ts';
-import { readGate } from '../../functions/shared/traffic-gate.ts';
+import { publicGate, readGate } from '../../functions/shared/traffic-gate.ts';
 import { toDrError } from '../../plan/errors.ts';
 import { type DetectionPath, detectionAlarms, gateAlarmName } from '../../plan/names.ts';
 import type { Plan } from '../../plan/schema.ts';
@@ -42,7 +42,7 @@ export interface DetectionAlarmStatus {
 }
 
 export async function readGateStatus(cloudWatch: CloudWatchClient, plan: Plan): Promise<GateStatus> {
-  const gate = await readGate(cloudWatch, plan);
+  const gate = await readGate(cloudWatch, publicGate(plan));
   return {
     alarm: gateAlarmName(plan),
     region: plan.regions.dr,

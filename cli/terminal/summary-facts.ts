@@ -15,6 +15,8 @@ export const NO_CHANGE_WORDS: Record<NonNullable<RunReport['noChangeReason']>, s
   'stood-down': 'stood down (the primary answered again before the point of no return)',
   denied: 'denied (a person decided against it)',
   'decision-timed-out': 'decision timed out (nobody decided in time)',
+  refused:
+    "refused by the drill's preflight (a failover runs or the plan is failed over, another drill runs, or a replica cannot be copied)",
 };
 
 export function detectionPathWords(report: RunReport): string | null {

@@ -3,6 +3,7 @@ import type { RunReport } from '../../report/schema.ts';
 import { orderSteps } from '../../report/timeline.ts';
 import { stoppedEarly, succeededWord } from './progress.ts';
 import { offsetLabel, type Style } from './style.ts';
+import { drillLines } from './summary-drill.ts';
 import {
   callsWords,
   confirmationWords,
@@ -32,6 +33,7 @@ const OUTCOME_WORDS: Record<RunReport['outcome'], string> = {
   'failed-over': 'FAILED OVER',
   failed: 'FAILED',
   'would-fail-over': 'WOULD FAIL OVER (dry run: nothing changed)',
+  drilled: 'DRILL SUCCEEDED (on copies: production untouched)',
   running: 'STILL RUNNING',
   'no-change': 'NO CHANGE',
 };
@@ -56,7 +58,7 @@ export function renderSummary(report: RunReport, style: Style, files: string[] =
       `Summary: plan ${report.plan.name}, ${report.mode} ${report.plan.regions.primary} → ${report.plan.regions.dr} (${where})`,
     ),
   );
-  const good = report.outcome === 'failed-over' || report.outcome === 'would-fail-over';
+  const good = ['failed-over', 'would-fail-over', 'drilled'].includes(report.outcome);
   const outcome = outcomeText(report);
   lines.push(
     `${label('outcome')}${good ? style.green(outcome) : report.outcome === 'no-change' ? style.yellow(outcome) : style.red(outcome)}  (execution ${report.execution.name}: ${report.execution.status})`,
@@ -65,7 +67,10 @@ export function renderSummary(report: RunReport, style: Style, files: string[] =
   if (report.noChangeDetail && !report.decision?.required) lines.push(`${label('')}${report.noChangeDetail}`);
   lines.push(`${label('trigger')}${report.trigger.kind} by ${report.trigger.requestedBy}`);
 
-  if (!dryRun) {
+  const drill = report.mode === 'drill';
+  if (drill) {
+    lines.push(...drillLines(report, { style, label, verdict: (met) => color(met, verdictWord(met)) }));
+  } else if (!dryRun) {
     const path = detectionPathWords(report);
     lines.push(
       `${label('detection')}${
@@ -114,7 +119,8 @@ export function renderSummary(report: RunReport, style: Style, files: string[] =
     lines.push(`${label('RTO / RPO')}not measured: a dry run changes nothing`);
   }
 
-  const origin = Date.parse(report.outage.startedAt ?? report.execution.startedAt);
+  // A drill's steps start before its declared outage: its offsets count from the execution's start.
+  const origin = Date.parse((drill ? null : report.outage.startedAt) ?? report.execution.startedAt);
   if (report.steps.length > 0) {
     lines.push('  steps');
     const width = Math.max(...report.steps.map((s) => s.step.length));
@@ -137,10 +143,13 @@ export function renderSummary(report: RunReport, style: Style, files: string[] =
     }
   }
 
-  lines.push(dryRun ? '  would change' : '  what changed');
-  if (report.changes.length === 0) lines.push('    nothing');
-  for (const change of report.changes) {
-    lines.push(`    ${change.resource}: ${change.action} (${change.before} → ${change.after})`);
+  // A drill's changes are its own resources, listed with their cleanup above.
+  if (!drill) {
+    lines.push(dryRun ? '  would change' : '  what changed');
+    if (report.changes.length === 0) lines.push('    nothing');
+    for (const change of report.changes) {
+      lines.push(`    ${change.resource}: ${change.action} (${change.before} → ${change.after})`);
+    }
   }
 
   if (report.errors.length > 0) {

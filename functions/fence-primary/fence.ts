@@ -5,7 +5,7 @@ import type { RDSClient } from '@aws-sdk/client-rds';
 import type { Plan } from '../../plan/schema.ts';
 import type { FencedResource, FenceOutput } from '../shared/contracts.ts';
 import { dnsRecordResource } from '../shared/resource-names.ts';
-import { readGate } from '../shared/traffic-gate.ts';
+import { publicGate, readGate } from '../shared/traffic-gate.ts';
 import { fenceDatabase } from './fence-databases.ts';
 import { fenceService } from './fence-services.ts';
 import { type RecoveryState, readRecoveryState } from './recovery-state.ts';
@@ -76,7 +76,7 @@ async function fenceTraffic(ports: FencePorts): Promise<FencedResource> {
     action: 'traffic gate closed',
   };
   try {
-    const gate = await readGate(ports.cloudWatch, ports.plan);
+    const gate = await readGate(ports.cloudWatch, publicGate(ports.plan));
     return gate.state === 'closed'
       ? {
           ...base,

@@ -24,15 +24,25 @@ import { monitor } from './monitor.ts';
 import type { MonitorReport } from './monitor-report.ts';
 import type { HealthMonitorPorts } from './ports.ts';
 import { preflight } from './preflight.ts';
+import { detectionRegionOutsideDr } from './read-trigger.ts';
 import { verify } from './verify.ts';
 
 const { logger, tracer } = powertools('health-monitor');
 const plan = loadDeployedPlan();
+const detectionRegion = detectionRegionOutsideDr(plan);
 const ports: HealthMonitorPorts = {
   plan,
   rds: tracer.captureAWSv3Client(rdsClient({ region: plan.regions.dr })),
   primaryRds: tracer.captureAWSv3Client(rdsClient({ region: plan.regions.primary, bestEffort: true })),
   cloudWatch: tracer.captureAWSv3Client(cloudWatchClient({ region: plan.regions.dr })),
+  // The fast-path detection alarm (us-east-1), read for the run's detection time: best effort.
+  ...(detectionRegion === null
+    ? {}
+    : {
+        detectionCloudWatch: tracer.captureAWSv3Client(
+          cloudWatchClient({ region: detectionRegion, bestEffort: true }),
+        ),
+      }),
   ecs: tracer.captureAWSv3Client(ecsClient({ region: plan.regions.dr })),
   // The gate strategy reads traffic in the DR region: no Route 53 client at all.
   ...(plan.dns.strategy === 'gate' ? {} : { route53: tracer.captureAWSv3Client(route53Client()) }),

@@ -2,8 +2,9 @@ import type { PlanDatabase, PlanService } from '../../plan/schema.ts';
 import { describeProbe, isHealthyResponse } from '../shared/http-probe.ts';
 import { isReplicaOfPlanPrimary, readDbInstance } from '../shared/read-db-instance.ts';
 import { readDrService } from '../shared/read-dr-service.ts';
+import { currentLag, readReplicaLag } from '../shared/replica-lag.ts';
 import { drServiceResource, primaryDatabaseResource, replicaResource } from '../shared/resource-names.ts';
-import { describeGate, readGate } from '../shared/traffic-gate.ts';
+import { describeGate, publicGate, readGate } from '../shared/traffic-gate.ts';
 import { combineReadiness, type ReadinessFinding } from './dr-readiness.ts';
 import {
   type MonitoredDatabase,
@@ -15,7 +16,6 @@ import {
 } from './monitor-report.ts';
 import type { HealthMonitorPorts } from './ports.ts';
 import { publishMetrics } from './publish-metrics.ts';
-import { currentLag, readReplicaLag } from './replica-lag.ts';
 
 /** The primary must answer quickly; a slower answer is as bad as none for users. */
 export const MONITOR_PROBE_TIMEOUT_MS = 3_000;
@@ -209,8 +209,8 @@ async function observeTraffic(ports: Ports): Promise<MonitorReport['traffic']> {
   const { plan } = ports;
   if (plan.dns.strategy !== 'gate') return null;
   try {
-    const gate = await readGate(ports.cloudWatch, plan);
-    return { to: gate.state === 'closed' ? 'dr' : 'primary', detail: describeGate(plan, gate) };
+    const gate = await readGate(ports.cloudWatch, publicGate(plan));
+    return { to: gate.state === 'closed' ? 'dr' : 'primary', detail: describeGate(publicGate(plan), gate) };
   } catch (error) {
     ports.logger?.warn('traffic gate unreadable', { error });
     return { to: 'unknown', detail: (error as Error).message };

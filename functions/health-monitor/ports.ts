@@ -17,6 +17,11 @@ export interface HealthMonitorPorts {
   primaryRds: RDSClient;
   /** CloudWatch in the DR region. */
   cloudWatch: CloudWatchClient;
+  /**
+   * CloudWatch in us-east-1, best effort: the fast-path detection alarm (Route 53 health-check
+   * metrics exist only there), read for the run's detection time. Absent: that alarm is unknown.
+   */
+  detectionCloudWatch?: CloudWatchClient;
   /** ECS in the DR region. */
   ecs: ECSClient;
   /** Route 53 API (us-east-1 control plane): only for dns.strategy simple and weighted. */

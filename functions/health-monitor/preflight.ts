@@ -1,5 +1,6 @@
 import type { z } from 'zod';
-import { PreflightFailedError } from '../../plan/errors.ts';
+import { InvalidInputError, PreflightFailedError } from '../../plan/errors.ts';
+import { drillStateMachineName, failoverStateMachineName } from '../../plan/names.ts';
 import type { Plan } from '../../plan/schema.ts';
 import { classifyDrDatabase } from '../shared/classify-database.ts';
 import {
@@ -8,6 +9,7 @@ import {
   type PreflightDatabase,
   type PreflightOutput,
   type PreflightService,
+  type PreflightTrigger,
   parseTaskInput,
   type preflightInputSchema,
 } from '../shared/contracts.ts';
@@ -18,6 +20,7 @@ import { failoverChanges } from './failover-changes.ts';
 import { pollTiming } from './poll-timing.ts';
 import type { HealthMonitorPorts } from './ports.ts';
 import { readTraffic } from './read-traffic.ts';
+import { readTrigger } from './read-trigger.ts';
 import { estimateRecoverySeconds } from './recovery-estimate.ts';
 import { judgeReplicaLag, type RpoVerdict } from './rpo-guard.ts';
 import { claimRun } from './run-lock.ts';
@@ -25,7 +28,7 @@ import { claimRun } from './run-lock.ts';
 export type PreflightInput = z.output<typeof preflightInputSchema>;
 type Ports = Pick<
   HealthMonitorPorts,
-  'plan' | 'rds' | 'cloudWatch' | 'ecs' | 'route53' | 'sfn' | 'now' | 'logger'
+  'plan' | 'rds' | 'cloudWatch' | 'detectionCloudWatch' | 'ecs' | 'route53' | 'sfn' | 'now' | 'logger'
 >;
 
 /**
@@ -39,6 +42,7 @@ type Ports = Pick<
 export async function preflight(ports: Ports, input: PreflightInput): Promise<PreflightOutput> {
   const { plan } = ports;
   const request = parseTaskInput(executionInputSchema, input.request, 'execution input');
+  refuseDrillMode(plan, request);
   const checkedAt = ports.now();
   await claimRun(
     ports,
@@ -49,17 +53,29 @@ export async function preflight(ports: Ports, input: PreflightInput): Promise<Pr
     },
     request,
   );
-  const state = await readPlanState(ports);
+  const [state, trigger] = await Promise.all([
+    readPlanState(ports),
+    readTrigger(ports, request, new Date(input.executionStartTime)),
+  ]);
   // Promoted or promoting databases are not judged: their data loss is already settled.
   const ready = state.databases.filter((d) => d.readiness === 'replica-ready').map((d) => d.db);
   const rpo = await judgeReplicaLag(ports.cloudWatch, plan, ready, checkedAt);
-  const output = preflightOutput(plan, { checkedAt, request, state, rpo });
+  const output = preflightOutput(plan, { checkedAt, request, trigger, state, rpo });
   ports.logger?.info('preflight passed', {
     changes: output.changes.length,
     rpo: output.rpo,
     decision: output.decision,
   });
   return output;
+}
+
+/** A drill fails copies over on its own state machine; this one would fail production over. */
+function refuseDrillMode(plan: Plan, request: ExecutionInput): void {
+  if (request.mode !== 'drill') return;
+  throw new InvalidInputError(
+    `execution input: mode: "drill" runs on the drill state machine ${drillStateMachineName(plan)}, not on the failover state machine ${failoverStateMachineName(plan)} (which takes "failover" or "dry-run"); start the drill there (drctl drill --mode drill). Nothing was changed.`,
+    'mode',
+  );
 }
 
 /** Every plan resource as it is now; any problem fails preflight with all problems listed. */
@@ -83,11 +99,12 @@ function preflightOutput(
   parts: {
     checkedAt: Date;
     request: ExecutionInput;
+    trigger: PreflightTrigger;
     state: Awaited<ReturnType<typeof readPlanState>>;
     rpo: RpoVerdict;
   },
 ): PreflightOutput {
-  const { checkedAt, request, state, rpo } = parts;
+  const { checkedAt, request, trigger, state, rpo } = parts;
   const lagById = new Map(rpo.judgements.map((j) => [j.db.id, j]));
   const databases = state.databases.map((d) => ({
     id: d.db.id,
@@ -109,6 +126,7 @@ function preflightOutput(
   return {
     checkedAt: checkedAt.toISOString(),
     request,
+    trigger,
     databases: databases.map(
       ({ id, identifier, readiness, lastActiveLagSeconds, lagObservedAt }): PreflightDatabase => ({
         id,

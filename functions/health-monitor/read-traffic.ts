@@ -1,6 +1,6 @@
 import { ConfigurationError, ResourceNotFoundError } from '../../plan/errors.ts';
 import type { Plan } from '../../plan/schema.ts';
-import { describeGate, readGate } from '../shared/traffic-gate.ts';
+import { describeGate, publicGate, readGate } from '../shared/traffic-gate.ts';
 import type { HealthMonitorPorts } from './ports.ts';
 import { type DnsReading, readDnsRecord } from './read-dns-record.ts';
 
@@ -30,10 +30,10 @@ export async function readTraffic(ports: Ports): Promise<DnsReading> {
 
 async function readGateTraffic({ plan, cloudWatch }: Ports): Promise<DnsReading> {
   try {
-    const gate = await readGate(cloudWatch, plan);
+    const gate = await readGate(cloudWatch, publicGate(plan));
     return {
       pointsTo: gate.state === 'closed' ? 'dr' : 'primary',
-      currentValue: describeGate(plan, gate),
+      currentValue: describeGate(publicGate(plan), gate),
       problem: null,
     };
   } catch (error) {

@@ -1,8 +1,8 @@
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { RpoBudgetExceededError } from '../../plan/errors.ts';
 import type { Plan, PlanDatabase } from '../../plan/schema.ts';
+import { lastActiveLag, readReplicaLag } from '../shared/replica-lag.ts';
 import { replicaResource } from '../shared/resource-names.ts';
-import { lastActiveLag, readReplicaLag } from './replica-lag.ts';
 
 export interface LagJudgement {
   db: PlanDatabase;

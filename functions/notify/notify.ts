@@ -5,6 +5,7 @@ import type { Plan } from '../../plan/schema.ts';
 import type { NotifyInput, NotifyOutput } from '../shared/contracts.ts';
 import { composeMessage } from './compose-message.ts';
 import { decisionRequest } from './decision-request.ts';
+import { drillNotice } from './drill-notice.ts';
 import { describeFailure } from './failure.ts';
 import { noChangeNotice } from './no-change.ts';
 import { readStepResults, type StepResults } from './step-results.ts';
@@ -25,7 +26,8 @@ export interface NotifyPorts {
  * machine catches it, because a failed notification must never undo or fail a failover.
  */
 export async function notify(ports: NotifyPorts, input: NotifyInput): Promise<NotifyOutput> {
-  const results = readStepResults(input);
+  // A drill's step results have their own shapes (drill-contracts.ts), read by drill-notice.ts.
+  const results: StepResults = input.event.startsWith('drill-') ? { unreadable: [] } : readStepResults(input);
   if (results.unreadable.length > 0) {
     ports.logger?.warn('step results with an unexpected shape', { unreadable: results.unreadable });
   }
@@ -59,6 +61,9 @@ function compose(
   const event = input.event;
   const failure = input.error ? describeFailure(input.error) : null;
   if (event === 'decision-needed') return decisionRequest(plan, input, results);
+  if (event === 'drill-started' || event === 'drill-succeeded' || event === 'drill-failed') {
+    return drillNotice(plan, event, input);
+  }
   if (event === 'skipped' || event === 'stood-down' || event === 'denied' || event === 'decision-timed-out') {
     return noChangeNotice(plan, event, input, results, failure);
   }

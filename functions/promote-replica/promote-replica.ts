@@ -16,7 +16,7 @@ import {
 } from '../../plan/errors.ts';
 import type { Plan, PlanDatabase } from '../../plan/schema.ts';
 import type { PromoteOutput, promoteInputSchema } from '../shared/contracts.ts';
-import { AVAILABLE, isTerminalStatus } from './instance-status.ts';
+import { AVAILABLE, isTerminalStatus } from '../shared/instance-status.ts';
 import { describeSource, isSameSource, parseReplicaSource } from './replica-source.ts';
 
 export type PromoteInput = z.output<typeof promoteInputSchema>;

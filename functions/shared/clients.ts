@@ -1,7 +1,9 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { ECSClient } from '@aws-sdk/client-ecs';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { Route53Client } from '@aws-sdk/client-route-53';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SSMClient } from '@aws-sdk/client-ssm';
@@ -17,16 +19,18 @@ export interface ClientOptions {
   region: string;
   /** Best-effort calls (primary region): short timeouts, few attempts. */
   bestEffort?: boolean;
+  /** A call that waits on work behind it (a Lambda invoke): its own request timeout. */
+  requestTimeoutMs?: number;
 }
 
-function config({ region, bestEffort = false }: ClientOptions) {
+function config({ region, bestEffort = false, requestTimeoutMs }: ClientOptions) {
   return {
     region,
     maxAttempts: bestEffort ? 2 : 3,
     customUserAgent: callKindUserAgent(bestEffort ? 'best-effort' : 'required'),
     requestHandler: bestEffort
-      ? { connectionTimeout: 1_000, requestTimeout: 2_000 }
-      : { connectionTimeout: 3_000, requestTimeout: 10_000 },
+      ? { connectionTimeout: 1_000, requestTimeout: requestTimeoutMs ?? 2_000 }
+      : { connectionTimeout: 3_000, requestTimeout: requestTimeoutMs ?? 10_000 },
   };
 }
 
@@ -36,5 +40,7 @@ export const cloudWatchClient = (options: ClientOptions) => new CloudWatchClient
 export const snsClient = (options: ClientOptions) => new SNSClient(config(options));
 export const sfnClient = (options: ClientOptions) => new SFNClient(config(options));
 export const ssmClient = (options: ClientOptions) => new SSMClient(config(options));
+export const lambdaClient = (options: ClientOptions) => new LambdaClient(config(options));
+export const secretsManagerClient = (options: ClientOptions) => new SecretsManagerClient(config(options));
 /** Route 53 is global; its control plane is in us-east-1. */
 export const route53Client = () => new Route53Client(config({ region: 'us-east-1' }));

@@ -13,10 +13,14 @@ import type { RecordedDecision } from './decision.ts';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 
-/** What a person or an alarm passes to StartExecution, and nothing else. */
+/**
+ * What a person, an alarm or a schedule passes to StartExecution, and nothing else. `failover`
+ * and `dry-run` run on the failover state machine, `drill` on the drill state machine; each
+ * machine refuses the other's modes in its preflight.
+ */
 export const executionInputSchema = z
   .object({
-    mode: z.enum(['failover', 'dry-run']),
+    mode: z.enum(['failover', 'dry-run', 'drill']),
     reason: text(500),
     incidentId: z.string().regex(/^[A-Za-z0-9._:/-]{1,128}$/, 'letters, digits and . _ : / - (max 128)'),
     requestedBy: text(200),
@@ -142,6 +146,9 @@ export const NOTIFY_EVENTS = [
   'stood-down',
   'denied',
   'decision-timed-out',
+  'drill-started',
+  'drill-succeeded',
+  'drill-failed',
 ] as const;
 export type NotifyEvent = (typeof NOTIFY_EVENTS)[number];
 /** Events of runs that end without any change. */
@@ -171,7 +178,10 @@ export const notifyInputSchema = z.object({
   /** What was found changed, from the assess step (failure path). */
   assessment: z.unknown().optional(),
   /** The caught error: `{ Error, Cause }` as Step Functions passes it. */
-  error: z.object({ Error: z.string(), Cause: z.string().optional() }).optional(),
+  error: z.object({ Error: z.string(), Cause: z.string().optional() }).nullable().optional(),
+  /** Drills: the declared outage (DeclareOutageOutput) and the verdict (DrillVerdictOutput). */
+  outage: z.unknown().optional(),
+  verdict: z.unknown().optional(),
 });
 export type NotifyInput = z.infer<typeof notifyInputSchema>;
 
@@ -206,9 +216,28 @@ export interface PreflightService {
   drDesiredCount: number;
 }
 
+/**
+ * The detection behind a run, as preflight read it: the alarm (named in `requestedBy`, or the
+ * earlier of the plan's detection alarms in ALARM for a run started by hand) and when it went to
+ * ALARM. On AWS the outage's start is unknown; `changedAt` is the earliest known instant, and the
+ * run's RTO is measured from it ("from detection"). Null fields are unknown, never guessed.
+ */
+export interface PreflightTrigger {
+  alarm: string | null;
+  region: string | null;
+  path: 'route53-health-check' | 'dr-probe' | null;
+  /** The alarm's state when preflight read it; null when it could not be read. */
+  state: 'ALARM' | 'OK' | 'INSUFFICIENT_DATA' | null;
+  /** The alarm's StateTransitionedTimestamp while in ALARM and not after the run started (ISO). */
+  changedAt: string | null;
+  detail: string;
+}
+
 export interface PreflightOutput {
   checkedAt: string;
   request: ExecutionInput;
+  /** When the outage was detected (the start of a failover's RTO on AWS). */
+  trigger: PreflightTrigger;
   databases: PreflightDatabase[];
   services: PreflightService[];
   dns: { record: string; currentValue: string | null; pointsTo: 'primary' | 'dr' };

@@ -5,16 +5,67 @@ import {
   type StateValue,
 } from '@aws-sdk/client-cloudwatch';
 import { ResourceNotFoundError, toDrError } from '../../plan/errors.ts';
-import { GATE_CLOSED, gateAlarmName, gateMetric } from '../../plan/names.ts';
+import {
+  drillGateAlarmName,
+  drillGateMetric,
+  drillRecordName,
+  GATE_CLOSED,
+  type GATE_OPEN,
+  gateAlarmName,
+  gateMetric,
+  type MetricIdentity,
+} from '../../plan/names.ts';
 import type { Plan } from '../../plan/schema.ts';
 
 /**
- * The traffic gate of `dns.strategy: gate`, read and written in the DR region only. Its state
- * is the gate alarm's: ALARM means closed (Route 53's health check on that alarm is unhealthy, so
+ * A traffic gate, read and written in the DR region only: a metric, an alarm over it, and a
+ * Route 53 CLOUDWATCH_METRIC health check on the alarm that the PRIMARY failover record of a
+ * name carries. Its state is the alarm's: ALARM means closed (the health check is unhealthy, so
  * the failover records answer with the DR target); OK and INSUFFICIENT_DATA mean open (the
  * health check uses its last known status, healthy for a check that never saw the alarm fire).
- * Closing it is a PutMetricData: CloudWatch's data plane in the DR region, no Route 53 API call.
+ * Writing it is a PutMetricData: CloudWatch's data plane in the DR region, no Route 53 API call.
+ *
+ * Two gates exist: the public record's (`dns.strategy: gate`; only a failover closes it, only a
+ * failback opens it) and the drill name's (a drill closes it, its cleanup opens it). Each caller
+ * names the one it means, so that code for one can never write the other.
  */
+export interface GateIdentity {
+  /** How messages name it: "traffic gate" or "drill gate". */
+  label: string;
+  region: string;
+  alarmName: string;
+  metric: MetricIdentity;
+  /** The DNS name whose failover records the gate moves. */
+  record: string;
+  /** What Route 53 answers while the gate is open, and while it is closed. */
+  openTarget: string;
+  closedTarget: string;
+}
+
+export function publicGate(plan: Plan): GateIdentity {
+  return {
+    label: 'traffic gate',
+    region: plan.regions.dr,
+    alarmName: gateAlarmName(plan),
+    metric: gateMetric(plan),
+    record: plan.dns.record,
+    openTarget: plan.application.primary.target,
+    closedTarget: plan.application.dr.target,
+  };
+}
+
+export function drillGate(plan: Plan): GateIdentity {
+  return {
+    label: 'drill gate',
+    region: plan.regions.dr,
+    alarmName: drillGateAlarmName(plan),
+    metric: drillGateMetric(plan),
+    record: drillRecordName(plan),
+    openTarget: plan.application.primary.target,
+    closedTarget: plan.application.dr.target,
+  };
+}
+
 export interface GateReading {
   state: 'open' | 'closed';
   alarmState: StateValue | 'UNKNOWN';
@@ -23,37 +74,49 @@ export interface GateReading {
   reason: string | null;
 }
 
-export const gateResource = (plan: Plan): string =>
-  `cloudwatch:${plan.regions.dr}:alarm/${gateAlarmName(plan)}`;
+export const gateResource = (gate: GateIdentity): string =>
+  `cloudwatch:${gate.region}:alarm/${gate.alarmName}`;
 
-/** Reads the gate. A missing alarm is ResourceNotFoundError (the orchestrator stack is not deployed). */
-export async function readGate(cloudWatch: CloudWatchClient, plan: Plan): Promise<GateReading> {
-  const name = gateAlarmName(plan);
-  let alarm: { StateValue?: StateValue; StateUpdatedTimestamp?: Date; StateReason?: string } | undefined;
+/** Reads a gate. A missing alarm is ResourceNotFoundError (the orchestrator stack is not deployed). */
+export async function readGate(cloudWatch: CloudWatchClient, gate: GateIdentity): Promise<GateReading> {
+  let alarm:
+    | {
+        StateValue?: StateValue;
+        StateUpdatedTimestamp?: Date;
+        StateTransitionedTimestamp?: Date;
+        StateReason?: string;
+      }
+    | undefined;
   try {
     const output = await cloudWatch.send(
-      new DescribeAlarmsCommand({ AlarmNames: [name], AlarmTypes: ['MetricAlarm'] }),
+      new DescribeAlarmsCommand({ AlarmNames: [gate.alarmName], AlarmTypes: ['MetricAlarm'] }),
     );
-    alarm = output.MetricAlarms?.find((a) => a.AlarmName === name);
+    alarm = output.MetricAlarms?.find((a) => a.AlarmName === gate.alarmName);
   } catch (error) {
-    throw toDrError(error, `DescribeAlarms ${gateResource(plan)}`);
+    throw toDrError(error, `DescribeAlarms ${gateResource(gate)}`);
   }
   if (alarm === undefined) {
     throw new ResourceNotFoundError(
-      `${gateResource(plan)} not found: the traffic gate alarm is created by the orchestrator stack in ${plan.regions.dr}; deploy it before a failover`,
+      `${gateResource(gate)} not found: the ${gate.label} alarm is created by the orchestrator stack in ${gate.region}; deploy it first`,
     );
   }
+  const changed = alarm.StateTransitionedTimestamp ?? alarm.StateUpdatedTimestamp;
   return {
     state: alarm.StateValue === 'ALARM' ? 'closed' : 'open',
     alarmState: alarm.StateValue ?? 'UNKNOWN',
-    changedAt: alarm.StateUpdatedTimestamp ? alarm.StateUpdatedTimestamp.toISOString() : null,
+    changedAt: changed ? changed.toISOString() : null,
     reason: alarm.StateReason ?? null,
   };
 }
 
-/** Writes the closed value. Idempotent: writing it again changes nothing once the alarm is in ALARM. */
-export async function closeGate(cloudWatch: CloudWatchClient, plan: Plan, at: Date): Promise<void> {
-  const metric = gateMetric(plan);
+/** Writes the gate's metric: GATE_CLOSED moves the name's traffic to the DR target, GATE_OPEN back. */
+export async function writeGate(
+  cloudWatch: CloudWatchClient,
+  gate: GateIdentity,
+  value: typeof GATE_OPEN | typeof GATE_CLOSED,
+  at: Date,
+): Promise<void> {
+  const { metric } = gate;
   try {
     await cloudWatch.send(
       new PutMetricDataCommand({
@@ -62,7 +125,7 @@ export async function closeGate(cloudWatch: CloudWatchClient, plan: Plan, at: Da
           {
             MetricName: metric.metricName,
             Dimensions: metric.dimensions,
-            Value: GATE_CLOSED,
+            Value: value,
             Unit: 'None',
             Timestamp: at,
           },
@@ -70,12 +133,16 @@ export async function closeGate(cloudWatch: CloudWatchClient, plan: Plan, at: Da
       }),
     );
   } catch (error) {
-    throw toDrError(error, `PutMetricData ${metric.namespace}/${metric.metricName} (close the traffic gate)`);
+    const action = value === GATE_CLOSED ? 'close' : 'open';
+    throw toDrError(
+      error,
+      `PutMetricData ${metric.namespace}/${metric.metricName} (${action} the ${gate.label})`,
+    );
   }
 }
 
 /** The gate in words, for reports and notices. */
-export function describeGate(plan: Plan, reading: Pick<GateReading, 'state' | 'alarmState'>): string {
-  const target = reading.state === 'closed' ? plan.application.dr.target : plan.application.primary.target;
+export function describeGate(gate: GateIdentity, reading: Pick<GateReading, 'state' | 'alarmState'>): string {
+  const target = reading.state === 'closed' ? gate.closedTarget : gate.openTarget;
   return `gate ${reading.state} (alarm ${reading.alarmState}): Route 53 answers ${target}`;
 }

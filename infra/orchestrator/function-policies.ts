@@ -15,6 +15,7 @@ import {
   primaryParameterGroupArnPattern,
   replicaDbArns,
 } from '../config/plan-arns.ts';
+import { detectionAlarmArns } from './detection-alarm-name.ts';
 import { METRICS_NAMESPACE } from './health-metrics.ts';
 
 /**
@@ -50,6 +51,12 @@ export function healthMonitorStatements(plan: Plan): PolicyStatement[] {
       sid: 'DescribeFailoverExecutions',
       actions: ['states:DescribeExecution'],
       resources: [failoverExecutionArnPattern(plan)],
+    }),
+    new PolicyStatement({
+      // Preflight dates the detection (an AWS run's RTO starts there): both detection alarms, read only.
+      sid: 'ReadDetectionAlarms',
+      actions: ['cloudwatch:DescribeAlarms'],
+      resources: detectionAlarmArns(plan),
     }),
     ...(plan.dns.strategy === 'gate'
       ? [

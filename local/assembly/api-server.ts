@@ -7,10 +7,14 @@ import type { WorldContext } from '../context.ts';
 import { answerQuery } from '../dns/answers.ts';
 import { ecsApi } from '../ecs/api.ts';
 import type { Endpoints } from '../endpoints.ts';
+import { lambdaApi } from '../lambda/api.ts';
+import { isMutating, type MutationLedger } from '../mutations.ts';
 import { awsRequestListener, type RequestContext } from '../protocol/server.ts';
 import { rdsApi } from '../rds/api.ts';
 import type { CountedKind, RequestCounts } from '../request-counts.ts';
 import { route53Api } from '../route53/api.ts';
+import { s3Api } from '../s3/api.ts';
+import { secretsManagerApi } from '../secretsmanager/api.ts';
 import { snsApi } from '../sns/api.ts';
 import { ssmApi } from '../ssm/api.ts';
 import { stepFunctionsApi } from '../stepfunctions/api.ts';
@@ -43,11 +47,12 @@ export function serveApis(
     stepFunctions: StepFunctionsModel;
     endpoints: Endpoints;
     counts: RequestCounts;
+    ledger: MutationLedger;
   },
   cleanup: Cleanup,
 ): AnsweredRequest[] {
   const { clock, timings, plan } = context;
-  const { models, stepFunctions, endpoints, counts } = parts;
+  const { models, stepFunctions, endpoints, counts, ledger } = parts;
   const requests: AnsweredRequest[] = [];
   // The protocol layer knows the request's service and operation; the caller's user agent rides
   // along with the request's asynchronous context.
@@ -59,8 +64,10 @@ export function serveApis(
       cloudWatchApi(models.cloudWatch),
       stepFunctionsApi(stepFunctions),
       ssmApi(models.ssm, context.account),
+      secretsManagerApi(models.secrets),
     ],
     restXml: [route53Api(models.route53, models.healthChecks, models.cloudWatch)],
+    raw: [s3Api(models.s3, context.account), lambdaApi(context, models.lambda)],
     gate: async (call) => {
       await chargeApiLatency(clock, call, timings.apiCallMs);
       await models.fault.gate(call);
@@ -70,6 +77,18 @@ export function serveApis(
       const at = clock.now();
       const kind = callers.getStore() ?? 'outside';
       requests.push({ context: request, outcome, at, kind });
+      if (isMutating(request.service, request.operation)) {
+        ledger.record({
+          at,
+          service: request.service,
+          region: request.service === 'route53' ? ROUTE53_CONTROL_PLANE_REGION : request.region,
+          operation: request.operation,
+          resources: request.resources ?? [],
+          outcome,
+          kind,
+          caller: request.caller,
+        });
+      }
       if (requests.length > REQUEST_LOG_LIMIT) requests.splice(0, requests.length - REQUEST_LOG_LIMIT);
       counts.count(
         {

@@ -2,11 +2,14 @@ import type { Plan } from '../../plan/schema.ts';
 import type { WorldContext } from '../context.ts';
 import type { Detection } from '../detection.ts';
 import { measure } from '../measure.ts';
+import type { MutationLedger } from '../mutations.ts';
+import type { DatabaseEndpoints } from '../rds/mysql-endpoints.ts';
 import type { RequestCounts } from '../request-counts.ts';
 import { snapshotWorld } from '../snapshot.ts';
+import type { StepFunctionsModel } from '../stepfunctions/executions.ts';
 import { stepTimings } from '../timeline.ts';
 import { createWaiting } from '../waiting.ts';
-import type { World } from '../world.ts';
+import type { StepFunctionsFacade, World } from '../world.ts';
 import type { WriteWatch } from '../write-divergence.ts';
 import type { AnsweredRequest } from './api-server.ts';
 import type { Cleanup } from './cleanup.ts';
@@ -29,6 +32,8 @@ export interface FacadeParts {
   requests: AnsweredRequest[];
   writes: WriteWatch;
   counts: RequestCounts;
+  ledger: MutationLedger;
+  databases: DatabaseEndpoints;
   cleanup: Cleanup;
   /** Called once the world is closed (the process may start another). */
   onClosed: () => void;
@@ -59,18 +64,16 @@ export function worldFacade(parts: FacadeParts): World {
       cloudWatch: models.cloudWatch,
       sns: models.sns,
       ssm: models.ssm,
+      secrets: models.secrets,
+      s3: models.s3,
+      lambda: models.lambda,
       healthChecks: models.healthChecks,
+      databases: parts.databases,
     },
-    stepFunctions: {
-      stateMachineArn,
-      start: (input, name) => stepFunctions.start(stateMachineArn, name, JSON.stringify(input)).execution,
-      describe: (arn) => stepFunctions.execution(arn),
-      list: () => [...stepFunctions.executions.values()],
-      stop: (arn, error, cause) => {
-        stepFunctions.stop(arn, error, cause);
-      },
-      wait: (arn) => stepFunctions.execution(arn).done,
-    },
+    stepFunctions: machineFacade(stepFunctions, stateMachineArn),
+    drill: machine.drillStateMachineArn
+      ? machineFacade(stepFunctions, machine.drillStateMachineArn)
+      : undefined,
     messages: () => [...(models.sns.topics.get(parts.topicArn)?.messages ?? [])],
     steps: (executionArn) => stepTimings(events.list(), executionArn),
     apiCalls: () =>
@@ -84,6 +87,7 @@ export function worldFacade(parts: FacadeParts): World {
       })),
     requestCounts: () => parts.counts.all(),
     dependencies: (window) => parts.counts.dependencies(window),
+    mutations: (window) => parts.ledger.list(window),
     snapshot: () =>
       snapshotWorld({
         context,
@@ -120,5 +124,19 @@ export function worldFacade(parts: FacadeParts): World {
       cleanup.run();
       parts.onClosed();
     },
+  };
+}
+
+/** One state machine's executions: start, describe, list (its own only), stop, wait. */
+function machineFacade(stepFunctions: StepFunctionsModel, stateMachineArn: string): StepFunctionsFacade {
+  return {
+    stateMachineArn,
+    start: (input, name) => stepFunctions.start(stateMachineArn, name, JSON.stringify(input)).execution,
+    describe: (arn) => stepFunctions.execution(arn),
+    list: () => [...stepFunctions.executions.values()].filter((e) => e.stateMachineArn === stateMachineArn),
+    stop: (arn, error, cause) => {
+      stepFunctions.stop(arn, error, cause);
+    },
+    wait: (arn) => stepFunctions.execution(arn).done,
   };
 }

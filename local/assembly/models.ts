@@ -5,12 +5,16 @@ import type { WorldContext } from '../context.ts';
 import { EcsModel } from '../ecs/model.ts';
 import type { Endpoints } from '../endpoints.ts';
 import { createFaults, type FaultState } from '../faults.ts';
+import { LambdaModel } from '../lambda/model.ts';
 import { RdsModel } from '../rds/model.ts';
 import { type HealthCheck, HealthChecks } from '../route53/health-checks.ts';
 import { Route53Model } from '../route53/model.ts';
+import { S3Model } from '../s3/model.ts';
+import { SecretsManagerModel } from '../secretsmanager/model.ts';
 import { SnsModel } from '../sns/model.ts';
 import { SsmModel } from '../ssm/model.ts';
 import { deployDrctlResources } from './deployment.ts';
+import { deployDrillResources } from './drill-deployment.ts';
 
 export type WorldFaults = FaultState;
 
@@ -21,6 +25,9 @@ export interface WorldModels {
   cloudWatch: CloudWatchModel;
   sns: SnsModel;
   ssm: SsmModel;
+  secrets: SecretsManagerModel;
+  s3: S3Model;
+  lambda: LambdaModel;
   healthChecks: HealthChecks;
   application: Application;
   fault: WorldFaults;
@@ -46,6 +53,9 @@ export function buildModels(
   const cloudWatch = new CloudWatchModel(context);
   const sns = new SnsModel(context);
   const ssm = new SsmModel(context);
+  const secrets = new SecretsManagerModel(context);
+  const s3 = new S3Model(context);
+  const lambda = new LambdaModel(context);
   const application = new Application(context, ecs);
   const fault = createFaults(
     context,
@@ -89,5 +99,20 @@ export function buildModels(
   const primaryCheck = healthChecks.checks.find((check) => check.role === 'primary');
   if (!primaryCheck) throw new Error('no primary health check');
   deployDrctlResources(plan, { cloudWatch, healthChecks, primaryCheck });
-  return { rds, ecs, route53, cloudWatch, sns, ssm, healthChecks, application, fault, primaryCheck };
+  deployDrillResources(plan, context.account, { cloudWatch, healthChecks, s3 });
+  return {
+    rds,
+    ecs,
+    route53,
+    cloudWatch,
+    sns,
+    ssm,
+    secrets,
+    s3,
+    lambda,
+    healthChecks,
+    application,
+    fault,
+    primaryCheck,
+  };
 }

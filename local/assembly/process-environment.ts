@@ -1,7 +1,9 @@
+import { evidenceBucketName } from '../../plan/names.ts';
 import type { Plan } from '../../plan/schema.ts';
 import type { Endpoints } from '../endpoints.ts';
 import { setEnvironment } from '../environment.ts';
 import type { Cleanup } from './cleanup.ts';
+import { evidenceKeyArn } from './drill-deployment.ts';
 
 export interface WorldEnvironment {
   /** Environment for the AWS CLI or an SDK client pointed at the world. */
@@ -39,6 +41,12 @@ export function enterWorldEnvironment(
       POWERTOOLS_LOG_LEVEL: parts.handlerLogLevel ?? process.env.DRCTL_WORLD_LOG_LEVEL ?? 'ERROR',
       POWERTOOLS_TRACE_ENABLED: 'false',
       POWERTOOLS_DEV: 'false',
+      // The world's MySQL endpoints have no TLS: the canary connects without it here, and only
+      // here (on AWS it requires TLS with the RDS CA).
+      DRCTL_DB_TLS: 'disabled',
+      // The evidence function's bucket and key, as the CDK app sets them.
+      DRCTL_EVIDENCE_BUCKET: evidenceBucketName(plan, account),
+      DRCTL_EVIDENCE_KMS_KEY_ID: evidenceKeyArn(plan, account),
     },
     ['AWS_PROFILE', 'AWS_SESSION_TOKEN'],
   );

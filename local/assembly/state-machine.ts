@@ -1,32 +1,43 @@
-import type { FunctionKey } from '../../statemachines/definition.ts';
+import { drillStateMachineName, failoverStateMachineName } from '../../plan/names.ts';
+import type { DrillFunctionKey, FunctionKey } from '../../statemachines/definition.ts';
 import { taskFunctions } from '../../statemachines/definition.ts';
 import type { WorldContext } from '../context.ts';
 import type { RequestCounts } from '../request-counts.ts';
 import { StepFunctionsModel } from '../stepfunctions/executions.ts';
 import { holdingTheClock, type Invoke } from '../stepfunctions/lambda-functions.ts';
+import type { DrillHandlers } from './drill-handlers.ts';
 import type { WorldHandlers } from './handlers.ts';
 
 export interface WorldStateMachine {
   stepFunctions: StepFunctionsModel;
   stateMachineArn: string;
+  /** The drill state machine's ARN, when the world deploys drills. */
+  drillStateMachineArn: string | undefined;
   /** The handlers as the world invokes them: holding the clock, with the modelled overhead. */
-  timed: Record<FunctionKey, Invoke>;
+  timed: Record<FunctionKey, Invoke> & Partial<Record<DrillFunctionKey, Invoke>>;
 }
 
 /**
- * Registers the failover state machine in the DR region, its Tasks bound to the real handlers.
- * Each Task invocation counts as a required Lambda Invoke in the DR region (the recovery path
- * depends on it); an invocation whose function fails counts as failed, with the error's name.
+ * Registers the failover state machine in the DR region, its Tasks bound to the real handlers,
+ * and, when the world deploys drills, the drill state machine beside it (its own function
+ * `<plan>-drill`, and the failover's scale-service and notify). Each Task invocation counts as a
+ * required Lambda Invoke in the DR region (the recovery path depends on it); an invocation whose
+ * function fails counts as failed, with the error's name.
  */
-export function registerFailoverMachine(
+export function registerStateMachines(
   context: WorldContext,
   handlers: WorldHandlers,
   counts: RequestCounts,
+  drill?: DrillHandlers,
 ): WorldStateMachine {
   const { plan, account, clock, timings } = context;
-  const timed = holdingTheClock(handlers.functions, clock, timings.lambdaInvocationMs);
-  const counted = Object.fromEntries(
-    (Object.keys(timed) as FunctionKey[]).map((key) => [
+  const timed = holdingTheClock<string>(
+    { ...handlers.functions, ...(drill ? { drill: drill.drill } : {}) },
+    clock,
+    timings.lambdaInvocationMs,
+  ) as WorldStateMachine['timed'];
+  const counted: Record<string, Invoke> = Object.fromEntries(
+    Object.entries(timed).map(([key, invokeTimed]) => [
       key,
       async (event: unknown) => {
         const invoke = {
@@ -36,7 +47,7 @@ export function registerFailoverMachine(
           kind: 'required',
         } as const;
         try {
-          const result = await timed[key](event);
+          const result = await (invokeTimed as Invoke)(event);
           counts.count({ ...invoke, outcome: 'ok' }, clock.now());
           return result;
         } catch (error) {
@@ -45,13 +56,14 @@ export function registerFailoverMachine(
         }
       },
     ]),
-  ) as Record<FunctionKey, Invoke>;
+  );
   const stepFunctions = new StepFunctionsModel(context, () => counted);
-  const stateMachineArn = `arn:aws:states:${plan.regions.dr}:${account}:stateMachine:${plan.name}-failover`;
+  const arnOf = (name: string) => `arn:aws:states:${plan.regions.dr}:${account}:stateMachine:${name}`;
+  const stateMachineArn = arnOf(failoverStateMachineName(plan));
   stepFunctions.register(
     {
       arn: stateMachineArn,
-      name: `${plan.name}-failover`,
+      name: failoverStateMachineName(plan),
       definition: handlers.definition,
       roleArn: `arn:aws:iam::${account}:role/${plan.name}-failover-state-machine`,
       createdAt: new Date(clock.now()),
@@ -59,5 +71,20 @@ export function registerFailoverMachine(
     },
     handlers.interpreter,
   );
-  return { stepFunctions, stateMachineArn, timed };
+  let drillStateMachineArn: string | undefined;
+  if (drill) {
+    drillStateMachineArn = arnOf(drillStateMachineName(plan));
+    stepFunctions.register(
+      {
+        arn: drillStateMachineArn,
+        name: drillStateMachineName(plan),
+        definition: drill.definition,
+        roleArn: `arn:aws:iam::${account}:role/${plan.name}-drill-state-machine`,
+        createdAt: new Date(clock.now()),
+        tasks: taskFunctions(drill.definition, drill.arns),
+      },
+      drill.prepared,
+    );
+  }
+  return { stepFunctions, stateMachineArn, drillStateMachineArn, timed };
 }

@@ -1,3 +1,4 @@
+import { metricResource, touch } from '../mutations.ts';
 import { AwsError } from '../protocol/errors.ts';
 import type { ObjectService } from '../protocol/server.ts';
 import {
@@ -39,7 +40,8 @@ export function cloudWatchApi(cw: CloudWatchModel): ObjectService {
     jsonVersion: '1.0',
     queryCompatible: { xmlNamespace: 'http://monitoring.amazonaws.com/doc/2010-08-01/' },
     operations: {
-      PutMetricData: (input, { region }) => {
+      PutMetricData: (input, context) => {
+        const { region } = context;
         const namespace = required(asString(input.Namespace), 'Namespace');
         if (namespace.startsWith('AWS/')) {
           throw new AwsError(
@@ -62,6 +64,7 @@ export function cloudWatchApi(cw: CloudWatchModel): ObjectService {
           const name = required(asString(datum.MetricName), 'MetricData.member.N.MetricName');
           checkName(name, 'MetricData.member.N.MetricName');
           const dimensions = dimensionsOf(datum.Dimensions);
+          touch(context, metricResource(region, namespace, name, dimensions));
           const at = timestampOf(datum.Timestamp, now);
           if (
             !cw.find(region, namespace, name, dimensions) &&
@@ -227,8 +230,10 @@ export function cloudWatchApi(cw: CloudWatchModel): ObjectService {
           })),
         };
       },
-      PutMetricAlarm: (input, { region }) => {
+      PutMetricAlarm: (input, context) => {
+        const { region } = context;
         const name = required(asString(input.AlarmName), 'AlarmName');
+        touch(context, cw.alarmArnOf(region, name));
         checkName(name, 'AlarmName');
         if (!cw.alarms.has(`${region}|${name}`) && cw.alarmsIn(region).length >= LIMITS.alarmsPerRegion) {
           throw new AwsError(
@@ -267,8 +272,10 @@ export function cloudWatchApi(cw: CloudWatchModel): ObjectService {
         });
         return {};
       },
-      DeleteAlarms: (input, { region }) => {
+      DeleteAlarms: (input, context) => {
+        const { region } = context;
         const names = asStrings(input.AlarmNames);
+        touch(context, ...names.map((name) => cw.alarmArnOf(region, name)));
         if (names.length > 100)
           throw invalidValue('The collection AlarmNames must not have a size greater than 100.');
         for (const name of names) cw.deleteAlarm(region, name);

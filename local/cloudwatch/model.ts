@@ -150,6 +150,10 @@ export class CloudWatchModel {
 
   // ---- alarms --------------------------------------------------------------------------------
 
+  alarmArnOf(region: string, name: string): string {
+    return `arn:aws:cloudwatch:${region}:${this.context.account}:alarm:${name}`;
+  }
+
   putAlarm(definition: AlarmDefinition): Alarm {
     if (definition.datapointsToAlarm > definition.evaluationPeriods) {
       throw new AwsError(
@@ -169,7 +173,7 @@ export class CloudWatchModel {
     existing?.stopEvaluating();
     const alarm: Alarm = {
       ...definition,
-      arn: `arn:aws:cloudwatch:${definition.region}:${this.context.account}:alarm:${definition.name}`,
+      arn: this.alarmArnOf(definition.region, definition.name),
       state: existing?.state ?? 'INSUFFICIENT_DATA',
       stateReason: existing?.stateReason ?? 'Unchecked: Initial alarm creation',
       stateUpdatedAt: existing?.stateUpdatedAt ?? new Date(now),

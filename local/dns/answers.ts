@@ -65,13 +65,15 @@ export function answerQuery(query: Query, sources: AnswerSources): Response {
 function recordsAt(name: string, type: number, sources: AnswerSources): ResourceRecord[] {
   const { plan, route53, now } = sources;
   const wanted = fqdn(name);
-  if (wanted === fqdn(plan.dns.record) && plan.dns.type === 'CNAME') {
-    // The public record as a client sees it (see above); a CNAME answers every type.
-    const at = now();
-    const target = route53.resolve(at);
-    return target === undefined
+  const watched =
+    wanted !== fqdn(plan.dns.record) || plan.dns.type === 'CNAME'
+      ? route53.clientAnswer(wanted, now())
+      : undefined;
+  if (watched) {
+    // The public record (or the drill name) as a client sees it (see above); a CNAME answers every type.
+    return watched.value === undefined
       ? []
-      : [{ name: wanted, type: TYPE.CNAME, ttl: route53.resolvedTtl(at), data: fqdn(target) }];
+      : [{ name: wanted, type: TYPE.CNAME, ttl: watched.ttl, data: fqdn(watched.value) }];
   }
   if (type === TYPE.ANY) {
     return route53.servedTypes(wanted).flatMap((typeName) => {

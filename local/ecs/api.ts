@@ -1,3 +1,4 @@
+import { touch } from '../mutations.ts';
 import { AwsError } from '../protocol/errors.ts';
 import type { ObjectService } from '../protocol/server.ts';
 import { type JsonObject, jsonInteger, jsonString, jsonStringList } from '../protocol/shapes.ts';
@@ -36,9 +37,11 @@ export function ecsApi(ecs: EcsModel): ObjectService {
         }
         return { services, failures };
       },
-      UpdateService: (input, { region }) => {
+      UpdateService: (input, context) => {
+        const { region } = context;
         const name = identifier(input, 'service');
         if (!name) throw invalid('Service name is required.');
+        touch(context, ecs.serviceArnOf(region, identifier(input, 'cluster'), name));
         const desiredCount = jsonInteger(input, 'desiredCount');
         if (desiredCount !== undefined && desiredCount < 0) {
           throw invalid('Desired count must be a non-negative integer.');

@@ -229,6 +229,13 @@ export class EcsModel {
 
   // ---- API actions ---------------------------------------------------------------------------
 
+  /** The ARN a service of that cluster and name has, or would have (for the mutation ledger). */
+  serviceArnOf(region: string, clusterName: string | undefined, serviceName: string): string {
+    if (serviceName.startsWith('arn:')) return serviceName;
+    const cluster = (clusterName ?? 'default').split('/').pop() ?? 'default';
+    return `arn:aws:ecs:${region}:${this.context.account}:service/${cluster}/${serviceName}`;
+  }
+
   updateService(
     region: string,
     clusterName: string | undefined,

@@ -4,6 +4,7 @@ import { cbor } from '@smithy/core/cbor';
 import { callerOf } from './caller.ts';
 import { AwsError, ConnectionRefused } from './errors.ts';
 import { QueryParams } from './query-params.ts';
+import { notImplemented, type RawRequest, type RawService, rawResponder, readRawBody } from './raw.ts';
 import { readBoundedBody, requestTooLarge } from './request-body.ts';
 import {
   cborResponder,
@@ -65,6 +66,8 @@ export async function dispatch(
     ...callerOf(req),
     ...(scope ? { caller: scope.accessKeyId.slice(0, 128) } : {}),
   };
+  const rawService = scope ? options.raw?.find((s) => s.signingName === scope.service) : undefined;
+  if (rawService) return raw(options, rawService, req, res, { base, url });
   const target = typeof req.headers['x-amz-target'] === 'string' ? req.headers['x-amz-target'] : undefined;
   const rpc = /^\/service\/([^/]+)\/operation\/([^/]+)$/.exec(url.pathname);
   const rest = options.restXml.find((s) => url.pathname.startsWith(s.pathPrefix));
@@ -174,6 +177,36 @@ async function query(
     if (!op) throw invalid();
     const output = await op(queryToObject(params), context);
     return { root: `${action}Response`, result: objectToXml(output ?? {}) as XmlObject };
+  });
+}
+
+/** A request of a service with its own HTTP shapes (see raw.ts). */
+async function raw(
+  options: ServerOptions,
+  service: RawService,
+  req: IncomingMessage,
+  res: ServerResponse,
+  parts: { base: Omit<RequestContext, 'service' | 'operation'>; url: URL },
+): Promise<void> {
+  const body = await readRawBody(req, service.bodyLimitBytes);
+  const request: RawRequest = {
+    method: req.method ?? 'GET',
+    path: parts.url.pathname,
+    query: parts.url.searchParams,
+    headers: req.headers,
+    body: body.data,
+  };
+  const respond = rawResponder(res, parts.base.requestId, service, request);
+  const operation = service.operationOf(request);
+  const context: RequestContext = {
+    ...parts.base,
+    service: service.service,
+    operation: operation ?? 'Unknown',
+  };
+  return run(options, context, res, respond, false, async () => {
+    if (body.tooLarge) throw service.tooLarge(service.bodyLimitBytes);
+    if (operation === undefined) throw notImplemented(`${request.method} ${bounded(request.path)}`);
+    return service.handle(request, context);
   });
 }
 

@@ -92,6 +92,18 @@ export class QueryParams {
     return parsed;
   }
 
+  /** A boolean parameter (`true` / `false`, as the SDKs send them), or InvalidParameterValue. */
+  boolean(name: string): boolean | undefined {
+    const value = this.get(name);
+    if (value === undefined) return undefined;
+    if (/^true$/i.test(value)) return true;
+    if (/^false$/i.test(value)) return false;
+    throw new AwsError(
+      'InvalidParameterValue',
+      `Value ${value.slice(0, 100)} for parameter ${name} is invalid: it must be true or false.`,
+    );
+  }
+
   /** An integer parameter within [min, max], or InvalidParameterValue naming the bounds. */
   integer(name: string, min: number, max: number): number | undefined {
     const value = this.number(name);

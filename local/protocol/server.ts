@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { dispatch } from './dispatch.ts';
 import type { QueryParams } from './query-params.ts';
+import type { RawService } from './raw.ts';
 import type { RestXmlResponse } from './responders.ts';
 import type { JsonObject } from './shapes.ts';
 import type { XmlObject } from './xml.ts';
@@ -12,7 +13,17 @@ export type { RestXmlResponse } from './responders.ts';
  * (see dispatch.ts for how a request finds its operation).
  */
 /** `lambda` is Lambda's Invoke as Step Functions calls it (in process: no wire protocol). */
-export type ServiceName = 'rds' | 'ecs' | 'route53' | 'sns' | 'cloudwatch' | 'sfn' | 'lambda' | 'ssm';
+export type ServiceName =
+  | 'rds'
+  | 'ecs'
+  | 'route53'
+  | 'sns'
+  | 'cloudwatch'
+  | 'sfn'
+  | 'lambda'
+  | 'ssm'
+  | 's3'
+  | 'secretsmanager';
 
 export interface RequestContext {
   service: ServiceName;
@@ -25,6 +36,11 @@ export interface RequestContext {
   invocation?: string;
   /** The access key that signed the request (SigV4), when it was signed. */
   caller?: string;
+  /**
+   * The resources a mutating operation changed or tried to change (ARNs, or the world's names
+   * for what has none; see local/mutations.ts), filled in by the operation.
+   */
+  resources?: string[];
 }
 
 export type QueryOperation = (params: QueryParams, context: RequestContext) => XmlObject | Promise<XmlObject>;
@@ -70,6 +86,8 @@ export interface ServerOptions {
   query: QueryService[];
   objects: ObjectService[];
   restXml: RestXmlService[];
+  /** Services with their own HTTP shapes (S3, Lambda Invoke), found by their SigV4 signing name. */
+  raw?: RawService[];
   gate: RequestGate;
   /** Default region when a request is not signed. */
   defaultRegion: string;

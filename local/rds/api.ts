@@ -1,14 +1,20 @@
+import { touch } from '../mutations.ts';
 import { AwsError } from '../protocol/errors.ts';
 import type { QueryParams } from '../protocol/query-params.ts';
 import type { QueryService, RequestContext } from '../protocol/server.ts';
 import { list, type XmlObject } from '../protocol/xml.ts';
+import { instanceXml, resourceId } from './instance-xml.ts';
+import { createReadReplica, deleteInstance } from './lifecycle.ts';
 import type { DbInstance, RdsModel } from './model.ts';
+import { type Tag, validateTag, withoutTags, withTags } from './tags.ts';
 
 /**
  * RDS awsQuery operations (API version 2014-10-31). Bounds from the RDS API reference:
  * DescribeDBInstances MaxRecords 20-100 (default 100) with a Marker, filters db-cluster-id,
  * db-instance-id, dbi-resource-id, domain and engine (each with values); DB instance
  * identifiers 1-63 letters, digits and hyphens, starting with a letter (or a DB instance ARN).
+ * Creating and deleting instances: lifecycle.ts; tags: tags.ts. Every mutating operation names
+ * the instance (or parameter group) it touches for the mutation ledger.
  */
 export function rdsApi(rds: RdsModel): QueryService {
   return {
@@ -41,21 +47,133 @@ export function rdsApi(rds: RdsModel): QueryService {
           value: p.required('ParameterValue'),
           applyMethod: (p.get('ApplyMethod') ?? 'pending-reboot') as 'immediate' | 'pending-reboot',
         }));
-        const name = rds.parameterGroups.modify(
-          context.region,
-          params.required('DBParameterGroupName'),
-          parameters,
-        );
+        const group = params.required('DBParameterGroupName');
+        touch(context, `arn:aws:rds:${context.region}:${rds.context.account}:pg:${group}`);
+        const name = rds.parameterGroups.modify(context.region, group, parameters);
         return { DBParameterGroupName: name };
       },
       PromoteReadReplica: (params, context) => {
         const identifier = identifierOf(params.required('DBInstanceIdentifier'));
+        touch(context, rds.arnOf(context.region, identifier));
         params.integer('BackupRetentionPeriod', 0, 35);
         const instance = rds.promote(context.region, identifier);
         return { DBInstance: instanceXml(rds, instance) };
       },
+      CreateDBInstanceReadReplica: (params, context) => {
+        const identifier = identifierOf(params.required('DBInstanceIdentifier'));
+        touch(context, rds.arnOf(context.region, identifier));
+        const source = params.required('SourceDBInstanceIdentifier');
+        const port = params.integer('Port', 1150, 65_535);
+        const publiclyAccessible = params.boolean('PubliclyAccessible');
+        const deletionProtection = params.boolean('DeletionProtection');
+        const instance = createReadReplica(rds, context.region, {
+          identifier,
+          source,
+          tags: tagsOf(params),
+          securityGroupIds: params.strings('VpcSecurityGroupIds.VpcSecurityGroupId'),
+          ...optional('instanceClass', params.get('DBInstanceClass')),
+          ...optional('parameterGroupName', params.get('DBParameterGroupName')),
+          ...optional('subnetGroupName', params.get('DBSubnetGroupName')),
+          ...optional('availabilityZone', params.get('AvailabilityZone')),
+          ...optional('port', port),
+          ...optional('publiclyAccessible', publiclyAccessible),
+          ...optional('deletionProtection', deletionProtection),
+        });
+        return { DBInstance: instanceXml(rds, instance) };
+      },
+      DeleteDBInstance: (params, context) => {
+        const identifier = identifierOf(params.required('DBInstanceIdentifier'));
+        touch(context, rds.arnOf(context.region, identifier));
+        const instance = deleteInstance(rds, context.region, {
+          identifier,
+          skipFinalSnapshot: params.boolean('SkipFinalSnapshot') ?? false,
+          deleteAutomatedBackups: params.boolean('DeleteAutomatedBackups') ?? true,
+          ...optional('finalSnapshotIdentifier', params.get('FinalDBSnapshotIdentifier')),
+        });
+        return { DBInstance: instanceXml(rds, instance) };
+      },
+      AddTagsToResource: (params, context) => {
+        const instance = taggedInstance(rds, params.required('ResourceName'), context);
+        const tags = tagsOf(params);
+        if (tags.length === 0)
+          throw new AwsError('MissingParameter', 'The request must contain the parameter Tags');
+        instance.tags = withTags(instance.tags, tags, instance.identifier);
+        recordTags(rds, instance, `added ${tags.map((t) => t.Key).join(', ')}`);
+        return {};
+      },
+      RemoveTagsFromResource: (params, context) => {
+        const instance = taggedInstance(rds, params.required('ResourceName'), context);
+        const keys = params.strings('TagKeys.member');
+        if (keys.length === 0)
+          throw new AwsError('MissingParameter', 'The request must contain the parameter TagKeys');
+        instance.tags = withoutTags(instance.tags, keys);
+        recordTags(rds, instance, `removed ${keys.join(', ')}`);
+        return {};
+      },
+      ListTagsForResource: (params, context) => {
+        if (params.listOf('Filters.Filter').length > 0) {
+          throw new AwsError('InvalidParameterValue', 'ListTagsForResource does not support filters.');
+        }
+        const instance = taggedInstance(rds, params.required('ResourceName'), context, false);
+        return {
+          TagList: list(
+            'Tag',
+            instance.tags.map((tag) => ({ Key: tag.Key, Value: tag.Value })),
+          ),
+        };
+      },
     },
   };
+}
+
+const optional = <K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } =>
+  (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+
+/** `Tags.Tag.N.Key/Value`, each validated; nothing changes when one is refused. */
+function tagsOf(params: QueryParams): Tag[] {
+  return params
+    .listOf('Tags.Tag')
+    .map((tag) => validateTag({ Key: tag.get('Key'), Value: tag.get('Value') }));
+}
+
+/**
+ * The DB instance a tagging request names by ARN (RDS tags resources by ARN only). The world
+ * tags DB instances; another RDS resource type is refused as not modelled.
+ */
+function taggedInstance(
+  rds: RdsModel,
+  resourceName: string,
+  context: RequestContext,
+  mutating = true,
+): DbInstance {
+  const arn = /^arn:aws[a-z-]*:rds:([a-z0-9-]+):(\d{12}):([a-z-]+):(.+)$/.exec(resourceName);
+  if (!arn) {
+    throw new AwsError(
+      'InvalidParameterValue',
+      `The specified resource name does not match an RDS resource in this region: ${resourceName.slice(0, 200)}`,
+    );
+  }
+  if (mutating) touch(context, resourceName);
+  const [, region, , type, identifier] = arn as unknown as [string, string, string, string, string];
+  if (type !== 'db') {
+    throw new AwsError(
+      'InvalidParameterValue',
+      `The local world tags DB instances only (resource type ${type}): ${resourceName.slice(0, 200)}`,
+    );
+  }
+  const instance = region === context.region ? rds.find(region, identifier) : undefined;
+  if (!instance) throw new AwsError('DBInstanceNotFound', `DBInstance ${identifier} not found.`, 404);
+  return instance;
+}
+
+function recordTags(rds: RdsModel, instance: DbInstance, what: string): void {
+  rds.context.events.record(
+    'rds.tags-changed',
+    rds.context.clock.now(),
+    `${instance.identifier}: tags ${what}`,
+    { identifier: instance.identifier, tags: instance.tags.map((t) => ({ ...t })) },
+    instance.region,
+  );
 }
 
 /** Accepts an identifier or a DB instance ARN, as RDS does; anything else is InvalidParameterValue. */
@@ -131,51 +249,4 @@ function markerOffset(marker: string | undefined, size: number): number {
     throw new AwsError('InvalidParameterValue', 'The parameter Marker is not valid.');
   }
   return Number(match[1]);
-}
-
-function resourceId(instance: DbInstance): string {
-  return `db-${instance.identifier.toUpperCase().replace(/[^A-Z0-9]/g, '')}`.slice(0, 29);
-}
-
-function instanceXml(rds: RdsModel, instance: DbInstance): XmlObject {
-  const port = instance.engine === 'postgres' ? 5432 : 3306;
-  const replicating = instance.role === 'replica' && instance.sourceArn !== undefined;
-  const lag = replicating ? rds.replicaLagSeconds(instance.databaseId, Date.now()) : undefined;
-  return {
-    DBInstanceIdentifier: instance.identifier,
-    DBInstanceClass: instance.instanceClass,
-    Engine: instance.engine,
-    EngineVersion: instance.engineVersion,
-    DBInstanceStatus: instance.status,
-    Endpoint: {
-      Address: `${instance.identifier}.c0local0world.${instance.region}.rds.amazonaws.com`,
-      Port: port,
-      HostedZoneId: 'Z2R2ITUGPM61AM',
-    },
-    AllocatedStorage: 100,
-    InstanceCreateTime: instance.createdAt,
-    AvailabilityZone: `${instance.region}a`,
-    MultiAZ: false,
-    StorageType: 'gp3',
-    StorageEncrypted: true,
-    DbiResourceId: resourceId(instance),
-    ReadReplicaSourceDBInstanceIdentifier: instance.sourceArn,
-    ReadReplicaDBInstanceIdentifiers: list('ReadReplicaDBInstanceIdentifier', instance.replicaArns),
-    StatusInfos: replicating
-      ? list('DBInstanceStatusInfo', [
-          {
-            StatusType: 'read replication',
-            Normal: lag !== -1,
-            Status: lag === -1 ? 'error' : 'replicating',
-            Message:
-              lag === -1 ? 'Replication has stopped: the source DB instance is unreachable.' : undefined,
-          },
-        ])
-      : undefined,
-    DBInstanceArn: instance.arn,
-    DBParameterGroups: list('DBParameterGroup', [
-      { DBParameterGroupName: rds.parameterGroups.groupNameOf(instance), ParameterApplyStatus: 'in-sync' },
-    ]),
-    BackupRetentionPeriod: 7,
-  };
 }

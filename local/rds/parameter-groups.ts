@@ -57,9 +57,9 @@ export class ParameterGroups {
     return `${region}/${name.toLowerCase()}`;
   }
 
-  /** The instance's own group (created with the instance). */
+  /** The instance's group (the CDK app's own group per instance; a same-region replica inherits its source's). */
   groupNameOf(instance: DbInstance): string {
-    const name = `${instance.identifier}-params`;
+    const name = instance.parameterGroupName;
     if (!this.groups.has(this.key(instance.region, name))) {
       this.groups.set(this.key(instance.region, name), {
         name,
@@ -132,9 +132,14 @@ export class ParameterGroups {
     return group.name;
   }
 
+  /** Whether a group of that name exists in the region. */
+  exists(region: string, name: string): boolean {
+    return this.groups.has(this.key(region, name));
+  }
+
   /** Whether the engine refuses writes on this instance (its read-only parameter is set). */
   readOnly(instance: DbInstance): boolean {
-    const group = this.groups.get(this.key(instance.region, `${instance.identifier}-params`));
+    const group = this.groups.get(this.key(instance.region, instance.parameterGroupName));
     const name = instance.engine === 'postgres' ? 'default_transaction_read_only' : 'read_only';
     const value = group?.parameters.get(name)?.value;
     return value !== undefined && TRUE.test(value);

@@ -1,7 +1,8 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import type { CloudWatchModel } from '../cloudwatch/model.ts';
+import { recordResource, touch } from '../mutations.ts';
 import { AwsError } from '../protocol/errors.ts';
-import type { RestXmlRequest, RestXmlResponse, RestXmlService } from '../protocol/server.ts';
+import type { RequestContext, RestXmlRequest, RestXmlResponse, RestXmlService } from '../protocol/server.ts';
 import { list, type XmlObject } from '../protocol/xml.ts';
 import type { AnyHealthCheck, HealthChecks } from './health-checks.ts';
 import { type Change, type ChangeAction, fqdn, type RecordSet, type Route53Model } from './model.ts';
@@ -32,7 +33,7 @@ export function route53Api(
     method: string;
     pattern: RegExp;
     operation: string;
-    run: (match: RegExpExecArray, request: RestXmlRequest) => RestXmlResponse;
+    run: (match: RegExpExecArray, request: RestXmlRequest, context: RequestContext) => RestXmlResponse;
   }[] = [
     {
       method: 'GET',
@@ -45,7 +46,7 @@ export function route53Api(
       method: 'POST',
       pattern: /^\/2013-04-01\/hostedzone\/([^/]+)\/rrset\/?$/,
       operation: 'ChangeResourceRecordSets',
-      run: (match, request) => {
+      run: (match, request, context) => {
         const zoneId = pathSegment(match[1] as string, 'hosted zone id');
         const document = parseXml(request.body);
         const batch = (
@@ -54,6 +55,12 @@ export function route53Api(
         if (!batch || typeof batch !== 'object')
           throw new AwsError('InvalidInput', 'ChangeBatch is required');
         const actions = parseChanges(batch);
+        touch(
+          context,
+          ...actions.map(({ record }) =>
+            recordResource(zoneId, fqdn(record.name), record.type, record.setIdentifier),
+          ),
+        );
         const comment = optionalText(batch.Comment, 'Comment');
         checkChangeBatch(actions, comment);
         checkZoneCapacity(route53, zoneId, actions);
@@ -161,7 +168,7 @@ export function route53Api(
       for (const route of routes) {
         const match = route.pattern.exec(request.path);
         if (match && route.method === request.method) {
-          return { operation: route.operation, run: async () => route.run(match, request) };
+          return { operation: route.operation, run: async (context) => route.run(match, request, context) };
         }
       }
       return undefined;

@@ -13,3 +13,12 @@ export function gateHealthCheckId(plan: Plan): string {
 export function gateHealthCheckName(plan: Plan): string {
   return `${plan.name}-traffic-gate`;
 }
+
+/** The drill gate's CLOUDWATCH_METRIC health check (on the drill gate alarm), gating the drill name's PRIMARY record. */
+export function drillGateHealthCheckId(plan: Plan): string {
+  return healthCheckId(plan.name, 'drill-gate');
+}
+
+export function drillGateHealthCheckName(plan: Plan): string {
+  return `${plan.name}-drill-gate`;
+}

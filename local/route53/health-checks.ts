@@ -43,8 +43,8 @@ export interface AlarmHealthCheck {
   kind: 'alarm';
   id: string;
   name: string;
-  /** What the check is for (the gate of the public record). */
-  role: 'gate';
+  /** What the check is for: the gate of the public record, or the drill name's gate. */
+  role: 'gate' | 'drill-gate';
   alarmRegion: string;
   alarmName: string;
   insufficientDataHealthStatus: InsufficientDataHealthStatus;
@@ -122,7 +122,7 @@ export class HealthChecks {
     definition: {
       id: string;
       name: string;
-      role: 'gate';
+      role: 'gate' | 'drill-gate';
       alarmRegion: string;
       alarmName: string;
       insufficientDataHealthStatus: InsufficientDataHealthStatus;

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { drillRecordName } from '../../plan/names.ts';
 import type { WorldContext } from '../context.ts';
 import { AwsError } from '../protocol/errors.ts';
 import { AnswerTimeline } from './answer-timeline.ts';
@@ -39,6 +40,8 @@ export class Route53Model {
   /** Health-check status as the DNS servers see it (a change reaches them after a delay). */
   private readonly visibleHealth = new Map<string, boolean>();
   private readonly planRecord: AnswerTimeline;
+  /** The drill name's answers (drills.recordName), watched like the public record's. */
+  private readonly drillRecord: { name: string; timeline: AnswerTimeline } | undefined;
   /** Filled in by the world's faults: a reason to reject the next change batch, if any. */
   rejectChange: () => string | undefined = () => undefined;
   /** Filled in by the world: whether a health check with this id exists. */
@@ -54,6 +57,13 @@ export class Route53Model {
       this.served.set(key, [...(this.served.get(key) ?? []), { ...record }]);
     }
     this.planRecord = new AnswerTimeline(this.authoritativeAnswer());
+    const drillName = fqdn(drillRecordName(context.plan));
+    this.drillRecord = records.some((r) => r.name === drillName)
+      ? {
+          name: drillName,
+          timeline: new AnswerTimeline(this.answerFor(drillName, 'CNAME', context.plan.dns.ttl)),
+        }
+      : undefined;
   }
 
   zone(id: string): HostedZone {
@@ -197,18 +207,39 @@ export class Route53Model {
     return this.planRecord.clientView(at).ttl;
   }
 
+  /**
+   * What a resolver's client gets for a watched name at `at`, worst case (the previous answer's
+   * TTL included): the public record or the drill name. Undefined for another name.
+   */
+  clientAnswer(name: string, at: number): { value: string | undefined; ttl: number } | undefined {
+    const wanted = fqdn(name);
+    if (wanted === fqdn(this.context.plan.dns.record)) return this.planRecord.clientView(at);
+    if (this.drillRecord && wanted === this.drillRecord.name) return this.drillRecord.timeline.clientView(at);
+    return undefined;
+  }
+
+  /** The drill name's target as a resolver's client reaches it at `at` (worst case), if deployed. */
+  resolveDrillName(at: number): string | undefined {
+    return this.drillRecord?.timeline.clientView(at).value;
+  }
+
   private isVisiblyHealthy(id: string): boolean {
     return this.visibleHealth.get(id) ?? true;
   }
 
   private authoritativeAnswer(): { value: string | undefined; ttl: number } {
     const { dns } = this.context.plan;
-    const records = this.served.get(nameKey(dns.record, dns.type)) ?? [];
+    return this.answerFor(dns.record, dns.type, dns.ttl);
+  }
+
+  private answerFor(name: string, type: string, ttl: number): { value: string | undefined; ttl: number } {
+    const records = this.served.get(nameKey(name, type)) ?? [];
     const chosen = chooseRecord(records, (id) => this.isVisiblyHealthy(id));
-    return { value: chosen?.values[0], ttl: chosen?.ttl ?? dns.ttl };
+    return { value: chosen?.values[0], ttl: chosen?.ttl ?? ttl };
   }
 
   private refreshPlanRecord(at: number, cause: string): void {
+    this.refreshDrillRecord(at, cause);
     const before = this.planRecord.current().value;
     const { value, ttl } = this.authoritativeAnswer();
     if (!this.planRecord.change(at, value, ttl)) return;
@@ -218,6 +249,20 @@ export class Route53Model {
       at,
       `Route 53 answers ${dns.record} with ${value ?? 'nothing'} (was ${before ?? 'nothing'}): ${cause}`,
       { record: fqdn(dns.record), from: before ?? null, to: value ?? null, ttl, cause },
+    );
+  }
+
+  private refreshDrillRecord(at: number, cause: string): void {
+    const drill = this.drillRecord;
+    if (!drill) return;
+    const before = drill.timeline.current().value;
+    const { value, ttl } = this.answerFor(drill.name, 'CNAME', this.context.plan.dns.ttl);
+    if (!drill.timeline.change(at, value, ttl)) return;
+    this.context.events.record(
+      'dns.drill-answer-changed',
+      at,
+      `Route 53 answers ${drill.name} with ${value ?? 'nothing'} (was ${before ?? 'nothing'}): ${cause}`,
+      { record: drill.name, from: before ?? null, to: value ?? null, ttl, cause },
     );
   }
 }

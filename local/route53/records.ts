@@ -1,6 +1,6 @@
-import { failoverSetIdentifier } from '../../plan/names.ts';
+import { drillRecordName, drillSetIdentifier, failoverSetIdentifier } from '../../plan/names.ts';
 import { type Plan, stripDot } from '../../plan/schema.ts';
-import { gateHealthCheckId } from './gate.ts';
+import { drillGateHealthCheckId, gateHealthCheckId } from './gate.ts';
 
 /**
  * Route 53 record sets and how the DNS servers choose among the record sets of one name and type
@@ -113,5 +113,34 @@ export function seedRecords(plan: Plan): RecordSet[] {
       records.push({ ...common, values: [application.primary.target] });
       break;
   }
+  records.push(...drillRecords(plan));
   return records;
+}
+
+/**
+ * The drill name (drills.recordName, default drill.<zone>) as the CDK app deploys it whatever
+ * dns.strategy is: two failover records like the public gate's, PRIMARY (gated by the drill
+ * gate's health check) → primary target, SECONDARY → DR target. A name outside the zone cannot be
+ * deployed in it (the plan's rules refuse it); the world deploys nothing then.
+ */
+export function drillRecords(plan: Plan): RecordSet[] {
+  const zoneName = fqdn(plan.dns.zoneName);
+  const name = fqdn(drillRecordName(plan));
+  if (name !== zoneName && !name.endsWith(`.${zoneName}`)) return [];
+  const common = { name, type: 'CNAME', ttl: plan.dns.ttl };
+  return [
+    {
+      ...common,
+      setIdentifier: drillSetIdentifier(plan, 'primary'),
+      failover: 'PRIMARY',
+      healthCheckId: drillGateHealthCheckId(plan),
+      values: [plan.application.primary.target],
+    },
+    {
+      ...common,
+      setIdentifier: drillSetIdentifier(plan, 'dr'),
+      failover: 'SECONDARY',
+      values: [plan.application.dr.target],
+    },
+  ];
 }

@@ -1,3 +1,4 @@
+import { touch } from '../mutations.ts';
 import { AwsError } from '../protocol/errors.ts';
 import type { QueryParams } from '../protocol/query-params.ts';
 import type { QueryService } from '../protocol/server.ts';
@@ -21,9 +22,11 @@ export function snsApi(sns: SnsModel): QueryService {
     service: 'sns',
     xmlNamespace: 'http://sns.amazonaws.com/doc/2010-03-31/',
     operations: {
-      Publish: (params, { region }) => {
+      Publish: (params, context) => {
+        const { region } = context;
         const topicArn = params.get('TopicArn') ?? params.get('TargetArn');
         if (!topicArn) throw invalid('TopicArn or TargetArn Reason: no value for required parameter');
+        touch(context, topicArn);
         if (!TOPIC_ARN.test(topicArn)) throw invalid('TopicArn');
         const message = params.get('Message');
         if (message === undefined || message === '') throw invalid('Empty message');
@@ -36,9 +39,11 @@ export function snsApi(sns: SnsModel): QueryService {
         const delivered = sns.publish(region, topicArn, message, params.get('Subject'), attributes);
         return { MessageId: delivered.messageId };
       },
-      CreateTopic: (params, { region }) => ({
-        TopicArn: sns.createTopic(region, params.required('Name')).arn,
-      }),
+      CreateTopic: (params, context) => {
+        const topic = sns.createTopic(context.region, params.required('Name'));
+        touch(context, topic.arn);
+        return { TopicArn: topic.arn };
+      },
       ListTopics: (params, { region }) => {
         const topics = [...sns.topics.values()].filter((t) => t.region === region);
         const token = params.get('NextToken');

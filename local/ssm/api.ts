@@ -1,3 +1,4 @@
+import { touch } from '../mutations.ts';
 import { AwsError } from '../protocol/errors.ts';
 import type { ObjectService, RequestContext } from '../protocol/server.ts';
 import { asArray, asString, type JsonObject } from '../protocol/shapes.ts';
@@ -13,6 +14,7 @@ export function ssmApi(ssm: SsmModel, account: string): ObjectService {
     operations: {
       PutParameter: (input, context) => {
         const name = required(input, 'Name');
+        touch(context, parameterArn(context.region, account, name));
         const value = required(input, 'Value');
         const type = asString(input.Type) ?? 'String';
         if (type !== 'String' && type !== 'StringList' && type !== 'SecureString') {
@@ -39,8 +41,10 @@ export function ssmApi(ssm: SsmModel, account: string): ObjectService {
       GetParameter: (input, { region }) => ({
         Parameter: parameterJson(ssm.get(region, required(input, 'Name'))),
       }),
-      DeleteParameter: (input, { region }) => {
-        ssm.delete(region, required(input, 'Name'));
+      DeleteParameter: (input, context) => {
+        const name = required(input, 'Name');
+        touch(context, parameterArn(context.region, account, name));
+        ssm.delete(context.region, name);
         return {};
       },
       DescribeParameters: (input, { region }) => {
@@ -111,4 +115,8 @@ function metadataJson(p: Parameter): JsonObject {
     DataType: 'text',
     ...(p.description === undefined ? {} : { Description: p.description }),
   };
+}
+
+function parameterArn(region: string, account: string, name: string): string {
+  return `arn:aws:ssm:${region}:${account}:parameter${name.startsWith('/') ? '' : '/'}${name}`;
 }

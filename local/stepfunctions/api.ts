@@ -1,5 +1,6 @@
+import { touch } from '../mutations.ts';
 import { AwsError } from '../protocol/errors.ts';
-import type { ObjectService } from '../protocol/server.ts';
+import type { ObjectService, RequestContext } from '../protocol/server.ts';
 import { type JsonObject, jsonBoolean, jsonInteger, jsonString } from '../protocol/shapes.ts';
 import type { Execution, StepFunctionsModel } from './executions.ts';
 
@@ -16,9 +17,12 @@ export function stepFunctionsApi(sfn: StepFunctionsModel): ObjectService {
     targetPrefix: 'AWSStepFunctions',
     jsonVersion: '1.0',
     operations: {
-      StartExecution: (input, { region }) => {
+      StartExecution: (input, context) => {
+        const { region } = context;
+        const machineArn = arnField(input, 'stateMachineArn');
+        touch(context, machineArn);
         const { execution } = sfn.start(
-          arnField(input, 'stateMachineArn'),
+          machineArn,
           text(input, 'name', { max: 80 }),
           text(input, 'input', { max: 262_144, bytes: true }),
           region,
@@ -27,12 +31,12 @@ export function stepFunctionsApi(sfn: StepFunctionsModel): ObjectService {
       },
       DescribeExecution: (input, { region }) =>
         describe(sfn.execution(arnField(input, 'executionArn'), region)),
-      StopExecution: (input, { region }) => ({
+      StopExecution: (input, context) => ({
         stopDate: sfn.stop(
-          arnField(input, 'executionArn'),
+          touched(context, arnField(input, 'executionArn')),
           text(input, 'error', { max: 256 }),
           text(input, 'cause', { max: 32_768 }),
-          region,
+          context.region,
         ),
       }),
       ListExecutions: (input, { region }) => {
@@ -177,4 +181,10 @@ function paginate<T>(items: T[], size: number, token: string | undefined): { pag
   const next =
     offset + size < items.length ? Buffer.from(String(offset + size)).toString('base64') : undefined;
   return next === undefined ? { page } : { page, nextToken: next };
+}
+
+/** Names the resource for the mutation ledger and passes it on. */
+function touched(context: RequestContext, arn: string): string {
+  touch(context, arn);
+  return arn;
 }

@@ -1,5 +1,5 @@
 import { StateMachine } from 'aws-local-stepfunctions';
-import type { FunctionKey, StateMachineDefinition } from '../../statemachines/definition.ts';
+import type { StateMachineDefinition } from '../../statemachines/definition.ts';
 import type { WorldContext } from '../context.ts';
 import { AwsError } from '../protocol/errors.ts';
 import type { RequestContext } from '../protocol/server.ts';
@@ -51,8 +51,8 @@ export interface RegisteredStateMachine {
   definition: StateMachineDefinition;
   roleArn: string;
   createdAt: Date;
-  /** Task state name → function. */
-  tasks: Record<string, FunctionKey>;
+  /** Task state name → function (a key of the world's functions: the failover's and the drill's). */
+  tasks: Record<string, string>;
 }
 
 /** A definition prepared for the world: its interpreter (validating is slow: do it once) and timing. */
@@ -97,10 +97,15 @@ export class StepFunctionsModel {
   readonly executions = new Map<string, Execution>();
   /** The world's faults for Lambda Invoke; filled in by the world. */
   invokeGate: (call: RequestContext) => Promise<void> = async () => {};
+  /**
+   * Called once per execution when it ends (SUCCEEDED, FAILED, TIMED_OUT, ABORTED): where the
+   * world emits Step Functions' "Execution Status Change" event to EventBridge.
+   */
+  onExecutionEnded: (execution: Execution) => void = () => {};
   private readonly context: WorldContext;
-  private readonly functions: () => Record<FunctionKey, Invoke>;
+  private readonly functions: () => Record<string, Invoke>;
 
-  constructor(context: WorldContext, functions: () => Record<FunctionKey, Invoke>) {
+  constructor(context: WorldContext, functions: () => Record<string, Invoke>) {
     this.context = context;
     this.functions = functions;
   }
@@ -329,6 +334,7 @@ export class StepFunctionsModel {
           error: execution.error,
           cause: execution.cause,
         });
+        this.onExecutionEnded(execution);
         return execution;
       });
     return execution;

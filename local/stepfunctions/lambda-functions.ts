@@ -119,16 +119,16 @@ function asLambdaError(error: unknown): Error {
  * its own timeline for the API calls it makes (see invocation-time.ts), so that concurrent
  * invocations overlap as they do in AWS.
  */
-export function holdingTheClock(
-  functions: Record<FunctionKey, Invoke>,
+export function holdingTheClock<K extends string>(
+  functions: Record<K, Invoke>,
   clock: SimClock,
   overheadMs: number,
-): Record<FunctionKey, Invoke> {
+): Record<K, Invoke> {
   const times = invocationTimes(clock, overheadMs);
   return Object.fromEntries(
-    (Object.keys(functions) as FunctionKey[]).map((key) => [
+    (Object.keys(functions) as K[]).map((key) => [
       key,
       (event: unknown) => times.run(() => functions[key](event)),
     ]),
-  ) as Record<FunctionKey, Invoke>;
+  ) as Record<K, Invoke>;
 }

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { FunctionKey } from '../../statemachines/definition.ts';
 import type { SimClock } from '../clock.ts';
 import { AwsError, ConnectionRefused } from '../protocol/errors.ts';
 import type { RequestContext } from '../protocol/server.ts';
@@ -29,9 +28,9 @@ export interface TaskRunnerParts {
   region: string;
   history: ExecutionHistory;
   world: WorldDefinition;
-  functions: Record<FunctionKey, Invoke>;
-  /** Task state name → function. */
-  tasks: Record<string, FunctionKey>;
+  functions: Record<string, Invoke>;
+  /** Task state name → function (a key of `functions`). */
+  tasks: Record<string, string>;
   /** The world's faults for Lambda Invoke (throttling, 5xx, an unreachable region). */
   invokeGate: (call: RequestContext) => Promise<void>;
   /** Simulated latency of an Invoke call that Lambda refuses (an API round trip). */
@@ -116,7 +115,7 @@ export function waitMs(wait: WaitSpec, input: unknown, now: number): number {
   return Math.max(0, at - now);
 }
 
-function taskHandler(parts: TaskRunnerParts, state: string, spec: TaskSpec, key: FunctionKey): LocalHandler {
+function taskHandler(parts: TaskRunnerParts, state: string, spec: TaskSpec, key: string): LocalHandler {
   const { clock, history, world } = parts;
   const container =
     world.containerOf[state] ?? (world.containers.root as NonNullable<typeof world.containers.root>);
@@ -167,7 +166,13 @@ function taskHandler(parts: TaskRunnerParts, state: string, spec: TaskSpec, key:
     try {
       await invokeThroughGate(parts, spec.resource);
       record('LambdaFunctionStarted', {}, true);
-      const result = await withTimeout(clock, parts.functions[key](payload), timeoutSeconds);
+      const fn = parts.functions[key];
+      if (fn === undefined) {
+        throw Object.assign(new Error(`no function ${key} is deployed in the world`), {
+          name: 'FunctionUnavailable',
+        });
+      }
+      const result = await withTimeout(clock, fn(payload), timeoutSeconds);
       const output = JSON.stringify(result ?? null);
       if (Buffer.byteLength(output) > PAYLOAD_LIMIT_BYTES) {
         throw terminal(

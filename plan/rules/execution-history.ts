@@ -78,6 +78,10 @@ const HISTORY_BUDGET = HISTORY_EVENT_QUOTA - HISTORY_RESERVED_FOR_RETRIES;
 const CANDIDATE_INTERVALS = [10, 15, 20, 30, 45, 60, 90, 120, 180, 300, 600];
 
 export function executionHistoryProblems(plan: Plan): PlanProblem[] {
+  return [...failoverHistoryProblems(plan), ...drillHistoryProblems(plan)];
+}
+
+function failoverHistoryProblems(plan: Plan): PlanProblem[] {
   const events = worstCaseHistoryEvents(plan);
   if (events <= HISTORY_BUDGET) return [];
   const polls = maxPolls(plan.failover.pollSeconds);
@@ -94,11 +98,17 @@ export function executionHistoryProblems(plan: Plan): PlanProblem[] {
   ];
 }
 
-/** The plan's intervals, the busiest loop's raised step by step until the worst case fits. */
+/**
+ * The plan's intervals, the busiest loop's raised step by step until the worst case fits, the
+ * failover's and the drill's (which polls its recovery at the same intervals).
+ */
 export function fittingPollSeconds(plan: Plan): PollSeconds | undefined {
   const current = { ...plan.failover.pollSeconds };
   for (let step = 0; step < 40; step++) {
-    if (worstCaseHistoryEvents(plan, current) <= HISTORY_BUDGET) return current;
+    const fits =
+      worstCaseHistoryEvents(plan, current) <= HISTORY_BUDGET &&
+      worstCaseDrillHistoryEvents(plan, plan.drills.copyPollSeconds, current) <= HISTORY_BUDGET;
+    if (fits) return current;
     const polls = maxPolls(current);
     const load = {
       promotion: plan.databases.length * polls.promotion,
@@ -113,4 +123,86 @@ export function fittingPollSeconds(plan: Plan): PollSeconds | undefined {
     current[busiest] = CANDIDATE_INTERVALS.find((interval) => interval > current[busiest]) ?? 600;
   }
   return undefined;
+}
+
+// ---- The drill state machine (statemachines/drill.asl.json) --------------------------------------
+
+/**
+ * The drill's worst case, counted like the failover's from its states:
+ * - its recovery is polled as the failover's is (failover.pollSeconds, the same budgets): each
+ *   copy's promotion and each service's scaling is a Map item of 11 events plus its loop;
+ * - each database also has a CreateCopies Map item (MapIterationStarted/Succeeded and the
+ *   create task: 7 events);
+ * - four loops poll for the whole plan at once (9 events a poll): the sweep's deletions, the
+ *   copies' creation and the cleanup's deletions every drills.copyPollSeconds, and the drill
+ *   gate every failover.pollSeconds.dns;
+ * - everything else on the longest path (preflight, sweep and cleanup starts, the outage, the
+ *   Parallel, verify, the data-loss measure, the verdict, the notices, the end) is under 150.
+ * Copy creation may take half of drills.timeoutMinutes (the rest is for the recovery and the
+ * cleanup); the sweep and the cleanup each poll deletions for up to an hour (RDS deletes an
+ * instance in minutes; one still deleting after that is reported as left behind).
+ */
+export const DRILL_HISTORY_EVENTS = { perCopyCreation: 7, outsideLoops: 150 } as const;
+export const DRILL_DELETION_BUDGET_SECONDS = 3600;
+/** The drill's Wait states this rule counts (tests/unit/plan/rules.test.ts checks the ASL has no other). */
+export const COUNTED_DRILL_WAIT_STATES = [
+  'WaitForSweep',
+  'WaitForCopies',
+  'WaitForCopyPromotion',
+  'WaitForTasks',
+  'WaitForDrillGate',
+  'WaitForCleanup',
+] as const;
+
+export interface DrillPolls {
+  copies: number;
+  sweep: number;
+  cleanup: number;
+}
+
+export function drillMaxPolls(drills: Plan['drills'], copyPollSeconds = drills.copyPollSeconds): DrillPolls {
+  const creationBudget = (drills.timeoutMinutes * 60) / 2;
+  return {
+    copies: Math.ceil(creationBudget / copyPollSeconds),
+    sweep: Math.ceil(DRILL_DELETION_BUDGET_SECONDS / copyPollSeconds),
+    cleanup: Math.ceil(DRILL_DELETION_BUDGET_SECONDS / copyPollSeconds),
+  };
+}
+
+/** Events of the longest possible drill, retries aside. */
+export function worstCaseDrillHistoryEvents(
+  plan: Plan,
+  copyPollSeconds: number = plan.drills.copyPollSeconds,
+  recoveryPollSeconds: PollSeconds = plan.failover.pollSeconds,
+): number {
+  const recovery = maxPolls(recoveryPollSeconds);
+  const drill = drillMaxPolls(plan.drills, copyPollSeconds);
+  const { perPoll, perMapItem } = HISTORY_EVENTS;
+  return (
+    DRILL_HISTORY_EVENTS.outsideLoops +
+    plan.databases.length *
+      (DRILL_HISTORY_EVENTS.perCopyCreation + perMapItem + perPoll * recovery.promotion) +
+    plan.services.length * (perMapItem + perPoll * recovery.service) +
+    perPoll * (drill.copies + drill.sweep + drill.cleanup + recovery.dns)
+  );
+}
+
+function drillHistoryProblems(plan: Plan): PlanProblem[] {
+  const events = worstCaseDrillHistoryEvents(plan);
+  if (events <= HISTORY_BUDGET) return [];
+  const polls = drillMaxPolls(plan.drills);
+  const fitting = CANDIDATE_INTERVALS.find(
+    (interval) =>
+      interval > plan.drills.copyPollSeconds && worstCaseDrillHistoryEvents(plan, interval) <= HISTORY_BUDGET,
+  );
+  return [
+    problem(
+      'drills.copyPollSeconds',
+      `the longest drill would write about ${events} history events (up to ${polls.copies} copy-creation polls in half of drills.timeoutMinutes ${plan.drills.timeoutMinutes}, ${polls.sweep} sweep and ${polls.cleanup} cleanup polls, and the recovery polled as the failover's); Step Functions allows ${HISTORY_EVENT_QUOTA} per execution and drctl keeps ${HISTORY_RESERVED_FOR_RETRIES} for retries; allowed: at most ${HISTORY_BUDGET}${
+        fitting === undefined
+          ? ': raise failover.pollSeconds (the recovery part) or lower drills.timeoutMinutes'
+          : `, for example copyPollSeconds ${fitting} (about ${worstCaseDrillHistoryEvents(plan, fitting)})`
+      }`,
+    ),
+  ];
 }

@@ -101,6 +101,8 @@ describe.skipIf(!hasAwsCli)('the AWS CLI with --endpoint-url', () => {
     expect(names).toEqual([
       'shop.example.com. NS',
       'shop.example.com. SOA',
+      'drill.shop.example.com. CNAME',
+      'drill.shop.example.com. CNAME',
       'www.shop.example.com. CNAME',
       'www.shop.example.com. CNAME',
     ]);

@@ -81,9 +81,11 @@ describe('the public record as the CDK app deploys it for dns.strategy gate', ()
     const status = await route53.send(new GetHealthCheckStatusCommand({ HealthCheckId: gateCheckId() }));
 
     // Assess
+    // The two endpoint checks, the traffic gate's and the drill gate's CLOUDWATCH_METRIC checks.
     expect(HealthChecks?.map((c) => c.HealthCheckConfig?.Type)).toEqual([
       'HTTP',
       'HTTP',
+      'CLOUDWATCH_METRIC',
       'CLOUDWATCH_METRIC',
     ]);
     expect(HealthCheck?.HealthCheckConfig).toMatchObject({
@@ -210,7 +212,8 @@ describe('failover records are validated as Route 53 validates them (nothing cha
     expect(mixed.name).toBe('InvalidChangeBatch');
     expect(mixed.message).toContain('different routing policy');
     expect(unknown.name).toBe('NoSuchHealthCheck');
-    expect(ResourceRecordSets).toHaveLength(4);
+    // NS, SOA, the public record's two failover records and the drill name's two: nothing was added.
+    expect(ResourceRecordSets).toHaveLength(6);
   });
 });
 

@@ -138,8 +138,8 @@ describe('operations for tooling (status, up, dashboards)', () => {
       Id: `/hostedzone/${plan.dns.hostedZoneId}`,
       Name: 'shop.example.com.',
     });
-    // The two endpoint checks and the traffic gate's CLOUDWATCH_METRIC check.
-    expect(HealthChecks).toHaveLength(3);
+    // The two endpoint checks, the traffic gate's and the drill gate's CLOUDWATCH_METRIC checks.
+    expect(HealthChecks).toHaveLength(4);
     expect(primary?.HealthCheckConfig).toMatchObject({
       RequestInterval: 10,
       FailureThreshold: 3,

@@ -1,3 +1,4 @@
+import { GetMetricStatisticsCommand } from '@aws-sdk/client-cloudwatch';
 import { DescribeExecutionCommand, ListExecutionsCommand } from '@aws-sdk/client-sfn';
 import { describe, expect, it } from 'vitest';
 import { type PreflightInput, preflight } from '../../../../functions/health-monitor/preflight.ts';
@@ -152,8 +153,8 @@ describe('preflight', () => {
 
     // Assess
     const requests = world.mocks.cloudWatch
-      .calls()
-      .map((call) => call.args[0].input as Record<string, unknown>);
+      .commandCalls(GetMetricStatisticsCommand)
+      .map((call) => call.args[0].input);
     expect(requests).toHaveLength(2);
     expect(requests[0]).toMatchObject({
       Namespace: 'AWS/RDS',
@@ -180,7 +181,7 @@ describe('preflight', () => {
     expect(output.dns.pointsTo).toBe('dr');
     expect(output.changes).toEqual([]);
     expect(output.rpo.worstLagSeconds).toBeNull();
-    expect(world.mocks.cloudWatch.calls()).toHaveLength(0);
+    expect(world.mocks.cloudWatch.commandCalls(GetMetricStatisticsCommand)).toHaveLength(0);
   });
 
   it('lets a re-run after a partial failure proceed: a promoting database is not judged, the other one is', async () => {
@@ -216,7 +217,7 @@ describe('preflight', () => {
     });
     expect(output.rpo.worstLagSeconds).toBe(7);
     expect(output.changes.map((c) => c.resource)).not.toContain('rds:us-west-2:shop-orders-replica');
-    expect(world.mocks.cloudWatch.calls()).toHaveLength(1);
+    expect(world.mocks.cloudWatch.commandCalls(GetMetricStatisticsCommand)).toHaveLength(1);
   });
 
   it('judges the last lag seen while replication was active, not the -1 of an outage and not the newest datapoint', async () => {
@@ -319,7 +320,7 @@ describe('preflight', () => {
     expect(error.problems[1]).toMatch(/^ecs:us-west-2:shop-dr\/shop-api not found/);
     expect(error.problems[2]).toMatch(/^ecs:us-west-2:shop-dr\/shop-worker is DRAINING, not ACTIVE/);
     expect(error.problems[3]).toContain('points to somewhere.else.example.com');
-    expect(world.mocks.cloudWatch.calls()).toHaveLength(0);
+    expect(world.mocks.cloudWatch.commandCalls(GetMetricStatisticsCommand)).toHaveLength(0);
   });
 
   it('rejects a replica of another source and a replica in a state that cannot be promoted', async () => {

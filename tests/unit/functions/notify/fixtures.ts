@@ -29,6 +29,15 @@ export const request = {
 export const preflightOutput: PreflightOutput = {
   checkedAt: at(0, 4),
   request,
+  trigger: {
+    alarm: null,
+    region: null,
+    path: null,
+    state: null,
+    changedAt: null,
+    detail:
+      'started by hand (alice@example.com); no detection alarm was in ALARM: the detection time is unknown',
+  },
   databases: [
     {
       id: 'orders',

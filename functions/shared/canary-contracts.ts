@@ -1,0 +1,59 @@
+import { z } from 'zod';
+
+/**
+ * The canary's `read` op, as the drill's data-loss step invokes it (Lambda Invoke): the writer
+ * (`<plan>-canary`, primary region) answers for the plan's primaries, the reader
+ * (`<plan>-canary-reader`, DR region) for the drill copies only. One heartbeat per target: the
+ * last one, or the last written at or before `before`.
+ */
+export const canaryReadInputSchema = z
+  .object({
+    op: z.literal('read'),
+    targets: z
+      .array(
+        z
+          .object({
+            databaseId: z.string().min(1).max(100),
+            instanceIdentifier: z.string().min(1).max(63),
+            before: z.iso.datetime({ offset: true }).optional(),
+          })
+          .strict(),
+      )
+      .min(1)
+      .max(100),
+  })
+  .strict();
+export type CanaryReadInput = z.output<typeof canaryReadInputSchema>;
+
+export interface CanaryHeartbeat {
+  databaseId: string;
+  instanceIdentifier: string;
+  seq: number | null;
+  writtenAt: string | null;
+  /** Only when it could not read (no connection, no table, refused). */
+  error?: string;
+}
+
+export interface CanaryReadOutput {
+  heartbeats: CanaryHeartbeat[];
+}
+
+export const canaryReadOutputSchema = z.object({
+  heartbeats: z.array(
+    z.object({
+      databaseId: z.string(),
+      instanceIdentifier: z.string(),
+      seq: z.number().nullable(),
+      writtenAt: z.string().nullable(),
+      error: z.string().optional(),
+    }),
+  ),
+});
+
+/** One write loop's result per plan primary. */
+export interface CanaryBeat {
+  databaseId: string;
+  instanceIdentifier: string;
+  seq: number | null;
+  error?: string;
+}

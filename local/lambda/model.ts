@@ -1,0 +1,64 @@
+import type { WorldContext } from '../context.ts';
+import { AwsError } from '../protocol/errors.ts';
+import type { Invoke } from '../stepfunctions/lambda-functions.ts';
+
+/**
+ * The Lambda functions the world's Lambda API invokes, per region: the canary writer in the
+ * primary region and its reader in the DR region (what the drill invokes through the SDK), and
+ * any other function the world registers. Each is an in-process handler invoked as Lambda does
+ * (holding the clock, the modelled overhead; see stepfunctions/lambda-functions.ts). A function
+ * is found by name, full ARN or partial ARN (`<account>:function:<name>`), as Invoke documents.
+ */
+export interface LambdaFunction {
+  name: string;
+  region: string;
+  arn: string;
+  invoke: Invoke;
+}
+
+export class LambdaModel {
+  private readonly functions = new Map<string, LambdaFunction>();
+  private readonly context: WorldContext;
+
+  constructor(context: WorldContext) {
+    this.context = context;
+  }
+
+  arnOf(region: string, name: string): string {
+    return `arn:aws:lambda:${region}:${this.context.account}:function:${name}`;
+  }
+
+  register(region: string, name: string, invoke: Invoke): LambdaFunction {
+    const fn = { name, region, arn: this.arnOf(region, name), invoke };
+    this.functions.set(`${region}|${name}`, fn);
+    return fn;
+  }
+
+  has(region: string, name: string): boolean {
+    return this.functions.has(`${region}|${name}`);
+  }
+
+  /** The function a FunctionName names in the region, or ResourceNotFoundException naming its ARN. */
+  find(region: string, functionName: string): LambdaFunction {
+    const arn =
+      /^(?:arn:aws[a-z-]*:lambda:([a-z0-9-]+):)?(?:(\d{12}):function:)?([A-Za-z0-9_-]{1,64})(?::(\$LATEST|[A-Za-z0-9_-]+))?$/.exec(
+        functionName,
+      );
+    const name = arn?.[3];
+    const inRegion = arn?.[1] ?? region;
+    const found =
+      name !== undefined && inRegion === region ? this.functions.get(`${region}|${name}`) : undefined;
+    if (!found) {
+      throw new AwsError(
+        'ResourceNotFoundException',
+        `Function not found: ${this.arnOf(region, name ?? functionName.slice(0, 140))}`,
+        404,
+      );
+    }
+    return found;
+  }
+
+  all(): LambdaFunction[] {
+    return [...this.functions.values()];
+  }
+}

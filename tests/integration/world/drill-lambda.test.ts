@@ -1,0 +1,104 @@
+import { InvokeCommand, LambdaClient, ResourceNotFoundException } from '@aws-sdk/client-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startWorld, type World } from '../../../local/index.ts';
+import { canaryFunctionName } from '../../../plan/names.ts';
+import { referencePlan, worldClient } from './support.ts';
+
+/**
+ * The Lambda Invoke API of the world, through the real SDK: the canary's two deployments as the
+ * drill invokes them (the reader in the DR region, the writer beside the primaries), and
+ * Invoke's documented answers (an unknown function, a function error, DryRun, Event).
+ */
+const plan = referencePlan();
+const database = plan.databases[0] as (typeof plan.databases)[number];
+let world: World;
+const decode = (payload: Uint8Array | undefined) => JSON.parse(new TextDecoder().decode(payload));
+const encode = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
+
+beforeAll(async () => {
+  world = await startWorld({ plan, drills: true, scale: 1_000 });
+  // Heartbeats every 5 s on the primaries.
+  await world.runFor(30);
+});
+
+afterAll(async () => {
+  await world.close();
+});
+
+describe('Lambda Invoke in the world', () => {
+  it("reads the primary's last heartbeat through the canary writer in the primary region", async () => {
+    // Prepare
+    const lambda = worldClient(world, LambdaClient, plan.regions.primary);
+
+    // Act
+    const output = await lambda.send(
+      new InvokeCommand({
+        FunctionName: canaryFunctionName(plan, 'writer'),
+        Payload: encode({
+          op: 'read',
+          targets: [{ databaseId: database.id, instanceIdentifier: database.primary.identifier }],
+        }),
+      }),
+    );
+
+    // Assess
+    expect(output.StatusCode).toBe(200);
+    expect(output.FunctionError).toBeUndefined();
+    const { heartbeats } = decode(output.Payload) as {
+      heartbeats: { seq: number | null; writtenAt: string }[];
+    };
+    expect(heartbeats[0]?.seq).toBeGreaterThanOrEqual(5);
+    expect(Date.parse(heartbeats[0]?.writtenAt ?? '')).toBeLessThanOrEqual(world.clock.now());
+  });
+
+  it('answers a function error with X-Amz-Function-Error and the error document (the reader refuses a production instance)', async () => {
+    // Prepare
+    const lambda = worldClient(world, LambdaClient, plan.regions.dr);
+
+    // Act
+    const output = await lambda.send(
+      new InvokeCommand({
+        FunctionName: canaryFunctionName(plan, 'reader'),
+        Payload: encode({
+          op: 'read',
+          targets: [{ databaseId: database.id, instanceIdentifier: database.replica.identifier }],
+        }),
+      }),
+    );
+
+    // Assess
+    expect(output.StatusCode).toBe(200);
+    expect(output.FunctionError).toBe('Unhandled');
+    const failure = decode(output.Payload) as { errorType: string; errorMessage: string };
+    expect(failure.errorType).toBe('InvalidInputError');
+    expect(failure.errorMessage).toContain(database.replica.identifier);
+  });
+
+  it('refuses an unknown function, a function of another region, and answers DryRun and Event', async () => {
+    // Prepare
+    const dr = worldClient(world, LambdaClient, plan.regions.dr);
+
+    // Act
+    const unknown = await dr.send(new InvokeCommand({ FunctionName: `${plan.name}-nope` })).catch((e) => e);
+    const elsewhere = await dr
+      .send(new InvokeCommand({ FunctionName: canaryFunctionName(plan, 'writer') }))
+      .catch((e) => e);
+    const dryRun = await dr.send(
+      new InvokeCommand({ FunctionName: `${plan.name}-drill`, InvocationType: 'DryRun' }),
+    );
+    const queued = await dr.send(
+      new InvokeCommand({
+        FunctionName: `${plan.name}-drill`,
+        InvocationType: 'Event',
+        Payload: encode({ op: 'sweep', reason: 'a sweep by hand' }),
+      }),
+    );
+
+    // Assess
+    expect(unknown).toBeInstanceOf(ResourceNotFoundException);
+    expect(unknown.message).toContain(`function:${plan.name}-nope`);
+    expect(elsewhere).toBeInstanceOf(ResourceNotFoundException);
+    expect(dryRun.StatusCode).toBe(204);
+    expect(queued.StatusCode).toBe(202);
+  });
+});
