@@ -19,6 +19,7 @@ export interface BenchResults {
     functionStartup?: Outcome<StartupFigure>;
     drill?: Outcome<WallClockFigure>;
     testSuite?: Outcome<WallClockFigure>;
+    cost?: Outcome<CostFigure>;
   };
 }
 
@@ -44,19 +45,39 @@ export interface OverheadFigure {
   timings: Record<string, number>;
   /** Each run's promotion duration: spread over the poll interval (see promotionSecondsForRun). */
   promotionSecondsPerRun?: number[];
+  /**
+   * The ideal critical path of the middle of the spread (bench/recovery/ideal.ts): DR-path
+   * detection + max(promotion, service ready) + the gate path. Before the gate (dns.strategy gate)
+   * the DNS stretch was `dnsInsyncSeconds` (change INSYNC + TTL); old results carry that instead.
+   */
   ideal: {
     detectionSeconds: number;
     promotionSeconds: number;
     serviceReadySeconds: number;
-    dnsInsyncSeconds: number;
-    /** detection + max(promotion, service ready) + DNS in sync. */
+    gateAlarmSeconds?: number;
+    healthCheckSeconds?: number;
+    healthToDnsSeconds?: number;
+    ttlSeconds?: number;
+    dnsInsyncSeconds?: number;
     criticalPathSeconds: number;
   };
+  /** Each run's own ideal (its promotion duration differs). */
+  idealPerRunSeconds?: Sample;
   drctl: { rtoSeconds: Sample; detectionSeconds: Sample; steps: Record<string, number> };
   /** Each run's RTO minus its own ideal critical path. */
   overheadPerRunSeconds?: Sample;
   /** Median over the runs of RTO minus the ideal critical path. */
   overheadSeconds: number;
+  /**
+   * drctl's switch instant minus the ideal one, per run: drctl's own slack before the gate's
+   * minute rounds it (a slack of d seconds crosses a minute boundary, and costs 60 s, in d/60 of
+   * all phases: on average it costs d).
+   */
+  switchSlackSeconds?: Sample;
+  /** RTO minus the RTO the gate path gives from drctl's actual switch (the world's traffic sampling). */
+  afterSwitchSeconds?: Sample;
+  /** Median switch slack + median after-switch time: the overhead averaged over the gate's phase. */
+  expectedOverheadSeconds?: number;
   /** max(10 s, 3 % of the ideal critical path). */
   allowedOverheadSeconds: number;
   sequential: { scale?: number; rtoSeconds: Sample; steps: Record<string, number> };
@@ -124,6 +145,39 @@ export interface ScaleFigure {
   large: ScaleRun;
   /** large RTO / small RTO (medians). */
   ratio: number;
+}
+
+/** What one failover or one hour of monitoring used, priced (bench/recovery/cost-count.ts). */
+export interface PricedUsageFigure {
+  executions: number;
+  stateTransitions: number;
+  retries: number;
+  lambdaInvocations: number;
+  lambdaMilliseconds: number;
+  lambdaGbSeconds: number;
+  byFunction?: Record<string, { invocations: number; milliseconds: number }>;
+  usd: { stateTransitions: number; lambdaRequests: number; lambdaDuration: number; total: number };
+}
+
+export interface CostOfPlan {
+  plan: string;
+  databases: number;
+  services: number;
+  pollSeconds: Record<string, number>;
+  /** Every execution the outage started (a skipped duplicate included). */
+  failover: PricedUsageFigure;
+  monitoringHour: PricedUsageFigure & {
+    invocationsByFunction: Record<string, number>;
+    /** drctl's AWS calls in the hour (they set the modelled Lambda duration). */
+    apiCalls: number;
+  };
+  monitoringMonthUsd: number;
+}
+
+/** Figure 6: cost per run at AWS list prices (no free tier), from world runs' counts. */
+export interface CostFigure {
+  prices: Record<string, number | string[]>;
+  plans: CostOfPlan[];
 }
 
 /** Figure 5: a command's wall time from a warm install. */

@@ -62,6 +62,14 @@ const measurers: Record<FigureKey, (options: BenchOptions, figures: Figures) => 
       return figure;
     });
   },
+  cost: async (_options, figures) => {
+    figures.cost = await attempt('cost', async () => {
+      const reason = worldUnavailableReason();
+      if (reason) return { unavailable: reason };
+      const { measureCost } = await import('./recovery/cost.ts');
+      return measureCost();
+    });
+  },
   tests: async (options, figures) => {
     figures.testSuite = await attempt('npm test', () => timeTestSuite(options.testRuns));
   },

@@ -52,16 +52,25 @@ export function buildReferenceApp(app: App, plan: Plan, options: ReferenceAppOpt
   const drFoundation = new FoundationStack(app, names.drFoundation, { plan, role: 'dr' });
   const primaryFoundation = new FoundationStack(app, names.primaryFoundation, { plan, role: 'primary' });
   primaryFoundation.addStackDependency(drFoundation, 'the assets bucket replicates to the DR bucket');
+  const functionsRoot = options.functionsRoot ? { functionsRoot: options.functionsRoot } : {};
   const primary = new ApplicationStack(app, names.primary, {
     plan,
     role: 'primary',
     foundation: primaryFoundation.foundation,
+    ...(primaryFoundation.deadLetters ? { deadLetterQueue: primaryFoundation.deadLetters.queue } : {}),
+    ...functionsRoot,
   });
-  const dr = new ApplicationStack(app, names.dr, { plan, role: 'dr', foundation: drFoundation.foundation });
+  const dr = new ApplicationStack(app, names.dr, {
+    plan,
+    role: 'dr',
+    foundation: drFoundation.foundation,
+    ...functionsRoot,
+  });
   dr.addStackDependency(primary, 'the read replicas need their primary databases and replicated secrets');
   const orchestrator = new OrchestratorStack(app, names.orchestrator, {
     plan,
-    ...(options.functionsRoot ? { functionsRoot: options.functionsRoot } : {}),
+    ...functionsRoot,
+    evidenceAccessLogsBucketName: drFoundation.foundation.logs.bucket.bucketName,
   });
   orchestrator.addStackDependency(dr, 'the orchestrator acts on the DR resources');
   const global = new GlobalStack(app, names.global, { plan });

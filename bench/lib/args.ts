@@ -1,4 +1,4 @@
-export const FIGURE_KEYS = ['overhead', 'detection', 'scale', 'startup', 'drill', 'tests'] as const;
+export const FIGURE_KEYS = ['overhead', 'detection', 'scale', 'startup', 'drill', 'tests', 'cost'] as const;
 export type FigureKey = (typeof FIGURE_KEYS)[number];
 
 export interface BenchOptions {

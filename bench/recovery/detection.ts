@@ -10,11 +10,14 @@ import { startBenchWorld, warmUpAndAlign } from './world-run.ts';
 /** Detection has no orchestration compute to distort, so it runs faster than figures 1 and 3. */
 const DETECTION_SCALE = 200;
 /**
- * The worlds start at a fixed instant, 30 s into a minute: the schedules (the primary probe every
- * minute) then fire at a known phase of the clock's minutes, and the outages are spread over the
- * alarm period from there.
+ * The worlds start at a fixed instant, 37 s into a minute: the primary probe then runs at :37 of
+ * every minute and the Route 53 checks at :07, :17, …, :57, and the outages (1, 16, 31 and 46 s
+ * into a minute) fall at least 6 s from a probe, and no run's third failed check lands on a
+ * minute boundary. (Started at :30, the 31 s run sat on both edges: 1 s after a probe, its
+ * unhealthy verdict on the boundary; the world's compute on a loaded machine decided between
+ * two answers 60 s apart.)
  */
-const START_AT = new Date('2030-01-01T00:00:30Z');
+const START_AT = new Date('2030-01-01T00:00:37Z');
 /**
  * Down 20 s of every 45 s: at most two failed 10-second Route 53 checks in a row (threshold 3),
  * and never three failed probe minutes in a row (the 45-second period moves the once-a-minute

@@ -85,8 +85,9 @@ export async function measureScale(options: WorldFigureOptions): Promise<ScaleFi
                 stepsFailedByThrottling += throttlingOutcome(world.events.list()).failedSteps;
               },
             },
-            // Both sizes see the same promotion duration in the same run, spread over the poll interval.
-            timingsForRun(plan, run, options.runs),
+            // Both sizes see the same promotion duration in the same run: the reference plan's spread
+            // (the large plan polls less often, and its own spread would make its promotions longer).
+            timingsForRun(base, run, options.runs),
           );
           rtos.push(result.rtoSeconds);
           timelines.push(result.timeline);

@@ -1,3 +1,4 @@
+import { CloudWatchClient, DescribeAlarmsCommand, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import {
   DescribeServicesCommand,
   DescribeTasksCommand,
@@ -6,14 +7,17 @@ import {
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
 import { DescribeDBInstancesCommand, PromoteReadReplicaCommand, RDSClient } from '@aws-sdk/client-rds';
-import { ChangeResourceRecordSetsCommand, GetChangeCommand, Route53Client } from '@aws-sdk/client-route-53';
 import type { World } from '../../local/index.ts';
+import { GATE_CLOSED, gateAlarmName, gateMetric } from '../../plan/names.ts';
 
 /**
- * The baseline of figure 1: what a naive runbook does by hand, one step after the other —
- * promote every replica and wait until all are standalone, then scale every DR service and wait
- * until all serve, then switch DNS and wait until it is in sync — with the same AWS calls and the
- * plan's own poll intervals, through the SDK against the world's endpoint.
+ * The baseline of figure 1: what a naive runbook does by hand in an outage of us-east-1, one step
+ * after the other — promote every replica and wait until all are standalone, then scale every DR
+ * service and wait until all serve, then close the traffic gate and wait until its alarm says so
+ * — with the same AWS calls and the plan's own poll intervals, through the SDK against the
+ * world's endpoint. The switch is the gate's PutMetricData 0 in the DR region: with Route 53's
+ * control plane down with us-east-1, a ChangeResourceRecordSets (UPSERT of the record) fails,
+ * so a person following the old DNS runbook would not move traffic at all.
  */
 export async function runSequentialRunbook(world: World): Promise<void> {
   const { plan } = world;
@@ -25,9 +29,13 @@ export async function runSequentialRunbook(world: World): Promise<void> {
       secretAccessKey: world.env.AWS_SECRET_ACCESS_KEY ?? 'local',
     },
   };
+  if (plan.dns.strategy !== 'gate')
+    throw new Error(
+      `the sequential runbook switches the traffic gate; the plan's dns.strategy is ${plan.dns.strategy}`,
+    );
   const rds = new RDSClient(client);
   const ecs = new ECSClient(client);
-  const route53 = new Route53Client({ ...client, region: 'us-east-1' });
+  const cloudWatch = new CloudWatchClient(client);
   const poll = plan.failover.pollSeconds;
   try {
     for (const database of plan.databases) {
@@ -62,34 +70,25 @@ export async function runSequentialRunbook(world: World): Promise<void> {
       return true;
     });
 
-    const change = await route53.send(
-      new ChangeResourceRecordSetsCommand({
-        HostedZoneId: plan.dns.hostedZoneId,
-        ChangeBatch: {
-          Comment: 'sequential runbook (bench baseline)',
-          Changes: [
-            {
-              Action: 'UPSERT',
-              ResourceRecordSet: {
-                Name: plan.dns.record,
-                Type: plan.dns.type,
-                TTL: plan.dns.ttl,
-                ResourceRecords: [{ Value: plan.application.dr.target }],
-              },
-            },
-          ],
-        },
+    const gate = gateMetric(plan);
+    await cloudWatch.send(
+      new PutMetricDataCommand({
+        Namespace: gate.namespace,
+        MetricData: [
+          { MetricName: gate.metricName, Dimensions: gate.dimensions, Value: GATE_CLOSED, Unit: 'None' },
+        ],
       }),
     );
-    const changeId = change.ChangeInfo?.Id;
     await pollUntil(world, poll.dns, async () => {
-      const { ChangeInfo } = await route53.send(new GetChangeCommand({ Id: changeId }));
-      return ChangeInfo?.Status === 'INSYNC';
+      const { MetricAlarms } = await cloudWatch.send(
+        new DescribeAlarmsCommand({ AlarmNames: [gateAlarmName(plan)] }),
+      );
+      return MetricAlarms?.[0]?.StateValue === 'ALARM';
     });
   } finally {
     rds.destroy();
     ecs.destroy();
-    route53.destroy();
+    cloudWatch.destroy();
   }
 }
 

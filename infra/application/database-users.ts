@@ -1,13 +1,14 @@
 import { join } from 'node:path';
-import { CustomResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { CustomResource, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { type ISecurityGroup, type IVpc, Port, SecurityGroup, SubnetType } from 'aws-cdk-lib/aws-ec2';
-import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Function as LambdaFunction, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, type IDependable } from 'constructs';
 import type { PlanDatabase } from '../../plan/schema.ts';
 import { BUNDLE_HANDLER, esbuildCode } from '../lambda/esbuild-bundle.ts';
+import { grantNetworkInterfaces } from '../lambda/vpc-access.ts';
 import { acknowledge } from '../nag.ts';
 import { enginePort } from './database-engine.ts';
 
@@ -17,6 +18,11 @@ export interface ApplicationUserProps {
   database: PlanDatabase;
   masterSecret: ISecret;
   appSecret: ISecret;
+  /**
+   * The write canary's secret (drills.canary.enabled): the resource also creates `drctl_canary`
+   * with CREATE, INSERT and SELECT on the `drctl_canary` schema only.
+   */
+  canarySecret?: ISecret;
   /** What must exist first (the instance, the secrets' host attachments). */
   dependsOn: IDependable[];
 }
@@ -25,7 +31,8 @@ export interface ApplicationUserProps {
  * Creates each plan database's application user (not the master) at deploy time, through one
  * VPC function per stack that connects with the master credentials over TLS (see
  * infra/custom-resources/database-users). The user gets its own schema and every privilege on it,
- * nothing else; rotation (alternating users) owns its password afterwards.
+ * nothing else; rotation (alternating users) owns its password afterwards. With the write canary
+ * on, the same resource creates the canary's user on its own schema.
  */
 export class DatabaseUsers extends Construct {
   readonly function: LambdaFunction;
@@ -38,7 +45,6 @@ export class DatabaseUsers extends Construct {
     props: { vpc: IVpc; databaseSecurityGroup: ISecurityGroup; ports: readonly number[] },
   ) {
     super(scope, id);
-    const stack = Stack.of(this);
     this.securityGroup = new SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
       description:
@@ -62,41 +68,11 @@ export class DatabaseUsers extends Construct {
         'drctl database user setup: reads the database secrets, runs in the VPC, writes its log group',
     });
     logGroup.grantWrite(this.role);
-    const subnets = props.vpc.selectSubnets({ subnetType: SubnetType.PRIVATE_WITH_EGRESS });
-    const ec2Arn = (resource: string) =>
-      `arn:${stack.partition}:ec2:${stack.region}:${stack.account}:${resource}`;
-    this.role.addToPrincipalPolicy(
-      new PolicyStatement({
-        // Lambda creates the function's network interfaces with the execution role: only in the
-        // private subnets, only with this function's security group.
-        sid: 'NetworkInterfacesInPrivateSubnets',
-        actions: ['ec2:CreateNetworkInterface'],
-        resources: [
-          ec2Arn('network-interface/*'),
-          ...subnets.subnetIds.map((subnetId) => ec2Arn(`subnet/${subnetId}`)),
-          ec2Arn(`security-group/${this.securityGroup.securityGroupId}`),
-        ],
-      }),
-    );
-    this.role.addToPrincipalPolicy(
-      new PolicyStatement({
-        sid: 'ManageOwnNetworkInterfaces',
-        actions: [
-          'ec2:DeleteNetworkInterface',
-          'ec2:AssignPrivateIpAddresses',
-          'ec2:UnassignPrivateIpAddresses',
-        ],
-        resources: [ec2Arn('network-interface/*')],
-      }),
-    );
-    this.role.addToPrincipalPolicy(
-      new PolicyStatement({
-        // Describe* has no resource-level permissions: AWS requires "*". Read-only.
-        sid: 'DescribeNetworkInterfaces',
-        actions: ['ec2:DescribeNetworkInterfaces'],
-        resources: ['*'],
-      }),
-    );
+    grantNetworkInterfaces(this.role, {
+      vpc: props.vpc,
+      subnets: { subnetType: SubnetType.PRIVATE_WITH_EGRESS },
+      securityGroup: this.securityGroup,
+    });
     this.function = new LambdaFunction(this, 'Function', {
       code: esbuildCode({
         entry: join(SOURCE_DIR, 'handler.ts'),
@@ -130,11 +106,6 @@ export class DatabaseUsers extends Construct {
       'ec2:DescribeNetworkInterfaces (read) and X-Ray (xray:PutTraceSegments, PutTelemetryRecords) have no resource types: AWS requires "*". Network interface changes are limited to this account and region, the private subnets and this function\'s security group.',
     );
     acknowledge(
-      this.role,
-      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:${stack.region}:${stack.account}:network-interface/*]`,
-      "Network interface ids are generated when Lambda creates them; creation is limited to the private subnets and this function's security group.",
-    );
-    acknowledge(
       this.function,
       'Serverless-LambdaDLQ',
       'A custom resource: CloudFormation waits for its response and fails the deployment if it fails; a dead-letter queue would add nothing.',
@@ -145,6 +116,7 @@ export class DatabaseUsers extends Construct {
   addUser(id: string, props: ApplicationUserProps): CustomResource {
     props.masterSecret.grantRead(this.role);
     props.appSecret.grantRead(this.role);
+    props.canarySecret?.grantRead(this.role);
     const resource = new CustomResource(this, `User-${id}`, {
       serviceToken: this.function.functionArn,
       resourceType: 'Custom::DrctlDatabaseUser',
@@ -154,6 +126,7 @@ export class DatabaseUsers extends Construct {
         AppSecretArn: props.appSecret.secretArn,
         DatabaseName: applicationSchemaName(props.database),
         Port: String(enginePort(props.database.engine)),
+        ...(props.canarySecret ? { CanarySecretArn: props.canarySecret.secretArn } : {}),
       },
     });
     for (const dependency of props.dependsOn) resource.node.addDependency(dependency);

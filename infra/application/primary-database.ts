@@ -2,8 +2,9 @@ import { Duration } from 'aws-cdk-lib';
 import { type ISecurityGroup, type IVpc, Peer, Port, SubnetType } from 'aws-cdk-lib/aws-ec2';
 import type { Key } from 'aws-cdk-lib/aws-kms';
 import { Credentials, DatabaseInstance, DatabaseSecret } from 'aws-cdk-lib/aws-rds';
-import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { HostedRotation, ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { CANARY_USER } from '../../plan/names.ts';
 import type { PlanDatabase } from '../../plan/schema.ts';
 import { acknowledge } from '../nag.ts';
 import {
@@ -30,6 +31,11 @@ export interface PrimaryDatabaseProps {
   /** Creates the application user at deploy time. */
   users: DatabaseUsers;
   /**
+   * The write canary's secret name (drills.canary.enabled): a third secret, user `drctl_canary`,
+   * replicated to the DR region under the same name (the drill copies have the same users).
+   */
+  canarySecretName?: string;
+  /**
    * The DR region serves (deployment.activeRegion dr): this old primary is fenced. Its parameters
    * refuse writes and its secrets stop rotating (a rotation here would replicate passwords the
    * promoted DR database never got, breaking the DR tasks at their next start).
@@ -45,12 +51,16 @@ const ROTATION_INTERVAL = Duration.days(30);
  * the replica has the same users): the master (`drctl_admin`), used only by rotation and the
  * deploy-time user setup, rotated alone; and the application's (`drctl_app`, its own schema),
  * which the tasks use, rotated with alternating users so that a running task's credentials keep
- * working for at least one full rotation interval (30 days) after the secret changes.
+ * working for at least one full rotation interval (30 days) after the secret changes. With the
+ * write canary on, a third (`drctl_canary`, CREATE/INSERT/SELECT on `drctl_canary` only), also
+ * replicated and rotated alone.
  */
 export class PrimaryDatabase extends Construct {
   readonly instance: DatabaseInstance;
   readonly masterSecret: ISecret;
   readonly appSecret: DatabaseSecret;
+  /** The write canary's credentials, with the canary on. */
+  readonly canarySecret: ISecret | undefined;
   readonly key: Key;
 
   constructor(scope: Construct, id: string, props: PrimaryDatabaseProps) {
@@ -88,13 +98,23 @@ export class PrimaryDatabase extends Construct {
       replicaRegions: [{ region: props.drRegion }],
     });
     const appAttachment = this.appSecret.attach(this.instance);
+    const canaryAttachment = props.canarySecretName
+      ? new DatabaseSecret(this, 'CanarySecret', {
+          username: CANARY_USER,
+          secretName: props.canarySecretName,
+          masterSecret: master,
+          replicaRegions: [{ region: props.drRegion }],
+        }).attach(this.instance)
+      : undefined;
+    this.canarySecret = canaryAttachment;
     props.users.addUser(database.id, {
       database,
       masterSecret: master,
       appSecret: appAttachment,
-      dependsOn: [this.instance, appAttachment],
+      ...(canaryAttachment ? { canarySecret: canaryAttachment } : {}),
+      dependsOn: [this.instance, appAttachment, ...(canaryAttachment ? [canaryAttachment] : [])],
     });
-    if (!props.fenced) this.rotate(props, master, appAttachment);
+    if (!props.fenced) this.rotate(props, master, appAttachment, canaryAttachment);
     acknowledgeMajorVersion(this.instance, props.engineVersion ?? defaultVersionOf(database.engine));
     acknowledge(
       this.instance,
@@ -103,7 +123,7 @@ export class PrimaryDatabase extends Construct {
     );
   }
 
-  private rotate(props: PrimaryDatabaseProps, master: ISecret, app: ISecret): void {
+  private rotate(props: PrimaryDatabaseProps, master: ISecret, app: ISecret, canary?: ISecret): void {
     const { database } = props;
     const subnets = { subnetType: SubnetType.PRIVATE_WITH_EGRESS };
     const masterRotation = singleUserRotation(database.engine, {
@@ -125,10 +145,24 @@ export class PrimaryDatabase extends Construct {
       hostedRotation: appRotation,
       automaticallyAfter: ROTATION_INTERVAL,
     });
-    for (const [rotation, what] of [
+    const rotations: [HostedRotation, string][] = [
       [masterRotation, 'master'],
       [appRotation, 'application user'],
-    ] as const) {
+    ];
+    if (canary) {
+      // The canary reads its secret at every run: a single user, rotated alone, is enough.
+      const canaryRotation = singleUserRotation(database.engine, {
+        vpc: props.vpc,
+        vpcSubnets: subnets,
+        functionName: `${database.primary.identifier}-canary-rotation`.slice(0, 64),
+      });
+      canary.addRotationSchedule('CanaryRotation', {
+        hostedRotation: canaryRotation,
+        automaticallyAfter: ROTATION_INTERVAL,
+      });
+      rotations.push([canaryRotation, 'write canary']);
+    }
+    for (const [rotation, what] of rotations) {
       props.securityGroup.addIngressRule(
         rotation.connections.securityGroups[0] ?? Peer.ipv4(props.vpc.vpcCidrBlock),
         Port.tcp(enginePort(database.engine)),

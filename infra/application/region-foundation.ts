@@ -11,6 +11,8 @@ export interface RegionFoundationProps {
   replicateAssetsTo?: { bucketName: string; region: string; alarmNames: { failed: string; late: string } };
   /** VPC endpoints for the tasks (the DR region's pilot light). */
   vpcEndpoints?: boolean;
+  /** Buckets of other stacks that log their accesses to this region's log bucket (the evidence bucket). */
+  logSourceBucketNames?: readonly string[];
 }
 
 /** What a region needs before its application: the network, the log bucket and the assets bucket. */
@@ -27,7 +29,9 @@ export class RegionFoundation extends Construct {
       azCount: props.azCount,
       endpoints: props.vpcEndpoints ?? false,
     });
-    this.logs = new LogsBucket(this, 'Logs');
+    this.logs = new LogsBucket(this, 'Logs', {
+      ...(props.logSourceBucketNames ? { logSourceBucketNames: props.logSourceBucketNames } : {}),
+    });
     this.assets = new AssetsBucket(this, 'Assets', {
       bucketName: props.assetsBucketName,
       logsBucket: this.logs.bucket,

@@ -2,11 +2,13 @@ import { type IVpc, Port, SecurityGroup } from 'aws-cdk-lib/aws-ec2';
 import { ARecord, HostedZone, RecordTarget } from 'aws-cdk-lib/aws-route53';
 import { LoadBalancerTarget } from 'aws-cdk-lib/aws-route53-targets';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { Plan } from '../../plan/schema.ts';
 import { regionalListener } from '../config/deploy-settings.ts';
 import { activeRegionOf } from '../config/plan-arns.ts';
 import type { RegionRole } from '../config/plan-environment.ts';
+import { CanaryFunction } from '../drills/canary-function.ts';
 import { enginePort } from './database-engine.ts';
 import { LoadBalancer } from './load-balancer.ts';
 import { RegionalDatabases } from './regional-databases.ts';
@@ -17,6 +19,10 @@ export interface RegionalApplicationProps {
   role: RegionRole;
   vpc: IVpc;
   logsBucket: IBucket;
+  /** Where the write canary's failed scheduled runs end up (primary region). */
+  deadLetterQueue?: IQueue;
+  /** Where functions/ lives (the write canary's code); defaults to this repository's. */
+  functionsRoot?: string;
 }
 
 /**
@@ -24,12 +30,15 @@ export interface RegionalApplicationProps {
  * running count. DR (pilot light): encrypted cross-region replicas and the same services at 0
  * tasks, ready for the failover to promote and scale. Only the load balancer reaches the tasks
  * and only the tasks reach the databases. Each region gets its own regional DNS name
- * (plan.application.<region>.target) aliased to its load balancer.
+ * (plan.application.<region>.target) aliased to its load balancer. With `drills.canary.enabled`
+ * the write canary runs beside the databases (writer in the primary, reader in the DR region).
  */
 export class RegionalApplication extends Construct {
   readonly loadBalancer: LoadBalancer;
   readonly databases: RegionalDatabases;
   readonly services: RegionalServices;
+  /** The write canary (drills.canary.enabled): the writer in the primary region, the reader in the DR region. */
+  readonly canary: CanaryFunction | undefined;
 
   constructor(scope: Construct, id: string, props: RegionalApplicationProps) {
     super(scope, id);
@@ -67,6 +76,20 @@ export class RegionalApplication extends Construct {
       databases: this.databases.connections,
       targetGroup: this.loadBalancer.targetGroup,
     });
+
+    this.canary = plan.drills.canary.enabled
+      ? new CanaryFunction(this, 'Canary', {
+          plan,
+          role: role === 'primary' ? 'writer' : 'reader',
+          vpc,
+          databaseSecurityGroup: databases,
+          secrets: Object.values(this.databases.primaries).flatMap((db) =>
+            db.canarySecret ? [db.canarySecret] : [],
+          ),
+          ...(props.deadLetterQueue ? { deadLetterQueue: props.deadLetterQueue } : {}),
+          ...(props.functionsRoot ? { functionsRoot: props.functionsRoot } : {}),
+        })
+      : undefined;
 
     const zone = HostedZone.fromHostedZoneAttributes(this, 'Zone', {
       hostedZoneId: plan.dns.hostedZoneId,

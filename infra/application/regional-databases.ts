@@ -1,5 +1,6 @@
 import type { ISecurityGroup, IVpc } from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
+import { canarySecretName } from '../../plan/names.ts';
 import type { Plan } from '../../plan/schema.ts';
 import { databaseEnvPrefix, databaseSecretNames } from '../config/names.ts';
 import { activeRegionOf, dbInstanceArn } from '../config/plan-arns.ts';
@@ -54,6 +55,7 @@ export class RegionalDatabases extends Construct {
           drRegion: plan.regions.dr,
           users,
           fenced: active === 'dr',
+          ...(plan.drills.canary.enabled ? { canarySecretName: canarySecretName(plan, db.id) } : {}),
         });
         this.primaries[db.id] = primary;
         return {

@@ -44,13 +44,19 @@ export function globalOperationalAlarms(plan: Plan): PlacedAlarm[] {
   return [{ name: deadLetterAlarmName(plan, 'global'), region: ROUTE53_METRICS_REGION }];
 }
 
-/** The primary region's notify-only alarms (primary foundation stack). */
+/**
+ * The primary region's notify-only alarms: the primary foundation stack's, and the write canary's
+ * errors (primary application stack) when the canary is on.
+ */
 export function primaryOperationalAlarms(plan: Plan): PlacedAlarm[] {
   const replication = assetsReplicationAlarmNames(plan);
   return [
     { name: replication.failed, region: plan.regions.primary },
     { name: replication.late, region: plan.regions.primary },
     { name: deadLetterAlarmName(plan, 'primary'), region: plan.regions.primary },
+    ...(plan.drills.canary.enabled
+      ? [{ name: functionErrorsAlarmName(plan, 'canary'), region: plan.regions.primary }]
+      : []),
   ];
 }
 

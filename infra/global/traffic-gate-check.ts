@@ -15,17 +15,27 @@ import type { Plan } from '../../plan/schema.ts';
 export class TrafficGateCheck extends Construct {
   readonly healthCheck: CfnHealthCheck;
 
-  constructor(scope: Construct, id: string, props: { plan: Plan }) {
+  constructor(
+    scope: Construct,
+    id: string,
+    props: {
+      plan: Plan;
+      /** Another gate's alarm (the drill name's); default the public record's gate alarm. */
+      alarmName?: string;
+      /** The check's Name tag; default `<plan>-traffic-gate`. */
+      name?: string;
+    },
+  ) {
     super(scope, id);
     const { plan } = props;
     this.healthCheck = new CfnHealthCheck(this, 'HealthCheck', {
       healthCheckConfig: {
         type: 'CLOUDWATCH_METRIC',
-        alarmIdentifier: { region: plan.regions.dr, name: gateAlarmName(plan) },
+        alarmIdentifier: { region: plan.regions.dr, name: props.alarmName ?? gateAlarmName(plan) },
         insufficientDataHealthStatus: 'LastKnownStatus',
       },
       healthCheckTags: [
-        { key: 'Name', value: `${plan.name}-traffic-gate` },
+        { key: 'Name', value: props.name ?? `${plan.name}-traffic-gate` },
         { key: 'drctl:plan', value: plan.name },
       ],
     });

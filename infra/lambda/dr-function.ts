@@ -9,6 +9,7 @@ import { Construct } from 'constructs';
 import type { Plan } from '../../plan/schema.ts';
 import { acknowledge } from '../nag.ts';
 import { BUNDLE_HANDLER, esbuildCode } from './esbuild-bundle.ts';
+import { grantNetworkInterfaces, type VpcAccess } from './vpc-access.ts';
 
 /** The functions the failover state machine invokes (its Task states). */
 export type StateMachineFunctionName =
@@ -20,11 +21,18 @@ export type StateMachineFunctionName =
   | 'approval'
   | 'fence-primary';
 
+/** The drill's own functions: the drill steps, the write canary (writer and reader), the evidence writer. */
+export type DrillFunctionName = 'drill' | 'canary' | 'evidence';
+
+const DRILL_FUNCTIONS = new Set<DrFunctionName>(['drill', 'canary', 'evidence']);
+
 /**
  * drctl's functions: each is `functions/<name>/handler.ts` exporting `handler`. primary-probe is
  * not a Task of the state machine: a schedule runs it (the DR-side detection path).
  */
-export type DrFunctionName = StateMachineFunctionName | 'primary-probe';
+export type OrchestratorFunctionName = StateMachineFunctionName | 'primary-probe';
+
+export type DrFunctionName = OrchestratorFunctionName | DrillFunctionName;
 
 /** The file name the plan is bundled under, next to the handler; DRCTL_PLAN_FILE points at it. */
 export const BUNDLED_PLAN_FILE = 'plan.json';
@@ -45,6 +53,8 @@ export interface DrFunctionProps {
   deadLetterQueue?: IQueue;
   /** Where functions/ lives (defaults to this repository). */
   functionsRoot?: string;
+  /** Runs in these private subnets with this security group (its role may manage its network interfaces). */
+  network?: VpcAccess;
 }
 
 /**
@@ -70,14 +80,18 @@ export class DrFunction extends Construct {
     });
     this.role = new Role(this, 'Role', {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
-      description: `drctl ${props.name} for plan ${props.plan.name}: least privilege, see infra/orchestrator/function-policies.ts`,
+      description: `drctl ${props.name} for plan ${props.plan.name}: least privilege, see ${DRILL_FUNCTIONS.has(props.name) ? 'infra/drills/' : 'infra/orchestrator/function-policies.ts'}`,
     });
     this.logGroup.grantWrite(this.role);
     acknowledge(
       this.role,
       'AwsSolutions-IAM5[Resource::*]',
-      'Active tracing adds xray:PutTraceSegments and xray:PutTelemetryRecords, which have no resource-level permission: AWS requires "*". All other statements name plan resources.',
+      props.network
+        ? 'Active tracing adds xray:PutTraceSegments and xray:PutTelemetryRecords, and ec2:DescribeNetworkInterfaces (read, for the function\'s VPC network interfaces) has none either: AWS requires "*". All other statements name plan resources.'
+        : 'Active tracing adds xray:PutTraceSegments and xray:PutTelemetryRecords, which have no resource-level permission: AWS requires "*". All other statements name plan resources.',
     );
+
+    if (props.network) grantNetworkInterfaces(this.role, props.network);
 
     const entryDir = join(functionsRoot, props.name);
     if (!existsSync(join(entryDir, 'handler.ts'))) {
@@ -98,6 +112,13 @@ export class DrFunction extends Construct {
       timeout: props.timeout ?? Duration.seconds(30),
       logGroup: this.logGroup,
       ...(props.deadLetterQueue ? { deadLetterQueue: props.deadLetterQueue } : {}),
+      ...(props.network
+        ? {
+            vpc: props.network.vpc,
+            vpcSubnets: props.network.subnets,
+            securityGroups: [props.network.securityGroup],
+          }
+        : {}),
       role: this.role,
       environment: {
         DRCTL_PLAN_FILE: BUNDLED_PLAN_FILE,

@@ -14,7 +14,12 @@ import {
   failoverExecutionArnPattern,
   failoverStateMachineArn,
 } from '../config/plan-arns.ts';
-import { DrFunction, type DrFunctionName, type StateMachineFunctionName } from '../lambda/dr-function.ts';
+import { Drills } from '../drills/drills.ts';
+import {
+  DrFunction,
+  type OrchestratorFunctionName,
+  type StateMachineFunctionName,
+} from '../lambda/dr-function.ts';
 import { acknowledge } from '../nag.ts';
 import { AlarmTrigger } from './alarm-trigger.ts';
 import { DrDashboard } from './dashboard.ts';
@@ -42,6 +47,13 @@ export interface DisasterRecoveryProps {
    * defaults to those of drctl's reference application.
    */
   operationalAlarms?: PlacedAlarm[];
+  /** The drill ASL file (defaults to statemachines/drill.asl.json). */
+  drillAslFile?: string;
+  /**
+   * Name of a bucket of this region that takes the evidence bucket's S3 access logs (its policy
+   * must allow it; drctl's DR foundation log bucket does).
+   */
+  evidenceAccessLogsBucketName?: string;
 }
 
 /**
@@ -49,11 +61,12 @@ export interface DisasterRecoveryProps {
  * with least-privilege roles, the failover state machine and its alarms, both detection paths'
  * DR-side parts (the primary-probe schedule and alarm, one rule for both paths' alarms), the
  * traffic gate alarm (dns.strategy gate), the health-monitor schedule, the notification topic,
- * watchdogs on its own schedules and dead letters, and a dashboard. It needs nothing but the
- * plan, so a team with its own application can use it without drctl's reference application.
+ * watchdogs on its own schedules and dead letters, a dashboard, and the drills (infra/drills:
+ * the drill machine and function, the drill gate alarm, the evidence bucket, the sweep rule and the
+ * schedule). It needs nothing but the plan, so a team with its own application can use it without drctl's reference application.
  */
 export class DisasterRecovery extends Construct {
-  readonly functions: Record<DrFunctionName, DrFunction>;
+  readonly functions: Record<OrchestratorFunctionName, DrFunction>;
   readonly notifications: NotificationTopic;
   readonly failover: FailoverStateMachine;
   readonly schedule: HealthMonitorSchedule;
@@ -67,6 +80,7 @@ export class DisasterRecovery extends Construct {
   readonly deadLetters: DeadLetterQueue;
   readonly fenceSchedule: FunctionSchedule;
   readonly decidersPolicy: ManagedPolicy;
+  readonly drills: Drills;
 
   constructor(scope: Construct, id: string, props: DisasterRecoveryProps) {
     super(scope, id);
@@ -86,7 +100,11 @@ export class DisasterRecovery extends Construct {
       this.notifications.alarmAction(deadLetterAlarmName(plan, 'orchestrator')),
     );
 
-    const make = (name: DrFunctionName, timeout: Duration, environment: Record<string, string> = {}) =>
+    const make = (
+      name: OrchestratorFunctionName,
+      timeout: Duration,
+      environment: Record<string, string> = {},
+    ) =>
       new DrFunction(this, pascal(name), {
         name,
         plan,
@@ -125,6 +143,18 @@ export class DisasterRecovery extends Construct {
       functions: taskFunctions,
       notifications: this.notifications,
       ...(props.aslFile ? { aslFile: props.aslFile } : {}),
+    });
+
+    this.drills = new Drills(this, 'Drills', {
+      plan,
+      failoverFunctions: taskFunctions,
+      notifications: this.notifications,
+      deadLetterQueue: dlq,
+      ...(props.functionsRoot ? { functionsRoot: props.functionsRoot } : {}),
+      ...(props.drillAslFile ? { aslFile: props.drillAslFile } : {}),
+      ...(props.evidenceAccessLogsBucketName
+        ? { evidenceAccessLogsBucketName: props.evidenceAccessLogsBucketName }
+        : {}),
     });
 
     this.trafficGate =

@@ -103,7 +103,7 @@ export class FailoverStateMachine extends Construct {
   }
 }
 
-function readAsl(file: string): string {
+export function readAsl(file: string): string {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');

@@ -7,7 +7,7 @@ import {
   failoverExecutionArnPattern,
   primaryParameterGroupArnPattern,
 } from '../config/plan-arns.ts';
-import type { DrFunction, DrFunctionName } from '../lambda/dr-function.ts';
+import type { DrFunction, OrchestratorFunctionName } from '../lambda/dr-function.ts';
 import { acknowledge } from '../nag.ts';
 import {
   approvalStatements,
@@ -27,7 +27,7 @@ const PUT_METRIC_DATA_ON_STAR =
  * why the few remaining wildcards are unavoidable.
  */
 export function grantLeastPrivilege(
-  functions: Record<DrFunctionName, DrFunction>,
+  functions: Record<OrchestratorFunctionName, DrFunction>,
   plan: Plan,
   topic: ITopic,
 ): void {
@@ -41,7 +41,7 @@ export function grantLeastPrivilege(
     'fence-primary': fencePrimaryStatements(plan),
   };
   for (const [name, list] of Object.entries(statements)) {
-    const role = functions[name as DrFunctionName].role;
+    const role = functions[name as OrchestratorFunctionName].role;
     for (const statement of list) role.addToPrincipalPolicy(statement);
   }
   topic.grantPublish(functions.notify.role);

@@ -1,4 +1,5 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { Plan } from '../../plan/schema.ts';
 import type { RegionFoundation } from '../application/region-foundation.ts';
@@ -10,6 +11,10 @@ export interface ApplicationStackProps extends StackProps {
   role: RegionRole;
   /** The same region's foundation stack. */
   foundation: RegionFoundation;
+  /** The same region's dead-letter queue (the primary foundation's), for the write canary's schedule. */
+  deadLetterQueue?: IQueue;
+  /** Where functions/ lives (the write canary's code); defaults to this repository's. */
+  functionsRoot?: string;
 }
 
 /** The reference application in one region: databases, ECS services, load balancer, regional DNS name. */
@@ -31,6 +36,8 @@ export class ApplicationStack extends Stack {
       role,
       vpc: props.foundation.network.vpc,
       logsBucket: props.foundation.logs.bucket,
+      ...(props.deadLetterQueue ? { deadLetterQueue: props.deadLetterQueue } : {}),
+      ...(props.functionsRoot ? { functionsRoot: props.functionsRoot } : {}),
     });
   }
 }

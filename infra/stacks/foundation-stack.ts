@@ -1,5 +1,6 @@
 import { Fn, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { evidenceBucketName } from '../../plan/names.ts';
 import type { Plan } from '../../plan/schema.ts';
 import { ContainerRepositories } from '../application/container-repositories.ts';
 import { RegionFoundation } from '../application/region-foundation.ts';
@@ -10,7 +11,7 @@ import {
 } from '../config/alarm-names.ts';
 import { assetsBucketName, repositoryName } from '../config/names.ts';
 import { alarmArn } from '../config/plan-arns.ts';
-import { environmentOf, type RegionRole } from '../config/plan-environment.ts';
+import { accountOf, environmentOf, type RegionRole } from '../config/plan-environment.ts';
 import { AlarmForwarder } from '../global/alarm-forwarder.ts';
 import { acknowledge } from '../nag.ts';
 import { DeadLetterQueue } from '../orchestrator/dead-letter-queue.ts';
@@ -67,6 +68,8 @@ export class FoundationStack extends Stack {
         : {}),
       // The pilot light starts all its tasks at once at failover: endpoints, not one NAT gateway.
       vpcEndpoints: role === 'dr',
+      // The orchestrator's evidence bucket (DR region) logs its accesses here.
+      ...(role === 'dr' ? { logSourceBucketNames: [evidenceBucketName(plan, accountOf(plan))] } : {}),
     });
     if (role === 'primary') this.forwardAlarms(plan);
     this.repositories =

@@ -7,6 +7,7 @@ import { alarmArn } from '../config/plan-arns.ts';
 import { globalEnvironmentOf, ROUTE53_METRICS_REGION } from '../config/plan-environment.ts';
 import { AlarmForwarder } from '../global/alarm-forwarder.ts';
 import { DetectionAlarm } from '../global/detection-alarm.ts';
+import { DrillRecord } from '../global/drill-record.ts';
 import { EndpointHealthChecks } from '../global/endpoint-health-checks.ts';
 import { PublicRecord } from '../global/public-record.ts';
 import { TrafficGateCheck } from '../global/traffic-gate-check.ts';
@@ -20,7 +21,8 @@ export interface GlobalStackProps extends StackProps {
 /**
  * Route 53 and the fast detection path, in us-east-1 (Route 53 health-check metrics exist only
  * there): the public record (failover records gated from the DR region with `dns.strategy:
- * gate`), the gate's health check, health checks on both regional endpoints, the fast-path
+ * gate`), the gate's health check, the drill name's gated failover records and health check,
+ * health checks on both regional endpoints, the fast-path
  * detection alarm, and the rule that forwards its ALARM events (and this stack's dead-letter
  * alarm) to the DR region.
  */
@@ -29,6 +31,7 @@ export class GlobalStack extends Stack {
   readonly detection: DetectionAlarm;
   readonly gate: TrafficGateCheck | undefined;
   readonly publicRecord: PublicRecord;
+  readonly drillRecord: DrillRecord;
   readonly deadLetters: DeadLetterQueue;
   readonly forwarder: AlarmForwarder | undefined;
 
@@ -37,7 +40,7 @@ export class GlobalStack extends Stack {
     super(scope, id, {
       ...props,
       env: globalEnvironmentOf(plan),
-      description: `drctl ${plan.name}: public DNS record (${plan.dns.strategy}), endpoint health checks, fast-path detection alarm and its forwarding to ${plan.regions.dr}`,
+      description: `drctl ${plan.name}: public DNS record (${plan.dns.strategy}), drill DNS name (gated), endpoint health checks, fast-path detection alarm and its forwarding to ${plan.regions.dr}`,
     });
     const zone = HostedZone.fromHostedZoneAttributes(this, 'Zone', {
       hostedZoneId: plan.dns.hostedZoneId,
@@ -50,6 +53,7 @@ export class GlobalStack extends Stack {
       zone,
       ...(this.gate ? { gate: this.gate } : {}),
     });
+    this.drillRecord = new DrillRecord(this, 'DrillRecord', { plan, zone });
     this.healthChecks = new EndpointHealthChecks(this, 'HealthChecks', { plan });
     this.detection = new DetectionAlarm(this, 'Detection', {
       plan,

@@ -8,6 +8,8 @@ export interface OrchestratorStackProps extends StackProps {
   plan: Plan;
   /** Overrides for tests and for teams that keep functions/ elsewhere. */
   functionsRoot?: string;
+  /** The DR region's log bucket, for the evidence bucket's access logs. */
+  evidenceAccessLogsBucketName?: string;
 }
 
 /** The recovery orchestrator in the DR region (success must not depend on the primary). */
@@ -18,11 +20,14 @@ export class OrchestratorStack extends Stack {
     super(scope, id, {
       ...props,
       env: environmentOf(props.plan, 'dr'),
-      description: `drctl ${props.plan.name}: recovery orchestrator (functions, failover state machine, schedule, alarm trigger, topic, dashboard)`,
+      description: `drctl ${props.plan.name}: recovery orchestrator (functions, failover and drill state machines, schedules, alarm trigger, topic, evidence bucket, dashboard)`,
     });
     this.disasterRecovery = new DisasterRecovery(this, 'DisasterRecovery', {
       plan: props.plan,
       ...(props.functionsRoot ? { functionsRoot: props.functionsRoot } : {}),
+      ...(props.evidenceAccessLogsBucketName
+        ? { evidenceAccessLogsBucketName: props.evidenceAccessLogsBucketName }
+        : {}),
     });
   }
 }

@@ -8,25 +8,56 @@ export const STACK_RESOURCE_LIMIT = 500;
  * What each of the CDK app's six stacks holds, per item of the plan. Measured from
  * `npm run synth` templates (cdk.out/*.template.json, CDKMetadata included) for plans of 1-10
  * databases, 1-70 services, 1-4 clusters, 0-4 emails, 2-4 availability zones, with and without
- * certificates, each strategy and trigger; the model was exact for every one of them.
+ * certificates, each strategy and trigger, one or both database engine ports, with and without
+ * the write canary and the drill schedule; the model was exact for every one of them.
  * tests/infra/plan-stack-size.test.ts synthesizes plans and fails if it ever undercounts:
  * re-measure these when the stacks change.
  */
 export const STACK_RESOURCE_COSTS = {
-  /** VPC, subnets, NAT, flow logs, log and assets buckets. */
   /** VPC, subnets, NAT, flow logs, VPC endpoints, log and assets buckets. */
   drFoundation: { base: 23, perZone: 11 },
   primaryFoundation: { base: 27, perZone: 11, perService: 1 },
   /**
    * Load balancer, database (instance, key, secrets, master and application-user rotations,
-   * parameter and subnet groups, the user-setup custom resource), services.
+   * parameter and subnet groups, the user-setup custom resource), services. A second engine port
+   * (MySQL/MariaDB and PostgreSQL in one plan) adds security group rules. The write canary adds
+   * its function, schedule, alarm and security group, and per database its secret, attachment,
+   * rotation and security group rules.
    */
-  primaryApplication: { base: 18, perDatabase: 17, perService: 6, perCluster: 1, withCertificate: 1 },
-  drApplication: { base: 15, perDatabase: 6, perService: 6, perCluster: 1, withCertificate: 1 },
-  /** Functions, state machine, topic, alarms, schedules, dashboard; the gate strategy adds its alarm. */
-  orchestrator: { base: 66, gateStrategy: 1, perDatabase: 1, perEmail: 1 },
-  /** Health checks, the fast-path alarm and its forwarder, the record(s); the gate adds its check and a second record. */
-  global: { base: 11, weightedStrategy: 1, gateStrategy: 2 },
+  primaryApplication: {
+    base: 18,
+    perDatabase: 17,
+    perService: 6,
+    perCluster: 1,
+    withCertificate: 1,
+    perExtraEnginePort: 3,
+    canary: 11,
+    canaryPerDatabase: 6,
+    canaryPerExtraEnginePort: 2,
+  },
+  /** The write canary's reader: its function and security group. */
+  drApplication: {
+    base: 15,
+    perDatabase: 6,
+    perService: 6,
+    perCluster: 1,
+    withCertificate: 1,
+    perExtraEnginePort: 1,
+    canary: 7,
+    canaryPerDatabase: 0,
+    canaryPerExtraEnginePort: 2,
+  },
+  /**
+   * Functions, failover and drill state machines, topic, alarms, schedules, dashboard, the drill
+   * gate alarm, the evidence bucket, the evidence function and its rule, and the drill sweep rule;
+   * the gate strategy adds its alarm, drills.schedule its rule and role.
+   */
+  orchestrator: { base: 89, gateStrategy: 1, perDatabase: 1, perEmail: 1, drillSchedule: 3 },
+  /**
+   * Health checks, the fast-path alarm and its forwarder, the record(s), the drill name's two
+   * records and its gate check; the gate adds its check and a second record.
+   */
+  global: { base: 14, weightedStrategy: 1, gateStrategy: 2 },
 } as const;
 
 const DEFAULT_ZONE_COUNT = 2;
@@ -49,6 +80,9 @@ export function estimateStackResources(plan: Plan): StackEstimate[] {
   const clusters = (pick: (service: Plan['services'][number]) => string) =>
     new Set(plan.services.map(pick)).size;
   const certificate = (role: 'primary' | 'dr') => (plan.deployment?.certificateArns?.[role] ? 1 : 0);
+  // MySQL and MariaDB listen on 3306, PostgreSQL on 5432: a plan with both has one more port.
+  const extraPorts = new Set(plan.databases.map((db) => (db.engine === 'postgres' ? 5432 : 3306))).size - 1;
+  const canary = plan.drills.canary.enabled ? 1 : 0;
   const appField =
     c.primaryApplication.perService * s >= c.primaryApplication.perDatabase * d ? 'services' : 'databases';
   const application = (
@@ -62,9 +96,11 @@ export function estimateStackResources(plan: Plan): StackEstimate[] {
       cost.perDatabase * d +
       cost.perService * s +
       cost.perCluster * clusterCount +
-      cost.withCertificate * certificate(role),
+      cost.withCertificate * certificate(role) +
+      cost.perExtraEnginePort * extraPorts +
+      canary * (cost.canary + cost.canaryPerDatabase * d + cost.canaryPerExtraEnginePort * extraPorts),
     field: appField,
-    breakdown: `${cost.base} + ${cost.perDatabase} per database × ${d} + ${cost.perService} per service × ${s} + ${cost.perCluster} per cluster × ${clusterCount}`,
+    breakdown: `${cost.base} + ${cost.perDatabase} per database × ${d} + ${cost.perService} per service × ${s} + ${cost.perCluster} per cluster × ${clusterCount}${canary ? ` + the write canary (${cost.canary} + ${cost.canaryPerDatabase} per database)` : ''}`,
   });
   return [
     {
@@ -98,7 +134,8 @@ export function estimateStackResources(plan: Plan): StackEstimate[] {
         c.orchestrator.base +
         (plan.dns.strategy === 'gate' ? c.orchestrator.gateStrategy : 0) +
         c.orchestrator.perDatabase * d +
-        c.orchestrator.perEmail * e,
+        c.orchestrator.perEmail * e +
+        (plan.drills.schedule ? c.orchestrator.drillSchedule : 0),
       field: e > d ? 'notifications.emails' : 'databases',
       breakdown: `${c.orchestrator.base} + ${c.orchestrator.perDatabase} per database × ${d} + ${c.orchestrator.perEmail} per email × ${e}`,
     },

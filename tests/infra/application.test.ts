@@ -6,16 +6,20 @@ import {
   type SynthesizedApp,
   synthesizeOne,
   synthesizeReferenceApp,
+  useInfraTimeouts,
 } from './reference-app.ts';
 
 type Json = Record<string, unknown>;
 
-describe('reference application', () => {
-  let synth: SynthesizedApp;
-  beforeAll(() => {
-    synth = synthesizeReferenceApp();
-  }, 90_000);
+useInfraTimeouts();
 
+/** One synth of the reference app for the file; variants synthesize only the stack they check. */
+let synth: SynthesizedApp;
+beforeAll(() => {
+  synth = synthesizeReferenceApp();
+});
+
+describe('reference application', () => {
   it('puts each stack in its region, with the plan account', () => {
     // Prepare
     const { stacks, plan } = synth;
@@ -99,7 +103,7 @@ describe('reference application', () => {
     }
   });
 
-  it('keeps a master and an application secret per database, both rotated and replicated to the DR region', () => {
+  it('keeps a master, an application and a canary secret per database, all rotated and replicated to the DR region', () => {
     // Prepare
     const template = synth.templates.primary;
     const schedules = Object.values(resourcesOf(template, 'AWS::SecretsManager::RotationSchedule')).map(
@@ -118,10 +122,12 @@ describe('reference application', () => {
     // The application user, and the master's ARN the alternating-users rotation logs in with.
     expect(JSON.stringify(app?.Properties.GenerateSecretString)).toMatch(/\\"username\\":\\"drctl_app\\"/);
     expect(JSON.stringify(app?.Properties.GenerateSecretString)).toMatch(/masterarn/);
-    // The master rotates alone; the application user with alternating users, using the master.
+    // The master and the write canary rotate alone; the application user with alternating users, using the master.
     expect(schedules.map((s) => s.RotationType).sort()).toEqual([
       'MySQLMultiUser',
       'MySQLMultiUser',
+      'MySQLSingleUser',
+      'MySQLSingleUser',
       'MySQLSingleUser',
       'MySQLSingleUser',
     ]);
@@ -234,7 +240,7 @@ describe('reference application', () => {
     ]);
   });
 
-  it('lets only the load balancer reach the tasks and only the tasks, rotation and user setup reach the database', () => {
+  it('lets only the load balancer reach the tasks and only the tasks, rotation, user setup and the write canary reach the database', () => {
     // Prepare
     const template = synth.templates.primary;
     const groups = resourcesOf(template, 'AWS::EC2::SecurityGroup');
@@ -254,8 +260,11 @@ describe('reference application', () => {
     expect(into(tasks)).toEqual([alb]);
     const dbSources = into(database);
     expect(dbSources).toContain(tasks);
-    expect(dbSources.filter((s) => s !== tasks).every((s) => /Rotation|DatabaseUsers/.test(s))).toBe(true);
+    expect(dbSources.filter((s) => s !== tasks).every((s) => /Rotation|DatabaseUsers|Canary/.test(s))).toBe(
+      true,
+    );
     expect(dbSources.some((s) => /DatabaseUsers/.test(s))).toBe(true);
+    expect(dbSources.some((s) => /^ApplicationCanarySecurityGroup/.test(s))).toBe(true);
     expect(groups[database as string]?.Properties.SecurityGroupIngress).toBeUndefined();
   });
 
@@ -384,11 +393,6 @@ function planWithCertificate(_plan: SynthesizedApp['plan'], arn: string): Synthe
 }
 
 describe('global stack (Route 53 and detection)', () => {
-  let synth: SynthesizedApp;
-  beforeAll(() => {
-    synth = synthesizeReferenceApp();
-  }, 90_000);
-
   it('health-checks each regional endpoint at the plan interval and threshold', () => {
     // Prepare
     const checks = Object.values(resourcesOf(synth.templates.global, 'AWS::Route53::HealthCheck'));
@@ -487,7 +491,9 @@ describe('global stack (Route 53 and detection)', () => {
     const simple = planWith((p) => {
       p.dns = { ...p.dns, strategy: 'simple' };
     });
-    const records = Object.values(resourcesOf(synthesizeOne(simple, 'global'), 'AWS::Route53::RecordSet'));
+    const records = Object.values(
+      resourcesOf(synthesizeOne(simple, 'global'), 'AWS::Route53::RecordSet'),
+    ).filter((r) => r.Properties.Name === 'www.shop.example.com.');
     // Assess
     expect(records).toHaveLength(1);
     expect(records[0]?.Properties).toEqual({
@@ -505,9 +511,10 @@ describe('global stack (Route 53 and detection)', () => {
       p.dns = { ...p.dns, strategy: 'weighted' };
     });
     // Act
-    const records = Object.values(resourcesOf(synthesizeOne(plan, 'global'), 'AWS::Route53::RecordSet')).map(
-      (r) => r.Properties,
-    );
+    // The drill name's records are failover records whatever the strategy (drills.test.ts).
+    const records = Object.values(resourcesOf(synthesizeOne(plan, 'global'), 'AWS::Route53::RecordSet'))
+      .map((r) => r.Properties)
+      .filter((r) => r.Name === 'www.shop.example.com.');
     // Assess
     expect(records.map((r) => [r.SetIdentifier, r.Weight, r.ResourceRecords]).sort()).toEqual([
       ['dr', 0, ['dr.shop.example.com']],

@@ -4,10 +4,18 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { App, Stack } from 'aws-cdk-lib';
 import { SecurityGroup, Vpc } from 'aws-cdk-lib/aws-ec2';
+import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DatabaseUsers } from '../../infra/application/database-users.ts';
+import { CanaryFunction } from '../../infra/drills/canary-function.ts';
 import { OrchestratorStack } from '../../infra/stacks/orchestrator-stack.ts';
-import { referencePlan } from './reference-app.ts';
+import { evidenceBucketName } from '../../plan/names.ts';
+import { referencePlan, useInfraTimeouts } from './reference-app.ts';
+
+useInfraTimeouts();
+
+/** esbuild bundles ten functions for real: ~100 s on a loaded 2-core machine. */
+const BUNDLE_HOOK_TIMEOUT_MS = 360_000;
 
 const FUNCTIONS = [
   'health-monitor',
@@ -18,6 +26,8 @@ const FUNCTIONS = [
   'primary-probe',
   'approval',
   'fence-primary',
+  'drill',
+  'evidence',
 ];
 
 /** The one test that bundles the real functions/ with esbuild, as `cdk synth` and `cdk deploy` do. */
@@ -42,7 +52,7 @@ describe('function bundles', () => {
       const name = (fn.Properties.FunctionName as string).replace(`${plan.name}-`, '');
       assetDirs[name] = join(outdir, `asset.${key.replace(/\.zip$/, '')}`);
     }
-  }, 120_000);
+  }, BUNDLE_HOOK_TIMEOUT_MS);
 
   it('bundles each handler as a minified ESM file with a source map and the validated plan', () => {
     // Assess
@@ -61,10 +71,46 @@ describe('function bundles', () => {
     process.env.DRCTL_TOPIC_ARN = `arn:aws:sns:${plan.regions.dr}:111111111111:${plan.notifications.topicName}`;
     process.env.LAMBDA_TASK_ROOT = dir;
     process.env.AWS_REGION = plan.regions.dr;
+    // The evidence function reads its bucket and key once, at load (as CDK sets them).
+    process.env.DRCTL_EVIDENCE_BUCKET = evidenceBucketName(plan, '111111111111');
+    process.env.DRCTL_EVIDENCE_KMS_KEY_ID = `arn:aws:kms:${plan.regions.dr}:111111111111:key/0b9e1f3a-6d2c-4a51-9f0e-2b7c8d4e5f60`;
     // Act
     const module = (await import(pathToFileURL(join(dir, 'index.mjs')).href)) as { handler?: unknown };
     // Assess
     expect(typeof module.handler).toBe('function');
+  });
+});
+
+/** The write canary runs in the application stacks' VPCs: bundled there, with the plan. */
+describe('write canary bundle', () => {
+  it('bundles functions/canary/handler.ts with the plan, and the bundle loads and exports the handler', async () => {
+    // Prepare
+    const plan = referencePlan();
+    const outdir = mkdtempSync(join(tmpdir(), 'drctl-canary-bundle-'));
+    const app = new App({ outdir });
+    const stack = new Stack(app, 'canary', { env: { account: '111111111111', region: 'us-east-1' } });
+    const vpc = new Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1 });
+    const databases = new SecurityGroup(stack, 'Databases', { vpc });
+    new CanaryFunction(stack, 'Canary', {
+      plan,
+      role: 'writer',
+      vpc,
+      databaseSecurityGroup: databases,
+      deadLetterQueue: new Queue(stack, 'DeadLetters'),
+    });
+    // Act
+    const template = app.synth().getStackByName(stack.stackName).template as {
+      Resources: Record<string, { Type: string; Properties: { Code?: { S3Key: string } } }>;
+    };
+    const fn = Object.values(template.Resources).find((r) => r.Type === 'AWS::Lambda::Function');
+    const dir = join(outdir, `asset.${fn?.Properties.Code?.S3Key.replace(/\.zip$/, '')}`);
+    process.env.DRCTL_PLAN_FILE = 'plan.json';
+    process.env.LAMBDA_TASK_ROOT = dir;
+    process.env.AWS_REGION = plan.regions.primary;
+    const module = (await import(pathToFileURL(join(dir, 'index.mjs')).href)) as { handler?: unknown };
+    // Assess
+    expect(typeof module.handler).toBe('function');
+    expect(JSON.parse(readFileSync(join(dir, 'plan.json'), 'utf8'))).toEqual(plan);
   });
 });
 
@@ -92,5 +138,5 @@ describe('database user setup bundle', () => {
     expect(bundle.includes('caching_sha2_password'), 'mysql2 (MySQL 8 authentication)').toBe(true);
     expect(bundle.includes('SCRAM-SHA-256'), 'pg (PostgreSQL authentication)').toBe(true);
     expect(bundle.includes('Amazon RDS'), 'the RDS certificate authorities').toBe(true);
-  }, 60_000);
+  });
 });

@@ -11,8 +11,10 @@ import {
 import {
   type SqlSession,
   setUpApplicationUser,
+  setUpCanaryUser,
   UserSetupError,
 } from '../../infra/custom-resources/database-users/user-setup.ts';
+import { CANARY_SCHEMA, CANARY_USER } from '../../plan/names.ts';
 
 /** A SQL session that records statements and answers the existence queries from a set. */
 function recordingSession(existing: { roles?: string[]; databases?: string[] } = {}) {
@@ -113,6 +115,52 @@ describe('application database user setup', () => {
   });
 });
 
+describe('write canary database user setup', () => {
+  const canary = { database: CANARY_SCHEMA, user: CANARY_USER, password: 'c"an' };
+
+  it('grants the MySQL canary CREATE, INSERT and SELECT on drctl_canary.* and nothing else, TLS required', async () => {
+    // Prepare
+    const { session, statements } = recordingSession();
+    // Act
+    await setUpCanaryUser('mysql', session, canary, 'create');
+    // Assess
+    expect(statements).toEqual([
+      { text: 'CREATE DATABASE IF NOT EXISTS `drctl_canary`' },
+      { text: "CREATE USER IF NOT EXISTS 'drctl_canary'@'%' IDENTIFIED BY ? REQUIRE SSL", values: ['c"an'] },
+      { text: "ALTER USER 'drctl_canary'@'%' IDENTIFIED BY ? REQUIRE SSL", values: ['c"an'] },
+      { text: "GRANT CREATE, INSERT, SELECT ON `drctl_canary`.* TO 'drctl_canary'@'%'" },
+    ]);
+    const grants = statements.filter((s) => s.text.startsWith('GRANT'));
+    expect(grants).toHaveLength(1);
+    expect(grants[0]?.text).not.toMatch(/ALL|UPDATE|DELETE|DROP|\*\.\*/);
+  });
+
+  it('gives the PostgreSQL canary a drctl_canary database it owns (it creates its schema there)', async () => {
+    // Prepare
+    const { session, statements } = recordingSession();
+    // Act
+    await setUpCanaryUser('postgres', session, canary, 'create');
+    // Assess
+    expect(statements.map((s) => s.text)).toEqual([
+      'SELECT 1 FROM pg_roles WHERE rolname = $1',
+      `CREATE ROLE "drctl_canary" WITH LOGIN PASSWORD 'c"an'`,
+      'GRANT "drctl_canary" TO CURRENT_USER',
+      'SELECT 1 FROM pg_database WHERE datname = $1',
+      'CREATE DATABASE "drctl_canary" OWNER "drctl_canary"',
+    ]);
+  });
+
+  it('refuses an empty canary password before any statement runs', async () => {
+    // Prepare
+    const { session, statements } = recordingSession();
+    // Act
+    const act = setUpCanaryUser('mariadb', session, { ...canary, password: '' }, 'create');
+    // Assess
+    await expect(act).rejects.toThrow(/canary secret has an empty password/);
+    expect(statements).toEqual([]);
+  });
+});
+
 describe('database user custom resource', () => {
   const event = (requestType: CustomResourceEvent['RequestType'], properties: Record<string, unknown> = {}) =>
     ({
@@ -136,6 +184,8 @@ describe('database user custom resource', () => {
     const secrets: Record<string, DatabaseSecret> = {
       'arn:master': { username: 'drctl_admin', password: 'm', host: 'db.example', port: 3306 },
       'arn:app': { username: 'drctl_app', password: 'a' },
+      'arn:canary': { username: 'drctl_canary', password: 'c' },
+      'arn:canary-recreated': { username: 'drctl_canary', password: 'c2' },
     };
     const logs: string[] = [];
     const value: ProvisionPorts = {
@@ -164,6 +214,53 @@ describe('database user custom resource', () => {
     });
     expect(p.statements.length).toBeGreaterThan(0);
     expect(p.session.closed).toBe(true);
+  });
+
+  it('creates the canary user too when the plan enables the canary', async () => {
+    // Prepare
+    const p = ports();
+    // Act
+    const result = await provisionDatabaseUser(event('Create', { CanarySecretArn: 'arn:canary' }), p.value);
+    // Assess
+    expect(result).toMatchObject({
+      status: 'SUCCESS',
+      data: { User: 'drctl_app', Database: 'orders', CanaryUser: 'drctl_canary' },
+    });
+    expect(p.statements).toContainEqual({
+      text: "ALTER USER 'drctl_canary'@'%' IDENTIFIED BY ? REQUIRE SSL",
+      values: ['c'],
+    });
+    expect(p.statements).toContainEqual({
+      text: "GRANT CREATE, INSERT, SELECT ON `drctl_canary`.* TO 'drctl_canary'@'%'",
+    });
+  });
+
+  it('sets the canary password on the update that brings its secret, and leaves it to rotation afterwards', async () => {
+    // Prepare: enabling the canary on a deployed stack, then an update with the same secret, then a re-created secret
+    const enable = { ...event('Update', { CanarySecretArn: 'arn:canary' }), OldResourceProperties: {} };
+    const again = {
+      ...event('Update', { CanarySecretArn: 'arn:canary' }),
+      OldResourceProperties: { CanarySecretArn: 'arn:canary' },
+    };
+    const recreated = {
+      ...event('Update', { CanarySecretArn: 'arn:canary-recreated' }),
+      OldResourceProperties: { CanarySecretArn: 'arn:canary' },
+    };
+    const alters = async (request: CustomResourceEvent) => {
+      const p = ports();
+      await provisionDatabaseUser(request, p.value);
+      return p.statements.filter((s) => s.text.startsWith("ALTER USER 'drctl_canary'"));
+    };
+    // Act
+    const [first, second, third] = [await alters(enable), await alters(again), await alters(recreated)];
+    // Assess
+    expect(first).toEqual([
+      { text: "ALTER USER 'drctl_canary'@'%' IDENTIFIED BY ? REQUIRE SSL", values: ['c'] },
+    ]);
+    expect(second).toEqual([]);
+    expect(third).toEqual([
+      { text: "ALTER USER 'drctl_canary'@'%' IDENTIFIED BY ? REQUIRE SSL", values: ['c2'] },
+    ]);
   });
 
   it('answers FAILED with the cause instead of throwing (CloudFormation would wait an hour otherwise)', async () => {

@@ -17,7 +17,10 @@ import {
   type SynthesizedApp,
   synthesizeOne,
   synthesizeReferenceApp,
+  useInfraTimeouts,
 } from './reference-app.ts';
+
+useInfraTimeouts();
 
 type Json = Record<string, unknown>;
 
@@ -26,7 +29,7 @@ describe('stacks that deploy right', () => {
   let synth: SynthesizedApp;
   beforeAll(() => {
     synth = synthesizeReferenceApp();
-  }, 90_000);
+  });
   const all = () => Object.entries(synth.templates) as [string, Template][];
 
   describe('listeners and health checks agree with the plan', () => {
@@ -389,7 +392,7 @@ describe('stacks that deploy right', () => {
       for (const replica of replicas) {
         expect((replica.Properties as Json).BackupRetentionPeriod).toBeUndefined();
       }
-    }, 60_000);
+    });
 
     it('subscribes a repeated e-mail address once instead of crashing synth', () => {
       // Prepare
@@ -449,7 +452,12 @@ describe('stacks that deploy right', () => {
 
 function applicationStack(app: App, plan: Plan, role: 'primary' | 'dr'): ApplicationStack {
   const foundation = new FoundationStack(app, `pg-${role}-foundation`, { plan, role });
-  return new ApplicationStack(app, `pg-${role}`, { plan, role, foundation: foundation.foundation });
+  return new ApplicationStack(app, `pg-${role}`, {
+    plan,
+    role,
+    foundation: foundation.foundation,
+    ...(foundation.deadLetters ? { deadLetterQueue: foundation.deadLetters.queue } : {}),
+  });
 }
 
 function buildError(plan: Plan): InvalidPlanError | undefined {

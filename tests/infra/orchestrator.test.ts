@@ -9,7 +9,16 @@ import { addSecurityChecks, DisasterRecovery } from '../../infra/index.ts';
 import { ARN_SUBSTITUTIONS } from '../../infra/orchestrator/failover-state-machine.ts';
 import { OrchestratorStack } from '../../infra/stacks/orchestrator-stack.ts';
 import type { Plan } from '../../plan/schema.ts';
-import { planWith, REPO_ROOT, referencePlan, resourcesOf, synthesizeOne } from './reference-app.ts';
+import {
+  planWith,
+  REPO_ROOT,
+  referencePlan,
+  resourcesOf,
+  synthesizeOne,
+  useInfraTimeouts,
+} from './reference-app.ts';
+
+useInfraTimeouts();
 
 const ASL_FILE = resolve(REPO_ROOT, 'statemachines', 'failover.asl.json');
 
@@ -23,7 +32,7 @@ describe('orchestrator stack', () => {
     const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
     const stack = new OrchestratorStack(app, 'shop-orchestrator', { plan });
     synth = { plan, stack, templates: { orchestrator: Template.fromStack(stack) } };
-  }, 90_000);
+  });
 
   it('lives in the DR region', () => {
     // Assess
@@ -33,7 +42,10 @@ describe('orchestrator stack', () => {
   it('inlines the ASL file with every ARN substitution resolved to a function of the same stack', () => {
     // Prepare
     const template = synth.templates.orchestrator;
-    const machines = Object.values(resourcesOf(template, 'AWS::StepFunctions::StateMachine'));
+    // The failover machine; the drill machine beside it is drills.test.ts's.
+    const machines = Object.values(resourcesOf(template, 'AWS::StepFunctions::StateMachine')).filter(
+      (m) => m.Properties.StateMachineName === 'shop-failover',
+    );
     expect(machines).toHaveLength(1);
     const props = machines[0]?.Properties as Json;
     const substitutions = props.DefinitionSubstitutions as Record<string, { 'Fn::GetAtt': [string, string] }>;
@@ -78,12 +90,18 @@ describe('orchestrator stack', () => {
     // Act
     const metrics = alarms
       .filter((a) => a.Properties.Namespace === 'AWS/States')
+      .filter((a) => String(a.Properties.AlarmName).startsWith('shop-failover-'))
       .map((a) => a.Properties.MetricName);
     // Assess
     expect(metrics.sort()).toEqual(['ExecutionsAborted', 'ExecutionsFailed', 'ExecutionsTimedOut']);
-    // Every alarm tells people, except the detection alarm, which starts the failover (a rule).
+    // Every alarm tells people, except the detection alarm, which starts the failover (a rule), and
+    // the drill gate, which every drill closes and opens (its notices say so).
     for (const alarm of alarms) {
-      if (alarm.Properties.AlarmName === 'shop-primary-unreachable-from-dr') {
+      if (
+        ['shop-primary-unreachable-from-dr', 'shop-drill-gate-closed'].includes(
+          String(alarm.Properties.AlarmName),
+        )
+      ) {
         expect(alarm.Properties.AlarmActions).toBeUndefined();
       } else {
         expect(alarm.Properties.AlarmActions).toEqual([{ Ref: expect.stringMatching(/Topic/) }]);
@@ -95,7 +113,7 @@ describe('orchestrator stack', () => {
     // Prepare
     const functions = Object.values(resourcesOf(synth.templates.orchestrator, 'AWS::Lambda::Function'));
     // Assess
-    expect(functions).toHaveLength(8);
+    expect(functions).toHaveLength(10);
     for (const fn of functions) {
       const p = fn.Properties as Json;
       expect(p.Runtime).toBe('nodejs24.x');
@@ -111,6 +129,8 @@ describe('orchestrator stack', () => {
     const names = functions.map((fn) => fn.Properties.FunctionName).sort();
     expect(names).toEqual([
       'shop-approval',
+      'shop-drill',
+      'shop-evidence',
       'shop-fence-primary',
       'shop-health-monitor',
       'shop-notify',
@@ -119,7 +139,8 @@ describe('orchestrator stack', () => {
       'shop-scale-service',
       'shop-update-dns',
     ]);
-    synth.templates.orchestrator.resourceCountIs('AWS::Logs::LogGroup', 9);
+    // One per function, one per state machine.
+    synth.templates.orchestrator.resourceCountIs('AWS::Logs::LogGroup', 12);
     synth.templates.orchestrator.allResourcesProperties('AWS::Logs::LogGroup', {
       RetentionInDays: Match.anyValue(),
     });
@@ -392,11 +413,15 @@ describe('DisasterRecovery construct on its own', () => {
       'scale-service',
       'update-dns',
     ]);
-    template.resourceCountIs('AWS::Lambda::Function', 8);
-    template.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
+    expect(dr.drills.drillFunction.function).toBeDefined();
+    expect(dr.drills.evidenceWriter.fn.function).toBeDefined();
+    template.resourceCountIs('AWS::Lambda::Function', 10);
+    template.resourceCountIs('AWS::StepFunctions::StateMachine', 2);
     template.resourceCountIs('AWS::SNS::Topic', 1);
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
-    for (const type of ['AWS::EC2::VPC', 'AWS::RDS::DBInstance', 'AWS::ECS::Service', 'AWS::S3::Bucket']) {
+    // The evidence bucket is the only bucket (without a log bucket given, acknowledged).
+    template.resourceCountIs('AWS::S3::Bucket', 1);
+    for (const type of ['AWS::EC2::VPC', 'AWS::RDS::DBInstance', 'AWS::ECS::Service']) {
       template.resourceCountIs(type, 0);
     }
     expect(() => app.synth()).not.toThrow();

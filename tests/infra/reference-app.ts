@@ -1,6 +1,9 @@
-import { resolve } from 'node:path';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { App, type Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { vi } from 'vitest';
 import { buildReferenceApp, type ReferenceStacks } from '../../infra/reference-app.ts';
 import { ApplicationStack } from '../../infra/stacks/application-stack.ts';
 import { FoundationStack } from '../../infra/stacks/foundation-stack.ts';
@@ -15,6 +18,20 @@ import type { Plan, PlanInput } from '../../plan/schema.ts';
  */
 
 export const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
+
+/**
+ * Timeouts of the infra test files, for a loaded 2-core machine (several agents and CI). The
+ * first synth of a file loads CDK and takes ~25-30 s there, later ones a few seconds; files
+ * share their synths in beforeAll, so a hook may hold two or three of them. A test that
+ * synthesizes one more variant stack is warm by then.
+ */
+export const INFRA_HOOK_TIMEOUT_MS = 240_000;
+export const INFRA_TEST_TIMEOUT_MS = 120_000;
+
+/** Call at the top of an infra test file. */
+export function useInfraTimeouts(): void {
+  vi.setConfig({ hookTimeout: INFRA_HOOK_TIMEOUT_MS, testTimeout: INFRA_TEST_TIMEOUT_MS });
+}
 
 export function referencePlan(): Plan {
   return loadPlanFile(resolve(REPO_ROOT, 'drctl.plan.yaml'));
@@ -47,6 +64,40 @@ export function synthesizeReferenceApp(
   return { app, plan, stacks, templates };
 }
 
+export interface CheckedApp extends SynthesizedApp {
+  app: App;
+  /** Where the assembly and cdk-nag's validation-report.json are. */
+  outdir: string;
+  /** What synth threw (cdk-nag fails synth on an unacknowledged finding); undefined when clean. */
+  synthError: unknown;
+}
+
+/**
+ * The reference app synthesized once with the security checks (cdk-nag) on, as `npm run synth`
+ * does: the nag report and the templates come from the same synth (checks do not change
+ * templates). When the checks fail synth, the templates come from a second synth without them,
+ * so that only the check tests fail.
+ */
+export function synthesizeCheckedReferenceApp(plan: Plan = referencePlan()): CheckedApp {
+  const outdir = mkdtempSync(join(tmpdir(), 'drctl-nag-'));
+  const app = new App({ outdir, context: { 'aws:cdk:bundling-stacks': [] } });
+  const stacks = buildReferenceApp(app, plan, { securityChecks: true });
+  let synthError: unknown;
+  try {
+    app.synth();
+  } catch (error) {
+    synthError = error;
+  }
+  if (synthError !== undefined) {
+    const unchecked = synthesizeReferenceApp(plan);
+    return { ...unchecked, app, outdir, synthError };
+  }
+  const templates = Object.fromEntries(
+    Object.entries(stacks).map(([key, stack]) => [key, Template.fromStack(stack as Stack)]),
+  ) as Record<StackKey, Template>;
+  return { app, outdir, synthError, plan, stacks, templates };
+}
+
 /** Every resource of one type in a template, by logical id. */
 export function resourcesOf(
   template: Template,
@@ -67,7 +118,12 @@ export function synthesizeOne(plan: Plan, key: OneStack): Template {
   const foundation = new FoundationStack(app, 'variant-foundation', { plan, role });
   if (key.endsWith('-foundation')) return Template.fromStack(foundation);
   return Template.fromStack(
-    new ApplicationStack(app, 'variant', { plan, role, foundation: foundation.foundation }),
+    new ApplicationStack(app, 'variant', {
+      plan,
+      role,
+      foundation: foundation.foundation,
+      ...(foundation.deadLetters ? { deadLetterQueue: foundation.deadLetters.queue } : {}),
+    }),
   );
 }
 

@@ -6,7 +6,6 @@ import { Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambd
 import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { addSecurityChecks, listAcknowledgements } from '../../infra/nag.ts';
-import { buildReferenceApp } from '../../infra/reference-app.ts';
 import {
   identityStatements,
   isReadOnly,
@@ -14,12 +13,12 @@ import {
   type TemplateStatement,
 } from './iam-statements.ts';
 import {
+  type CheckedApp,
   planWith,
-  referencePlan,
   type StackKey,
-  type SynthesizedApp,
+  synthesizeCheckedReferenceApp,
   synthesizeOne,
-  synthesizeReferenceApp,
+  useInfraTimeouts,
 } from './reference-app.ts';
 
 /**
@@ -38,12 +37,15 @@ const WRITE_ACTIONS_WITHOUT_RESOURCE_TYPES: Record<string, string> = {
 
 const allows = (statements: TemplateStatement[]) => statements.filter((s) => s.Effect === 'Allow');
 
-describe('least privilege', () => {
-  let synth: SynthesizedApp;
-  beforeAll(() => {
-    synth = synthesizeReferenceApp();
-  }, 90_000);
+useInfraTimeouts();
 
+/** One synth for the file, with the security checks on: least privilege reads its templates. */
+let synth: CheckedApp;
+beforeAll(() => {
+  synth = synthesizeCheckedReferenceApp();
+});
+
+describe('least privilege', () => {
   it('never allows a mutating action on "*" in any stack', () => {
     // Prepare
     const offenders: string[] = [];
@@ -78,20 +80,24 @@ describe('least privilege', () => {
     expect(mutating).toEqual(['rds:PromoteReadReplica']);
   });
 
-  it('limits PutMetricData to the drctl namespace, for the three functions that publish', () => {
+  it('limits PutMetricData to a drctl namespace, for the four functions that publish', () => {
     // Prepare
     const all = Object.values(synth.templates).flatMap((t) => allows(identityStatements(t)));
     // Act
     const puts = all.filter((s) => s.Action.includes('cloudwatch:PutMetricData'));
-    // Assess: health-monitor (metrics), update-dns (closes the gate), primary-probe (its result)
-    expect(puts.map((s) => s.policy.replace(/Role.*$/, '')).sort()).toEqual([
-      'DisasterRecoveryHealthMonitor',
-      'DisasterRecoveryPrimaryProbe',
-      'DisasterRecoveryUpdateDns',
+    const namespaceOf = (s: TemplateStatement) =>
+      [s.policy.replace(/Role.*$/, ''), s.Condition?.StringEquals?.['cloudwatch:namespace']] as const;
+    // Assess: health-monitor (metrics), update-dns (closes the gate), primary-probe (its result) in
+    // drctl; the drill function (the drill gate) in drctl/drill only, away from the public gate
+    expect(puts.map(namespaceOf).sort()).toEqual([
+      ['DisasterRecoveryDrillsDrill', 'drctl/drill'],
+      ['DisasterRecoveryHealthMonitor', 'drctl'],
+      ['DisasterRecoveryPrimaryProbe', 'drctl'],
+      ['DisasterRecoveryUpdateDns', 'drctl'],
     ]);
     for (const put of puts) {
       expect(put.Action).toEqual(['cloudwatch:PutMetricData']);
-      expect(put.Condition).toEqual({ StringEquals: { 'cloudwatch:namespace': 'drctl' } });
+      expect(Object.keys(put.Condition ?? {})).toEqual(['StringEquals']);
     }
   });
 
@@ -216,13 +222,15 @@ describe('least privilege', () => {
     expect(actionsOf(statements).filter((a) => a.startsWith('route53:'))).toEqual([]);
   });
 
-  it('lets the state machine invoke only its five Task functions (not primary-probe)', () => {
+  it('lets the failover state machine invoke only its Task functions (not primary-probe, not the drill)', () => {
     // Prepare
     const statements = allows(
       statementsOfPolicy(synth.templates.orchestrator, 'DisasterRecoveryFailoverStateMachineRole'),
     );
     const functionIds = Object.keys(synth.templates.orchestrator.findResources('AWS::Lambda::Function'))
-      .filter((id) => !id.startsWith('DisasterRecoveryPrimaryProbe'))
+      .filter(
+        (id) => !id.startsWith('DisasterRecoveryPrimaryProbe') && !id.startsWith('DisasterRecoveryDrills'),
+      )
       .sort();
     // Act
     const invoke = statements.filter((s) => s.Action.some((a) => a.startsWith('lambda:')));
@@ -241,7 +249,8 @@ describe('least privilege', () => {
     // Act
     const roles = new Set(functions.map((fn) => JSON.stringify(fn.Properties.Role)));
     // Assess
-    expect(roles.size).toBe(8);
+    expect(roles.size).toBe(functions.length);
+    expect(functions).toHaveLength(10);
   });
 
   it.each(['primary', 'dr', 'global'] satisfies StackKey[])(
@@ -274,35 +283,21 @@ function readReport(outdir: string): ValidationReport | undefined {
 }
 
 describe('security checks (cdk-nag AwsSolutions and Serverless)', () => {
-  let app: App;
-  let outdir: string;
-  let synthError: unknown;
-  beforeAll(() => {
-    outdir = mkdtempSync(join(tmpdir(), 'drctl-nag-'));
-    app = new App({ outdir, context: { 'aws:cdk:bundling-stacks': [] } });
-    buildReferenceApp(app, referencePlan());
-    try {
-      app.synth();
-    } catch (error) {
-      synthError = error;
-    }
-  }, 90_000);
-
   it('synthesizes every stack with zero unacknowledged findings', () => {
     // Prepare
-    const report = readReport(outdir);
+    const report = readReport(synth.outdir);
     // Act
     const violations = (report?.pluginReports ?? []).flatMap((p) =>
       (p.violations ?? []).map((v) => `${p.pluginName}: ${v.ruleName}`),
     );
     // Assess
-    expect(synthError).toBeUndefined();
+    expect(synth.synthError).toBeUndefined();
     expect(violations).toEqual([]);
   });
 
   it('gives every acknowledgement a finding id and a real reason', () => {
     // Act
-    const acknowledged = listAcknowledgements(app);
+    const acknowledged = listAcknowledgements(synth.app);
     // Assess
     expect(acknowledged.length).toBeGreaterThan(0);
     for (const { id, reason } of acknowledged) {

@@ -12,6 +12,8 @@ export interface CustomResourceEvent {
   LogicalResourceId: string;
   PhysicalResourceId?: string;
   ResourceProperties: Record<string, unknown>;
+  /** Update requests only: the properties before the update. */
+  OldResourceProperties?: Record<string, unknown>;
 }
 
 export interface CustomResourceResult {

@@ -1,5 +1,13 @@
+import { CANARY_SCHEMA } from '../../../plan/names.ts';
 import type { CustomResourceEvent, CustomResourceResult } from './cfn-response.ts';
-import { type SetupEngine, type SqlSession, setUpApplicationUser, UserSetupError } from './user-setup.ts';
+import {
+  type SetupEngine,
+  type SetupMode,
+  type SqlSession,
+  setUpApplicationUser,
+  setUpCanaryUser,
+  UserSetupError,
+} from './user-setup.ts';
 
 /** The resource's properties (set by the CDK construct). */
 export interface DatabaseUserProperties {
@@ -7,6 +15,8 @@ export interface DatabaseUserProperties {
   MasterSecretArn: string;
   AppSecretArn: string;
   DatabaseName: string;
+  /** The write canary's secret, when the plan enables the canary. */
+  CanarySecretArn?: string;
 }
 
 export interface DatabaseSecret {
@@ -26,8 +36,9 @@ export interface ProvisionPorts {
 const ENGINES = new Set<string>(['mysql', 'mariadb', 'postgres']);
 
 /**
- * Handles one custom resource request and always returns a result (a failure is a FAILED
- * response that names the cause, never a hang: CloudFormation would wait an hour for it).
+ * Handles one custom resource request (the application's user and, with the write canary on,
+ * the canary's) and always returns a result (a failure is a FAILED response that names the
+ * cause, never a hang: CloudFormation would wait an hour for it).
  * Delete does nothing: the user lives in the database, which is retained or snapshotted with it.
  */
 export async function provisionDatabaseUser(
@@ -40,6 +51,7 @@ export async function provisionDatabaseUser(
     const props = parseProperties(event.ResourceProperties);
     const master = await ports.readSecret(props.MasterSecretArn);
     const app = await ports.readSecret(props.AppSecretArn);
+    const canary = props.CanarySecretArn ? await ports.readSecret(props.CanarySecretArn) : undefined;
     const session = await ports.connect(props.Engine, master);
     try {
       const done = await setUpApplicationUser(
@@ -48,20 +60,44 @@ export async function provisionDatabaseUser(
         { database: props.DatabaseName, user: app.username, password: app.password },
         event.RequestType === 'Create' ? 'create' : 'update',
       );
-      ports.log('application database user ready', { done });
+      if (canary) {
+        done.push(
+          ...(await setUpCanaryUser(
+            props.Engine,
+            session,
+            { database: CANARY_SCHEMA, user: canary.username, password: canary.password },
+            canaryMode(event, props),
+          )),
+        );
+      }
+      ports.log('database users ready', { done });
       return {
         status: 'SUCCESS',
         physicalResourceId: `${master.host ?? 'database'}/${props.DatabaseName}/${app.username}`,
-        data: { User: app.username, Database: props.DatabaseName },
+        data: {
+          User: app.username,
+          Database: props.DatabaseName,
+          ...(canary ? { CanaryUser: canary.username } : {}),
+        },
       };
     } finally {
       await session.close();
     }
   } catch (error) {
     const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    ports.log('application database user failed', { error: message });
+    ports.log('database users failed', { error: message });
     return { status: 'FAILED', physicalResourceId: fallbackId, reason: message };
   }
+}
+
+/**
+ * The canary's password comes from its secret when its user is new to this resource: on Create,
+ * and on an Update that brings a secret it did not have before (the canary was just enabled, or
+ * its secret was re-created; a rotation keeps the secret's ARN). Otherwise rotation owns it.
+ */
+function canaryMode(event: CustomResourceEvent, props: DatabaseUserProperties): SetupMode {
+  if (event.RequestType === 'Create') return 'create';
+  return event.OldResourceProperties?.CanarySecretArn === props.CanarySecretArn ? 'update' : 'create';
 }
 
 function parseProperties(raw: Record<string, unknown>): DatabaseUserProperties {
@@ -79,5 +115,6 @@ function parseProperties(raw: Record<string, unknown>): DatabaseUserProperties {
     MasterSecretArn: text('MasterSecretArn'),
     AppSecretArn: text('AppSecretArn'),
     DatabaseName: text('DatabaseName'),
+    ...(raw.CanarySecretArn === undefined ? {} : { CanarySecretArn: text('CanarySecretArn') }),
   };
 }

@@ -22,6 +22,13 @@ export interface UserSpec {
   password: string;
 }
 
+/**
+ * What a user may do on its own schema (MySQL, MariaDB). PostgreSQL users own their database
+ * instead: an owner can do anything in it and nothing in the others.
+ */
+const APPLICATION_GRANTS = 'ALL PRIVILEGES';
+const CANARY_GRANTS = 'CREATE, INSERT, SELECT';
+
 /** create: the resource is new, the password is the secret's; update: never touch the password. */
 export type SetupMode = 'create' | 'update';
 
@@ -49,11 +56,38 @@ export async function setUpApplicationUser(
   assertIdentifier('database', spec.database);
   assertIdentifier('user', spec.user);
   if (spec.password.length === 0) throw new UserSetupError('the application secret has an empty password');
-  return engine === 'postgres' ? postgresSetup(session, spec, mode) : mysqlSetup(session, spec, mode);
+  return engine === 'postgres'
+    ? postgresSetup(session, spec, mode)
+    : mysqlSetup(session, spec, mode, APPLICATION_GRANTS);
+}
+
+/**
+ * The write canary's user (drills.canary.enabled): MySQL/MariaDB `CREATE, INSERT, SELECT` on
+ * the canary schema only (it creates its heartbeat table itself, writes and reads rows, and can
+ * do nothing else, not even UPDATE or DELETE); PostgreSQL: a database of that name owned by the
+ * user, which the canary connects to and creates its schema in. TLS required, like the others.
+ */
+export async function setUpCanaryUser(
+  engine: SetupEngine,
+  session: SqlSession,
+  spec: UserSpec,
+  mode: SetupMode,
+): Promise<string[]> {
+  assertIdentifier('database', spec.database);
+  assertIdentifier('user', spec.user);
+  if (spec.password.length === 0) throw new UserSetupError('the canary secret has an empty password');
+  return engine === 'postgres'
+    ? postgresSetup(session, spec, mode)
+    : mysqlSetup(session, spec, mode, CANARY_GRANTS);
 }
 
 /** MySQL and MariaDB: values are escaped by the driver (client-side), identifiers are checked. */
-async function mysqlSetup(session: SqlSession, spec: UserSpec, mode: SetupMode): Promise<string[]> {
+async function mysqlSetup(
+  session: SqlSession,
+  spec: UserSpec,
+  mode: SetupMode,
+  grants: typeof APPLICATION_GRANTS | typeof CANARY_GRANTS,
+): Promise<string[]> {
   const done: string[] = [];
   const account = `'${spec.user}'@'%'`;
   await session.query(`CREATE DATABASE IF NOT EXISTS \`${spec.database}\``);
@@ -62,12 +96,12 @@ async function mysqlSetup(session: SqlSession, spec: UserSpec, mode: SetupMode):
   if (mode === 'create') {
     // A retried create finds the user from the failed attempt: give it the secret's password.
     await session.query(`ALTER USER ${account} IDENTIFIED BY ? REQUIRE SSL`, [spec.password]);
-    done.push(`user ${spec.user} (password from the application secret)`);
+    done.push(`user ${spec.user} (password from its secret)`);
   } else {
     done.push(`user ${spec.user} (password left to rotation)`);
   }
-  await session.query(`GRANT ALL PRIVILEGES ON \`${spec.database}\`.* TO ${account}`);
-  done.push(`all privileges on ${spec.database}.* only`);
+  await session.query(`GRANT ${grants} ON \`${spec.database}\`.* TO ${account}`);
+  done.push(`${grants.toLowerCase()} on ${spec.database}.* only`);
   return done;
 }
 
@@ -78,10 +112,10 @@ async function postgresSetup(session: SqlSession, spec: UserSpec, mode: SetupMod
   const existing = await session.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [spec.user]);
   if (existing.length === 0) {
     await session.query(`CREATE ROLE ${role} WITH LOGIN PASSWORD ${session.literal(spec.password)}`);
-    done.push(`role ${spec.user} (password from the application secret)`);
+    done.push(`role ${spec.user} (password from its secret)`);
   } else if (mode === 'create') {
     await session.query(`ALTER ROLE ${role} WITH LOGIN PASSWORD ${session.literal(spec.password)}`);
-    done.push(`role ${spec.user} (password from the application secret)`);
+    done.push(`role ${spec.user} (password from its secret)`);
   } else {
     done.push(`role ${spec.user} (password left to rotation)`);
   }

@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { summarize } from '../../../bench/lib/stats.ts';
 import type { BenchResults, OverheadFigure, ScaleRun } from '../../../bench/results.ts';
 import type { BundleStartup } from '../../../bench/startup/measure.ts';
-import { allowedOverheadSeconds, checkPassed, evaluateTargets } from '../../../bench/targets.ts';
+import {
+  allowedOverheadSeconds,
+  checkPassed,
+  evaluateTargets,
+  fastDetectionBoundSeconds,
+} from '../../../bench/targets.ts';
 
 function results(figures: BenchResults['figures']): BenchResults {
   return {
@@ -100,6 +105,57 @@ describe('bench:check targets', () => {
     // Assess
     expect(withinStatus).toEqual(['met', 'info']);
     expect(beyondStatus).toEqual(['missed', 'info']);
+  });
+
+  it('judges a gate-path overhead on its expected value (switch slack + after the switch), not on the median of runs', () => {
+    // Prepare: RTO − ideal is 0.9 s because the gate's minute hid 16.5 s of slack; 60 s when it did not
+    const gate = (expected: number): OverheadFigure => ({
+      ...overhead(600.9, 600),
+      switchSlackSeconds: summarize([expected - 1]),
+      afterSwitchSeconds: summarize([1]),
+      expectedOverheadSeconds: expected,
+    });
+
+    // Act
+    const [hidden, within] = [gate(20), gate(17.4)].map((figure) =>
+      statusOf(
+        evaluateTargets(results({ orchestrationOverhead: figure }), { wallClock: false }),
+        '1 orchestration overhead',
+      ),
+    );
+
+    // Assess: the allowance of a 600 s ideal is 18 s
+    expect(hidden).toEqual(['missed', 'info']);
+    expect(within).toEqual(['met', 'info']);
+  });
+
+  it('bounds the fast path by its M-of-N settings and judges every run against the bound', () => {
+    // Prepare: the plan defaults, 10 s checks × 3, 2 of 3 one-minute periods
+    const settings = {
+      healthCheckIntervalSeconds: 10,
+      healthCheckFailureThreshold: 3,
+      alarmPeriodSeconds: 60,
+      alarmDatapointsToAlarm: 2,
+    };
+    const detection = (runs: number[]) =>
+      results({
+        detection: {
+          settings,
+          detectionSeconds: summarize(runs),
+          flapping: { scenario: 'flap', simulatedSeconds: 600, executionsStarted: 0 },
+        },
+      });
+
+    // Act
+    const bound = fastDetectionBoundSeconds(settings);
+    const [within, beyond] = [detection([106.3, 128.7, 150]), detection([106.3, 128.7, 153])].map(
+      (r) => statusOf(evaluateTargets(r, { wallClock: false }), '2 detection')[0],
+    );
+
+    // Assess
+    expect(bound).toBe(30 + 120 + 2);
+    expect(within).toBe('met');
+    expect(beyond).toBe('missed');
   });
 
   it('judges each bundle on size and on import time relative to hello world', () => {
