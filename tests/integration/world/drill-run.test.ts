@@ -368,10 +368,18 @@ describe('a drill while the plan is failed over', () => {
     expect(done.status).toBe('FAILED');
     expect(`${done.error} ${done.cause}`).toContain('DrillRefused');
     const window = { from: done.startDate.getTime(), to: w.clock.now() };
-    // Nothing but the notice (and the detection's own metrics, which run whatever drills do).
+    // Nothing but the notice, the run's evidence (functions/evidence writes every run's report to
+    // the evidence bucket, when the checkout has it) and the detection's own metrics.
+    const evidence = (m: Mutation) =>
+      m.service === 's3' && m.resources.every((r) => r.includes(':::drctl-shop-evidence-'));
     const changes = w
       .mutations(window)
-      .filter((m) => m.service !== 'sns' && !m.resources.every((r) => r.includes('PrimaryReachableFromDr')));
+      .filter(
+        (m) =>
+          m.service !== 'sns' &&
+          !evidence(m) &&
+          !m.resources.every((r) => r.includes('PrimaryReachableFromDr')),
+      );
     expect(changes).toEqual([]);
     expect(copies(w)).toEqual([]);
     expect(drDesiredCounts(w)).toEqual(servicesBefore);
