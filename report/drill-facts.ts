@@ -43,16 +43,29 @@ function latest(results: Results, first: string, check?: string): Record<string,
   return value === undefined ? null : fields(value);
 }
 
-function cleanupOf(results: Results): DrillFacts['cleanup'] {
+/**
+ * The cleanup as its last poll saw it. A cleanup whose polls ran out with resources still pending
+ * (the execution went on to its verdict) left them behind; while the drill runs it is just not
+ * done yet.
+ */
+function cleanupOf(results: Results, running: boolean): DrillFacts['cleanup'] {
   const last = latest(results, 'Cleanup', 'CheckCleanup');
   if (!last) return null;
-  const resources = resourcesSchema.safeParse(last.resources);
-  const leftBehind = z.array(z.string()).safeParse(last.leftBehind);
+  const parsed = resourcesSchema.safeParse(last.resources);
+  const resources = parsed.success ? parsed.data : [];
+  const listed = z.array(z.string()).safeParse(last.leftBehind);
+  const leftBehind = listed.success ? listed.data : [];
+  if (last.done === true && typeof last.complete === 'boolean') {
+    return { at: time(last.checkedAt), complete: last.complete, resources, leftBehind };
+  }
+  const pending = resources
+    .filter((r) => r.outcome === 'pending' || r.outcome === 'failed')
+    .map((r) => `${r.resource}: ${r.outcome}${r.detail ? ` (${r.detail})` : ''}`);
   return {
     at: time(last.checkedAt),
-    complete: typeof last.complete === 'boolean' && last.done === true ? last.complete : null,
-    resources: resources.success ? resources.data : [],
-    leftBehind: leftBehind.success ? leftBehind.data : [],
+    complete: running ? null : false,
+    resources,
+    leftBehind: running ? leftBehind : [...new Set([...leftBehind, ...pending])],
   };
 }
 
@@ -144,7 +157,7 @@ export interface DrillRun {
   rpo: { seconds: number | null; writesLost: number | null; met: boolean | null; basis: string | null };
 }
 
-export function drillFactsOf(results: Results): DrillRun {
+export function drillFactsOf(results: Results, running = false): DrillRun {
   const preflight = latest(results, 'DrillPreflight') ?? {};
   const outage = latest(results, 'DeclareOutage');
   const verification = latest(results, 'VerifyThroughDrillName');
@@ -161,7 +174,7 @@ export function drillFactsOf(results: Results): DrillRun {
     copies: copiesOf(results, list(preflight.databases)),
     dataLoss,
     sweep: sweepOf(results),
-    cleanup: cleanupOf(results),
+    cleanup: cleanupOf(results, running),
     verdict: verdict.success ? verdict.data : null,
     production: null,
   };
@@ -181,9 +194,10 @@ export function drillFactsOf(results: Results): DrillRun {
       met: typeof verdictRto.met === 'boolean' ? verdictRto.met : null,
     },
     rpo: {
-      seconds: basis === 'unknown' ? null : rpoSeconds,
-      writesLost: writes === null ? null : Math.round(writes),
-      met: typeof verdictRpo.met === 'boolean' ? verdictRpo.met : null,
+      // No data-loss step, no figure: a verdict's RPO without one is not a measurement.
+      seconds: basis === 'unknown' || dataLoss === null ? null : rpoSeconds,
+      writesLost: writes === null || dataLoss === null ? null : Math.round(writes),
+      met: typeof verdictRpo.met === 'boolean' && dataLoss !== null ? verdictRpo.met : null,
       basis,
     },
   };

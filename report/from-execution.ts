@@ -108,6 +108,17 @@ function replicaLag(taskOutputs: Map<string, unknown[]>): RunReport['rpo']['repl
   });
 }
 
+/** A drill that declared its outage and failed never served: it missed its RTO, whatever the clock says. */
+function rtoMet(
+  seconds: number | null,
+  objective: number,
+  drill: DrillRun | null,
+  outcome: RunReport['outcome'],
+): boolean | null {
+  if (seconds !== null) return seconds <= objective;
+  return drill !== null && outcome === 'failed' && drill.facts.outageAt !== null ? false : null;
+}
+
 /**
  * When a failover's preflight found the outage detected (its `trigger`: the detection alarm's
  * change to ALARM, functions/health-monitor/read-trigger.ts). On AWS the outage start is unknown:
@@ -173,7 +184,7 @@ export function reportFromExecution(
   const running = status === 'RUNNING';
   const { steps, errors, taskOutputs, taskResults } = stepsFromHistory(events, running);
   const sources: RunSources = { output, results: taskResults, steps, running, readableCause };
-  const drill = mode === 'drill' ? drillFactsOf(taskResults) : null;
+  const drill = mode === 'drill' ? drillFactsOf(taskResults, running) : null;
   const refusal = mode === 'drill' ? drillRefusal(events) : null;
   const noChange = refusal ?? (status === 'SUCCEEDED' && mode !== 'drill' ? noChangeOf(sources) : null);
 
@@ -261,7 +272,7 @@ export function reportFromExecution(
     rto: {
       seconds: rtoSeconds,
       objectiveSeconds: plan.objectives.rtoSeconds,
-      met: rtoSeconds === null ? null : rtoSeconds <= plan.objectives.rtoSeconds,
+      met: rtoMet(rtoSeconds, plan.objectives.rtoSeconds, drill, outcome),
       servingAt,
       ...(drill ? { from: 'declared-outage' as const } : rtoSeconds === null ? {} : { from: rtoFrom }),
     },

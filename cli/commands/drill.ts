@@ -193,6 +193,9 @@ export async function run(args: string[]): Promise<number> {
     const { renderSummary } = await import('../terminal/summary.ts');
     const files = writeReports(report, reportFiles);
     console.log(`\n${renderSummary(terminalSafe(report), style, files.map(safeText))}`);
+    const { evidenceLine } = await import('../drill/evidence-location.ts');
+    const evidence = evidenceLine(plan, report);
+    if (evidence) console.log(safeText(evidence));
     return drillExitCode(report);
   });
 }

@@ -3,6 +3,7 @@ import { basename, dirname, join } from 'node:path';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { InvalidInputError } from '../../plan/errors.ts';
 import { fetchExecution } from '../../report/fetch-execution.ts';
+import { plural } from '../../report/format.ts';
 import { reportFromExecution } from '../../report/from-execution.ts';
 import { buildHistoryView, type HistoryInput } from '../../report/history.ts';
 import { writeHistoryHtml } from '../../report/history-html.ts';
@@ -129,7 +130,7 @@ function renderHistory(dir: string, out: string | undefined): number {
     throw new InvalidInputError(`--history: no valid run report (*.json) in ${safeText(dir)}`, 'history');
   }
   writeOrExplain(htmlPath, () => writeHistoryHtml(buildHistoryView(inputs), htmlPath));
-  console.log(`drctl report: wrote ${safeText(htmlPath)} (${inputs.length} runs)`);
+  console.log(`drctl report: wrote ${safeText(htmlPath)} (${plural(inputs.length, 'run')})`);
   return 0;
 }
 

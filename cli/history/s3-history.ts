@@ -1,5 +1,6 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { InvalidInputError } from '../../plan/errors.ts';
+import { plural } from '../../report/format.ts';
 import { buildHistoryView } from '../../report/history.ts';
 import { writeHistoryHtml } from '../../report/history-html.ts';
 import { ensureCredentials } from '../drill/credentials.ts';
@@ -63,7 +64,7 @@ export async function renderS3History(options: S3HistoryOptions): Promise<number
     }
     writeOrExplain(htmlPath, () => writeHistoryHtml(buildHistoryView(history.inputs), htmlPath));
     console.log(
-      `drctl report: wrote ${safeText(htmlPath)} (${history.inputs.length} runs from ${safeText(s3Url(location))})`,
+      `drctl report: wrote ${safeText(htmlPath)} (${plural(history.inputs.length, 'run')} from ${safeText(s3Url(location))})`,
     );
     return 0;
   } finally {

@@ -56,7 +56,10 @@ const BASIS_WORDS = {
 
 function rpoLine(report: RunReport, drill: DrillFacts, context: DrillLineContext): string {
   const { rpo } = report;
-  const basis = drill.dataLoss?.basis ?? 'unknown';
+  if (!drill.dataLoss) {
+    return `not measured: the drill ended before its data-loss step; objective ${figure(rpo.objectiveSeconds)}: ${context.verdict(rpo.met)}`;
+  }
+  const basis = drill.dataLoss.basis;
   const lost =
     rpo.seconds === null
       ? 'data loss unknown'

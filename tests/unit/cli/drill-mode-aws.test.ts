@@ -100,6 +100,9 @@ describe('drctl drill --target aws --mode drill', () => {
     expect(printed).toContain('cleaned rds:us-west-2:shop-catalog-replica-drill: DeleteDBInstance');
     expect(printed).toContain('verdict    succeeded: The drill met its objectives and cleaned up.');
     expect(printed).not.toContain('what changed');
+    expect(printed).toContain(
+      'evidence   s3://drctl-shop-evidence-123456789012-us-west-2/runs/shop-drill/2026/11/drill-7.json (written by the evidence function when the execution ended; drctl report --history s3://drctl-shop-evidence-123456789012-us-west-2/runs/shop-drill/ charts the runs)',
+    );
   });
 
   it('writes the run report with the drill fields, valid against its schema', async () => {
@@ -120,6 +123,24 @@ describe('drctl drill --target aws --mode drill', () => {
     expect(page).toContain('<strong>✓ Complete</strong>: nothing was left behind');
     expect(page).toContain('the write canary (heartbeats on the primary and on the promoted copy)');
     expect(page).not.toContain('id="changes"');
+  });
+
+  it('says a failed drill missed its RTO and never reached its data-loss step', async () => {
+    // Prepare
+    serve(drillRun({ failScaling: true }));
+
+    // Act
+    await run(['--target', 'aws', '--mode', 'drill', '--plan', PLAN_FILE, '--json', scratchJson()]);
+
+    // Assess
+    const printed = output();
+    expect(printed).toContain(
+      'RTO        not measured: the DR application was not seen serving through the drill name; objective 900 s (15 min): FAIL',
+    );
+    expect(printed).toContain(
+      'RPO        not measured: the drill ended before its data-loss step; objective 60 s (1 min): UNKNOWN',
+    );
+    expect(printed).toContain('verdict    failed (DrillFailedError)');
   });
 
   it.each([

@@ -153,7 +153,11 @@ describe('the run report of a drill execution on AWS', () => {
     // Assess
     expect(report.outcome).toBe('failed');
     expect(report.rto.seconds).toBeNull();
+    // It declared its outage and never served through the drill name: the RTO was missed.
+    expect(report.rto.met).toBe(false);
+    expect(report.rpo.met).toBeNull();
     expect(report.drill?.servedAt).toBeNull();
+    expect(report.drill?.dataLoss).toBeNull();
     expect(report.drill?.cleanup?.complete).toBe(true);
     expect(report.drill?.verdict?.outcome).toBe('failed');
     expect(report.errors.map((error) => error.name)).toEqual(
@@ -173,6 +177,15 @@ describe('the run report of a drill execution on AWS', () => {
     ]);
     expect(report.drill?.copies[0]?.deletedAt).toBeNull();
     expect(report.drill?.verdict?.error).toBe('CleanupIncompleteError');
+  });
+
+  it('names what was still pending when the cleanup polls ran out as left behind', () => {
+    // Prepare + Act
+    const report = reportOf(drillRun({ cleanupPollsRunOut: true }));
+
+    // Assess
+    expect(report.drill?.cleanup?.complete).toBe(false);
+    expect(report.drill?.cleanup?.leftBehind).toEqual(['rds:us-west-2:shop-orders-replica-drill: pending']);
   });
 
   it('reports a drill its preflight refused as no change, refused, with the reason and no error', () => {
