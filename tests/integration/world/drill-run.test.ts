@@ -312,6 +312,31 @@ describe('a drill that fails or stops mid-way still cleans up', () => {
     ).toBe(true);
   }, 60_000);
 
+  it.each([
+    ['the DR services cannot start their tasks', (w: World) => w.faults.tasksFailToStart()],
+    ['the DR application does not serve', (w: World) => w.faults.applicationOutage(plan.regions.dr)],
+  ])(
+    'cleans up completely when %s',
+    async (_what, inject) => {
+      // Prepare
+      const w = await drillWorld();
+      inject(w);
+
+      // Act
+      const done = await runDrill(w, 'drill-step-fails');
+
+      // Assess
+      expect(done.status).toBe('FAILED');
+      expect(done.error).toBe('DrillFailedError');
+      expect(copies(w)).toEqual([]);
+      expect(drDesiredCounts(w)).toEqual(plan.services.map(() => 0));
+      expect(drillGateState(w)).not.toBe('ALARM');
+      const window = { from: done.startDate.getTime(), to: w.clock.now() };
+      expect(onProduction(w, w.mutations(window))).toEqual([]);
+    },
+    60_000,
+  );
+
   it('is swept by the status-change rule when it is aborted with copies made', async () => {
     // Prepare
     const w = await drillWorld();
