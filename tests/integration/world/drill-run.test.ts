@@ -84,8 +84,11 @@ function productionResources(w: World): { exact: Set<string>; prefixes: string[]
 
 function onProduction(w: World, mutations: Mutation[]): Mutation[] {
   const { exact, prefixes } = productionResources(w);
+  // Parameter groups too: the fence's read-only switch is production's alone.
   return mutations.filter((m) =>
-    m.resources.some((r) => exact.has(r) || prefixes.some((prefix) => r.startsWith(prefix))),
+    m.resources.some(
+      (r) => exact.has(r) || r.includes(':pg:') || prefixes.some((prefix) => r.startsWith(prefix)),
+    ),
   );
 }
 
