@@ -290,6 +290,11 @@ export function buildReportView(report: RunReport): ReportView {
     judgeRpo(report),
     { unknown: rpoUnknownReason(report), missed: divergenceText(report.rpo), notMeasured },
   );
+  // An AWS failover's figures have a basis the page must say: the RTO from detection, the RPO estimated.
+  if (report.rto.from === 'detection' && report.rto.seconds !== null)
+    rto.explanation += ` Measured from the detection (the alarm's change to ALARM at ${report.detection.detectedAt}): the outage began earlier, so the real RTO is longer.`;
+  if (report.mode === 'failover' && report.rpo.basis === 'replica-lag-estimate')
+    rpo.explanation += ' Estimated from the replica lag at promotion, not measured.';
   const toServing = elapsed(report.execution.startedAt, report.rto.servingAt);
   const duration = elapsed(report.execution.startedAt, report.execution.stoppedAt);
   const detectionSeconds =

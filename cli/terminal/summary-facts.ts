@@ -145,7 +145,9 @@ export function rpoWords(report: RunReport): string {
   const lost =
     rpo.seconds === null
       ? 'writes lost unknown'
-      : `${rpo.writesLost ?? 'unknown'} writes lost (${seconds(rpo.seconds)}${rpo.seconds >= 60 ? ` (${formatDuration(rpo.seconds)})` : ''} of writes not on the replica)`;
+      : rpo.basis === 'replica-lag-estimate' && report.mode === 'failover'
+        ? `about ${seconds(rpo.seconds)} of writes lost, estimated from the replica lag at promotion`
+        : `${rpo.writesLost ?? 'unknown'} writes lost (${seconds(rpo.seconds)}${rpo.seconds >= 60 ? ` (${formatDuration(rpo.seconds)})` : ''} of writes not on the replica)`;
   const diverged =
     rpo.writesDiverged === undefined || rpo.writesDiverged === null
       ? 'diverged writes not measured'

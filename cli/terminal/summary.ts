@@ -74,9 +74,11 @@ export function renderSummary(report: RunReport, style: Style, files: string[] =
     const path = detectionPathWords(report);
     lines.push(
       `${label('detection')}${
-        report.detection.seconds === null
-          ? 'unknown (no outage start recorded)'
-          : `${seconds(report.detection.seconds)} from the outage to the alarm`
+        report.detection.seconds !== null
+          ? `${seconds(report.detection.seconds)} from the outage to the alarm`
+          : report.detection.detectedAt !== null
+            ? `at ${report.detection.detectedAt} (the alarm's change to ALARM; the outage start is not known)`
+            : 'unknown (no outage start recorded)'
       }${path ? `, by ${path}` : ''}`,
     );
     const facts: [string, string | null][] = [
@@ -97,7 +99,7 @@ export function renderSummary(report: RunReport, style: Style, files: string[] =
       const rto = report.rto;
       const rtoText =
         rto.seconds !== null
-          ? `${seconds(rto.seconds)} from the outage to the DR region serving`
+          ? `${seconds(rto.seconds)} from ${rto.from === 'detection' ? 'the detection (the outage began earlier)' : 'the outage'} to the DR region serving`
           : report.outcome === 'failed'
             ? 'not recovered: the failover did not complete and the DR region never served'
             : 'unknown: the DR endpoint was not seen serving';

@@ -23,7 +23,7 @@ afterEach(async () => {
 describe.skipIf(!hasEvidence)('the evidence of a drill', () => {
   it('is written to the evidence bucket as JSON and HTML, SSE-KMS with the bucket key, once the execution ends', async () => {
     // Prepare
-    world = await startWorld({ plan, drills: true, scale: 1_000 });
+    world = await startWorld({ plan, drills: true, scale: 5_000 });
     const w = world;
     await w.runFor(60);
     const machine = w.drill;
@@ -47,8 +47,23 @@ describe.skipIf(!hasEvidence)('the evidence of a drill', () => {
     const html = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key('html') }));
     const report = JSON.parse(await (json.Body?.transformToString() ?? Promise.resolve('{}'))) as {
       execution: { arn: string; status: string };
+      mode: string;
+      rto: unknown;
+      rpo: unknown;
     };
     expect(report.execution).toMatchObject({ arn: done.arn, status: done.status });
+    // The report's figures are the drill's own (declared outage to served, the canary's RPO).
+    const run = JSON.parse(done.output ?? '{}') as {
+      rto: { seconds: number; servedAt: string };
+      rpo: { seconds: number; writesLost: number; basis: string };
+    };
+    expect(report.mode).toBe('drill');
+    expect(report.rto).toMatchObject({ seconds: run.rto.seconds, servingAt: run.rto.servedAt });
+    expect(report.rpo).toMatchObject({
+      seconds: run.rpo.seconds,
+      writesLost: run.rpo.writesLost,
+      basis: run.rpo.basis,
+    });
     for (const object of [json, html]) {
       expect(object.ServerSideEncryption).toBe('aws:kms');
       expect(object.SSEKMSKeyId).toBe(evidenceKeyArn(plan, account));

@@ -1,6 +1,7 @@
 import { InvokeCommand, LambdaClient, ResourceNotFoundException } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWorld, type World } from '../../../local/index.ts';
+import type { DbInstance } from '../../../local/rds/model.ts';
 import { canaryFunctionName } from '../../../plan/names.ts';
 import { referencePlan, worldClient } from './support.ts';
 
@@ -16,7 +17,7 @@ const decode = (payload: Uint8Array | undefined) => JSON.parse(new TextDecoder()
 const encode = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
 
 beforeAll(async () => {
-  world = await startWorld({ plan, drills: true, scale: 1_000 });
+  world = await startWorld({ plan, drills: true, scale: 5_000 });
   // Heartbeats every 5 s on the primaries.
   await world.runFor(30);
 });
@@ -100,5 +101,28 @@ describe('Lambda Invoke in the world', () => {
     expect(elsewhere).toBeInstanceOf(ResourceNotFoundException);
     expect(dryRun.StatusCode).toBe(204);
     expect(queued.StatusCode).toBe(202);
+  });
+});
+
+describe('the canary writer in the world', () => {
+  it('writes nothing while the primary region is down (it runs there), and writes again once it is back', async () => {
+    // Prepare
+    const primary = world.models.rds.find(database.primary.region, database.primary.identifier) as DbInstance;
+    const seq = () => world.models.rds.heartbeats(primary, world.clock.now()).last()?.seq ?? 0;
+    await world.runFor(10);
+    const before = seq();
+
+    // Act
+    world.faults.regionOutage(plan.regions.primary);
+    await world.runFor(60);
+    const during = seq();
+    world.faults.regionRecovers(plan.regions.primary);
+    await world.runFor(60);
+
+    // Assess
+    expect(before).toBeGreaterThan(0);
+    // A beat under way when the region went down may still have committed.
+    expect(during - before).toBeLessThanOrEqual(1);
+    expect(seq() - during).toBeGreaterThanOrEqual(5);
   });
 });

@@ -9,6 +9,7 @@ import {
   drillGateAlarmName,
   drillRecordName,
   drillTags,
+  evidenceBucketName,
   GATE_CLOSED,
   gateAlarmName,
   gateMetric,
@@ -22,7 +23,7 @@ import { referencePlan, resolveThroughWorld, worldClient } from './support.ts';
  * through mysql2, RDS cascading copies, the drill name's gate, the status-change sweep.
  */
 const plan = referencePlan();
-const SCALE = 1_000;
+const SCALE = 5_000;
 let world: World | undefined;
 
 afterEach(async () => {
@@ -340,6 +341,25 @@ describe('a drill that fails or stops mid-way still cleans up', () => {
   }, 60_000);
 });
 
+describe('a drill whose cleanup cannot finish', () => {
+  it('ends FAILED with CleanupIncompleteError, and its notice names each copy left behind', async () => {
+    // Prepare: deleting an instance takes 10 hours, far past the cleanup's polls.
+    const w = await drillWorld({ instanceDeletionSeconds: 36_000 });
+
+    // Act
+    const done = await runDrill(w, 'drill-cleanup-stuck');
+
+    // Assess
+    expect(done.status).toBe('FAILED');
+    expect(done.error).toBe('CleanupIncompleteError');
+    const left = copies(w).map((c) => c.identifier);
+    expect(left.sort()).toEqual(plan.databases.map((d) => drillCopyIdentifier(d.replica.identifier)).sort());
+    const notice = w.messages().findLast((m) => /LEFT RESOURCES BEHIND/.test(m.subject ?? ''));
+    expect(notice).toBeDefined();
+    for (const identifier of left) expect(notice?.message).toContain(identifier);
+  }, 60_000);
+});
+
 describe('a drill while the plan is failed over', () => {
   it('is refused and changes nothing', async () => {
     // Prepare: the public gate closed, as a failover leaves it.
@@ -368,10 +388,15 @@ describe('a drill while the plan is failed over', () => {
     expect(done.status).toBe('FAILED');
     expect(`${done.error} ${done.cause}`).toContain('DrillRefused');
     const window = { from: done.startDate.getTime(), to: w.clock.now() };
-    // Nothing but the notice (and the detection's own metrics, which run whatever drills do).
+    // Nothing but the notice, the run's evidence, and the detection's own metrics (which run
+    // whatever drills do).
+    const evidence = `arn:aws:s3:::${evidenceBucketName(plan, plan.deployment?.account ?? '111111111111')}/`;
     const changes = w
       .mutations(window)
-      .filter((m) => m.service !== 'sns' && !m.resources.every((r) => r.includes('PrimaryReachableFromDr')));
+      .filter((m) => m.service !== 'sns')
+      .filter(
+        (m) => !m.resources.every((r) => r.includes('PrimaryReachableFromDr') || r.startsWith(evidence)),
+      );
     expect(changes).toEqual([]);
     expect(copies(w)).toEqual([]);
     expect(drDesiredCounts(w)).toEqual(servicesBefore);

@@ -1,7 +1,10 @@
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import { describe, expect, it } from 'vitest';
+import { createStyle } from '../../../cli/terminal/style.ts';
+import { renderSummary } from '../../../cli/terminal/summary.ts';
 import { reportFromExecution } from '../../../report/from-execution.ts';
 import { runReportSchema } from '../../../report/schema.ts';
+import { buildReportView } from '../../../report/view-model.ts';
 import { succeededFailover } from './support/shop-executions.ts';
 
 const PLAN = {
@@ -91,5 +94,38 @@ describe('an AWS failover report: RTO from detection, RPO from the lag at promot
     expect(allKnown.rpo).toMatchObject({ seconds: 9, met: true, basis: 'replica-lag-estimate' });
     expect(oneUnknown.rpo).toMatchObject({ seconds: null, met: null });
     expect(oneUnknown.rpo.basis).toBeUndefined();
+  });
+
+  it('says so on the page and in the summary: RTO from detection, RPO an estimate', () => {
+    // Prepare
+    const report = failoverWithPreflight((preflight) => {
+      preflight.trigger = {
+        alarm: 'shop-primary-unreachable-from-dr',
+        region: 'us-west-2',
+        path: 'dr-probe',
+        state: 'ALARM',
+        changedAt: DETECTED_AT,
+        detail: 'x',
+      };
+      const [, catalog] = preflight.databases as { lastActiveLagSeconds: number | null }[];
+      if (catalog) catalog.lastActiveLagSeconds = 9;
+    });
+
+    // Act
+    const view = buildReportView(report);
+    const summary = renderSummary(report, createStyle(false));
+
+    // Assess
+    expect(view.rto.explanation).toContain(
+      `Measured from the detection (the alarm's change to ALARM at ${DETECTED_AT}): the outage began earlier`,
+    );
+    expect(view.rpo.explanation).toContain('Estimated from the replica lag at promotion, not measured.');
+    expect(summary).toContain(
+      `detection  at ${DETECTED_AT} (the alarm's change to ALARM; the outage start is not known)`,
+    );
+    expect(summary).toContain(
+      '420 s (7 min) from the detection (the outage began earlier) to the DR region serving',
+    );
+    expect(summary).toContain('about 9 s of writes lost, estimated from the replica lag at promotion');
   });
 });
