@@ -18,7 +18,8 @@ import { holdingTheClock, type Invoke } from './stepfunctions/lambda-functions.t
  *   writer, whose loop writes a heartbeat every drills.canary.intervalSeconds for ~55 s. The
  *   world runs the same core (`beatOnce`, the real mysql2 client to the wire endpoints) every
  *   intervalSeconds of simulated time while the primary region is up, when the plan enables the
- *   canary. A beat holds the clock (its work counts at real speed);
+ *   canary, to its MySQL and MariaDB databases (the world has no PostgreSQL endpoint). A beat
+ *   holds the clock (its work counts at real speed);
  * - the EventBridge rules on Step Functions "Execution Status Change" events (DR region): the
  *   drill machine's FAILED, TIMED_OUT and ABORTED executions invoke `<plan>-drill` with
  *   `{ op: "sweep", reason }` (an input transformer), and every end of both machines invokes
@@ -84,10 +85,13 @@ export function startDrills(
 /** The writer's beats on the world's clock (see above); nothing when the plan leaves the canary off. */
 function startCanaryWriter(context: WorldContext): { stop(): Promise<void> } {
   const { plan, clock, scheduler, events } = context;
-  if (!plan.drills.canary.enabled) return { stop: async () => {} };
+  // The world's wire endpoints speak MySQL only: a PostgreSQL database gets no heartbeats here
+  // (its drills report RPO from the lag estimate; see docs/local-world.md).
+  const databases = plan.databases.filter((db) => db.engine !== 'postgres');
+  if (!plan.drills.canary.enabled || databases.length === 0) return { stop: async () => {} };
   const { primary } = plan.regions;
   const canaryDeps: CanaryDeps = createCanaryDeps({
-    plan,
+    plan: { ...plan, databases },
     rds: rdsClient({ region: primary }),
     secrets: secretsManagerClient({ region: primary }),
     // The world's endpoints have no TLS (the only place DRCTL_DB_TLS=disabled holds).

@@ -109,7 +109,7 @@ function startedBefore(run: ExecutionListItem, self: { executionArn: string; sta
   return started < own || (started === own && (run.executionArn ?? '') < self.executionArn);
 }
 
-/** The DR replica must be an available replica of the plan's primary with backups on (a cascading replica's source). */
+/** The DR replica must be an available replica of the plan's primary, with backups on for MySQL and MariaDB (a cascading replica's source). */
 async function replicaProblem({ plan, rds }: Ports, db: PlanDatabase): Promise<string | null> {
   const resource = replicaResource(db);
   if (productionIdentifiers(plan).has(copyIdentifierOf(db))) {
@@ -125,7 +125,9 @@ async function replicaProblem({ plan, rds }: Ports, db: PlanDatabase): Promise<s
   if (status !== 'available') {
     return `${resource} is ${status}, not available: RDS makes a copy only of an available replica; retry when it is`;
   }
-  if (replica.BackupRetentionPeriod === 0) {
+  // MySQL and MariaDB make a replica of a replica only from a source that keeps backups;
+  // RDS for PostgreSQL (14.1+) cascades from a replica without them (it keeps none).
+  if (replica.BackupRetentionPeriod === 0 && db.engine !== 'postgres') {
     return `${resource} has automated backups off (BackupRetentionPeriod 0): RDS creates a read replica of a replica only when its source keeps backups; set a retention of 1 day or more`;
   }
   return null;

@@ -360,6 +360,31 @@ describe('a drill whose cleanup cannot finish', () => {
   }, 60_000);
 });
 
+describe('a drill on a PostgreSQL plan', () => {
+  it('runs without the canary (the world has no PostgreSQL endpoint) and says its RPO is not measured by it', async () => {
+    // Prepare
+    const postgres = {
+      ...plan,
+      databases: plan.databases.map((d) => ({ ...d, engine: 'postgres' as const })),
+      ...(plan.deployment ? { deployment: { ...plan.deployment, engineVersion: '16.4' } } : {}),
+    };
+    world = await startWorld({ plan: postgres, drills: true, scale: SCALE });
+    const w = world;
+    await w.runFor(60);
+
+    // Act
+    const done = await runDrill(w, 'drill-postgres');
+
+    // Assess
+    expect(done.status).toBe('SUCCEEDED');
+    const output = JSON.parse(done.output ?? '{}') as DrillOutput;
+    expect(output.rto.seconds).toBeGreaterThan(60);
+    expect(output.rpo.basis).not.toBe('canary');
+    expect(w.events.list().filter((e) => e.type === 'canary.beat')).toEqual([]);
+    expect(copies(w)).toEqual([]);
+  }, 60_000);
+});
+
 describe('a drill while the plan is failed over', () => {
   it('is refused and changes nothing', async () => {
     // Prepare: the public gate closed, as a failover leaves it.
