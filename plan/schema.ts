@@ -164,10 +164,10 @@ export const failoverSchema = z
         service: z.number().int().min(1).max(600).default(15),
         dns: z.number().int().min(1).max(600).default(10),
         /** How often the run tries to fence the old primary while its region does not answer. */
-        fence: z.number().int().min(5).max(600).default(15),
+        fence: z.number().int().min(5).max(600).default(5),
       })
       .strict()
-      .default({ promotion: 10, service: 15, dns: 10, fence: 15 }),
+      .default({ promotion: 10, service: 15, dns: 10, fence: 5 }),
   })
   .strict();
 
@@ -281,7 +281,7 @@ export const planSchema = z
       trigger: 'automatic',
       cooldownMinutes: 60,
       approval: { timeoutMinutes: 30, pollSeconds: 30 },
-      pollSeconds: { promotion: 10, service: 15, dns: 10, fence: 15 },
+      pollSeconds: { promotion: 10, service: 15, dns: 10, fence: 5 },
     }),
     drills: drillsSchema.default({
       timeoutMinutes: 180,

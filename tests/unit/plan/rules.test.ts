@@ -421,7 +421,7 @@ describe('plan rules: what AWS would refuse, refused before anything runs', () =
     });
 
     // Assess
-    expect(issue).toContain('the longest failover would write about 70780 history events');
+    expect(issue).toContain('the longest failover would write about 71860 history events');
     expect(issue).toContain('Step Functions allows 25000 per execution');
     expect(() => parsePlan(fixed)).not.toThrow();
   });
@@ -442,8 +442,8 @@ describe('plan rules: what AWS would refuse, refused before anything runs', () =
       timing.fenceMaxPolls,
     ]).toEqual([polls.promotion, polls.service, polls.dns, polls.fence]);
     expect(POLL_BUDGET_SECONDS.promotion / plan.failover.pollSeconds.promotion).toBe(polls.promotion);
-    // 2 databases × (11 + 9 × 360), 3 services × (11 + 9 × 80), 9 × (60 DNS + 60 fence + 60 decision polls), 100.
-    expect(worstCaseHistoryEvents(plan)).toBe(10415);
+    // 2 databases × (11 + 9 × 360), 3 services × (11 + 9 × 80), 9 × (60 DNS + 180 fence + 60 decision polls), 100.
+    expect(worstCaseHistoryEvents(plan)).toBe(11495);
   });
 
   it("derives 9 events per poll from the state machine's loops: one Choice, one Wait, one Lambda Task", () => {

@@ -135,11 +135,11 @@ describe('preflight', () => {
       serviceMaxPolls: 80,
       dnsPollSeconds: 10,
       dnsMaxPolls: 60,
-      // 30 minutes of approval timeout looked at every 30 s; fencing bounded like the promotion.
+      // 30 minutes of approval timeout looked at every 30 s; fencing tried every 5 s for 15 minutes.
       approvalPollSeconds: 30,
       approvalMaxPolls: 60,
-      fencePollSeconds: 15,
-      fenceMaxPolls: 60,
+      fencePollSeconds: 5,
+      fenceMaxPolls: 180,
     });
     expect(world.commandNames().filter((name) => !READ_ONLY_COMMANDS.has(name))).toEqual([]);
   });
