@@ -21,7 +21,7 @@ const OUTCOME_SYMBOL: Record<DrillResource['outcome'], string> = {
 };
 
 const BASIS_TEXT = {
-  canary: 'the write canary (heartbeats on the primary and on the promoted copy)',
+  canary: 'the write canary (heartbeats on the primary and on the copy at the declared outage)',
   'replica-lag-estimate': "an estimate: the copy's replica lag at promotion (the canary is off)",
   unknown: 'unknown: no canary and no lag reading',
 } as const;

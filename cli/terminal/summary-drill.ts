@@ -49,7 +49,7 @@ function rtoLine(report: RunReport, drill: DrillFacts, context: DrillLineContext
 }
 
 const BASIS_WORDS = {
-  canary: 'from the write canary (heartbeats on the primary and on the promoted copy)',
+  canary: 'from the write canary (heartbeats on the primary and on the copy at the declared outage)',
   'replica-lag-estimate': 'an estimate from the replica lag at promotion (the canary is off)',
   unknown: 'unknown (no canary, no lag reading)',
 } as const;

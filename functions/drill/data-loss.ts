@@ -17,13 +17,18 @@ type Promotion = DataLossInput['promotions'][number];
 type Ports = Pick<DrillPorts, 'plan' | 'lambda' | 'primaryLambda' | 'now' | 'logger'>;
 
 /**
- * The drill's data-loss window per database, from the write canary: the copy's last heartbeat
- * after its promotion (the canary reader, DR region) against the primary's last heartbeat written
- * at or before the promotion (the canary writer, primary region; a drill's primary is up).
- * Writes lost = primary seq − copy seq; seconds lost = promotion − the copy's last written_at
- * (an upper bound at the canary's resolution, drills.canary.intervalSeconds). Without the canary,
- * or when the copy cannot be read, the copy's ReplicaLag at promotion stands in for the seconds,
- * labelled as an estimate; with neither, the figures are unknown (null), never zero.
+ * The drill's data-loss window per database, from the write canary, cut at the declared outage:
+ * the copy's last heartbeat when the drill declared the outage (DeclareOutage read it through the
+ * canary reader, DR region) against the primary's last heartbeat written at or before that
+ * instant (the canary writer, primary region; a drill's primary is up). That is what a real
+ * outage at that instant would have left on the DR side. Writes lost = primary seq − copy seq;
+ * seconds lost = the cut − the copy's last written_at (an upper bound at the canary's resolution,
+ * drills.canary.intervalSeconds). When the copy could not be read at the cut (or a run predates
+ * that read), the promoted copy is read now and the cut is its promotion: a lower bound, since
+ * the copy replicated until its promotion rebooted it, and the detail says so. Without the
+ * canary, or when the copy cannot be read at all, the copy's ReplicaLag at promotion stands in
+ * for the seconds, labelled as an estimate; with neither, the figures are unknown (null), never
+ * zero.
  */
 export async function measureDataLoss(ports: Ports, input: DataLossInput): Promise<DataLossOutput> {
   const { plan } = ports;
@@ -33,7 +38,7 @@ export async function measureDataLoss(ports: Ports, input: DataLossInput): Promi
   }));
   const canary = plan.drills.canary.enabled;
   const databases = canary
-    ? await fromCanary(ports, entries)
+    ? await fromCanary(ports, input, entries)
     : entries.map(({ promotion, db }) =>
         estimated(promotion, db, 'the write canary is off (drills.canary.enabled: false)'),
       );
@@ -43,34 +48,56 @@ export async function measureDataLoss(ports: Ports, input: DataLossInput): Promi
 
 async function fromCanary(
   ports: Ports,
+  input: DataLossInput,
   entries: { promotion: Promotion; db: PlanDatabase }[],
 ): Promise<DatabaseDataLoss[]> {
-  const { plan } = ports;
-  const [copies, primaries] = await Promise.all([
-    readHeartbeats(
-      ports.lambda,
-      canaryFunctionName(plan, 'reader'),
-      plan.regions.dr,
-      entries.map(({ db }) => ({ databaseId: db.id, instanceIdentifier: copyIdentifierOf(db) })),
-    ),
-    readPrimaries(ports, entries),
+  const atOutage = input.outage?.copies ?? null;
+  const cuts = entries.map(({ promotion, db }) => cutOf(promotion, db, input.outage?.outageAt, atOutage));
+  const late = cuts.filter((cut) => cut.copy === null).map((cut) => cut.db);
+  const [readLate, primaries] = await Promise.all([
+    late.length === 0
+      ? Promise.resolve([])
+      : readHeartbeats(
+          ports.lambda,
+          canaryFunctionName(ports.plan, 'reader'),
+          ports.plan.regions.dr,
+          late.map((db) => ({ databaseId: db.id, instanceIdentifier: copyIdentifierOf(db) })),
+        ),
+    readPrimaries(ports, cuts),
   ]);
-  return entries.map(({ promotion, db }, index) => {
-    const copy = copies[index] as CanaryHeartbeat;
-    const primary = primaries.get(db.id) ?? null;
-    return combine(promotion, db, copy, primary);
+  return cuts.map((cut) => {
+    const copy = cut.copy ?? (readLate.find((beat) => beat.databaseId === cut.db.id) as CanaryHeartbeat);
+    return combine(cut, copy, primaries.get(cut.db.id) ?? null);
   });
 }
 
-/** The primaries' last heartbeats before each copy's promotion (a copy never promoted has none to compare). */
-async function readPrimaries(
-  ports: Ports,
-  entries: { promotion: Promotion; db: PlanDatabase }[],
-): Promise<Map<string, CanaryHeartbeat>> {
-  const targets = entries.flatMap(({ promotion, db }) =>
-    promotion.startedAt === null
-      ? []
-      : [{ databaseId: db.id, instanceIdentifier: db.primary.identifier, before: promotion.startedAt }],
+interface Cut {
+  promotion: Promotion;
+  db: PlanDatabase;
+  /** The instant both sides are compared at; null when the copy was never promoted. */
+  at: string | null;
+  /** The copy's heartbeat at the declared outage; null when it must be read after the promotion. */
+  copy: CanaryHeartbeat | null;
+  atOutage: boolean;
+}
+
+/** The declared outage when the copy was read there; else the promotion (a lower bound). */
+function cutOf(
+  promotion: Promotion,
+  db: PlanDatabase,
+  outageAt: string | undefined,
+  atOutage: CanaryHeartbeat[] | null,
+): Cut {
+  const copy = atOutage?.find((beat) => beat.databaseId === db.id && beat.error === undefined);
+  if (outageAt !== undefined && copy !== undefined && promotion.startedAt !== null)
+    return { promotion, db, at: outageAt, copy, atOutage: true };
+  return { promotion, db, at: promotion.startedAt, copy: null, atOutage: false };
+}
+
+/** The primaries' last heartbeats at or before each cut (a copy never promoted has none to compare). */
+async function readPrimaries(ports: Ports, cuts: Cut[]): Promise<Map<string, CanaryHeartbeat>> {
+  const targets = cuts.flatMap(({ at, db }) =>
+    at === null ? [] : [{ databaseId: db.id, instanceIdentifier: db.primary.identifier, before: at }],
   );
   if (targets.length === 0) return new Map();
   const beats = await readHeartbeats(
@@ -82,12 +109,8 @@ async function readPrimaries(
   return new Map(beats.map((beat) => [beat.databaseId, beat]));
 }
 
-function combine(
-  promotion: Promotion,
-  db: PlanDatabase,
-  copy: CanaryHeartbeat,
-  primary: CanaryHeartbeat | null,
-): DatabaseDataLoss {
+function combine(cut: Cut, copy: CanaryHeartbeat, primary: CanaryHeartbeat | null): DatabaseDataLoss {
+  const { promotion, db } = cut;
   const sides = {
     copy: side(copy),
     primary:
@@ -106,23 +129,30 @@ function combine(
       ? Math.max(0, primary.seq - copySeq)
       : null;
   const secondsLost =
-    promotion.startedAt !== null && copy.writtenAt !== null
-      ? Math.max(0, (Date.parse(promotion.startedAt) - Date.parse(copy.writtenAt)) / 1000)
+    cut.at !== null && copy.writtenAt !== null
+      ? Math.max(0, (Date.parse(cut.at) - Date.parse(copy.writtenAt)) / 1000)
       : null;
+  const when = cut.atOutage ? 'at the declared outage' : 'after its promotion';
   const notes = [
     copy.writtenAt === null
-      ? 'no heartbeat on the copy'
-      : `copy's last heartbeat #${copy.seq} at ${copy.writtenAt}`,
+      ? `no heartbeat on the copy ${when}`
+      : `copy's last heartbeat ${when} #${copy.seq} at ${copy.writtenAt}`,
     primary?.error !== undefined
       ? `the primary's heartbeats could not be read (${primary.error}): writes lost unknown`
       : primary?.seq === null
-        ? 'no heartbeat on the primary before the promotion'
-        : `primary's last heartbeat before the promotion #${primary?.seq} at ${primary?.writtenAt}`,
+        ? `no heartbeat on the primary before ${cut.at}`
+        : `primary's last heartbeat at or before ${cut.at} #${primary?.seq} at ${primary?.writtenAt}`,
+    ...(cut.atOutage
+      ? []
+      : [
+          'the copy could not be read at the declared outage, so it was compared at its promotion: a lower bound (it replicated until the promotion rebooted it)',
+        ]),
   ];
   return {
     databaseId: db.id,
     copyIdentifier: copyIdentifierOf(db),
     promotedAt: promotion.startedAt,
+    cutAt: cut.at,
     ...sides,
     writesLost,
     secondsLost,
@@ -146,6 +176,7 @@ function estimated(promotion: Promotion, db: PlanDatabase, why: string): Databas
     databaseId: db.id,
     copyIdentifier: copyIdentifierOf(db),
     promotedAt: promotion.startedAt,
+    cutAt: null,
     copy: { seq: null, writtenAt: null },
     primary: { seq: null, writtenAt: null },
     writesLost: null,

@@ -76,7 +76,7 @@ export async function runDrillOp(ports: DrillPorts, event: unknown): Promise<unk
       return copyStatus(ports, parseTaskInput(copyStatusInputSchema, event, what));
     case 'declare-outage':
       parseTaskInput(declareOutageInputSchema, event, what);
-      return declareOutage(ports);
+      return await declareOutage(ports);
     case 'promote-copy':
     case 'promote-status':
       return promoteCopy(ports, parseTaskInput(promoteCopyInputSchema, event, what));

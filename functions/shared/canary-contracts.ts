@@ -38,17 +38,15 @@ export interface CanaryReadOutput {
   heartbeats: CanaryHeartbeat[];
 }
 
-export const canaryReadOutputSchema = z.object({
-  heartbeats: z.array(
-    z.object({
-      databaseId: z.string(),
-      instanceIdentifier: z.string(),
-      seq: z.number().nullable(),
-      writtenAt: z.string().nullable(),
-      error: z.string().optional(),
-    }),
-  ),
+export const canaryHeartbeatSchema = z.object({
+  databaseId: z.string(),
+  instanceIdentifier: z.string(),
+  seq: z.number().nullable(),
+  writtenAt: z.string().nullable(),
+  error: z.string().optional(),
 });
+
+export const canaryReadOutputSchema = z.object({ heartbeats: z.array(canaryHeartbeatSchema) });
 
 /** One write loop's result per plan primary. */
 export interface CanaryBeat {

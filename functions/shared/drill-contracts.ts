@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { type CanaryHeartbeat, canaryHeartbeatSchema } from './canary-contracts.ts';
 
 /**
  * The shapes that cross the drill state machine's boundary (statemachines/drill.asl.json): the
@@ -123,6 +124,13 @@ export const dataLossInputSchema = z.object({
       }),
     )
     .min(1),
+  /** DeclareOutage's output: the cut and the copies' heartbeats at it (absent in older runs). */
+  outage: z
+    .looseObject({
+      outageAt: z.iso.datetime({ offset: true }),
+      copies: z.array(canaryHeartbeatSchema).nullable().default(null),
+    })
+    .optional(),
 });
 
 export const cleanupInputSchema = z.object({
@@ -229,8 +237,10 @@ export interface CopyStatusOutput {
 }
 
 export interface DeclareOutageOutput {
-  /** The drill's simulated loss of the primary: its RTO runs from here. */
+  /** The drill's simulated loss of the primary: its RTO runs from here, its data loss is cut here. */
   outageAt: string;
+  /** Each copy's last heartbeat at `outageAt` (the canary reader); null when the canary is off. */
+  copies: CanaryHeartbeat[] | null;
 }
 
 export interface PromoteCopyOutput {
@@ -276,12 +286,17 @@ export interface DatabaseDataLoss {
   databaseId: string;
   copyIdentifier: string;
   promotedAt: string | null;
-  /** The copy's last heartbeat after its promotion, and the primary's last one written before it. */
+  /**
+   * The copy's last heartbeat at the declared outage (or, when that read failed, after its
+   * promotion), and the primary's last one written at or before the same instant (`cutAt`).
+   */
   copy: { seq: number | null; writtenAt: string | null; error?: string };
   primary: { seq: number | null; writtenAt: string | null; error?: string };
-  /** Primary seq at promotion − copy seq; null when either side is unknown. */
+  /** The instant both sides were read at: the declared outage, or the promotion as a fallback. */
+  cutAt: string | null;
+  /** Primary seq at the cut − copy seq; null when either side is unknown. */
   writesLost: number | null;
-  /** Promotion − the copy's last written_at (canary), or the lag at promotion (estimate), or null. */
+  /** The cut − the copy's last written_at (canary), or the lag at promotion (estimate), or null. */
   secondsLost: number | null;
   basis: DataLossBasis;
   lagAtPromotionSeconds: number | null;

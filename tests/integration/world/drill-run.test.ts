@@ -56,6 +56,7 @@ interface DrillOutput {
       promotedAt: string;
       copy: { seq: number | null; writtenAt: string | null };
       primary: { seq: number | null; writtenAt: string | null };
+      cutAt: string | null;
       writesLost: number | null;
       secondsLost: number | null;
       basis: string;
@@ -116,6 +117,30 @@ function watchCopyHeartbeats(w: World): Map<string, number | null> {
   return finals;
 }
 
+/**
+ * The data loss of one database as the world's tables hold it, cut at the declared outage: the
+ * copy's heartbeat is one the primary wrote (same seq, same time), no later than what the copy
+ * held at its reboot; the primary's is its last at or before the cut; the figures follow.
+ */
+function expectCutAtOutage(
+  w: World,
+  db: DrillOutput['dataLoss']['databases'][number],
+  outageAt: number,
+  finals: Map<string, number | null>,
+): void {
+  const spec = plan.databases.find((d) => d.id === db.databaseId);
+  if (!spec) throw new Error(`unknown database ${db.databaseId}`);
+  const primary = w.models.rds.find(spec.primary.region, spec.primary.identifier) as DbInstance;
+  const table = w.models.rds.heartbeats(primary, w.clock.now());
+  expect(Date.parse(db.cutAt ?? '')).toBe(outageAt);
+  expect(db.primary.seq).toBe(table.last(outageAt)?.seq);
+  const copyWrittenAt = Date.parse(db.copy.writtenAt ?? '');
+  expect(table.last(copyWrittenAt)?.seq).toBe(db.copy.seq);
+  expect(db.copy.seq ?? 0).toBeLessThanOrEqual(finals.get(db.copyIdentifier) ?? 0);
+  expect(db.writesLost).toBe((db.primary.seq ?? 0) - (db.copy.seq ?? 0));
+  expect(db.secondsLost).toBeCloseTo((outageAt - copyWrittenAt) / 1000, 3);
+}
+
 async function runDrill(w: World, name: string): Promise<Execution> {
   const machine = drillMachine(w);
   const execution = machine.start(drillInput, name);
@@ -146,19 +171,14 @@ describe('a drill on the reference plan', () => {
     expect(servedAt).toBeLessThanOrEqual(Date.parse(verified?.endedAt ?? ''));
     expect(output.rto.seconds).toBeCloseTo((servedAt - outageAt) / 1000, 3);
     expect(output.rto.seconds).toBeGreaterThan(60);
-    // RPO: each copy's last heartbeat is what the copy held when it stopped replicating; the
-    // primary's is its last before the promotion; both as the world's tables hold them.
+    // RPO: cut at the declared outage, as a real outage at that instant would cut replication:
+    // the copy's heartbeat then against the primary's up to then, as the world's tables hold them.
     expect(output.rpo.basis).toBe('canary');
     for (const db of output.dataLoss.databases) {
       const spec = plan.databases.find((d) => d.id === db.databaseId);
-      if (!spec) throw new Error(`unknown database ${db.databaseId}`);
-      expect(db.copyIdentifier).toBe(drillCopyIdentifier(spec.replica.identifier));
-      expect(db.copy.seq).toBe(finals.get(db.copyIdentifier));
-      const primary = w.models.rds.find(spec.primary.region, spec.primary.identifier) as DbInstance;
-      const beforePromotion = w.models.rds.heartbeats(primary, w.clock.now()).last(Date.parse(db.promotedAt));
-      expect(db.primary.seq).toBe(beforePromotion?.seq);
+      expect(db.copyIdentifier).toBe(drillCopyIdentifier(spec?.replica.identifier ?? ''));
       expect(db.primary.seq).toBeGreaterThan(10);
-      expect(db.writesLost).toBe(Math.max(0, (db.primary.seq ?? 0) - (db.copy.seq ?? 0)));
+      expectCutAtOutage(w, db, outageAt, finals);
     }
     expect(output.rpo.writesLost).toBe(Math.max(...output.dataLoss.databases.map((d) => d.writesLost ?? 0)));
     // The drill changed things (copies, DR services, the drill gate), never a production resource.
@@ -203,15 +223,16 @@ describe('drills one after the other', () => {
     expect([first.status, second.status]).toEqual(['SUCCEEDED', 'SUCCEEDED']);
     const output = JSON.parse(second.output ?? '{}') as DrillOutput;
     expect(output.rpo.basis).toBe('canary');
-    for (const db of output.dataLoss.databases) expect(db.copy.seq).toBe(finals.get(db.copyIdentifier));
+    for (const db of output.dataLoss.databases)
+      expectCutAtOutage(w, db, Date.parse(output.rto.outageAt ?? ''), finals);
     expect(copies(w)).toEqual([]);
   }, 60_000);
 });
 
 describe('a drill whose copies lag behind', () => {
   it('measures the writes and seconds a failover would lose from the canary, fails with ObjectiveMissedError and still cleans up', async () => {
-    // Prepare: each copy applies its source's changes 5 minutes late, longer than its promotion
-    // runs before the reboot ends replication: the copy misses the primary's last heartbeats.
+    // Prepare: each copy applies its source's changes 5 minutes late: at the declared outage it
+    // lacks the primary's last 5 minutes of heartbeats.
     const w = await drillWorld({ cascadingReplicaLagSeconds: 300 });
     const finals = watchCopyHeartbeats(w);
 
@@ -231,18 +252,11 @@ describe('a drill whose copies lag behind', () => {
     const state = JSON.parse((measured && exited(measured)?.output) ?? '{}') as Partial<DrillOutput>;
     const databases = state.dataLoss?.databases ?? [];
     expect(databases.length).toBe(plan.databases.length);
+    const outageAt = Date.parse((state as { outage?: { outageAt?: string } }).outage?.outageAt ?? '');
     for (const db of databases) {
-      const spec = plan.databases.find((d) => d.id === db.databaseId);
-      if (!spec) throw new Error(`unknown database ${db.databaseId}`);
-      const primary = w.models.rds.find(spec.primary.region, spec.primary.identifier) as DbInstance;
-      const promotedAt = Date.parse(db.promotedAt);
-      const beforePromotion = w.models.rds.heartbeats(primary, w.clock.now()).last(promotedAt);
-      expect(db.copy.seq).toBe(finals.get(db.copyIdentifier));
-      expect(db.primary.seq).toBe(beforePromotion?.seq);
-      // Heartbeats every 5 s, the copy ~90 s (300 s lag - 210 s to the reboot) behind the promotion.
-      expect(db.writesLost).toBe((db.primary.seq ?? 0) - (db.copy.seq ?? 0));
-      expect(db.writesLost).toBeGreaterThanOrEqual(15);
-      expect(db.secondsLost).toBeCloseTo((promotedAt - Date.parse(db.copy.writtenAt ?? '')) / 1000, 3);
+      expectCutAtOutage(w, db, outageAt, finals);
+      // Heartbeats every 5 s, the copy 300 s behind its source at the declared outage.
+      expect(db.writesLost).toBeGreaterThanOrEqual(50);
       expect(db.secondsLost).toBeGreaterThan(plan.objectives.rpoSeconds);
     }
     expect(copies(w)).toEqual([]);

@@ -111,6 +111,88 @@ describe('drill data-loss', () => {
     expect(output.worst).toEqual({ secondsLost: 2.5, writesLost: 1, basis: 'canary' });
   });
 
+  it('cuts at the declared outage: the copy as it was then against the primary up to then, not the copy that replicated on into its promotion', async () => {
+    // Prepare
+    const OUTAGE_AT = '2026-03-01T03:09:59.000Z';
+    const atOutage = plan.databases.map((d, index) => ({
+      databaseId: d.id,
+      instanceIdentifier: `${d.replica.identifier}-drill`,
+      seq: 100 + index,
+      writtenAt: '2026-03-01T03:09:55.000Z',
+    }));
+    canary(
+      // Read after the promotion, the copies are ahead of the primary's heartbeat at the cut.
+      { heartbeats: atOutage.map((beat) => ({ ...beat, seq: 150, writtenAt: '2026-03-01T03:13:00.000Z' })) },
+      {
+        heartbeats: plan.databases.map((d, index) => ({
+          databaseId: d.id,
+          instanceIdentifier: d.primary.identifier,
+          seq: 101 + index,
+          writtenAt: '2026-03-01T03:09:58.000Z',
+        })),
+      },
+    );
+
+    // Act
+    const output = await measureDataLoss(ports(), {
+      ...input(),
+      outage: { outageAt: OUTAGE_AT, copies: atOutage },
+    });
+
+    // Assess
+    const calls = lambdaMock.commandCalls(InvokeCommand);
+    expect(calls.map((c) => c.args[0].input.FunctionName)).toEqual(['shop-canary']);
+    expect(decoded(calls[0] as never).targets.map((t: { before: string }) => t.before)).toEqual(
+      plan.databases.map(() => OUTAGE_AT),
+    );
+    expect(output.databases.map((d) => [d.writesLost, d.secondsLost, d.cutAt, d.basis])).toEqual(
+      plan.databases.map(() => [1, 4, OUTAGE_AT, 'canary']),
+    );
+    expect(output.databases[0]?.detail).toContain('at the declared outage');
+  });
+
+  it('falls back to the promoted copy, said to be a lower bound, when the copy could not be read at the declared outage', async () => {
+    // Prepare
+    const OUTAGE_AT = '2026-03-01T03:09:59.000Z';
+    canary(
+      {
+        heartbeats: plan.databases.map((d) => ({
+          databaseId: d.id,
+          instanceIdentifier: `${d.replica.identifier}-drill`,
+          seq: 120,
+          writtenAt: '2026-03-01T03:09:57.500Z',
+        })),
+      },
+      {
+        heartbeats: plan.databases.map((d) => ({
+          databaseId: d.id,
+          instanceIdentifier: d.primary.identifier,
+          seq: 121,
+          writtenAt: '2026-03-01T03:09:59.900Z',
+        })),
+      },
+    );
+    const unread = plan.databases.map((d) => ({
+      databaseId: d.id,
+      instanceIdentifier: `${d.replica.identifier}-drill`,
+      seq: null,
+      writtenAt: null,
+      error: 'connect ECONNREFUSED',
+    }));
+
+    // Act
+    const output = await measureDataLoss(ports(), {
+      ...input(),
+      outage: { outageAt: OUTAGE_AT, copies: unread },
+    });
+
+    // Assess
+    expect(output.databases.map((d) => [d.writesLost, d.secondsLost, d.cutAt])).toEqual(
+      plan.databases.map(() => [1, 2.5, PROMOTED_AT]),
+    );
+    expect(output.databases[0]?.detail).toContain('a lower bound');
+  });
+
   it('keeps the seconds but makes the writes unknown when the primary side cannot be read', async () => {
     // Prepare
     canary(
