@@ -121,7 +121,9 @@ describe('drctl drill --target aws --mode drill', () => {
     expect(page).toContain('<title>shop: drill drill-7</title>');
     expect(page).toContain('<td class="mono">shop-orders-replica-drill</td>');
     expect(page).toContain('<strong>✓ Complete</strong>: nothing was left behind');
-    expect(page).toContain('the write canary (heartbeats on the primary and on the copy at the declared outage)');
+    expect(page).toContain(
+      'the write canary (heartbeats on the primary and on the copy at the declared outage)',
+    );
     expect(page).not.toContain('id="changes"');
   });
 
