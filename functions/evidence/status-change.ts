@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseTaskInput } from '../shared/contracts.ts';
+import { executionArnSchema, parseTaskInput, stateMachineArnSchema } from '../shared/contracts.ts';
 
 /**
  * The EventBridge event Step Functions sends when an execution's status changes ("Step Functions
@@ -15,18 +15,8 @@ export const statusChangeEventSchema = z.object({
   source: z.literal('aws.states'),
   'detail-type': z.literal('Step Functions Execution Status Change'),
   detail: z.object({
-    executionArn: z
-      .string()
-      .regex(
-        /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:execution:[^:]+:[^:]+$/,
-        'a Step Functions execution ARN',
-      ),
-    stateMachineArn: z
-      .string()
-      .regex(
-        /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[^:]+$/,
-        'a Step Functions state machine ARN',
-      ),
+    executionArn: executionArnSchema,
+    stateMachineArn: stateMachineArnSchema,
     name: z.string().min(1).max(80),
     status: z.string().min(1),
     startDate: epochOrIso.nullable().optional(),

@@ -37,22 +37,24 @@ const taskEnvelope = {
   executionStartTime: z.iso.datetime({ offset: true }),
 };
 
+/** A Step Functions execution ARN, in any partition and region. */
+export const executionArnSchema = z
+  .string()
+  .regex(/^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:execution:[^:]+:[^:]+$/, 'a Step Functions execution ARN');
+/** A Step Functions state machine ARN, in any partition and region. */
+export const stateMachineArnSchema = z
+  .string()
+  .regex(
+    /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[^:]+$/,
+    'a Step Functions state machine ARN',
+  );
+
 export const preflightInputSchema = z.object({
   operation: z.literal('preflight'),
   ...taskEnvelope,
   /** This execution and its state machine (`$$.Execution.Id`, `$$.StateMachine.Id`): the run lock reads them. */
-  executionArn: z
-    .string()
-    .regex(
-      /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:execution:[^:]+:[^:]+$/,
-      'a Step Functions execution ARN',
-    ),
-  stateMachineArn: z
-    .string()
-    .regex(
-      /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[^:]+$/,
-      'a Step Functions state machine ARN',
-    ),
+  executionArn: executionArnSchema,
+  stateMachineArn: stateMachineArnSchema,
   /** The raw execution input: preflight is where it is validated. */
   request: z.unknown(),
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { type CanaryHeartbeat, canaryHeartbeatSchema } from './canary-contracts.ts';
+import { executionArnSchema, stateMachineArnSchema } from './contracts.ts';
 
 /**
  * The shapes that cross the drill state machine's boundary (statemachines/drill.asl.json): the
@@ -15,15 +16,8 @@ const envelope = {
   executionStartTime: z.iso.datetime({ offset: true }),
 };
 
-const executionArn = z
-  .string()
-  .regex(/^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:execution:[^:]+:[^:]+$/, 'a Step Functions execution ARN');
-const stateMachineArn = z
-  .string()
-  .regex(
-    /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[^:]+$/,
-    'a Step Functions state machine ARN',
-  );
+const executionArn = executionArnSchema;
+const stateMachineArn = stateMachineArnSchema;
 const attempt = z.number().int().min(0).default(0);
 const isoOrNull = z.iso.datetime({ offset: true }).nullable().default(null);
 const databaseId = z.string().min(1).max(100);

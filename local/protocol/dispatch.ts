@@ -4,8 +4,8 @@ import { cbor } from '@smithy/core/cbor';
 import { callerOf } from './caller.ts';
 import { AwsError, ConnectionRefused } from './errors.ts';
 import { QueryParams } from './query-params.ts';
-import { notImplemented, type RawRequest, type RawService, rawResponder, readRawBody } from './raw.ts';
-import { readBoundedBody, requestTooLarge } from './request-body.ts';
+import { notImplemented, type RawRequest, type RawService, rawResponder } from './raw.ts';
+import { readBodyUpTo, readBoundedBody, requestTooLarge } from './request-body.ts';
 import {
   cborResponder,
   jsonResponder,
@@ -188,7 +188,7 @@ async function raw(
   res: ServerResponse,
   parts: { base: Omit<RequestContext, 'service' | 'operation'>; url: URL },
 ): Promise<void> {
-  const body = await readRawBody(req, service.bodyLimitBytes);
+  const body = await readBodyUpTo(req, service.bodyLimitBytes);
   const request: RawRequest = {
     method: req.method ?? 'GET',
     path: parts.url.pathname,

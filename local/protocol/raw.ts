@@ -40,28 +40,6 @@ export interface RawService {
   tooLarge(limit: number): AwsError;
 }
 
-/** Reads the body up to the service's limit (the rest is drained, so the client gets an answer). */
-export async function readRawBody(
-  req: IncomingMessage,
-  limit: number,
-): Promise<{ data: Buffer; tooLarge: boolean }> {
-  const declared = Number(req.headers['content-length']);
-  let tooLarge = Number.isFinite(declared) && declared > limit;
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    if (tooLarge) continue;
-    size += (chunk as Buffer).length;
-    if (size > limit) {
-      tooLarge = true;
-      chunks.length = 0;
-      continue;
-    }
-    chunks.push(chunk as Buffer);
-  }
-  return { data: tooLarge ? Buffer.alloc(0) : Buffer.concat(chunks), tooLarge };
-}
-
 export function rawResponder(
   res: ServerResponse,
   requestId: string,

@@ -2,16 +2,11 @@ import type { IncomingMessage } from 'node:http';
 import { AwsError } from './errors.ts';
 import type { Protocol } from './responders.ts';
 
-/**
- * Reads a request body up to its protocol's limit. Beyond it the rest is read and dropped (the
- * client gets its 413 instead of a reset connection), so that no request holds more than the
- * limit in memory.
- */
-export async function readBoundedBody(
+/** Reads a body up to `limit` bytes (the rest is drained, so the client gets an answer). */
+export async function readBodyUpTo(
   req: IncomingMessage,
-  protocol: Protocol,
+  limit: number,
 ): Promise<{ data: Buffer; tooLarge: boolean }> {
-  const limit = BODY_LIMIT_BYTES[protocol];
   const declared = Number(req.headers['content-length']);
   let tooLarge = Number.isFinite(declared) && declared > limit;
   const chunks: Buffer[] = [];
@@ -27,6 +22,18 @@ export async function readBoundedBody(
     chunks.push(chunk as Buffer);
   }
   return { data: tooLarge ? Buffer.alloc(0) : Buffer.concat(chunks), tooLarge };
+}
+
+/**
+ * Reads a request body up to its protocol's limit. Beyond it the rest is read and dropped (the
+ * client gets its 413 instead of a reset connection), so that no request holds more than the
+ * limit in memory.
+ */
+export async function readBoundedBody(
+  req: IncomingMessage,
+  protocol: Protocol,
+): Promise<{ data: Buffer; tooLarge: boolean }> {
+  return readBodyUpTo(req, BODY_LIMIT_BYTES[protocol]);
 }
 
 /**
