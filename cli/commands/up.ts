@@ -53,7 +53,9 @@ export async function run(args: string[]): Promise<number> {
     const { describeWorldEvent } = await import('../drill/world-events.ts');
     const { environmentLines, exampleCommands } = await import('../local/environment.ts');
     const interrupts = watchInterrupts();
-    const world = await startWorld({ plan, scale, ...(seed === undefined ? {} : { seed }) });
+    // Everything the CDK app deploys, the drill machine, drill name and evidence bucket included
+    // (and the write canary when the plan enables it), so that drills can be tried against it too.
+    const world = await startWorld({ plan, scale, drills: true, ...(seed === undefined ? {} : { seed }) });
     interrupts.onForce(() => removeWorldTempFolder(world));
     const style = createStyle(process.stdout.isTTY === true);
     const progress = new Progress(process.stdout, style, world.clock.now());

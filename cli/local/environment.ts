@@ -1,4 +1,5 @@
 import type { World } from '../../local/index.ts';
+import { drillStateMachineName, failoverStateMachineName } from '../../plan/names.ts';
 
 /**
  * The lines that point the AWS CLI or an SDK at a running local world. Dummy credentials are
@@ -31,7 +32,8 @@ export function exampleCommands(world: Pick<World, 'endpoint' | 'plan'>): string
         ]
       : []),
     `aws route53 list-resource-record-sets --hosted-zone-id ${plan.dns.hostedZoneId} --endpoint-url ${endpoint}`,
-    `aws stepfunctions list-executions --state-machine-arn arn:aws:states:${dr}:${plan.deployment?.account ?? '111111111111'}:stateMachine:${plan.name}-failover --endpoint-url ${endpoint} --region ${dr}`,
+    `aws stepfunctions list-executions --state-machine-arn arn:aws:states:${dr}:${plan.deployment?.account ?? '111111111111'}:stateMachine:${failoverStateMachineName(plan)} --endpoint-url ${endpoint} --region ${dr}`,
+    `aws stepfunctions start-execution --state-machine-arn arn:aws:states:${dr}:${plan.deployment?.account ?? '111111111111'}:stateMachine:${drillStateMachineName(plan)} --input '{"mode":"drill","reason":"trying a drill","incidentId":"try-1","requestedBy":"me"}' --endpoint-url ${endpoint} --region ${dr}`,
     `npm run drctl -- status --endpoint ${endpoint}`,
   ];
 }
