@@ -80,6 +80,9 @@ export function withWorldMeasurements(
     seconds: rpoSeconds,
     writesLost: promoted ? measurements.rpo.writes : null,
     writesDiverged: promoted ? writesDiverged(measurements) : null,
+    // The world counted the writes the replica lacked: a measurement, not the AWS run's estimate
+    // from the replica lag that the report built from the execution alone carries.
+    ...(promoted && rpoSeconds !== null ? { basis: 'measured' as const } : {}),
   };
   completed.rpo = { ...rpo, met: rpoMet(rpo) };
   return runReportSchema.parse(completed);
