@@ -105,7 +105,9 @@ describe('drctl drill on the reference plan (local world)', () => {
     expect(result.stdout).not.toMatch(/FencePrimary|RequestDecision|CheckDecision|VerifyDrEndpoint/);
     expect(result.stdout).not.toMatch(/: FAILED\b|✖ Verify/);
     expect(result.stdout).toMatch(/RTO .*: PASS/);
-    expect(result.stdout).toMatch(/RPO {8}\d+ writes lost \(\d+ s of writes not on the replica\), 0 diverged.*: PASS/);
+    expect(result.stdout).toMatch(
+      /RPO {8}\d+ writes lost \(\d+ s of writes not on the replica\), 0 diverged.*: PASS/,
+    );
     expect(result.stdout).toContain('Promote orders: started');
     expect(result.stdout).toMatch(/T\+\d\d:\d\d .*region us-east-1 is down/);
     expect(readFileSync(jsonPath.replace(/\.json$/, '.html'), 'utf8')).toContain('<!doctype html>');
