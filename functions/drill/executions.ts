@@ -1,40 +1,10 @@
-import {
-  DescribeExecutionCommand,
-  type ExecutionListItem,
-  ListExecutionsCommand,
-  type SFNClient,
-} from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, type ExecutionListItem, type SFNClient } from '@aws-sdk/client-sfn';
 import { toDrError } from '../../plan/errors.ts';
-
-/** ListExecutions pages read at most (100 executions each): a bound, not a business rule. */
-const MAX_PAGES = 10;
+import { listExecutions } from '../shared/list-executions.ts';
 
 /** The executions of a state machine that are running now. */
-export async function runningExecutions(
-  sfn: SFNClient,
-  stateMachineArn: string,
-): Promise<ExecutionListItem[]> {
-  const found: ExecutionListItem[] = [];
-  let nextToken: string | undefined;
-  for (let page = 0; page < MAX_PAGES; page++) {
-    let output: { executions?: ExecutionListItem[]; nextToken?: string };
-    try {
-      output = await sfn.send(
-        new ListExecutionsCommand({
-          stateMachineArn,
-          statusFilter: 'RUNNING',
-          maxResults: 100,
-          ...(nextToken ? { nextToken } : {}),
-        }),
-      );
-    } catch (error) {
-      throw toDrError(error, `ListExecutions ${stateMachineArn}`);
-    }
-    found.push(...(output.executions ?? []));
-    nextToken = output.nextToken;
-    if (!nextToken) break;
-  }
-  return found;
+export function runningExecutions(sfn: SFNClient, stateMachineArn: string): Promise<ExecutionListItem[]> {
+  return listExecutions(sfn, stateMachineArn, { statusFilter: 'RUNNING' });
 }
 
 /**

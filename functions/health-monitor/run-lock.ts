@@ -1,12 +1,8 @@
-import {
-  DescribeExecutionCommand,
-  type ExecutionListItem,
-  ListExecutionsCommand,
-  type SFNClient,
-} from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, type ExecutionListItem, type SFNClient } from '@aws-sdk/client-sfn';
 import { FailoverInProgressError, toDrError } from '../../plan/errors.ts';
 import type { Plan } from '../../plan/schema.ts';
 import type { ExecutionInput } from '../shared/contracts.ts';
+import { listExecutions } from '../shared/list-executions.ts';
 
 /** This execution, as the state machine's context object names it. */
 export interface RunIdentity {
@@ -25,9 +21,6 @@ const BEFORE_ANY_CHANGE = new Set([
   'RpoBudgetExceededError',
   'FailoverInProgressError',
 ]);
-
-/** ListExecutions pages read at most (100 executions each): a bound, not a business rule. */
-const MAX_PAGES = 10;
 
 /**
  * One failover at a time, in AWS as in the world: EventBridge starts an unnamed execution per
@@ -72,13 +65,10 @@ export async function claimRun(
  */
 async function olderRuns(sfn: SFNClient, self: RunIdentity, plan: Plan): Promise<ExecutionListItem[]> {
   const cooldownStart = self.startedAt.getTime() - plan.failover.cooldownMinutes * 60_000;
-  const running = await listExecutions(sfn, self, 'RUNNING', () => false);
-  const recent = await listExecutions(
-    sfn,
-    self,
-    undefined,
-    (run) => (run.startDate?.getTime() ?? 0) < cooldownStart,
-  );
+  const running = await listExecutions(sfn, self.stateMachineArn, { statusFilter: 'RUNNING' });
+  const recent = await listExecutions(sfn, self.stateMachineArn, {
+    stopAfter: (run) => (run.startDate?.getTime() ?? 0) < cooldownStart,
+  });
   const byArn = new Map<string, ExecutionListItem>();
   for (const run of [...running, ...recent]) {
     if (run.executionArn === self.executionArn || !startedBefore(run, self)) continue;
@@ -86,36 +76,6 @@ async function olderRuns(sfn: SFNClient, self: RunIdentity, plan: Plan): Promise
     if (run.status === 'RUNNING' || started >= cooldownStart) byArn.set(run.executionArn ?? '', run);
   }
   return [...byArn.values()];
-}
-
-async function listExecutions(
-  sfn: SFNClient,
-  self: RunIdentity,
-  statusFilter: 'RUNNING' | undefined,
-  pastWindow: (run: ExecutionListItem) => boolean,
-): Promise<ExecutionListItem[]> {
-  const found: ExecutionListItem[] = [];
-  let nextToken: string | undefined;
-  for (let page = 0; page < MAX_PAGES; page++) {
-    let output: { executions?: ExecutionListItem[]; nextToken?: string };
-    try {
-      output = await sfn.send(
-        new ListExecutionsCommand({
-          stateMachineArn: self.stateMachineArn,
-          maxResults: 100,
-          ...(statusFilter ? { statusFilter } : {}),
-          ...(nextToken ? { nextToken } : {}),
-        }),
-      );
-    } catch (error) {
-      throw toDrError(error, `ListExecutions ${self.stateMachineArn}`);
-    }
-    const executions = output.executions ?? [];
-    found.push(...executions);
-    nextToken = output.nextToken;
-    if (nextToken === undefined || executions.some(pastWindow)) break;
-  }
-  return found;
 }
 
 function startedBefore(run: ExecutionListItem, self: RunIdentity): boolean {

@@ -47,18 +47,13 @@ export function assertIdentifier(kind: string, value: string): void {
   }
 }
 
-export async function setUpApplicationUser(
+export function setUpApplicationUser(
   engine: SetupEngine,
   session: SqlSession,
   spec: UserSpec,
   mode: SetupMode,
 ): Promise<string[]> {
-  assertIdentifier('database', spec.database);
-  assertIdentifier('user', spec.user);
-  if (spec.password.length === 0) throw new UserSetupError('the application secret has an empty password');
-  return engine === 'postgres'
-    ? postgresSetup(session, spec, mode)
-    : mysqlSetup(session, spec, mode, APPLICATION_GRANTS);
+  return setUpUser(engine, session, spec, mode, { secret: 'application', grants: APPLICATION_GRANTS });
 }
 
 /**
@@ -67,18 +62,29 @@ export async function setUpApplicationUser(
  * do nothing else, not even UPDATE or DELETE); PostgreSQL: a database of that name owned by the
  * user, which the canary connects to and creates its schema in. TLS required, like the others.
  */
-export async function setUpCanaryUser(
+export function setUpCanaryUser(
   engine: SetupEngine,
   session: SqlSession,
   spec: UserSpec,
   mode: SetupMode,
 ): Promise<string[]> {
+  return setUpUser(engine, session, spec, mode, { secret: 'canary', grants: CANARY_GRANTS });
+}
+
+/** One user's setup: names checked, the password required, then the engine's statements. */
+async function setUpUser(
+  engine: SetupEngine,
+  session: SqlSession,
+  spec: UserSpec,
+  mode: SetupMode,
+  role: { secret: string; grants: typeof APPLICATION_GRANTS | typeof CANARY_GRANTS },
+): Promise<string[]> {
   assertIdentifier('database', spec.database);
   assertIdentifier('user', spec.user);
-  if (spec.password.length === 0) throw new UserSetupError('the canary secret has an empty password');
+  if (spec.password.length === 0) throw new UserSetupError(`the ${role.secret} secret has an empty password`);
   return engine === 'postgres'
     ? postgresSetup(session, spec, mode)
-    : mysqlSetup(session, spec, mode, CANARY_GRANTS);
+    : mysqlSetup(session, spec, mode, role.grants);
 }
 
 /** MySQL and MariaDB: values are escaped by the driver (client-side), identifiers are checked. */
