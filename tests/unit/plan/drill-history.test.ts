@@ -9,15 +9,8 @@ import {
   maxPolls,
   worstCaseDrillHistoryEvents,
 } from '../../../plan/rules/execution-history.ts';
+import { type AslState, allStateMaps, loopOf } from './asl-loops.ts';
 import { issueOn, planErrorOf, REFERENCE_PLAN_PATH, referenceWith } from './support.ts';
-
-interface AslState {
-  Type: string;
-  Next?: string;
-  Default?: string;
-  Branches?: { States: Record<string, AslState> }[];
-  ItemProcessor?: { States: Record<string, AslState> };
-}
 
 describe("plan rule: the drill's worst case fits Step Functions' 25,000-event history", () => {
   it('counts the reference plan with the bounds the drill function gives its state machine', () => {
@@ -83,26 +76,3 @@ describe("plan rule: the drill's worst case fits Step Functions' 25,000-event hi
     }
   });
 });
-
-function allStateMaps(states: Record<string, AslState>): Record<string, AslState>[] {
-  return [
-    states,
-    ...Object.values(states).flatMap((state) => [
-      ...(state.Branches ?? []).flatMap((branch) => allStateMaps(branch.States)),
-      ...(state.ItemProcessor ? allStateMaps(state.ItemProcessor.States) : []),
-    ]),
-  ];
-}
-
-/** The states from a Wait around its loop back to it (Wait → Task → Choice, whose Default is the Wait). */
-function loopOf(states: Record<string, AslState>, wait: string): AslState[] {
-  const loop: AslState[] = [];
-  let name: string | undefined = wait;
-  do {
-    const state: AslState | undefined = name === undefined ? undefined : states[name];
-    if (!state) throw new Error(`no state ${name}`);
-    loop.push(state);
-    name = state.Type === 'Choice' ? state.Default : state.Next;
-  } while (name !== wait && loop.length < 10);
-  return loop;
-}

@@ -14,6 +14,7 @@ import {
 import { checkPlanRules } from '../../../plan/rules/index.ts';
 import { subnetSpace } from '../../../plan/rules/vpc-cidrs.ts';
 import type { PlanInput } from '../../../plan/schema.ts';
+import { type AslState, allStateMaps, loopOf } from './asl-loops.ts';
 import { issueOn, planErrorOf, REFERENCE_PLAN_PATH, referenceWith } from './support.ts';
 
 const CERTIFICATE_ID = '00000000-0000-4000-8000-00000000000a';
@@ -469,34 +470,3 @@ describe('plan rules: what AWS would refuse, refused before anything runs', () =
     }
   });
 });
-
-interface AslState {
-  Type: string;
-  Next?: string;
-  Default?: string;
-  Branches?: { States: Record<string, AslState> }[];
-  ItemProcessor?: { States: Record<string, AslState> };
-}
-
-function allStateMaps(states: Record<string, AslState>): Record<string, AslState>[] {
-  return [
-    states,
-    ...Object.values(states).flatMap((state) => [
-      ...(state.Branches ?? []).flatMap((branch) => allStateMaps(branch.States)),
-      ...(state.ItemProcessor ? allStateMaps(state.ItemProcessor.States) : []),
-    ]),
-  ];
-}
-
-/** The states from a Wait around its loop back to it (Wait → Task → Choice, whose Default is the Wait). */
-function loopOf(states: Record<string, AslState>, wait: string): AslState[] {
-  const loop: AslState[] = [];
-  let name: string | undefined = wait;
-  do {
-    const state: AslState | undefined = name === undefined ? undefined : states[name];
-    if (!state) throw new Error(`no state ${name}`);
-    loop.push(state);
-    name = state.Type === 'Choice' ? state.Default : state.Next;
-  } while (name !== wait && loop.length < 10);
-  return loop;
-}
