@@ -6,6 +6,7 @@ import { checkPlanRules } from '../../plan/rules/index.ts';
 import { estimateStackResources } from '../../plan/rules/stack-size.ts';
 import { subnetSpace } from '../../plan/rules/vpc-cidrs.ts';
 import type { Plan, PlanInput } from '../../plan/schema.ts';
+import { grownTo } from '../unit/plan/support.ts';
 import { referencePlan, useInfraTimeouts } from './reference-app.ts';
 
 /**
@@ -33,25 +34,6 @@ function variant(change: (plan: PlanInput) => void): Plan {
   return parsePlan(input, 'stack-size variant');
 }
 
-function grow(plan: PlanInput, databases: number, services: number, clusters: number): void {
-  const [database] = plan.databases;
-  const [service] = plan.services;
-  if (!database || !service) throw new Error('the reference plan has databases and services');
-  plan.databases = Array.from({ length: databases }, (_, i) => ({
-    ...database,
-    id: `db${i}`,
-    primary: { ...database.primary, identifier: `shop-db${i}` },
-    replica: { ...database.replica, identifier: `shop-db${i}-replica` },
-  }));
-  plan.services = Array.from({ length: services }, (_, i) => ({
-    ...service,
-    id: `svc${i}`,
-    cluster: `shop-dr-${i % clusters}`,
-    service: `shop-svc${i}`,
-    primary: { ...service.primary, cluster: `shop-${i % clusters}`, service: `shop-svc${i}` },
-  }));
-}
-
 /**
  * The smallest VPC the plan's VPC rule accepts (two zones need 3,584 addresses: a /20). The
  * reference plan is synthesized with it: its counts are the reference plan's (the CIDR changes
@@ -73,7 +55,7 @@ const PLANS: [string, () => Plan][] = [
     'one database, one service, no email, approval, plain HTTP, no canary, drills by hand',
     () =>
       variant((p) => {
-        grow(p, 1, 1, 1);
+        grownTo(p, 1, 1, 1);
         if (p.drills) {
           p.drills.canary = { enabled: false, intervalSeconds: 5 };
           delete p.drills.schedule;
@@ -89,7 +71,7 @@ const PLANS: [string, () => Plan][] = [
     '6 databases (MySQL and PostgreSQL), 40 services in 3 clusters, 3 zones, weighted, 4 emails',
     () =>
       variant((p) => {
-        grow(p, 6, 40, 3);
+        grownTo(p, 6, 40, 3);
         // Both engine ports: every security group rule per port, the canary's included.
         p.databases.forEach((db, i) => {
           db.engine = i % 2 === 0 ? 'mysql' : 'postgres';

@@ -13,29 +13,10 @@ import {
 } from '../../../plan/rules/execution-history.ts';
 import { checkPlanRules } from '../../../plan/rules/index.ts';
 import { subnetSpace } from '../../../plan/rules/vpc-cidrs.ts';
-import type { PlanInput } from '../../../plan/schema.ts';
 import { type AslState, allStateMaps, loopOf } from './asl-loops.ts';
-import { issueOn, planErrorOf, REFERENCE_PLAN_PATH, referenceWith } from './support.ts';
+import { grownTo, issueOn, planErrorOf, REFERENCE_PLAN_PATH, referenceWith } from './support.ts';
 
 const CERTIFICATE_ID = '00000000-0000-4000-8000-00000000000a';
-
-function scaled(plan: PlanInput, databases: number, services: number): void {
-  const [database] = plan.databases;
-  const [service] = plan.services;
-  if (!database || !service) throw new Error('the reference plan has databases and services');
-  plan.databases = Array.from({ length: databases }, (_, i) => ({
-    ...database,
-    id: `db${i}`,
-    primary: { ...database.primary, identifier: `shop-db${i}` },
-    replica: { ...database.replica, identifier: `shop-db${i}-replica` },
-  }));
-  plan.services = Array.from({ length: services }, (_, i) => ({
-    ...service,
-    id: `svc${i}`,
-    service: `shop-svc${i}`,
-    primary: { ...service.primary, service: `shop-svc${i}` },
-  }));
-}
 
 describe('plan rules: what AWS would refuse, refused before anything runs', () => {
   it('passes the reference plan without a problem', () => {
@@ -383,7 +364,7 @@ describe('plan rules: what AWS would refuse, refused before anything runs', () =
 
   it('refuses a plan whose stacks would exceed 500 resources, naming the stack and the count', () => {
     // Prepare
-    const document = referenceWith((p) => scaled(p, 10, 80));
+    const document = referenceWith((p) => grownTo(p, 10, 80));
     document.failover = { ...document.failover, pollSeconds: { promotion: 60, service: 120, dns: 30 } };
 
     // Act
@@ -399,7 +380,7 @@ describe('plan rules: what AWS would refuse, refused before anything runs', () =
 
   it('refuses poll intervals whose worst case exceeds the 25,000-event history, with intervals that fit', () => {
     // Prepare: 10 databases and 50 services at the default intervals
-    const document = referenceWith((p) => scaled(p, 10, 50));
+    const document = referenceWith((p) => grownTo(p, 10, 50));
 
     // Act
     const issue = issueOn(planErrorOf(document), 'failover.pollSeconds');
@@ -407,7 +388,7 @@ describe('plan rules: what AWS would refuse, refused before anything runs', () =
       issue,
     );
     const fixed = referenceWith((p) => {
-      scaled(p, 10, 50);
+      grownTo(p, 10, 50);
       // Without the write canary (its secrets and rotations): shop-primary stays under 500 resources.
       if (p.drills) p.drills.canary = { enabled: false, intervalSeconds: 5 };
       p.failover = {

@@ -36,3 +36,30 @@ export function issueOn(error: InvalidPlanError, field: string): string {
   if (!issue) throw new Error(`no issue on ${field}; issues:\n${error.issues.join('\n')}`);
   return issue;
 }
+
+/**
+ * Grows a plan document to `databases` databases and `services` services copied from its first
+ * ones; with `clusters`, the services are spread over that many clusters in each region (shop-dr-0 and shop-0, ...).
+ */
+export function grownTo(plan: PlanInput, databases: number, services: number, clusters?: number): void {
+  const [database] = plan.databases;
+  const [service] = plan.services;
+  if (!database || !service) throw new Error('the reference plan has databases and services');
+  plan.databases = Array.from({ length: databases }, (_, i) => ({
+    ...database,
+    id: `db${i}`,
+    primary: { ...database.primary, identifier: `shop-db${i}` },
+    replica: { ...database.replica, identifier: `shop-db${i}-replica` },
+  }));
+  plan.services = Array.from({ length: services }, (_, i) => ({
+    ...service,
+    id: `svc${i}`,
+    ...(clusters === undefined ? {} : { cluster: `shop-dr-${i % clusters}` }),
+    service: `shop-svc${i}`,
+    primary: {
+      ...service.primary,
+      ...(clusters === undefined ? {} : { cluster: `shop-${i % clusters}` }),
+      service: `shop-svc${i}`,
+    },
+  }));
+}
