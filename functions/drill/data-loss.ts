@@ -78,7 +78,6 @@ interface Cut {
   at: string | null;
   /** The copy's heartbeat at the declared outage; null when it must be read after the promotion. */
   copy: CanaryHeartbeat | null;
-  atOutage: boolean;
 }
 
 /** The declared outage when the copy was read there; else the promotion (a lower bound). */
@@ -90,8 +89,8 @@ function cutOf(
 ): Cut {
   const copy = atOutage?.find((beat) => beat.databaseId === db.id && beat.error === undefined);
   if (outageAt !== undefined && copy !== undefined && promotion.startedAt !== null)
-    return { promotion, db, at: outageAt, copy, atOutage: true };
-  return { promotion, db, at: promotion.startedAt, copy: null, atOutage: false };
+    return { promotion, db, at: outageAt, copy };
+  return { promotion, db, at: promotion.startedAt, copy: null };
 }
 
 /** The primaries' last heartbeats at or before each cut (a copy never promoted has none to compare). */
@@ -132,7 +131,8 @@ function combine(cut: Cut, copy: CanaryHeartbeat, primary: CanaryHeartbeat | nul
     cut.at !== null && copy.writtenAt !== null
       ? Math.max(0, (Date.parse(cut.at) - Date.parse(copy.writtenAt)) / 1000)
       : null;
-  const when = cut.atOutage ? 'at the declared outage' : 'after its promotion';
+  const atOutage = cut.copy !== null;
+  const when = atOutage ? 'at the declared outage' : 'after its promotion';
   const notes = [
     copy.writtenAt === null
       ? `no heartbeat on the copy ${when}`
@@ -142,7 +142,7 @@ function combine(cut: Cut, copy: CanaryHeartbeat, primary: CanaryHeartbeat | nul
       : primary?.seq === null
         ? `no heartbeat on the primary before ${cut.at}`
         : `primary's last heartbeat at or before ${cut.at} #${primary?.seq} at ${primary?.writtenAt}`,
-    ...(cut.atOutage
+    ...(atOutage
       ? []
       : [
           'the copy could not be read at the declared outage, so it was compared at its promotion: a lower bound (it replicated until the promotion rebooted it)',
