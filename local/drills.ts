@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { beatOnce } from '../functions/canary/beat.ts';
 import { type CanaryDeps, closeCanaryDeps, createCanaryDeps } from '../functions/canary/sessions.ts';
 import { rdsClient, secretsManagerClient } from '../functions/shared/clients.ts';
+import { type DeployedFunctionName, functionSettings } from '../plan/function-settings.ts';
 import { canaryFunctionName } from '../plan/names.ts';
 import type { DrillHandlers } from './assembly/drill-handlers.ts';
 import type { WorldContext } from './context.ts';
@@ -63,10 +64,24 @@ export function startDrills(
     timings.lambdaInvocationMs,
   );
   const { dr, primary } = plan.regions;
-  lambda.register(dr, `${plan.name}-drill`, timed.drill as Invoke);
-  lambda.register(primary, canaryFunctionName(plan, 'writer'), timed.canaryWriter as Invoke);
-  lambda.register(dr, canaryFunctionName(plan, 'reader'), timed.canaryReader as Invoke);
-  if (timed.evidence) lambda.register(dr, `${plan.name}-evidence`, timed.evidence);
+  const settings = (name: DeployedFunctionName) => ({
+    ...functionSettings(plan, name),
+    description: `drctl ${name} for plan ${plan.name}`,
+  });
+  lambda.register(dr, `${plan.name}-drill`, timed.drill as Invoke, settings('drill'));
+  lambda.register(
+    primary,
+    canaryFunctionName(plan, 'writer'),
+    timed.canaryWriter as Invoke,
+    settings('canary-writer'),
+  );
+  lambda.register(
+    dr,
+    canaryFunctionName(plan, 'reader'),
+    timed.canaryReader as Invoke,
+    settings('canary-reader'),
+  );
+  if (timed.evidence) lambda.register(dr, `${plan.name}-evidence`, timed.evidence, settings('evidence'));
 
   const canary = startCanaryWriter(context);
   deps.stepFunctions.onExecutionEnded = (execution) =>

@@ -93,6 +93,7 @@ const THROTTLING: Record<ServiceName, [code: string, status: number]> = {
   lambda: ['TooManyRequestsException', 429],
   s3: ['SlowDown', 503],
   secretsmanager: ['ThrottlingException', 400],
+  sts: ['Throttling', 400],
 };
 
 const SERVER_ERROR: Record<ServiceName, [code: string, status: number]> = {
@@ -106,6 +107,7 @@ const SERVER_ERROR: Record<ServiceName, [code: string, status: number]> = {
   lambda: ['ServiceException', 500],
   s3: ['InternalError', 500],
   secretsmanager: ['InternalServiceError', 500],
+  sts: ['InternalFailure', 500],
 };
 
 export const DEFAULT_START_FAILURE =

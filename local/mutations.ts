@@ -48,6 +48,7 @@ export const MUTATING_OPERATIONS: Record<ServiceName, ReadonlySet<string>> = {
   lambda: new Set(),
   s3: new Set(['CreateBucket', 'PutObject', 'DeleteObject', 'PutBucketVersioning']),
   secretsmanager: new Set(),
+  sts: new Set(),
 };
 
 export const isMutating = (service: ServiceName, operation: string): boolean =>

@@ -4,6 +4,7 @@ import { watchTraffic } from './application.ts';
 import { serveApis } from './assembly/api-server.ts';
 import { createCleanup } from './assembly/cleanup.ts';
 import { createWorldContext } from './assembly/context.ts';
+import { registerOrchestratorFunctions } from './assembly/deployed-functions.ts';
 import { backfillProbeHistory } from './assembly/deployment.ts';
 import { type DrillHandlers, loadDrillHandlers } from './assembly/drill-handlers.ts';
 import { worldFacade } from './assembly/facade.ts';
@@ -235,6 +236,12 @@ async function openWorld(options: WorldOptions): Promise<World> {
     const ledger = new MutationLedger();
     const machine = registerStateMachines(context, handlers, counts, drillHandlers);
     machine.stepFunctions.invokeGate = models.fault.gate;
+    const primaryProbe = timedScheduledFunctions(
+      handlers.scheduled,
+      context.clock,
+      timings.lambdaInvocationMs,
+    ).primaryProbe;
+    registerOrchestratorFunctions(context, models.lambda, { timed: machine.timed, primaryProbe });
     const requests = serveApis(
       context,
       { models, stepFunctions: machine.stepFunctions, endpoints, counts, ledger },
@@ -265,15 +272,7 @@ async function openWorld(options: WorldOptions): Promise<World> {
     const schedules = startSchedules(context, {
       ...(scheduled.healthMonitor ? { healthMonitor: machine.timed.healthMonitor } : {}),
       ...(scheduled.fencePrimary ? { fencePrimary: machine.timed.fencePrimary } : {}),
-      ...(scheduled.primaryProbe
-        ? {
-            primaryProbe: timedScheduledFunctions(
-              handlers.scheduled,
-              context.clock,
-              timings.lambdaInvocationMs,
-            ).primaryProbe,
-          }
-        : {}),
+      ...(scheduled.primaryProbe ? { primaryProbe } : {}),
       isEventBridgeUp: models.fault.isEventBridgeUp,
     });
     cleanup.add(() => schedules.stop());

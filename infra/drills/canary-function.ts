@@ -6,6 +6,7 @@ import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { functionSettings } from '../../plan/function-settings.ts';
 import { canaryFunctionName } from '../../plan/names.ts';
 import type { Plan } from '../../plan/schema.ts';
 import { enginePort } from '../application/database-engine.ts';
@@ -18,14 +19,8 @@ import {
   canaryReaderSecretStatements,
 } from './canary-policies.ts';
 
-/** The writer writes for about 55 s per run (functions/canary): its timeout leaves it room to finish. */
-const WRITER_TIMEOUT = Duration.seconds(70);
-/** One read of each drill copy, with connection set-up. */
-const READER_TIMEOUT = Duration.seconds(30);
 /** The schedule runs the writer every minute: the canary's heartbeat stream (drills.canary). */
 export const CANARY_SCHEDULE_MINUTES = 1;
-/** 128 MB: a few SQL statements a minute. The writer runs 55 s of every minute, so its size is its cost. */
-const CANARY_MEMORY_MB = 128;
 
 export interface CanaryFunctionProps {
   plan: Plan;
@@ -80,12 +75,13 @@ export class CanaryFunction extends Construct {
     }
     this.securityGroup.connections.allowToAnyIpv4(Port.tcp(443), 'Secrets Manager and the RDS API');
 
+    const settings = functionSettings(plan, `canary-${role}`);
     this.fn = new DrFunction(this, 'Function', {
       name: 'canary',
       plan,
       functionName: canaryFunctionName(plan, role),
-      memorySize: CANARY_MEMORY_MB,
-      timeout: role === 'writer' ? WRITER_TIMEOUT : READER_TIMEOUT,
+      memorySize: settings.memoryMb,
+      timeout: Duration.seconds(settings.timeoutSeconds),
       environment: { DRCTL_CANARY_ROLE: role },
       network: {
         vpc: props.vpc,

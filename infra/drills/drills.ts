@@ -3,6 +3,7 @@ import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { functionSettings } from '../../plan/function-settings.ts';
 import {
   DRILL_NAMESPACE,
   drillGateAlarmName,
@@ -61,10 +62,7 @@ export class Drills extends Construct {
     this.drillFunction = new DrFunction(this, 'Drill', {
       name: 'drill',
       plan,
-      // Each op reads a few resources and starts (never waits for) RDS and ECS changes; the
-      // data-loss op waits for two canary reads (20 s each at most). Below the drill ASL's Task
-      // TimeoutSeconds (90 s), so that the function's own error, not a state timeout, is reported.
-      timeout: Duration.seconds(80),
+      timeout: Duration.seconds(functionSettings(plan, 'drill').timeoutSeconds),
       deadLetterQueue: props.deadLetterQueue,
       ...(props.functionsRoot ? { functionsRoot: props.functionsRoot } : {}),
     });

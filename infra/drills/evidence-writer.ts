@@ -5,6 +5,7 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { CfnBucket } from 'aws-cdk-lib/aws-s3';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { functionSettings } from '../../plan/function-settings.ts';
 import type { Plan } from '../../plan/schema.ts';
 import { drillExecutionArnPattern, drillStateMachineArn } from '../config/drill-arns.ts';
 import { failoverExecutionArnPattern, failoverStateMachineArn } from '../config/plan-arns.ts';
@@ -45,9 +46,8 @@ export class EvidenceWriter extends Construct {
     this.fn = new DrFunction(this, 'Function', {
       name: 'evidence',
       plan,
-      // A 25,000-event history is read in pages of 1,000 and rendered once: well under a minute.
-      timeout: Duration.seconds(120),
-      memorySize: 512,
+      timeout: Duration.seconds(functionSettings(plan, 'evidence').timeoutSeconds),
+      memorySize: functionSettings(plan, 'evidence').memoryMb,
       environment: {
         DRCTL_EVIDENCE_BUCKET: evidence.bucket.bucketName,
         DRCTL_EVIDENCE_KMS_KEY_ID: evidence.key.keyArn,

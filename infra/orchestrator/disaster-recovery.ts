@@ -2,6 +2,7 @@ import { Duration, Tags } from 'aws-cdk-lib';
 import { ManagedPolicy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
+import { functionSettings } from '../../plan/function-settings.ts';
 import { failoverStateMachineName } from '../../plan/names.ts';
 import type { Plan } from '../../plan/schema.ts';
 import {
@@ -100,32 +101,24 @@ export class DisasterRecovery extends Construct {
       this.notifications.alarmAction(deadLetterAlarmName(plan, 'orchestrator')),
     );
 
-    const make = (
-      name: OrchestratorFunctionName,
-      timeout: Duration,
-      environment: Record<string, string> = {},
-    ) =>
+    const make = (name: OrchestratorFunctionName, environment: Record<string, string> = {}) =>
       new DrFunction(this, pascal(name), {
         name,
         plan,
-        timeout,
+        timeout: Duration.seconds(functionSettings(plan, name).timeoutSeconds),
         environment,
         deadLetterQueue: dlq,
         ...(props.functionsRoot ? { functionsRoot: props.functionsRoot } : {}),
       });
     this.functions = {
-      // HTTP probes of both regions plus AWS reads with short timeouts.
-      'health-monitor': make('health-monitor', Duration.seconds(60)),
-      'promote-replica': make('promote-replica', Duration.seconds(30)),
-      'scale-service': make('scale-service', Duration.seconds(30)),
-      'update-dns': make('update-dns', Duration.seconds(30)),
-      notify: make('notify', Duration.seconds(30), { DRCTL_TOPIC_ARN: this.notifications.topic.topicArn }),
-      // One HTTP probe (probe.timeoutSeconds) and one PutMetricData.
-      'primary-probe': make('primary-probe', Duration.seconds(plan.detection.probe.timeoutSeconds + 10)),
-      // Two Parameter Store reads.
-      approval: make('approval', Duration.seconds(15)),
-      // Best-effort calls to the primary region (2 s timeouts, 2 attempts) and DR reads.
-      'fence-primary': make('fence-primary', Duration.seconds(60)),
+      'health-monitor': make('health-monitor'),
+      'promote-replica': make('promote-replica'),
+      'scale-service': make('scale-service'),
+      'update-dns': make('update-dns'),
+      notify: make('notify', { DRCTL_TOPIC_ARN: this.notifications.topic.topicArn }),
+      'primary-probe': make('primary-probe'),
+      approval: make('approval'),
+      'fence-primary': make('fence-primary'),
     };
     grantLeastPrivilege(this.functions, plan, this.notifications.topic);
 

@@ -20,6 +20,7 @@ import { ssmApi } from '../ssm/api.ts';
 import { stepFunctionsApi } from '../stepfunctions/api.ts';
 import type { StepFunctionsModel } from '../stepfunctions/executions.ts';
 import { chargeApiLatency } from '../stepfunctions/invocation-time.ts';
+import { stsApi } from '../sts/api.ts';
 import type { Cleanup } from './cleanup.ts';
 import type { WorldModels } from './models.ts';
 
@@ -58,7 +59,7 @@ export function serveApis(
   // along with the request's asynchronous context.
   const callers = new AsyncLocalStorage<CountedKind>();
   const listener = awsRequestListener({
-    query: [rdsApi(models.rds), snsApi(models.sns)],
+    query: [rdsApi(models.rds), snsApi(models.sns), stsApi(context.account)],
     objects: [
       ecsApi(models.ecs),
       cloudWatchApi(models.cloudWatch),

@@ -3,6 +3,7 @@ import { AwsError } from '../protocol/errors.ts';
 import type { RawRequest, RawResponse, RawService } from '../protocol/raw.ts';
 import type { RequestContext } from '../protocol/server.ts';
 import type { LambdaModel } from './model.ts';
+import { answerRead, readOperationOf } from './read-api.ts';
 
 /**
  * Lambda's Invoke (restJson1: POST /2015-03-31/functions/{FunctionName}/invocations), as the
@@ -24,8 +25,11 @@ export function lambdaApi(context: WorldContext, lambda: LambdaModel): RawServic
     signingName: 'lambda',
     bodyLimitBytes: SYNC_LIMIT,
     operationOf: (request) =>
-      request.method === 'POST' && INVOKE_PATH.test(request.path) ? 'Invoke' : undefined,
-    handle: (request, call) => invoke(context, lambda, request, call),
+      request.method === 'POST' && INVOKE_PATH.test(request.path) ? 'Invoke' : readOperationOf(request),
+    handle: (request, call) => {
+      const read = readOperationOf(request);
+      return read ? answerRead(lambda, read, request, call) : invoke(context, lambda, request, call);
+    },
     errorResponse: (error, _request, requestId) => ({
       status: error.status,
       headers: {

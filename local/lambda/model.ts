@@ -14,7 +14,19 @@ export interface LambdaFunction {
   region: string;
   arn: string;
   invoke: Invoke;
+  /** What GetFunctionConfiguration reports: drctl's deployed defaults (infra/lambda/dr-function.ts). */
+  configuration: FunctionSettings;
 }
+
+export interface FunctionSettings {
+  timeoutSeconds: number;
+  memoryMb: number;
+  /** The handler's source in this repository, shown as the function's description. */
+  description: string;
+}
+
+/** infra/lambda/dr-function.ts: 256 MB, 30 s unless a function sets its own. */
+const DEFAULT_SETTINGS: FunctionSettings = { timeoutSeconds: 30, memoryMb: 256, description: '' };
 
 export class LambdaModel {
   private readonly functions = new Map<string, LambdaFunction>();
@@ -28,8 +40,14 @@ export class LambdaModel {
     return `arn:aws:lambda:${region}:${this.context.account}:function:${name}`;
   }
 
-  register(region: string, name: string, invoke: Invoke): LambdaFunction {
-    const fn = { name, region, arn: this.arnOf(region, name), invoke };
+  register(
+    region: string,
+    name: string,
+    invoke: Invoke,
+    settings: Partial<FunctionSettings> = {},
+  ): LambdaFunction {
+    const configuration = { ...DEFAULT_SETTINGS, ...settings };
+    const fn = { name, region, arn: this.arnOf(region, name), invoke, configuration };
     this.functions.set(`${region}|${name}`, fn);
     return fn;
   }
@@ -60,5 +78,12 @@ export class LambdaModel {
 
   all(): LambdaFunction[] {
     return [...this.functions.values()];
+  }
+
+  /** The region's functions in name order (ListFunctions pages through them). */
+  inRegion(region: string): LambdaFunction[] {
+    return this.all()
+      .filter((fn) => fn.region === region)
+      .sort((a, b) => a.name.localeCompare(b.name));
   }
 }

@@ -20,3 +20,8 @@ export function callerOf(req: IncomingMessage): { userAgent?: string; invocation
     ...(invocation === undefined ? {} : { invocation }),
   };
 }
+
+/** The world's one account has IAM users named by their access key id. */
+export function callerArn(account: string, accessKeyId: string | undefined): string {
+  return `arn:aws:iam::${account}:user/${accessKeyId ?? 'anonymous'}`;
+}

@@ -35,7 +35,22 @@ const SIGNING_NAMES: Record<string, ServiceName> = {
   sns: 'sns',
   monitoring: 'cloudwatch',
   states: 'sfn',
+  sts: 'sts',
 };
+
+/**
+ * A request for a service the world does not model (EC2, IAM, CloudWatch Logs, EventBridge, ELB…)
+ * is told so, by name, with the error code of its protocol for an unknown operation (a client
+ * mistake is a 4xx, as AWS answers a target or action no service has).
+ */
+const SIMULATED =
+  'RDS, ECS, Route 53, CloudWatch, Step Functions, Lambda, SNS, S3, SSM Parameter Store, Secrets Manager and STS GetCallerIdentity';
+export function notSimulated(code: 'UnknownOperationException' | 'InvalidAction', what: string): AwsError {
+  return new AwsError(
+    code,
+    `The local world does not simulate ${bounded(what, 80)}. It simulates ${SIMULATED} (docs/local-world.md lists the operations).`,
+  );
+}
 
 /** An operation of a map of operations, by its own name only. */
 export function ownOperation<T>(operations: Record<string, T>, name: string): T | undefined {
@@ -90,9 +105,10 @@ export async function dispatch(
       protocol === 'json'
         ? jsonResponder(res, requestId, service?.jsonVersion ?? '1.1', queryCompatible)
         : cborResponder(res, requestId, queryCompatible);
-    if (!service) {
-      return respond.error(new AwsError('UnknownOperationException', `Unknown service ${bounded(prefix)}`));
-    }
+    if (!service)
+      return respond.error(
+        notSimulated('UnknownOperationException', `the service of x-amz-target ${prefix}`),
+      );
     const context: RequestContext = { ...base, service: service.service, operation: bounded(operation, 100) };
     return run(options, context, res, respond, body.tooLarge, async () => {
       const op = ownOperation(service.operations, operation);
@@ -156,6 +172,11 @@ async function query(
     );
   }
   const action = params.get('Action');
+  if (parts.scope !== undefined && (!serviceName || (!queryService && !objectService))) {
+    return respond.error(
+      notSimulated('InvalidAction', `the ${parts.scope} API (SigV4 signing name ${parts.scope})`),
+    );
+  }
   if (!action || !serviceName || (!queryService && !objectService)) {
     return respond.error(
       new AwsError(

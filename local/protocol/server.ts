@@ -23,7 +23,8 @@ export type ServiceName =
   | 'lambda'
   | 'ssm'
   | 's3'
-  | 'secretsmanager';
+  | 'secretsmanager'
+  | 'sts';
 
 export interface RequestContext {
   service: ServiceName;

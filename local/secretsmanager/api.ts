@@ -5,7 +5,8 @@ import { CURRENT_STAGE, type Secret, type SecretsManagerModel } from './model.ts
 
 /**
  * Secrets Manager awsJson1_1 operations (x-amz-target `secretsmanager.<Op>`) the canary and
- * drctl's tooling call: GetSecretValue and DescribeSecret (Secrets Manager API Reference).
+ * drctl's tooling call: GetSecretValue, DescribeSecret and ListSecrets (Secrets Manager API
+ * Reference; ListSecrets: MaxResults 1-100, an opaque NextToken; values are never listed).
  * SecretId is 1-2,048 characters; VersionId 32-64; VersionId and VersionStage together must
  * name the same version.
  */
@@ -32,6 +33,7 @@ export function secretsManagerApi(secrets: SecretsManagerModel): ObjectService {
         };
       },
       DescribeSecret: (input, { region }) => describe(secrets.find(region, secretIdOf(input))),
+      ListSecrets: (input, { region }) => listSecrets(secrets, input, region),
     },
   };
 }
@@ -58,5 +60,30 @@ function describe(secret: Secret): JsonObject {
     LastChangedDate: secret.createdAt,
     VersionIdsToStages: { [secret.versionId]: [CURRENT_STAGE] },
     ...(secret.primaryRegion === undefined ? {} : { PrimaryRegion: secret.primaryRegion }),
+  };
+}
+
+function listSecrets(secrets: SecretsManagerModel, input: JsonObject, region: string): JsonObject {
+  const maxResults = input.MaxResults;
+  if (
+    maxResults !== undefined &&
+    (!Number.isInteger(maxResults) || (maxResults as number) < 1 || (maxResults as number) > 100)
+  ) {
+    throw invalidParameter('MaxResults must be an integer from 1 to 100.');
+  }
+  const inRegion = secrets
+    .all()
+    .filter((secret) => secret.region === region)
+    .sort((a, b) => a.name.localeCompare(b.name));
+  const token = jsonString(input, 'NextToken');
+  const start = token === undefined ? 0 : Number(Buffer.from(token, 'base64').toString('utf8'));
+  if (!Number.isInteger(start) || start < 0 || start > inRegion.length) {
+    throw invalidParameter('The NextToken is not one this service returned.');
+  }
+  const page = inRegion.slice(start, start + ((maxResults as number | undefined) ?? 100));
+  const next = start + page.length;
+  return {
+    SecretList: page.map(describe),
+    ...(next < inRegion.length ? { NextToken: Buffer.from(String(next)).toString('base64') } : {}),
   };
 }

@@ -1,4 +1,5 @@
 import { touch } from '../mutations.ts';
+import { callerArn } from '../protocol/caller.ts';
 import { AwsError } from '../protocol/errors.ts';
 import type { ObjectService, RequestContext } from '../protocol/server.ts';
 import { asArray, asString, type JsonObject } from '../protocol/shapes.ts';
@@ -88,10 +89,6 @@ function required(input: JsonObject, field: string): string {
 }
 
 /** Who signed the request, as an IAM ARN: the world has no IAM, so the access key names the user. */
-function callerArn(account: string, accessKeyId: string | undefined): string {
-  return `arn:aws:iam::${account}:user/${accessKeyId ?? 'anonymous'}`;
-}
-
 function parameterJson(p: Parameter): JsonObject {
   return {
     Name: p.name,

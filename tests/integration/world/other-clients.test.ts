@@ -1,5 +1,10 @@
 import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { GetFunctionConfigurationCommand, LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
+import { ListSecretsCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { cbor, dateToTag } from '@smithy/core/cbor';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWorld, type World } from '../../../local/index.ts';
@@ -117,6 +122,150 @@ describe.skipIf(!hasAwsCli)('the AWS CLI with --endpoint-url', () => {
     expect(
       (JSON.parse(result.stdout) as { MetricAlarms: { AlarmName: string }[] }).MetricAlarms[0]?.AlarmName,
     ).toBe(world.detection.alarmName);
+  });
+});
+
+describe.skipIf(!hasAwsCli)('what an operator tries first with the AWS CLI', () => {
+  it('answers sts get-caller-identity with the world account and the signing key', async () => {
+    // Act
+    const result = await aws(['sts', 'get-caller-identity', '--region', plan.regions.dr]);
+
+    // Assess
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual({
+      UserId: world.env.AWS_ACCESS_KEY_ID,
+      Account: '111111111111',
+      Arn: `arn:aws:iam::111111111111:user/${world.env.AWS_ACCESS_KEY_ID}`,
+    });
+  });
+
+  it('lists the orchestrator functions with their deployed timeouts', async () => {
+    // Act
+    const result = await aws(['lambda', 'list-functions', '--region', plan.regions.dr]);
+
+    // Assess
+    expect(result.code, result.stderr).toBe(0);
+    const functions = (
+      JSON.parse(result.stdout) as { Functions: { FunctionName: string; Timeout: number }[] }
+    ).Functions.map((fn) => `${fn.FunctionName} ${fn.Timeout}`);
+    expect(functions).toEqual(
+      expect.arrayContaining([
+        'shop-health-monitor 60',
+        'shop-promote-replica 30',
+        'shop-fence-primary 60',
+        'shop-approval 15',
+        `shop-primary-probe ${plan.detection.probe.timeoutSeconds + 10}`,
+      ]),
+    );
+  });
+
+  it('invokes the health monitor by hand and returns its report', async () => {
+    // Prepare
+    const folder = mkdtempSync(join(tmpdir(), 'drctl-invoke-'));
+    const out = join(folder, 'report.json');
+    // fileb:// is raw bytes in AWS CLI v1 and v2 alike (v2 reads an inline payload as base64).
+    writeFileSync(join(folder, 'event.json'), '{}');
+
+    // Act
+    const result = await aws([
+      'lambda',
+      'invoke',
+      '--region',
+      plan.regions.dr,
+      '--function-name',
+      'shop-health-monitor',
+      '--payload',
+      `fileb://${join(folder, 'event.json')}`,
+      out,
+    ]);
+
+    // Assess
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ StatusCode: 200 });
+    expect(JSON.parse(readFileSync(out, 'utf8'))).toMatchObject({
+      plan: 'shop',
+      primary: { state: 'healthy' },
+    });
+  });
+
+  it('says which service it does not simulate instead of answering another service', async () => {
+    // Act
+    const ec2 = await aws(['ec2', 'describe-vpcs', '--region', plan.regions.dr]);
+    const logs = await aws(['logs', 'describe-log-groups', '--region', plan.regions.dr]);
+
+    // Assess
+    expect(ec2.code).not.toBe(0);
+    expect(ec2.stderr).toContain('InvalidAction');
+    expect(ec2.stderr).toContain('does not simulate the ec2 API');
+    expect(logs.stderr).toContain('does not simulate the service of x-amz-target Logs_20140328');
+  });
+});
+
+describe('Lambda and Secrets Manager listings through the SDK', () => {
+  const clientConfig = () => ({
+    region: plan.regions.dr,
+    endpoint: world.endpoint,
+    credentials: { accessKeyId: 'AKIATEST', secretAccessKey: 'test' },
+  });
+
+  it('pages ListFunctions by MaxItems and NextMarker over every function', async () => {
+    // Prepare
+    const lambda = new LambdaClient(clientConfig());
+    const names: string[] = [];
+    let marker: string | undefined;
+
+    // Act
+    do {
+      const page = await lambda.send(new ListFunctionsCommand({ MaxItems: 3, Marker: marker }));
+      expect((page.Functions ?? []).length).toBeLessThanOrEqual(3);
+      names.push(...(page.Functions ?? []).map((fn) => fn.FunctionName ?? ''));
+      marker = page.NextMarker;
+    } while (marker);
+
+    // Assess
+    expect(names).toEqual([...names].sort());
+    expect(new Set(names).size).toBe(names.length);
+    expect(names).toEqual(expect.arrayContaining(['shop-health-monitor', 'shop-update-dns', 'shop-notify']));
+  });
+
+  it('refuses a MaxItems outside 1-10,000 and names the field', async () => {
+    // Prepare
+    const lambda = new LambdaClient(clientConfig());
+
+    // Act
+    const error = await lambda.send(new ListFunctionsCommand({ MaxItems: 0 })).catch((e: Error) => e);
+
+    // Assess
+    expect(error).toMatchObject({ name: 'InvalidParameterValueException' });
+    expect((error as Error).message).toContain('maxItems');
+  });
+
+  it('reads one function configuration and 404s an unknown one', async () => {
+    // Prepare
+    const lambda = new LambdaClient(clientConfig());
+
+    // Act
+    const found = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: 'shop-notify' }));
+    const missing = await lambda
+      .send(new GetFunctionConfigurationCommand({ FunctionName: 'shop-nothing' }))
+      .catch((e: Error) => e);
+
+    // Assess
+    expect(found).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], MemorySize: 256 });
+    expect(missing).toMatchObject({ name: 'ResourceNotFoundException' });
+  });
+
+  it("lists the region's secrets by name without their values", async () => {
+    // Prepare
+    const secrets = new SecretsManagerClient(clientConfig());
+
+    // Act
+    const listed = await secrets.send(new ListSecretsCommand({ MaxResults: 100 }));
+
+    // Assess
+    const names = (listed.SecretList ?? []).map((secret) => secret.Name);
+    expect(names).toEqual(plan.databases.map((db) => `drctl/shop/${db.id}/canary`).sort());
+    expect(JSON.stringify(listed)).not.toContain('password');
   });
 });
 
