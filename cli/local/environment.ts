@@ -34,6 +34,8 @@ export function exampleCommands(world: Pick<World, 'endpoint' | 'plan'>): string
     `aws route53 list-resource-record-sets --hosted-zone-id ${plan.dns.hostedZoneId} --endpoint-url ${endpoint}`,
     `aws stepfunctions list-executions --state-machine-arn arn:aws:states:${dr}:${plan.deployment?.account ?? '111111111111'}:stateMachine:${failoverStateMachineName(plan)} --endpoint-url ${endpoint} --region ${dr}`,
     `aws stepfunctions start-execution --state-machine-arn arn:aws:states:${dr}:${plan.deployment?.account ?? '111111111111'}:stateMachine:${drillStateMachineName(plan)} --input '{"mode":"drill","reason":"trying a drill","incidentId":"try-1","requestedBy":"me"}' --endpoint-url ${endpoint} --region ${dr}`,
+    // The health monitor by hand: its report of both regions, as the schedule runs it.
+    `aws lambda invoke --function-name ${plan.name}-health-monitor --endpoint-url ${endpoint} --region ${dr} /dev/stdout`,
     `npm run drctl -- status --endpoint ${endpoint}`,
   ];
 }

@@ -57,6 +57,9 @@ describe('drctl up, and clients pointed at it', () => {
     expect(upOutput).toContain(`export AWS_ENDPOINT_URL=${endpoint}`);
     expect(upOutput).toContain('export AWS_REGION=us-west-2');
     expect(upOutput).toContain(`aws rds describe-db-instances --endpoint-url ${endpoint} --region us-west-2`);
+    expect(upOutput).toContain(
+      `aws lambda invoke --function-name shop-health-monitor --endpoint-url ${endpoint} --region us-west-2 /dev/stdout`,
+    );
   });
 
   it('answers the AWS SDK at the printed endpoint', async () => {
