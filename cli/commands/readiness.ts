@@ -1,11 +1,11 @@
-import { loadPlanFile } from '../../plan/load.ts';
-import { planWarnings } from '../../plan/warnings.ts';
 import {
   type JudgedCall,
   judgeReadiness,
   type ReadinessVerdict,
 } from '../../statemachines/readiness-verdict.ts';
 import { guarded, parseCommandArgs } from '../terminal/args.ts';
+import { loadCommandPlan, PLAN_REPORT_OPTIONS } from '../terminal/plan-file.ts';
+import { safeJson } from '../terminal/safe-text.ts';
 import { createStyle, type Style } from '../terminal/style.ts';
 
 export const usage = 'readiness [--plan FILE] [--json]';
@@ -24,14 +24,8 @@ options:
   --json        print the verdict as JSON
   -h, --help    this help`;
 
-const OPTIONS = {
-  plan: { type: 'string' },
-  json: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
-
 export async function run(args: string[]): Promise<number> {
-  const parsed = parseCommandArgs('readiness', args, OPTIONS, HELP);
+  const parsed = parseCommandArgs('readiness', args, PLAN_REPORT_OPTIONS, HELP);
   if ('exitCode' in parsed) return parsed.exitCode;
   const { values } = parsed;
   if (values.help) {
@@ -39,10 +33,8 @@ export async function run(args: string[]): Promise<number> {
     return 0;
   }
   return guarded('readiness', async () => {
-    const plan = loadPlanFile(values.plan ?? 'drctl.plan.yaml');
-    for (const warning of planWarnings(plan)) console.error(`drctl readiness: warning: ${warning}`);
-    const verdict = judgeReadiness(plan);
-    if (values.json) console.log(JSON.stringify(verdict, null, 2));
+    const verdict = judgeReadiness(loadCommandPlan('readiness', values.plan));
+    if (values.json) console.log(safeJson(verdict));
     else console.log(render(verdict, createStyle(process.stdout.isTTY === true)));
     return verdict.ready ? 0 : 1;
   });

@@ -2,8 +2,8 @@ import { InvalidPlanError } from '../../plan/errors.ts';
 import { loadPlanFile } from '../../plan/load.ts';
 import { planWarnings } from '../../plan/warnings.ts';
 import { guarded, parseCommandArgs, USAGE_ERROR } from '../terminal/args.ts';
-import { DEFAULT_PLAN_FILE } from '../terminal/plan-file.ts';
-import { safeJson, safeMessage, safeText } from '../terminal/safe-text.ts';
+import { DEFAULT_PLAN_FILE, PLAN_REPORT_OPTIONS, printPlanWarnings } from '../terminal/plan-file.ts';
+import { safeJson, safeText } from '../terminal/safe-text.ts';
 
 export const usage = 'validate [--plan FILE] [--json]';
 
@@ -21,14 +21,8 @@ options:
   --json        print { valid, plan, problems, warnings } as JSON
   -h, --help    this help`;
 
-const OPTIONS = {
-  plan: { type: 'string' },
-  json: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
-
 export async function run(args: string[]): Promise<number> {
-  const parsed = parseCommandArgs('validate', args, OPTIONS, HELP);
+  const parsed = parseCommandArgs('validate', args, PLAN_REPORT_OPTIONS, HELP);
   if ('exitCode' in parsed) return parsed.exitCode;
   const { values } = parsed;
   if (values.help) {
@@ -53,7 +47,7 @@ export async function run(args: string[]): Promise<number> {
     console.log(
       `drctl validate: ${safeText(file)} is a valid recovery plan: ${plan.name}, ${plan.regions.primary} → ${plan.regions.dr}, ${plan.databases.length} database(s), ${plan.services.length} service(s), dns.strategy ${plan.dns.strategy}, failover.trigger ${plan.failover.trigger}`,
     );
-    for (const warning of warnings) console.error(`drctl validate: warning: ${safeMessage(warning)}`);
+    printPlanWarnings('validate', warnings);
     return 0;
   });
 }

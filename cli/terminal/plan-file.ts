@@ -11,7 +11,18 @@ export const DEFAULT_PLAN_FILE = 'drctl.plan.yaml';
  */
 export function loadCommandPlan(command: string, path: string = DEFAULT_PLAN_FILE): Plan {
   const plan = loadPlanFile(path);
-  for (const warning of planWarnings(plan))
-    console.error(`drctl ${command}: warning: ${safeMessage(warning)}`);
+  printPlanWarnings(command, planWarnings(plan));
   return plan;
 }
+
+/** Each warning on its own stderr line, control characters escaped (a plan's text is untrusted). */
+export function printPlanWarnings(command: string, warnings: string[]): void {
+  for (const warning of warnings) console.error(`drctl ${command}: warning: ${safeMessage(warning)}`);
+}
+
+/** The options of a command that reads a plan and can answer in JSON (validate, readiness). */
+export const PLAN_REPORT_OPTIONS = {
+  plan: { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
