@@ -1,19 +1,17 @@
-import { mkdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { BUNDLED_PLAN_FILE, LAMBDA_BASE_ENVIRONMENT } from '../../infra/lambda/bundle-options.ts';
+import { evidenceBucketName } from '../../plan/names.ts';
+import type { Plan } from '../../plan/schema.ts';
 import { progress } from '../lib/log.ts';
 import { roundTo, type Sample, summarize } from '../lib/stats.ts';
-import { projectNode, REPO_ROOT, timedRun } from '../lib/timed-process.ts';
+import { projectNode, timedRun } from '../lib/timed-process.ts';
 import { type BuiltBundle, bundleLikeCdk } from './bundle.ts';
+import { type DeployedBundle, deployedBundles, referencePlan } from './deployed-bundles.ts';
 
-export const FUNCTION_NAMES = [
-  'health-monitor',
-  'promote-replica',
-  'scale-service',
-  'update-dns',
-  'notify',
-] as const;
 const HELLO_WORLD = 'hello-world';
+const ACCOUNT = '111111111111';
 
 export interface BundleStartup {
   sizeKB: number;
@@ -47,30 +45,36 @@ const PROBE =
   'const t=performance.now();await import(process.argv[1]);process.stdout.write(String(performance.now()-t));';
 
 /**
- * What the Lambda configuration gives the functions (infra/lambda/dr-function.ts), plus the two
- * variables the handlers read at import. A small fixed environment keeps runs comparable whatever
- * npm or the shell exported.
+ * What Lambda and the CDK construct give a function: the construct's environment
+ * (infra/lambda/bundle-options.ts LAMBDA_BASE_ENVIRONMENT: the bundled plan.json, no source-map
+ * flag), LAMBDA_TASK_ROOT at the bundle's folder, the region and the execution role's
+ * credentials as the runtime sets them, and the variables some functions read at import (as
+ * their constructs set them). A small fixed environment keeps runs comparable whatever npm or
+ * the shell exported.
  */
-function functionEnvironment(): NodeJS.ProcessEnv {
+function functionEnvironment(plan: Plan, bundle: BuiltBundle): NodeJS.ProcessEnv {
   return {
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? '/tmp',
-    AWS_REGION: 'us-west-2',
-    AWS_ACCESS_KEY_ID: 'bench',
-    AWS_SECRET_ACCESS_KEY: 'bench',
-    DRCTL_PLAN_FILE: join(REPO_ROOT, 'drctl.plan.yaml'),
-    DRCTL_TOPIC_ARN: 'arn:aws:sns:us-west-2:111111111111:shop-dr-events',
-    NODE_OPTIONS: '--enable-source-maps',
-    POWERTOOLS_LOG_LEVEL: 'INFO',
+    ...LAMBDA_BASE_ENVIRONMENT,
+    LAMBDA_TASK_ROOT: dirname(bundle.file),
+    AWS_REGION: plan.regions.dr,
+    AWS_ACCESS_KEY_ID: 'ASIABENCH0000000000',
+    AWS_SECRET_ACCESS_KEY: 'bench-secret-access-key',
+    AWS_SESSION_TOKEN: 'bench-session-token',
+    DRCTL_TOPIC_ARN: `arn:aws:sns:${plan.regions.dr}:${ACCOUNT}:${plan.notifications.topicName}`,
+    DRCTL_EVIDENCE_BUCKET: evidenceBucketName(plan, ACCOUNT),
+    DRCTL_EVIDENCE_KMS_KEY_ID: `arn:aws:kms:${plan.regions.dr}:${ACCOUNT}:key/0b9e1f3a-6d2c-4a51-9f0e-2b7c8d4e5f60`,
   };
 }
 
 async function importOnce(
   node: string,
   bundle: BuiltBundle,
+  plan: Plan,
 ): Promise<{ processMs: number; importMs: number }> {
   const run = await timedRun(node, ['--input-type=module', '-e', PROBE, pathToFileURL(bundle.file).href], {
-    env: functionEnvironment(),
+    env: functionEnvironment(plan, bundle),
     timeoutMs: 30_000,
   });
   const importMs = Number(run.stdout);
@@ -89,7 +93,9 @@ export async function measureStartup(options: { runs: number; outDir: string }):
   rmSync(bundleDir, { recursive: true, force: true });
   mkdirSync(bundleDir, { recursive: true });
 
-  progress('startup: bundling the functions as CDK does');
+  const plan = referencePlan();
+  const bundles = deployedBundles();
+  progress(`startup: bundling the ${bundles.length} functions CDK deploys, as CDK does`);
   const hello = await bundleLikeCdk(
     HELLO_WORLD,
     join(import.meta.dirname, 'hello-world', 'handler.ts'),
@@ -97,14 +103,16 @@ export async function measureStartup(options: { runs: number; outDir: string }):
   );
   const built = new Map<string, BuiltBundle | Error>();
   const withRuntimeSdk = new Map<string, number>();
-  for (const name of FUNCTION_NAMES) {
-    const entry = join(REPO_ROOT, 'functions', name, 'handler.ts');
+  for (const deployed of bundles) {
     try {
-      built.set(name, await bundleLikeCdk(name, entry, bundleDir));
-      const lean = await bundleLikeCdk(`${name}-runtime-sdk`, entry, bundleDir, ['@aws-sdk/*']);
-      withRuntimeSdk.set(name, roundTo(lean.bytes / 1024, 1));
+      built.set(deployed.name, await bundleWithPlan(deployed, bundleDir, plan));
+      const lean = await bundleLikeCdk(`${deployed.name}-runtime-sdk`, deployed.entry, bundleDir, [
+        ...deployed.external,
+        '@aws-sdk/*',
+      ]);
+      withRuntimeSdk.set(deployed.name, roundTo(lean.bytes / 1024, 1));
     } catch (error) {
-      built.set(name, error as Error);
+      built.set(deployed.name, error as Error);
     }
   }
 
@@ -113,13 +121,13 @@ export async function measureStartup(options: { runs: number; outDir: string }):
   for (const [name, bundle] of built) {
     if (bundle instanceof Error) continue;
     try {
-      await importOnce(node, bundle);
+      await importOnce(node, bundle, plan);
       candidates.push(bundle);
     } catch (error) {
       built.set(name, error as Error);
     }
   }
-  await importOnce(node, hello);
+  await importOnce(node, hello, plan);
 
   progress(`startup: ${options.runs} fresh-process imports of each of ${candidates.length} bundles`);
   const samples = new Map(
@@ -128,7 +136,7 @@ export async function measureStartup(options: { runs: number; outDir: string }):
   // Round-robin, so a slow moment of the machine lands on every bundle alike.
   for (let round = 0; round < options.runs; round++) {
     for (const bundle of candidates) {
-      const timing = await importOnce(node, bundle);
+      const timing = await importOnce(node, bundle, plan);
       const sample = samples.get(bundle.name);
       sample?.processMs.push(timing.processMs);
       sample?.importMs.push(timing.importMs);
@@ -166,4 +174,11 @@ export async function measureStartup(options: { runs: number; outDir: string }):
     helloWorld,
     functions,
   };
+}
+
+/** The bundle, and the validated plan beside it as JSON, as the CDK construct writes them. */
+async function bundleWithPlan(deployed: DeployedBundle, outDir: string, plan: Plan): Promise<BuiltBundle> {
+  const bundle = await bundleLikeCdk(deployed.name, deployed.entry, outDir, deployed.external);
+  writeFileSync(join(dirname(bundle.file), BUNDLED_PLAN_FILE), `${JSON.stringify(plan, null, 2)}\n`);
+  return bundle;
 }
