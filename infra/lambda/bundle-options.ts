@@ -33,12 +33,15 @@ export const REQUIRE_SHIM =
   "import{createRequire as __drctlCreateRequire}from'node:module';const require=__drctlCreateRequire(import.meta.url);";
 
 /**
- * Modules a Lambda bundle replaces. The SDK's default credential chain becomes an
- * environment-only provider: on Lambda the execution role's credentials are always in the
- * environment, which the chain reads first (functions/shared/lambda-credentials.ts says why).
+ * Modules a Lambda bundle replaces, each by code that does what the bundle needs of it (the
+ * replacements say why, and tests hold them to it):
+ * - the SDK's default credential chain by an environment-only provider: on Lambda the execution
+ *   role's credentials are always in the environment, which the chain reads first;
+ * - `semver` by its `gte`, the one function the X-Ray SDK's modules call.
  */
 export const LAMBDA_ALIASES: Readonly<Record<string, string>> = {
   '@aws-sdk/credential-provider-node': join(REPO_ROOT, 'functions', 'shared', 'lambda-credentials.ts'),
+  semver: join(REPO_ROOT, 'functions', 'shared', 'semver-gte.ts'),
 };
 
 /**

@@ -48,7 +48,7 @@ describe('the Lambda bundle figure 4 measures', () => {
     const inputs = Object.keys(result.metafile.inputs);
 
     // Assess
-    expect(Object.keys(LAMBDA_ALIASES)).toEqual(['@aws-sdk/credential-provider-node']);
+    expect(Object.keys(LAMBDA_ALIASES)).toEqual(['@aws-sdk/credential-provider-node', 'semver']);
     expect(inputs).toContain('functions/shared/lambda-credentials.ts');
     expect(
       inputs.filter((input) =>
@@ -58,6 +58,24 @@ describe('the Lambda bundle figure 4 measures', () => {
     expect(inputs.filter((input) => input.includes('@aws-sdk/nested-clients'))).toEqual([]);
     expect(
       inputs.filter((input) => input.includes('node_modules/yaml/') || input.includes('plan/schema.ts')),
+    ).toEqual([]);
+  }, 60_000);
+
+  it('resolves semver only for the X-Ray SDK module that calls its gte', async () => {
+    // Act
+    const result = await build({
+      ...lambdaBuildOptions({ entry: ENTRY, outfile: join(tmpdir(), 'drctl-alias-check', 'index.mjs') }),
+      write: false,
+      metafile: true,
+    });
+    const importers = Object.entries(result.metafile.inputs)
+      .filter(([, input]) => input.imports.some((imported) => imported.original === 'semver'))
+      .map(([file]) => file.replace(/^.*node_modules\//, ''));
+
+    // Assess
+    expect(importers).toEqual(['aws-xray-sdk-core/dist/lib/patchers/aws_p.js']);
+    expect(
+      Object.keys(result.metafile.inputs).filter((input) => input.includes('node_modules/semver/')),
     ).toEqual([]);
   }, 60_000);
 
