@@ -20,6 +20,14 @@ export interface BundleStartup {
   processMs: Sample;
   /** The `import()` alone, timed inside that process: the bundle's own share. */
   importMs: Sample;
+  /**
+   * The process's CPU time (user + system) from its start to the end of the import: what the
+   * start-up costs in work, which a loaded machine inflates far less than the wall time.
+   * Information only; the ratio judged is of processMs. Absent in results from before 2026-12-02.
+   */
+  cpuMs?: Sample;
+  /** cpuMs median / hello world's cpuMs median. */
+  cpuRatioToHelloWorld?: number;
   /** processMs median / hello world's processMs median, measured in the same run. */
   ratioToHelloWorld: number;
   /**
@@ -33,7 +41,7 @@ export interface BundleStartup {
 export interface StartupFigure {
   node: string;
   runsPerBundle: number;
-  helloWorld: Omit<BundleStartup, 'ratioToHelloWorld'>;
+  helloWorld: Omit<BundleStartup, 'ratioToHelloWorld' | 'cpuRatioToHelloWorld'>;
   functions: Record<string, BundleStartup | { error: string }>;
 }
 
@@ -42,7 +50,7 @@ export interface StartupFigure {
  * no extra module is loaded around the bundle; the same probe times every bundle.
  */
 const PROBE =
-  'const t=performance.now();await import(process.argv[1]);process.stdout.write(String(performance.now()-t));';
+  'const t=performance.now();await import(process.argv[1]);const i=performance.now()-t;const c=process.cpuUsage();process.stdout.write(i+" "+(c.user+c.system)/1000);';
 
 /**
  * What Lambda and the CDK construct give a function: the construct's environment
@@ -72,19 +80,19 @@ async function importOnce(
   node: string,
   bundle: BuiltBundle,
   plan: Plan,
-): Promise<{ processMs: number; importMs: number }> {
+): Promise<{ processMs: number; importMs: number; cpuMs: number }> {
   const run = await timedRun(node, ['--input-type=module', '-e', PROBE, pathToFileURL(bundle.file).href], {
     env: functionEnvironment(plan, bundle),
     timeoutMs: 30_000,
   });
-  const importMs = Number(run.stdout);
-  if (run.exitCode !== 0 || !Number.isFinite(importMs)) {
+  const [importMs, cpuMs] = run.stdout.trim().split(' ').map(Number) as [number, number];
+  if (run.exitCode !== 0 || !Number.isFinite(importMs) || !Number.isFinite(cpuMs)) {
     const why = run.timedOut ? 'timed out' : `exit ${run.exitCode}`;
     throw new Error(
       `importing ${bundle.name} failed (${why}): ${run.stderr.trim().split('\n').slice(-3).join(' | ')}`,
     );
   }
-  return { processMs: run.wallMs, importMs };
+  return { processMs: run.wallMs, importMs, cpuMs };
 }
 
 export async function measureStartup(options: { runs: number; outDir: string }): Promise<StartupFigure> {
@@ -131,7 +139,10 @@ export async function measureStartup(options: { runs: number; outDir: string }):
 
   progress(`startup: ${options.runs} fresh-process imports of each of ${candidates.length} bundles`);
   const samples = new Map(
-    candidates.map((bundle) => [bundle.name, { processMs: [] as number[], importMs: [] as number[] }]),
+    candidates.map((bundle) => [
+      bundle.name,
+      { processMs: [] as number[], importMs: [] as number[], cpuMs: [] as number[] },
+    ]),
   );
   // Round-robin, so a slow moment of the machine lands on every bundle alike.
   for (let round = 0; round < options.runs; round++) {
@@ -140,16 +151,18 @@ export async function measureStartup(options: { runs: number; outDir: string }):
       const sample = samples.get(bundle.name);
       sample?.processMs.push(timing.processMs);
       sample?.importMs.push(timing.importMs);
+      sample?.cpuMs.push(timing.cpuMs);
     }
   }
 
   const describe = (bundle: BuiltBundle) => {
-    const sample = samples.get(bundle.name) ?? { processMs: [], importMs: [] };
+    const sample = samples.get(bundle.name) ?? { processMs: [], importMs: [], cpuMs: [] };
     return {
       sizeKB: roundTo(bundle.bytes / 1024, 1),
       gzipKB: roundTo(bundle.gzipBytes / 1024, 1),
       processMs: summarize(sample.processMs),
       importMs: summarize(sample.importMs),
+      cpuMs: summarize(sample.cpuMs),
       largestInputs: bundle.largestInputs,
     };
   };
@@ -165,6 +178,7 @@ export async function measureStartup(options: { runs: number; outDir: string }):
     functions[name] = {
       ...figures,
       ratioToHelloWorld: roundTo(figures.processMs.median / helloWorld.processMs.median, 2),
+      cpuRatioToHelloWorld: roundTo(figures.cpuMs.median / helloWorld.cpuMs.median, 2),
       ...(leanKB === undefined ? {} : { sizeKBWithRuntimeSdk: leanKB }),
     };
   }
