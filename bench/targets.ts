@@ -252,7 +252,7 @@ function startupVerdicts({ figures }: BenchResults): Verdict[] {
       {
         figure,
         target: `${name}: ${importTarget}`,
-        measured: `${bundle.ratioToHelloWorld} × (${bundle.processMs.median} ms vs ${outcome.helloWorld.processMs.median} ms)`,
+        measured: `${bundle.ratioToHelloWorld} × (${bundle.processMs.median} ms vs ${outcome.helloWorld.processMs.median} ms)${bundle.cpuRatioToHelloWorld === undefined ? '' : `; CPU time ${bundle.cpuRatioToHelloWorld} ×`}`,
         status: judge(bundle.ratioToHelloWorld <= TARGETS.importMaxRatioToHelloWorld),
       },
     ];

@@ -2,16 +2,14 @@ import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build, type Metafile } from 'esbuild';
+import { BUNDLE_FILE, lambdaBuildOptions } from '../../infra/lambda/bundle-options.ts';
 
 /**
- * The esbuild options CDK's NodejsFunction passes for a drctl function (infra/lambda/dr-function.ts:
- * ESM, minified, target node24, external source map without sources, every module bundled — the
- * AWS SDK included, overriding NodejsFunction's default of leaving `@aws-sdk/*` to the runtime —
- * main fields module,main, and the createRequire banner). Keep the two in step.
+ * Builds a bundle exactly as CDK does for a drctl function: the same options object
+ * (infra/lambda/bundle-options.ts: ESM index.mjs, minified, node24, external source map without
+ * sources, the createRequire banner, the Lambda aliases, every module bundled — the AWS SDK
+ * included), plus esbuild's metafile to say what the bytes are.
  */
-export const CDK_BUNDLE_BANNER =
-  "import{createRequire as __drctlCreateRequire}from'node:module';const require=__drctlCreateRequire(import.meta.url);";
-
 export interface BuiltBundle {
   name: string;
   file: string;
@@ -25,26 +23,10 @@ export async function bundleLikeCdk(
   name: string,
   entry: string,
   outDir: string,
-  external: string[] = [],
+  external: readonly string[] = [],
 ): Promise<BuiltBundle> {
-  // NodejsFunction names an ESM bundle index.mjs.
-  const file = join(outDir, name, 'index.mjs');
-  const result = await build({
-    entryPoints: [entry],
-    bundle: true,
-    platform: 'node',
-    target: 'node24',
-    format: 'esm',
-    outfile: file,
-    minify: true,
-    sourcemap: true,
-    sourcesContent: false,
-    external,
-    mainFields: ['module', 'main'],
-    banner: { js: CDK_BUNDLE_BANNER },
-    metafile: true,
-    logLevel: 'error',
-  });
+  const file = join(outDir, name, BUNDLE_FILE);
+  const result = await build({ ...lambdaBuildOptions({ entry, outfile: file, external }), metafile: true });
   return {
     name,
     file,

@@ -1,19 +1,17 @@
-import { mkdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { BUNDLED_PLAN_FILE, LAMBDA_BASE_ENVIRONMENT } from '../../infra/lambda/bundle-options.ts';
+import { evidenceBucketName } from '../../plan/names.ts';
+import type { Plan } from '../../plan/schema.ts';
 import { progress } from '../lib/log.ts';
 import { roundTo, type Sample, summarize } from '../lib/stats.ts';
-import { projectNode, REPO_ROOT, timedRun } from '../lib/timed-process.ts';
+import { projectNode, timedRun } from '../lib/timed-process.ts';
 import { type BuiltBundle, bundleLikeCdk } from './bundle.ts';
+import { type DeployedBundle, deployedBundles, referencePlan } from './deployed-bundles.ts';
 
-export const FUNCTION_NAMES = [
-  'health-monitor',
-  'promote-replica',
-  'scale-service',
-  'update-dns',
-  'notify',
-] as const;
 const HELLO_WORLD = 'hello-world';
+const ACCOUNT = '111111111111';
 
 export interface BundleStartup {
   sizeKB: number;
@@ -22,6 +20,14 @@ export interface BundleStartup {
   processMs: Sample;
   /** The `import()` alone, timed inside that process: the bundle's own share. */
   importMs: Sample;
+  /**
+   * The process's CPU time (user + system) from its start to the end of the import: what the
+   * start-up costs in work, which a loaded machine inflates far less than the wall time.
+   * Information only; the ratio judged is of processMs. Absent in results from before 2026-12-02.
+   */
+  cpuMs?: Sample;
+  /** cpuMs median / hello world's cpuMs median. */
+  cpuRatioToHelloWorld?: number;
   /** processMs median / hello world's processMs median, measured in the same run. */
   ratioToHelloWorld: number;
   /**
@@ -35,7 +41,7 @@ export interface BundleStartup {
 export interface StartupFigure {
   node: string;
   runsPerBundle: number;
-  helloWorld: Omit<BundleStartup, 'ratioToHelloWorld'>;
+  helloWorld: Omit<BundleStartup, 'ratioToHelloWorld' | 'cpuRatioToHelloWorld'>;
   functions: Record<string, BundleStartup | { error: string }>;
 }
 
@@ -44,43 +50,49 @@ export interface StartupFigure {
  * no extra module is loaded around the bundle; the same probe times every bundle.
  */
 const PROBE =
-  'const t=performance.now();await import(process.argv[1]);process.stdout.write(String(performance.now()-t));';
+  'const t=performance.now();await import(process.argv[1]);const i=performance.now()-t;const c=process.cpuUsage();process.stdout.write(i+" "+(c.user+c.system)/1000);';
 
 /**
- * What the Lambda configuration gives the functions (infra/lambda/dr-function.ts), plus the two
- * variables the handlers read at import. A small fixed environment keeps runs comparable whatever
- * npm or the shell exported.
+ * What Lambda and the CDK construct give a function: the construct's environment
+ * (infra/lambda/bundle-options.ts LAMBDA_BASE_ENVIRONMENT: the bundled plan.json, no source-map
+ * flag), LAMBDA_TASK_ROOT at the bundle's folder, the region and the execution role's
+ * credentials as the runtime sets them, and the variables some functions read at import (as
+ * their constructs set them). A small fixed environment keeps runs comparable whatever npm or
+ * the shell exported.
  */
-function functionEnvironment(): NodeJS.ProcessEnv {
+function functionEnvironment(plan: Plan, bundle: BuiltBundle): NodeJS.ProcessEnv {
   return {
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? '/tmp',
-    AWS_REGION: 'us-west-2',
-    AWS_ACCESS_KEY_ID: 'bench',
-    AWS_SECRET_ACCESS_KEY: 'bench',
-    DRCTL_PLAN_FILE: join(REPO_ROOT, 'drctl.plan.yaml'),
-    DRCTL_TOPIC_ARN: 'arn:aws:sns:us-west-2:111111111111:shop-dr-events',
-    NODE_OPTIONS: '--enable-source-maps',
-    POWERTOOLS_LOG_LEVEL: 'INFO',
+    ...LAMBDA_BASE_ENVIRONMENT,
+    LAMBDA_TASK_ROOT: dirname(bundle.file),
+    AWS_REGION: plan.regions.dr,
+    AWS_ACCESS_KEY_ID: 'ASIABENCH0000000000',
+    AWS_SECRET_ACCESS_KEY: 'bench-secret-access-key',
+    AWS_SESSION_TOKEN: 'bench-session-token',
+    DRCTL_TOPIC_ARN: `arn:aws:sns:${plan.regions.dr}:${ACCOUNT}:${plan.notifications.topicName}`,
+    DRCTL_EVIDENCE_BUCKET: evidenceBucketName(plan, ACCOUNT),
+    DRCTL_EVIDENCE_KMS_KEY_ID: `arn:aws:kms:${plan.regions.dr}:${ACCOUNT}:key/0b9e1f3a-6d2c-4a51-9f0e-2b7c8d4e5f60`,
   };
 }
 
 async function importOnce(
   node: string,
   bundle: BuiltBundle,
-): Promise<{ processMs: number; importMs: number }> {
+  plan: Plan,
+): Promise<{ processMs: number; importMs: number; cpuMs: number }> {
   const run = await timedRun(node, ['--input-type=module', '-e', PROBE, pathToFileURL(bundle.file).href], {
-    env: functionEnvironment(),
+    env: functionEnvironment(plan, bundle),
     timeoutMs: 30_000,
   });
-  const importMs = Number(run.stdout);
-  if (run.exitCode !== 0 || !Number.isFinite(importMs)) {
+  const [importMs, cpuMs] = run.stdout.trim().split(' ').map(Number) as [number, number];
+  if (run.exitCode !== 0 || !Number.isFinite(importMs) || !Number.isFinite(cpuMs)) {
     const why = run.timedOut ? 'timed out' : `exit ${run.exitCode}`;
     throw new Error(
       `importing ${bundle.name} failed (${why}): ${run.stderr.trim().split('\n').slice(-3).join(' | ')}`,
     );
   }
-  return { processMs: run.wallMs, importMs };
+  return { processMs: run.wallMs, importMs, cpuMs };
 }
 
 export async function measureStartup(options: { runs: number; outDir: string }): Promise<StartupFigure> {
@@ -89,7 +101,9 @@ export async function measureStartup(options: { runs: number; outDir: string }):
   rmSync(bundleDir, { recursive: true, force: true });
   mkdirSync(bundleDir, { recursive: true });
 
-  progress('startup: bundling the functions as CDK does');
+  const plan = referencePlan();
+  const bundles = deployedBundles();
+  progress(`startup: bundling the ${bundles.length} functions CDK deploys, as CDK does`);
   const hello = await bundleLikeCdk(
     HELLO_WORLD,
     join(import.meta.dirname, 'hello-world', 'handler.ts'),
@@ -97,14 +111,16 @@ export async function measureStartup(options: { runs: number; outDir: string }):
   );
   const built = new Map<string, BuiltBundle | Error>();
   const withRuntimeSdk = new Map<string, number>();
-  for (const name of FUNCTION_NAMES) {
-    const entry = join(REPO_ROOT, 'functions', name, 'handler.ts');
+  for (const deployed of bundles) {
     try {
-      built.set(name, await bundleLikeCdk(name, entry, bundleDir));
-      const lean = await bundleLikeCdk(`${name}-runtime-sdk`, entry, bundleDir, ['@aws-sdk/*']);
-      withRuntimeSdk.set(name, roundTo(lean.bytes / 1024, 1));
+      built.set(deployed.name, await bundleWithPlan(deployed, bundleDir, plan));
+      const lean = await bundleLikeCdk(`${deployed.name}-runtime-sdk`, deployed.entry, bundleDir, [
+        ...deployed.external,
+        '@aws-sdk/*',
+      ]);
+      withRuntimeSdk.set(deployed.name, roundTo(lean.bytes / 1024, 1));
     } catch (error) {
-      built.set(name, error as Error);
+      built.set(deployed.name, error as Error);
     }
   }
 
@@ -113,35 +129,40 @@ export async function measureStartup(options: { runs: number; outDir: string }):
   for (const [name, bundle] of built) {
     if (bundle instanceof Error) continue;
     try {
-      await importOnce(node, bundle);
+      await importOnce(node, bundle, plan);
       candidates.push(bundle);
     } catch (error) {
       built.set(name, error as Error);
     }
   }
-  await importOnce(node, hello);
+  await importOnce(node, hello, plan);
 
   progress(`startup: ${options.runs} fresh-process imports of each of ${candidates.length} bundles`);
   const samples = new Map(
-    candidates.map((bundle) => [bundle.name, { processMs: [] as number[], importMs: [] as number[] }]),
+    candidates.map((bundle) => [
+      bundle.name,
+      { processMs: [] as number[], importMs: [] as number[], cpuMs: [] as number[] },
+    ]),
   );
   // Round-robin, so a slow moment of the machine lands on every bundle alike.
   for (let round = 0; round < options.runs; round++) {
     for (const bundle of candidates) {
-      const timing = await importOnce(node, bundle);
+      const timing = await importOnce(node, bundle, plan);
       const sample = samples.get(bundle.name);
       sample?.processMs.push(timing.processMs);
       sample?.importMs.push(timing.importMs);
+      sample?.cpuMs.push(timing.cpuMs);
     }
   }
 
   const describe = (bundle: BuiltBundle) => {
-    const sample = samples.get(bundle.name) ?? { processMs: [], importMs: [] };
+    const sample = samples.get(bundle.name) ?? { processMs: [], importMs: [], cpuMs: [] };
     return {
       sizeKB: roundTo(bundle.bytes / 1024, 1),
       gzipKB: roundTo(bundle.gzipBytes / 1024, 1),
       processMs: summarize(sample.processMs),
       importMs: summarize(sample.importMs),
+      cpuMs: summarize(sample.cpuMs),
       largestInputs: bundle.largestInputs,
     };
   };
@@ -157,6 +178,7 @@ export async function measureStartup(options: { runs: number; outDir: string }):
     functions[name] = {
       ...figures,
       ratioToHelloWorld: roundTo(figures.processMs.median / helloWorld.processMs.median, 2),
+      cpuRatioToHelloWorld: roundTo(figures.cpuMs.median / helloWorld.cpuMs.median, 2),
       ...(leanKB === undefined ? {} : { sizeKBWithRuntimeSdk: leanKB }),
     };
   }
@@ -166,4 +188,11 @@ export async function measureStartup(options: { runs: number; outDir: string }):
     helloWorld,
     functions,
   };
+}
+
+/** The bundle, and the validated plan beside it as JSON, as the CDK construct writes them. */
+async function bundleWithPlan(deployed: DeployedBundle, outDir: string, plan: Plan): Promise<BuiltBundle> {
+  const bundle = await bundleLikeCdk(deployed.name, deployed.entry, outDir, deployed.external);
+  writeFileSync(join(dirname(bundle.file), BUNDLED_PLAN_FILE), `${JSON.stringify(plan, null, 2)}\n`);
+  return bundle;
 }

@@ -5,13 +5,13 @@ import {
   type ParameterMetadata,
   type SSMClient,
 } from '@aws-sdk/client-ssm';
-import type { z } from 'zod';
 import { toDrError } from '../../plan/errors.ts';
-import { fieldPath } from '../../plan/load.ts';
+import { fieldPath } from '../../plan/issues.ts';
 import { decisionParameterName } from '../../plan/names.ts';
 import type { Plan } from '../../plan/schema.ts';
 import type { DecisionOutput, decisionInputSchema } from '../shared/contracts.ts';
 import { decisionDocumentSchema, type RecordedDecision } from '../shared/decision.ts';
+import type * as z from '../shared/validator.ts';
 
 export type DecisionInput = z.output<typeof decisionInputSchema>;
 

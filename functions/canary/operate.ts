@@ -1,13 +1,13 @@
-import { z } from 'zod';
 import { InvalidInputError } from '../../plan/errors.ts';
 import { type CanaryReadOutput, canaryReadInputSchema } from '../shared/canary-contracts.ts';
 import { parseTaskInput } from '../shared/contracts.ts';
+import * as z from '../shared/validator.ts';
 import { type CanaryRole, readHeartbeats } from './read.ts';
 import type { CanaryDeps } from './sessions.ts';
 import { type WriteLoopResult, writeForAMinute } from './write-loop.ts';
 
 /** A `read` payload, or anything else: the schedule's event (EventBridge or Scheduler) runs the write loop. */
-const routeSchema = z.looseObject({ op: z.string().optional() });
+const routeSchema = z.looseObject({ op: z.optional(z.string()) });
 
 export type CanaryResult = CanaryReadOutput | WriteLoopResult | { skipped: string };
 

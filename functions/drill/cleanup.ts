@@ -1,6 +1,6 @@
-import type { z } from 'zod';
 import { DRILL_PLAN_TAG } from '../../plan/names.ts';
 import type { CleanupOutput, cleanupInputSchema, DrillResource } from '../shared/drill-contracts.ts';
+import type * as z from '../shared/validator.ts';
 import { copyResource, type DrillCopy, listDrillCopies, readCopy } from './copies.ts';
 import { deleteCopy } from './delete-copy.ts';
 import { copyIdentifierOf } from './guard.ts';

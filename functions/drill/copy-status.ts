@@ -1,7 +1,7 @@
-import type { z } from 'zod';
 import { DrillFailedError } from '../../plan/errors.ts';
 import type { CopyStatusOutput, copyStatusInputSchema } from '../shared/drill-contracts.ts';
 import { isTerminalStatus } from '../shared/instance-status.ts';
+import type * as z from '../shared/validator.ts';
 import { copyResource, readCopy } from './copies.ts';
 import { copyIdentifierOf } from './guard.ts';
 import type { DrillPorts } from './ports.ts';

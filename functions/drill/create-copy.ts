@@ -1,5 +1,4 @@
 import { CreateDBInstanceReadReplicaCommand, type DBInstance } from '@aws-sdk/client-rds';
-import type { z } from 'zod';
 import {
   DrillFailedError,
   InvalidStateError,
@@ -12,6 +11,7 @@ import type { Plan, PlanDatabase } from '../../plan/schema.ts';
 import type { CreateCopyOutput, createCopyInputSchema } from '../shared/drill-contracts.ts';
 import { readDbInstance } from '../shared/read-db-instance.ts';
 import { replicaResource } from '../shared/resource-names.ts';
+import type * as z from '../shared/validator.ts';
 import { copyResource, type DrillCopy, readCopy } from './copies.ts';
 import { findPlanDatabase, guardCopyOf } from './guard.ts';
 import type { DrillPorts } from './ports.ts';

@@ -1,4 +1,3 @@
-import type { z } from 'zod';
 import { canaryFunctionName } from '../../plan/names.ts';
 import type { PlanDatabase } from '../../plan/schema.ts';
 import type { CanaryHeartbeat } from '../shared/canary-contracts.ts';
@@ -8,6 +7,7 @@ import type {
   DataLossOutput,
   dataLossInputSchema,
 } from '../shared/drill-contracts.ts';
+import type * as z from '../shared/validator.ts';
 import { readHeartbeats } from './canary-reads.ts';
 import { copyIdentifierOf, findPlanDatabase } from './guard.ts';
 import type { DrillPorts } from './ports.ts';

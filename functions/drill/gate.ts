@@ -1,8 +1,8 @@
-import type { z } from 'zod';
 import { GATE_OPEN } from '../../plan/names.ts';
 import type { DrillGateOutput, gateInputSchema } from '../shared/drill-contracts.ts';
 import { closeGateStep } from '../shared/gate-switch.ts';
 import { describeGate, drillGate, readGate, writeGate } from '../shared/traffic-gate.ts';
+import type * as z from '../shared/validator.ts';
 import type { DrillPorts } from './ports.ts';
 
 export type GateInput = z.output<typeof gateInputSchema>;

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { parseTaskInput } from '../shared/contracts.ts';
 import {
   cleanupInputSchema,
@@ -14,6 +13,7 @@ import {
   sweepInputSchema,
   verdictInputSchema,
 } from '../shared/drill-contracts.ts';
+import * as z from '../shared/validator.ts';
 import { cleanup } from './cleanup.ts';
 import { copyStatus } from './copy-status.ts';
 import { createCopy } from './create-copy.ts';

@@ -1,5 +1,4 @@
 import type { ExecutionListItem } from '@aws-sdk/client-sfn';
-import type { z } from 'zod';
 import { DrillRefusedError, InvalidInputError } from '../../plan/errors.ts';
 import { drillRecordName, failoverStateMachineName } from '../../plan/names.ts';
 import type { Plan, PlanDatabase } from '../../plan/schema.ts';
@@ -13,6 +12,7 @@ import { isReplicaOfPlanPrimary, readDbInstance, replicaSource } from '../shared
 import { readDrService } from '../shared/read-dr-service.ts';
 import { lastActiveLag, readReplicaLag } from '../shared/replica-lag.ts';
 import { drServiceResource, replicaResource } from '../shared/resource-names.ts';
+import type * as z from '../shared/validator.ts';
 import { describeRun, runningExecutions, runningFailovers } from './executions.ts';
 import { copyIdentifierOf, productionIdentifiers } from './guard.ts';
 import { readFailedOver } from './plan-state.ts';

@@ -1,10 +1,10 @@
 import { PromoteReadReplicaCommand, type RDSClient } from '@aws-sdk/client-rds';
-import type { z } from 'zod';
 import { DrillFailedError, InvalidStateError, PromotionFailedError, toDrError } from '../../plan/errors.ts';
 import type { Plan } from '../../plan/schema.ts';
 import type { PromoteCopyOutput, promoteCopyInputSchema } from '../shared/drill-contracts.ts';
 import { AVAILABLE, isTerminalStatus } from '../shared/instance-status.ts';
 import { lastActiveLag, readReplicaLag } from '../shared/replica-lag.ts';
+import type * as z from '../shared/validator.ts';
 import { copyResource, type DrillCopy, readCopy } from './copies.ts';
 import { copyIdentifierOf, findPlanDatabase, guardTaggedCopy } from './guard.ts';
 import type { DrillPorts } from './ports.ts';

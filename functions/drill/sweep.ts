@@ -1,5 +1,5 @@
-import type { z } from 'zod';
 import type { DrillResource, SweepOutput, sweepInputSchema } from '../shared/drill-contracts.ts';
+import type * as z from '../shared/validator.ts';
 import { copyResource, listDrillCopies } from './copies.ts';
 import { deleteCopy } from './delete-copy.ts';
 import { describeRun, runningExecutions } from './executions.ts';

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import type { Plan } from '../../plan/schema.ts';
 import type {
   DataLossBasis,
@@ -6,6 +5,7 @@ import type {
   DrillVerdictOutput,
   verdictInputSchema,
 } from '../shared/drill-contracts.ts';
+import * as z from '../shared/validator.ts';
 
 export type VerdictInput = z.output<typeof verdictInputSchema>;
 
@@ -14,8 +14,8 @@ const outageSchema = z.looseObject({ outageAt: z.string() });
 const verificationSchema = z.looseObject({ verifiedAt: z.string() });
 const dataLossSchema = z.looseObject({
   worst: z.looseObject({
-    secondsLost: z.number().nullable(),
-    writesLost: z.number().nullable(),
+    secondsLost: z.nullable(z.number()),
+    writesLost: z.nullable(z.number()),
     basis: z.enum(['canary', 'replica-lag-estimate', 'unknown']),
   }),
 });

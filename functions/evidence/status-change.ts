@@ -1,5 +1,5 @@
-import { z } from 'zod';
 import { executionArnSchema, parseTaskInput, stateMachineArnSchema } from '../shared/contracts.ts';
+import * as z from '../shared/validator.ts';
 
 /**
  * The EventBridge event Step Functions sends when an execution's status changes ("Step Functions
@@ -7,7 +7,7 @@ import { executionArnSchema, parseTaskInput, stateMachineArnSchema } from '../sh
  * rest of the event (input, output, error) is read from the execution itself, since the event's
  * copies can be truncated. Times arrive as epoch milliseconds.
  */
-const epochOrIso = z.union([z.number().int().nonnegative(), z.iso.datetime({ offset: true })]);
+const epochOrIso = z.union([z.number().check(z.int(), z.nonnegative()), z.iso.datetime({ offset: true })]);
 
 export const FINAL_STATUSES = ['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED'] as const;
 
@@ -17,10 +17,10 @@ export const statusChangeEventSchema = z.object({
   detail: z.object({
     executionArn: executionArnSchema,
     stateMachineArn: stateMachineArnSchema,
-    name: z.string().min(1).max(80),
-    status: z.string().min(1),
-    startDate: epochOrIso.nullable().optional(),
-    stopDate: epochOrIso.nullable().optional(),
+    name: z.string().check(z.minLength(1), z.maxLength(80)),
+    status: z.string().check(z.minLength(1)),
+    startDate: z.optional(z.nullable(epochOrIso)),
+    stopDate: z.optional(z.nullable(epochOrIso)),
   }),
 });
 export type StatusChangeEvent = z.output<typeof statusChangeEventSchema>;

@@ -1,11 +1,11 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
-import { z } from 'zod';
 import { cloudWatchClient, ecsClient, rdsClient } from '../shared/clients.ts';
 import { type FenceOutput, fenceInputSchema, parseTaskInput } from '../shared/contracts.ts';
 import { loadDeployedPlan } from '../shared/plan.ts';
 import { CORRELATION_ID_PATH, powertools } from '../shared/powertools.ts';
+import * as z from '../shared/validator.ts';
 import { type FencePorts, fencePrimary } from './fence.ts';
 
 const { logger, tracer } = powertools('fence-primary');
@@ -22,7 +22,7 @@ const ports: FencePorts = {
 };
 
 /** A state-machine task says `operation: fence`; the EventBridge schedule sends an event without one. */
-const routeSchema = z.object({ operation: z.literal('fence').optional() });
+const routeSchema = z.object({ operation: z.optional(z.literal('fence')) });
 
 async function fence(event: unknown): Promise<FenceOutput> {
   const { operation } = parseTaskInput(routeSchema, event, 'fence-primary');

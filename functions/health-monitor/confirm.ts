@@ -1,8 +1,8 @@
-import type { z } from 'zod';
 import { PrimaryRecoveredError } from '../../plan/errors.ts';
 import type { ConfirmOutput, confirmInputSchema } from '../shared/contracts.ts';
 import type { RecordedDecision } from '../shared/decision.ts';
 import { describeProbe, isHealthyResponse } from '../shared/http-probe.ts';
+import type * as z from '../shared/validator.ts';
 import type { HealthMonitorPorts } from './ports.ts';
 import { acceptRpo } from './rpo-guard.ts';
 import { claimRun } from './run-lock.ts';

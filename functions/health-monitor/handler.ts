@@ -1,7 +1,6 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
-import { z } from 'zod';
 import { cloudWatchClient, ecsClient, rdsClient, route53Client, sfnClient } from '../shared/clients.ts';
 import {
   type AssessOutput,
@@ -18,6 +17,7 @@ import { createDnsLookup } from '../shared/dns-lookup.ts';
 import { createHttpProbe } from '../shared/http-probe.ts';
 import { loadDeployedPlan } from '../shared/plan.ts';
 import { CORRELATION_ID_PATH, powertools } from '../shared/powertools.ts';
+import * as z from '../shared/validator.ts';
 import { assess } from './assess.ts';
 import { confirm } from './confirm.ts';
 import { monitor } from './monitor.ts';
@@ -55,7 +55,7 @@ const ports: HealthMonitorPorts = {
 
 /** Scheduled events carry no `operation`: they run the monitor. */
 const routeSchema = z.object({
-  operation: z.enum(['monitor', 'preflight', 'confirm', 'assess', 'verify']).default('monitor'),
+  operation: z._default(z.enum(['monitor', 'preflight', 'confirm', 'assess', 'verify']), 'monitor'),
 });
 
 async function observe(

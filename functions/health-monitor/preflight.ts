@@ -1,4 +1,3 @@
-import type { z } from 'zod';
 import { InvalidInputError, PreflightFailedError } from '../../plan/errors.ts';
 import { drillStateMachineName, failoverStateMachineName } from '../../plan/names.ts';
 import type { Plan } from '../../plan/schema.ts';
@@ -16,6 +15,7 @@ import {
 import { readDbInstance } from '../shared/read-db-instance.ts';
 import { readDrService } from '../shared/read-dr-service.ts';
 import { drServiceResource } from '../shared/resource-names.ts';
+import type * as z from '../shared/validator.ts';
 import { failoverChanges } from './failover-changes.ts';
 import { pollTiming } from './poll-timing.ts';
 import type { HealthMonitorPorts } from './ports.ts';

@@ -1,7 +1,7 @@
-import { z } from 'zod';
 import { drillRecordName } from '../../plan/names.ts';
 import type { Plan } from '../../plan/schema.ts';
 import type { NotifyInput } from '../shared/contracts.ts';
+import * as z from '../shared/validator.ts';
 import { formatDuration } from './duration.ts';
 import { describeFailure } from './failure.ts';
 import { cleanSubject } from './subject.ts';
@@ -11,18 +11,18 @@ type DrillEvent = 'drill-started' | 'drill-succeeded' | 'drill-failed';
 /** The verdict's fields a notice uses (DrillVerdictOutput), read defensively. */
 const verdictSchema = z.looseObject({
   outcome: z.enum(['succeeded', 'failed', 'objective-missed', 'cleanup-incomplete']),
-  error: z.string().nullable(),
+  error: z.nullable(z.string()),
   cause: z.string(),
   rto: z.looseObject({
-    seconds: z.number().nullable(),
+    seconds: z.nullable(z.number()),
     objectiveSeconds: z.number(),
-    met: z.boolean().nullable(),
+    met: z.nullable(z.boolean()),
   }),
   rpo: z.looseObject({
-    seconds: z.number().nullable(),
-    writesLost: z.number().nullable(),
+    seconds: z.nullable(z.number()),
+    writesLost: z.nullable(z.number()),
     objectiveSeconds: z.number(),
-    met: z.boolean().nullable(),
+    met: z.nullable(z.boolean()),
     basis: z.string(),
   }),
   cleanup: z.looseObject({ complete: z.boolean(), leftBehind: z.array(z.string()) }),

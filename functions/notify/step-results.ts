@@ -1,5 +1,5 @@
-import { z } from 'zod';
 import { changeSchema, type NotifyInput } from '../shared/contracts.ts';
+import * as z from '../shared/validator.ts';
 
 /**
  * The step results the state machine passes to notify, read defensively: a notification must go
@@ -8,13 +8,13 @@ import { changeSchema, type NotifyInput } from '../shared/contracts.ts';
  * shapes are those of PreflightOutput, PromoteOutput, ScaleOutput, DnsOutput, VerifyOutput and
  * AssessOutput in contracts.ts.
  */
-const nullableString = z.string().nullable();
+const nullableString = z.nullable(z.string());
 
 const preflightSchema = z.looseObject({
   checkedAt: z.string(),
   databases: z.array(z.looseObject({ id: z.string(), identifier: z.string(), readiness: z.string() })),
   services: z.array(z.looseObject({ id: z.string(), cluster: z.string(), service: z.string() })),
-  rpo: z.looseObject({ budgetSeconds: z.number(), worstLagSeconds: z.number().nullable() }),
+  rpo: z.looseObject({ budgetSeconds: z.number(), worstLagSeconds: z.nullable(z.number()) }),
   changes: z.array(changeSchema),
 });
 
@@ -35,7 +35,7 @@ const scaleSchema = z.looseObject({
   service: z.string(),
   desiredCount: z.number(),
   runningCount: z.number(),
-  stoppedReasons: z.array(z.string()).default([]),
+  stoppedReasons: z._default(z.array(z.string()), []),
   done: z.boolean(),
   alreadyScaled: z.boolean(),
   startedAt: nullableString,
@@ -62,23 +62,23 @@ const recordedDecisionSchema = z.looseObject({
   author: nullableString,
   decidedBy: nullableString,
   decidedAt: nullableString,
-  acceptDataLossSeconds: z.number().nullable(),
+  acceptDataLossSeconds: z.nullable(z.number()),
   acceptUnknownDataLoss: z.boolean(),
 });
 
 const decisionSchema = z.looseObject({
   parameter: z.string(),
   status: z.enum(['pending', 'approved', 'denied']),
-  decision: recordedDecisionSchema.nullable(),
+  decision: z.nullable(recordedDecisionSchema),
   problem: nullableString,
 });
 
 const confirmationSchema = z.looseObject({
   confirmedAt: z.string(),
-  primary: z.looseObject({ checked: z.boolean(), state: z.string().nullable(), detail: z.string() }),
+  primary: z.looseObject({ checked: z.boolean(), state: z.nullable(z.string()), detail: z.string() }),
   rpo: z.looseObject({
     verdict: z.string(),
-    acceptedLossSeconds: z.number().nullable(),
+    acceptedLossSeconds: z.nullable(z.number()),
     acceptedUnknown: z.boolean(),
     acceptedBy: nullableString,
   }),
@@ -103,7 +103,7 @@ const assessSchema = z.looseObject({
 });
 
 /** When the assess step itself failed, its Catch puts the error where the assessment would be. */
-const caughtSchema = z.looseObject({ Error: z.string(), Cause: z.string().optional() });
+const caughtSchema = z.looseObject({ Error: z.string(), Cause: z.optional(z.string()) });
 
 export interface StepResults {
   preflight?: z.output<typeof preflightSchema>;
@@ -123,7 +123,11 @@ export interface StepResults {
 
 export function readStepResults(input: NotifyInput): StepResults {
   const results: StepResults = { unreadable: [] };
-  const read = <S extends z.ZodType>(name: string, schema: S, value: unknown): z.output<S> | undefined => {
+  const read = <S extends z.ZodMiniType>(
+    name: string,
+    schema: S,
+    value: unknown,
+  ): z.output<S> | undefined => {
     if (value === undefined || value === null) return undefined;
     const parsed = schema.safeParse(value);
     if (parsed.success) return parsed.data;
@@ -136,7 +140,7 @@ export function readStepResults(input: NotifyInput): StepResults {
   // The Recover branches: promotions, scale-ups, the started notice (its outcome only), fencing.
   const recovery = read(
     'recovery',
-    z.tuple([z.array(promoteSchema), z.array(scaleSchema)]).rest(z.unknown()),
+    z.tuple([z.array(promoteSchema), z.array(scaleSchema)], z.unknown()),
     input.recovery,
   );
   if (recovery) {

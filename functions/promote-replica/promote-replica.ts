@@ -5,7 +5,6 @@ import {
   PromoteReadReplicaCommand,
   type RDSClient,
 } from '@aws-sdk/client-rds';
-import type { z } from 'zod';
 import {
   InvalidInputError,
   InvalidStateError,
@@ -17,6 +16,7 @@ import {
 import type { Plan, PlanDatabase } from '../../plan/schema.ts';
 import type { PromoteOutput, promoteInputSchema } from '../shared/contracts.ts';
 import { AVAILABLE, isTerminalStatus } from '../shared/instance-status.ts';
+import type * as z from '../shared/validator.ts';
 import { describeSource, isSameSource, parseReplicaSource } from './replica-source.ts';
 
 export type PromoteInput = z.output<typeof promoteInputSchema>;

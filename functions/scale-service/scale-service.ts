@@ -1,9 +1,9 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { type ECSClient, type Service, UpdateServiceCommand } from '@aws-sdk/client-ecs';
-import type { z } from 'zod';
 import { InvalidInputError } from '../../plan/errors.ts';
 import type { Plan, PlanService } from '../../plan/schema.ts';
 import type { ScaleOutput, scaleInputSchema } from '../shared/contracts.ts';
+import type * as z from '../shared/validator.ts';
 import { ecsError } from './ecs-errors.ts';
 import { describeService, primaryRolloutState } from './ecs-service.ts';
 import { observeProgress } from './service-progress.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from './validator.ts';
 
 /**
  * The canary's `read` op, as the drill's data-loss step invokes it (Lambda Invoke): the writer
@@ -6,23 +6,18 @@ import { z } from 'zod';
  * (`<plan>-canary-reader`, DR region) for the drill copies only. One heartbeat per target: the
  * last one, or the last written at or before `before`.
  */
-export const canaryReadInputSchema = z
-  .object({
-    op: z.literal('read'),
-    targets: z
-      .array(
-        z
-          .object({
-            databaseId: z.string().min(1).max(100),
-            instanceIdentifier: z.string().min(1).max(63),
-            before: z.iso.datetime({ offset: true }).optional(),
-          })
-          .strict(),
-      )
-      .min(1)
-      .max(100),
-  })
-  .strict();
+export const canaryReadInputSchema = z.strictObject({
+  op: z.literal('read'),
+  targets: z
+    .array(
+      z.strictObject({
+        databaseId: z.string().check(z.minLength(1), z.maxLength(100)),
+        instanceIdentifier: z.string().check(z.minLength(1), z.maxLength(63)),
+        before: z.optional(z.iso.datetime({ offset: true })),
+      }),
+    )
+    .check(z.minLength(1), z.maxLength(100)),
+});
 export type CanaryReadInput = z.output<typeof canaryReadInputSchema>;
 
 export interface CanaryHeartbeat {
@@ -41,9 +36,9 @@ export interface CanaryReadOutput {
 export const canaryHeartbeatSchema = z.object({
   databaseId: z.string(),
   instanceIdentifier: z.string(),
-  seq: z.number().nullable(),
-  writtenAt: z.string().nullable(),
-  error: z.string().optional(),
+  seq: z.nullable(z.number()),
+  writtenAt: z.nullable(z.string()),
+  error: z.optional(z.string()),
 });
 
 export const canaryReadOutputSchema = z.object({ heartbeats: z.array(canaryHeartbeatSchema) });

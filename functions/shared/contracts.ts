@@ -1,7 +1,7 @@
-import { z } from 'zod';
 import { InvalidInputError } from '../../plan/errors.ts';
-import { fieldPath } from '../../plan/load.ts';
+import { fieldPath } from '../../plan/issues.ts';
 import type { RecordedDecision } from './decision.ts';
+import * as z from './validator.ts';
 
 /**
  * The shapes that cross the state machine boundary: the execution input, and each Task's input
@@ -11,42 +11,54 @@ import type { RecordedDecision } from './decision.ts';
  * the AWS identifiers from its own copy of the plan.
  */
 
-const text = (max: number) => z.string().trim().min(1).max(max);
+const text = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max));
 
 /**
  * What a person, an alarm or a schedule passes to StartExecution, and nothing else. `failover`
  * and `dry-run` run on the failover state machine, `drill` on the drill state machine; each
  * machine refuses the other's modes in its preflight.
  */
-export const executionInputSchema = z
-  .object({
-    mode: z.enum(['failover', 'dry-run', 'drill']),
-    reason: text(500),
-    incidentId: z.string().regex(/^[A-Za-z0-9._:/-]{1,128}$/, 'letters, digits and . _ : / - (max 128)'),
-    requestedBy: text(200),
-    /** A hand-started run re-checks that the primary is still down before the point of no return only when asked. */
-    confirmPrimaryDown: z.boolean().optional(),
-  })
-  .strict();
+export const executionInputSchema = z.strictObject({
+  mode: z.enum(['failover', 'dry-run', 'drill']),
+  reason: text(500),
+  incidentId: z
+    .string()
+    .check(z.regex(/^[A-Za-z0-9._:/-]{1,128}$/, 'letters, digits and . _ : / - (max 128)')),
+  requestedBy: text(200),
+  /** A hand-started run re-checks that the primary is still down before the point of no return only when asked. */
+  confirmPrimaryDown: z.optional(z.boolean()),
+});
 export type ExecutionInput = z.infer<typeof executionInputSchema>;
 
 /** Fields the state machine adds to every Task input, from the context object. */
 const taskEnvelope = {
   /** The execution name; the handlers log it as the correlation id. */
-  correlationId: z.string().min(1),
+  correlationId: z.string().check(z.minLength(1)),
   executionStartTime: z.iso.datetime({ offset: true }),
 };
+
+/** A poll counter: the state machine passes how many polls ran; absent is the first. */
+const attempt = z._default(z.number().check(z.int(), z.minimum(0)), 0);
+/** A value echoed from an earlier poll's output; absent (first poll) is null. */
+const echoed = z._default(z.nullable(z.string()), null);
 
 /** A Step Functions execution ARN, in any partition and region. */
 export const executionArnSchema = z
   .string()
-  .regex(/^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:execution:[^:]+:[^:]+$/, 'a Step Functions execution ARN');
+  .check(
+    z.regex(
+      /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:execution:[^:]+:[^:]+$/,
+      'a Step Functions execution ARN',
+    ),
+  );
 /** A Step Functions state machine ARN, in any partition and region. */
 export const stateMachineArnSchema = z
   .string()
-  .regex(
-    /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[^:]+$/,
-    'a Step Functions state machine ARN',
+  .check(
+    z.regex(
+      /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[^:]+$/,
+      'a Step Functions state machine ARN',
+    ),
   );
 
 export const preflightInputSchema = z.object({
@@ -70,54 +82,46 @@ export const confirmInputSchema = z.object({
   request: executionInputSchema,
   rpo: z.object({
     budgetSeconds: z.number(),
-    worstLagSeconds: z.number().nullable(),
+    worstLagSeconds: z.nullable(z.number()),
     verdict: z.enum(['within', 'over', 'unknown']),
   }),
   /** The decision, when the run waited for one (null otherwise). */
-  decision: z.unknown().nullable().default(null),
+  decision: z._default(z.nullable(z.unknown()), null),
 });
 
-export const decisionInputSchema = z.object({
-  operation: z.literal('check'),
-  ...taskEnvelope,
-  attempt: z.number().int().min(0).default(0),
-});
+export const decisionInputSchema = z.object({ operation: z.literal('check'), ...taskEnvelope, attempt });
 
-export const fenceInputSchema = z.object({
-  operation: z.literal('fence'),
-  ...taskEnvelope,
-  attempt: z.number().int().min(0).default(0),
-});
+export const fenceInputSchema = z.object({ operation: z.literal('fence'), ...taskEnvelope, attempt });
 export const verifyInputSchema = z.object({ operation: z.literal('verify'), ...taskEnvelope });
 
 export const promoteInputSchema = z.object({
   operation: z.enum(['start', 'status']),
   ...taskEnvelope,
-  databaseId: z.string().min(1),
+  databaseId: z.string().check(z.minLength(1)),
   /** How many status polls have run so far (the state machine bounds the loop with it). */
-  attempt: z.number().int().min(0).default(0),
+  attempt,
   /** `status` echoes the start output's startedAt, so the timeline keeps it across polls. */
-  startedAt: z.string().nullable().default(null),
+  startedAt: echoed,
 });
 
 export const scaleInputSchema = z.object({
   operation: z.enum(['start', 'status']),
   ...taskEnvelope,
-  serviceId: z.string().min(1),
-  attempt: z.number().int().min(0).default(0),
-  startedAt: z.string().nullable().default(null),
+  serviceId: z.string().check(z.minLength(1)),
+  attempt,
+  startedAt: echoed,
 });
 
 export const dnsInputSchema = z.object({
   operation: z.enum(['start', 'status']),
   ...taskEnvelope,
   /** The Route 53 change id returned by `start` (absent when nothing had to change). */
-  changeId: z.string().nullable().default(null),
-  attempt: z.number().int().min(0).default(0),
+  changeId: echoed,
+  attempt,
   /** `status` echoes what start saw, so the failure notice and the report keep it across polls. */
-  before: z.string().nullable().default(null),
+  before: echoed,
   /** `status` echoes when start wrote (gate strategy), so the timeline keeps it. */
-  submittedAt: z.string().nullable().default(null),
+  submittedAt: echoed,
 });
 
 /** A change a failover makes (or, in a dry-run, would make). */
@@ -132,10 +136,10 @@ export type Change = z.infer<typeof changeSchema>;
 /** A step of the run, as notify and the report show it. */
 export const stepSchema = z.object({
   step: z.string(),
-  startedAt: z.string().nullable(),
-  endedAt: z.string().nullable(),
+  startedAt: z.nullable(z.string()),
+  endedAt: z.nullable(z.string()),
   outcome: z.enum(['succeeded', 'failed', 'skipped', 'unknown']),
-  detail: z.string().optional(),
+  detail: z.optional(z.string()),
 });
 export type Step = z.infer<typeof stepSchema>;
 
@@ -168,28 +172,32 @@ export const notifyInputSchema = z.object({
    */
   event: z.enum(NOTIFY_EVENTS),
   ...taskEnvelope,
-  request: executionInputSchema.partial().passthrough().default({}),
+  request: z._default(z.partial(z.looseObject(executionInputSchema.shape)), {}),
   /** Step results gathered by the state machine so far (shapes of the Task outputs below). */
-  preflight: z.unknown().optional(),
-  recovery: z.unknown().optional(),
-  dns: z.unknown().optional(),
-  verification: z.unknown().optional(),
+  preflight: z.optional(z.unknown()),
+  recovery: z.optional(z.unknown()),
+  dns: z.optional(z.unknown()),
+  verification: z.optional(z.unknown()),
   /** The decision the run waited for (DecisionOutput) and the last look before the point of no return (ConfirmOutput). */
-  decision: z.unknown().optional(),
-  confirmation: z.unknown().optional(),
+  decision: z.optional(z.unknown()),
+  confirmation: z.optional(z.unknown()),
   /** What was found changed, from the assess step (failure path). */
-  assessment: z.unknown().optional(),
+  assessment: z.optional(z.unknown()),
   /** The caught error: `{ Error, Cause }` as Step Functions passes it. */
-  error: z.object({ Error: z.string(), Cause: z.string().optional() }).nullable().optional(),
+  error: z.optional(z.nullable(z.object({ Error: z.string(), Cause: z.optional(z.string()) }))),
   /** Drills: the declared outage (DeclareOutageOutput) and the verdict (DrillVerdictOutput). */
-  outage: z.unknown().optional(),
-  verdict: z.unknown().optional(),
+  outage: z.optional(z.unknown()),
+  verdict: z.optional(z.unknown()),
 });
 export type NotifyInput = z.infer<typeof notifyInputSchema>;
 
 /** Parses task input at the edge; the error names the field that is wrong. */
-export function parseTaskInput<S extends z.ZodType>(schema: S, input: unknown, what: string): z.output<S> {
-  const result = schema.safeParse(input, { reportInput: true });
+export function parseTaskInput<S extends z.ZodMiniType>(
+  schema: S,
+  input: unknown,
+  what: string,
+): z.output<S> {
+  const result = z.safeParse(schema, input, { reportInput: true });
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const field = issue ? fieldPath(issue.path) : '(root)';

@@ -1,5 +1,5 @@
-import { z } from 'zod';
 import { ACCEPT_UNKNOWN_DATA_LOSS } from '../../plan/names.ts';
+import * as z from './validator.ts';
 
 /**
  * A person's decision on a run that waits before the point of no return, as written to the
@@ -8,18 +8,16 @@ import { ACCEPT_UNKNOWN_DATA_LOSS } from '../../plan/names.ts';
  * number of seconds, or, when the replica lag is unknown, the exact words "accept unknown data
  * loss".
  */
-export const decisionDocumentSchema = z
-  .object({
-    decision: z.enum(['approve', 'deny']),
-    reason: z.string().trim().min(1).max(500),
-    /** Who the writer says they are (the parameter's LastModifiedUser says who wrote it). */
-    decidedBy: z.string().trim().min(1).max(200).optional(),
-    acceptDataLossSeconds: z.number().int().min(0).max(86_400).optional(),
-    acceptUnknownDataLoss: z
-      .literal(ACCEPT_UNKNOWN_DATA_LOSS, { error: `must be exactly "${ACCEPT_UNKNOWN_DATA_LOSS}"` })
-      .optional(),
-  })
-  .strict();
+export const decisionDocumentSchema = z.strictObject({
+  decision: z.enum(['approve', 'deny']),
+  reason: z.string().check(z.trim(), z.minLength(1), z.maxLength(500)),
+  /** Who the writer says they are (the parameter's LastModifiedUser says who wrote it). */
+  decidedBy: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(200))),
+  acceptDataLossSeconds: z.optional(z.number().check(z.int(), z.minimum(0), z.maximum(86_400))),
+  acceptUnknownDataLoss: z.optional(
+    z.literal(ACCEPT_UNKNOWN_DATA_LOSS, { error: `must be exactly "${ACCEPT_UNKNOWN_DATA_LOSS}"` }),
+  ),
+});
 export type DecisionDocument = z.infer<typeof decisionDocumentSchema>;
 
 /** A decision as the run records it: the document plus who wrote it and when (from Parameter Store). */

@@ -1,6 +1,6 @@
-import { z } from 'zod';
 import { type CanaryHeartbeat, canaryHeartbeatSchema } from './canary-contracts.ts';
 import { executionArnSchema, stateMachineArnSchema } from './contracts.ts';
+import * as z from './validator.ts';
 
 /**
  * The shapes that cross the drill state machine's boundary (statemachines/drill.asl.json): the
@@ -12,29 +12,31 @@ import { executionArnSchema, stateMachineArnSchema } from './contracts.ts';
 
 const envelope = {
   /** The execution name: it names this drill's resources (the drctl:drill tag). */
-  correlationId: z.string().min(1).max(80),
+  correlationId: z.string().check(z.minLength(1), z.maxLength(80)),
   executionStartTime: z.iso.datetime({ offset: true }),
 };
 
 const executionArn = executionArnSchema;
 const stateMachineArn = stateMachineArnSchema;
-const attempt = z.number().int().min(0).default(0);
-const isoOrNull = z.iso.datetime({ offset: true }).nullable().default(null);
-const databaseId = z.string().min(1).max(100);
+const attempt = z._default(z.number().check(z.int(), z.minimum(0)), 0);
+const isoOrNull = z._default(z.nullable(z.iso.datetime({ offset: true })), null);
+const databaseId = z.string().check(z.minLength(1), z.maxLength(100));
 
 /** What a sweep or cleanup poll reported before, so that the last poll's output keeps it all. */
-const previousResources = z
-  .array(
-    z.object({
-      resource: z.string(),
-      kind: z.enum(['copy', 'service', 'gate']),
-      outcome: z.enum(['cleaned', 'pending', 'failed', 'skipped']),
-      action: z.string(),
-      detail: z.string(),
-    }),
-  )
-  .max(500)
-  .default([]);
+const previousResources = z._default(
+  z
+    .array(
+      z.object({
+        resource: z.string(),
+        kind: z.enum(['copy', 'service', 'gate']),
+        outcome: z.enum(['cleaned', 'pending', 'failed', 'skipped']),
+        action: z.string(),
+        detail: z.string(),
+      }),
+    )
+    .check(z.maxLength(500)),
+  [],
+);
 
 export const DRILL_OPS = [
   'preflight',
@@ -68,9 +70,9 @@ export const drillPreflightInputSchema = z.object({
  */
 export const sweepInputSchema = z.object({
   op: z.literal('sweep'),
-  reason: z.string().trim().min(1).max(500),
-  correlationId: envelope.correlationId.optional(),
-  executionStartTime: envelope.executionStartTime.optional(),
+  reason: z.string().check(z.trim(), z.minLength(1), z.maxLength(500)),
+  correlationId: z.optional(envelope.correlationId),
+  executionStartTime: z.optional(envelope.executionStartTime),
   attempt,
   previous: previousResources,
 });
@@ -88,7 +90,7 @@ export const promoteCopyInputSchema = z.object({
   attempt,
   /** promote-status echoes what promote-copy recorded, so that the last poll's output keeps it. */
   startedAt: isoOrNull,
-  lagAtPromotionSeconds: z.number().nullable().default(null),
+  lagAtPromotionSeconds: z._default(z.nullable(z.number()), null),
   lagObservedAt: isoOrNull,
 });
 
@@ -98,7 +100,7 @@ export const gateInputSchema = z.object({
   /** close: move the drill name to the DR target; status: poll until it holds; open: move it back. */
   action: z.enum(['close', 'status', 'open']),
   attempt,
-  before: z.string().nullable().default(null),
+  before: z._default(z.nullable(z.string()), null),
   submittedAt: isoOrNull,
 });
 
@@ -113,18 +115,18 @@ export const dataLossInputSchema = z.object({
       z.looseObject({
         databaseId,
         copyIdentifier: z.string(),
-        startedAt: z.string().nullable(),
-        lagAtPromotionSeconds: z.number().nullable(),
+        startedAt: z.nullable(z.string()),
+        lagAtPromotionSeconds: z.nullable(z.number()),
       }),
     )
-    .min(1),
+    .check(z.minLength(1)),
   /** DeclareOutage's output: the cut and the copies' heartbeats at it (absent in older runs). */
-  outage: z
-    .looseObject({
+  outage: z.optional(
+    z.looseObject({
       outageAt: z.iso.datetime({ offset: true }),
-      copies: z.array(canaryHeartbeatSchema).nullable().default(null),
-    })
-    .optional(),
+      copies: z._default(z.nullable(z.array(canaryHeartbeatSchema)), null),
+    }),
+  ),
 });
 
 export const cleanupInputSchema = z.object({
@@ -134,20 +136,20 @@ export const cleanupInputSchema = z.object({
   previous: previousResources,
 });
 
-const caughtError = z.object({ Error: z.string(), Cause: z.string().optional() }).nullable();
+const caughtError = z.nullable(z.object({ Error: z.string(), Cause: z.optional(z.string()) }));
 
 export const verdictInputSchema = z.object({
   op: z.literal('verdict'),
   ...envelope,
   /** What the run gathered; a step that did not run leaves its field null. */
-  outage: z.unknown().nullable(),
-  verification: z.unknown().nullable(),
-  dataLoss: z.unknown().nullable(),
-  cleanup: z.unknown().nullable(),
+  outage: z.nullable(z.unknown()),
+  verification: z.nullable(z.unknown()),
+  dataLoss: z.nullable(z.unknown()),
+  cleanup: z.nullable(z.unknown()),
   /** The step error that sent the run to cleanup, or null on the success path. */
   error: caughtError,
   /** The cleanup task's own error, when it failed past its retries. */
-  cleanupError: caughtError.default(null),
+  cleanupError: z._default(caughtError, null),
 });
 
 // ---- Outputs ------------------------------------------------------------------------------------

@@ -1,10 +1,10 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import type { z } from 'zod';
 import type { Plan } from '../../plan/schema.ts';
 import type { DnsOutput, dnsInputSchema } from '../shared/contracts.ts';
 import { closeGateStep } from '../shared/gate-switch.ts';
 import { publicGate } from '../shared/traffic-gate.ts';
+import type * as z from '../shared/validator.ts';
 
 type DnsInput = z.output<typeof dnsInputSchema>;
 

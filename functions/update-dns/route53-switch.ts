@@ -4,10 +4,10 @@ import {
   GetChangeCommand,
   type Route53Client,
 } from '@aws-sdk/client-route-53';
-import type { z } from 'zod';
 import { DnsChangeRejectedError, ResourceNotFoundError, toDrError } from '../../plan/errors.ts';
 import type { Plan } from '../../plan/schema.ts';
 import type { DnsOutput, dnsInputSchema } from '../shared/contracts.ts';
+import type * as z from '../shared/validator.ts';
 import { type DnsSwitch, targetsOf } from './dns-switch.ts';
 import { errorName, readRecordSets } from './record-sets.ts';
 import { planSimpleSwitch } from './simple-switch.ts';

@@ -1,10 +1,10 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { Route53Client } from '@aws-sdk/client-route-53';
-import type { z } from 'zod';
 import { ConfigurationError } from '../../plan/errors.ts';
 import type { Plan } from '../../plan/schema.ts';
 import type { DnsOutput, dnsInputSchema } from '../shared/contracts.ts';
+import type * as z from '../shared/validator.ts';
 import { switchGate } from './gate-switch.ts';
 import { switchRecord } from './route53-switch.ts';
 

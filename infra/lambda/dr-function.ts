@@ -8,6 +8,7 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { Plan } from '../../plan/schema.ts';
 import { acknowledge } from '../nag.ts';
+import { BUNDLED_PLAN_FILE, LAMBDA_BASE_ENVIRONMENT } from './bundle-options.ts';
 import { BUNDLE_HANDLER, esbuildCode } from './esbuild-bundle.ts';
 import { grantNetworkInterfaces, type VpcAccess } from './vpc-access.ts';
 
@@ -34,8 +35,7 @@ export type OrchestratorFunctionName = StateMachineFunctionName | 'primary-probe
 
 export type DrFunctionName = OrchestratorFunctionName | DrillFunctionName;
 
-/** The file name the plan is bundled under, next to the handler; DRCTL_PLAN_FILE points at it. */
-export const BUNDLED_PLAN_FILE = 'plan.json';
+export { BUNDLED_PLAN_FILE } from './bundle-options.ts';
 
 const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
 
@@ -59,8 +59,8 @@ export interface DrFunctionProps {
 
 /**
  * One of drctl's Lambda functions with every default in one place: Node.js 24 on arm64, active
- * tracing, explicit memory and timeout, its own log group with retention, source maps, a
- * minified ESM bundle that carries the plan, and its own role (empty but for its log group:
+ * tracing, explicit memory and timeout, its own log group with retention, a minified ESM bundle
+ * (with its source map beside it) that carries the plan, and its own role (empty but for its log group:
  * callers add the least-privilege statements the function needs).
  */
 export class DrFunction extends Construct {
@@ -120,12 +120,7 @@ export class DrFunction extends Construct {
           }
         : {}),
       role: this.role,
-      environment: {
-        DRCTL_PLAN_FILE: BUNDLED_PLAN_FILE,
-        NODE_OPTIONS: '--enable-source-maps',
-        POWERTOOLS_LOG_LEVEL: 'INFO',
-        ...props.environment,
-      },
+      environment: { ...LAMBDA_BASE_ENVIRONMENT, ...props.environment },
     });
   }
 }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { AssetHashType, DockerImage } from 'aws-cdk-lib';
 import { Code } from 'aws-cdk-lib/aws-lambda';
 import { buildSync } from 'esbuild';
+import { BUNDLE_FILE, lambdaBuildOptions } from './bundle-options.ts';
 
 export interface BundleOptions {
   /** The handler module (functions/<name>/handler.ts). */
@@ -18,15 +19,11 @@ export interface BundleOptions {
 /** Lambda loads `index.mjs` and calls its `handler` export. */
 export const BUNDLE_HANDLER = 'index.handler';
 
-// Some CommonJS dependencies call require(); an ESM bundle must define it.
-const REQUIRE_SHIM =
-  "import{createRequire as __drctlCreateRequire}from'node:module';const require=__drctlCreateRequire(import.meta.url);";
-
 /**
  * A minified ESM bundle built with esbuild's API inside the synth process: no child process per
- * function (NodejsFunction spawns npx for each), which keeps `cdk synth` fast. The AWS SDK is
- * bundled too, so the function runs the exact client versions it was tested with. There is no
- * Docker fallback: esbuild is a dependency of this repository.
+ * function (NodejsFunction spawns npx for each), which keeps `cdk synth` fast. The options
+ * (bundle-options.ts) are the ones bench figure 4 measures. There is no Docker fallback: esbuild
+ * is a dependency of this repository.
  */
 export function esbuildCode(options: BundleOptions): Code {
   return Code.fromAsset(options.sourceDir, {
@@ -35,21 +32,13 @@ export function esbuildCode(options: BundleOptions): Code {
       image: DockerImage.fromRegistry('unused-local-bundling-only'),
       local: {
         tryBundle(outputDir: string): boolean {
-          const result = buildSync({
-            entryPoints: [options.entry],
-            outfile: join(outputDir, 'index.mjs'),
-            bundle: true,
-            platform: 'node',
-            format: 'esm',
-            target: 'node24',
-            minify: true,
-            sourcemap: true,
-            sourcesContent: false,
-            mainFields: ['module', 'main'],
-            banner: { js: REQUIRE_SHIM },
-            external: options.external ?? [],
-            logLevel: 'error',
-          });
+          const result = buildSync(
+            lambdaBuildOptions({
+              entry: options.entry,
+              outfile: join(outputDir, BUNDLE_FILE),
+              external: options.external ?? [],
+            }),
+          );
           if (result.errors.length > 0) return false;
           for (const [name, content] of Object.entries(options.extraFiles)) {
             writeFileSync(join(outputDir, name), content);

@@ -124,7 +124,8 @@ describe('orchestrator stack', () => {
       expect(p.LoggingConfig).toEqual({ LogGroup: { Ref: expect.any(String) } });
       const env = (p.Environment as { Variables: Record<string, unknown> }).Variables;
       expect(env.DRCTL_PLAN_FILE).toBe('plan.json');
-      expect(env.NODE_OPTIONS).toBe('--enable-source-maps');
+      // No --enable-source-maps: it parses the whole source map at every cold start (bundle-options.ts).
+      expect(env.NODE_OPTIONS).toBeUndefined();
     }
     const names = functions.map((fn) => fn.Properties.FunctionName).sort();
     expect(names).toEqual([

@@ -2,10 +2,11 @@ import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { describe, expect, it } from 'vitest';
 import { stateMachineArns } from '../../../../functions/drill/machines.ts';
 import { ConfigurationError } from '../../../../plan/errors.ts';
+import { deployedPlanFile } from '../deployed-plan.ts';
 import { fakeLambdaContext } from '../lambda-context.ts';
 import { cloudWatchMock, plan, rdsMock, resetMocks } from './support.ts';
 
-process.env.DRCTL_PLAN_FILE = new URL('../../../../drctl.plan.yaml', import.meta.url).pathname;
+process.env.DRCTL_PLAN_FILE = deployedPlanFile();
 process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
 const { handler } = await import('../../../../functions/drill/handler.ts');
 type Handler = (event: unknown, context: typeof fakeLambdaContext) => Promise<unknown>;

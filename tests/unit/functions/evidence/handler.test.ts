@@ -2,15 +2,16 @@ import { HeadObjectCommand, PutObjectCommand, S3Client, S3ServiceException } fro
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { deployedPlanFile } from '../deployed-plan.ts';
 import { fakeLambdaContext } from '../lambda-context.ts';
-import { BUCKET, KMS_KEY, referencePlanPath, serveExecution, statusEvent } from './fixtures.ts';
+import { BUCKET, KMS_KEY, serveExecution, statusEvent } from './fixtures.ts';
 
 const sfnMock = mockClient(SFNClient);
 const s3Mock = mockClient(S3Client);
 let handler: (event: unknown, context: typeof fakeLambdaContext) => Promise<unknown>;
 
 beforeAll(async () => {
-  process.env.DRCTL_PLAN_FILE = referencePlanPath;
+  process.env.DRCTL_PLAN_FILE = deployedPlanFile();
   process.env.DRCTL_EVIDENCE_BUCKET = BUCKET;
   process.env.DRCTL_EVIDENCE_KMS_KEY_ID = KMS_KEY;
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';

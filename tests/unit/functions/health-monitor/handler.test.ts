@@ -10,8 +10,9 @@ import { Route53Client } from '@aws-sdk/client-route-53';
 import { ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { deployedPlanFile } from '../deployed-plan.ts';
 import { fakeLambdaContext } from '../lambda-context.ts';
-import { EXECUTION_ARN, referencePlanPath, STATE_MACHINE_ARN, validRequest } from './world.ts';
+import { EXECUTION_ARN, STATE_MACHINE_ARN, validRequest } from './world.ts';
 
 const rdsMock = mockClient(RDSClient);
 const cloudWatchMock = mockClient(CloudWatchClient);
@@ -25,7 +26,7 @@ const envelope = { correlationId: 'exec-1', executionStartTime: new Date(Date.no
 const runIdentity = { executionArn: EXECUTION_ARN, stateMachineArn: STATE_MACHINE_ARN };
 
 beforeAll(async () => {
-  process.env.DRCTL_PLAN_FILE = referencePlanPath;
+  process.env.DRCTL_PLAN_FILE = deployedPlanFile();
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
   // A closed local port: DNS lookups fail at once (the answer is then "unknown", not an error).
   process.env.DRCTL_DNS_RESOLVER = '127.0.0.1:9';

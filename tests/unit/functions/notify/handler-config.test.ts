@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { referencePlanPath } from './fixtures.ts';
+import { deployedPlanFile } from '../deployed-plan.ts';
 
 describe('notify handler configuration', () => {
   it('fails at start when DRCTL_TOPIC_ARN is not the plan topic', async () => {
     // Prepare
-    process.env.DRCTL_PLAN_FILE = referencePlanPath;
+    process.env.DRCTL_PLAN_FILE = deployedPlanFile();
     process.env.DRCTL_TOPIC_ARN = 'arn:aws:sns:us-west-2:111111111111:someone-elses-topic';
     process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
 

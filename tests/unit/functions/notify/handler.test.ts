@@ -1,14 +1,15 @@
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { deployedPlanFile } from '../deployed-plan.ts';
 import { fakeLambdaContext } from '../lambda-context.ts';
-import { EXECUTION_START, preflightOutput, referencePlanPath, request, TOPIC_ARN } from './fixtures.ts';
+import { EXECUTION_START, preflightOutput, request, TOPIC_ARN } from './fixtures.ts';
 
 const snsMock = mockClient(SNSClient);
 let handler: (event: unknown, context: typeof fakeLambdaContext) => Promise<unknown>;
 
 beforeAll(async () => {
-  process.env.DRCTL_PLAN_FILE = referencePlanPath;
+  process.env.DRCTL_PLAN_FILE = deployedPlanFile();
   process.env.DRCTL_TOPIC_ARN = TOPIC_ARN;
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
   ({ handler } = await import('../../../../functions/notify/handler.ts'));

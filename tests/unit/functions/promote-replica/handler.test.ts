@@ -1,13 +1,14 @@
 import { DescribeDBInstancesCommand, PromoteReadReplicaCommand, RDSClient } from '@aws-sdk/client-rds';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { deployedPlanFile } from '../deployed-plan.ts';
 import { fakeLambdaContext } from '../lambda-context.ts';
 
 const rdsMock = mockClient(RDSClient);
 let handler: (event: unknown, context: typeof fakeLambdaContext) => Promise<unknown>;
 
 beforeAll(async () => {
-  process.env.DRCTL_PLAN_FILE = new URL('../../../../drctl.plan.yaml', import.meta.url).pathname;
+  process.env.DRCTL_PLAN_FILE = deployedPlanFile();
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
   ({ handler } = await import('../../../../functions/promote-replica/handler.ts'));
 });

@@ -2,6 +2,7 @@ import { CloudWatchClient, DescribeAlarmsCommand, PutMetricDataCommand } from '@
 import { Route53Client } from '@aws-sdk/client-route-53';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { deployedPlanFile } from '../deployed-plan.ts';
 import { fakeLambdaContext } from '../lambda-context.ts';
 
 const route53Mock = mockClient(Route53Client);
@@ -9,7 +10,7 @@ const cloudWatchMock = mockClient(CloudWatchClient);
 let handler: (event: unknown, context: typeof fakeLambdaContext) => Promise<unknown>;
 
 beforeAll(async () => {
-  process.env.DRCTL_PLAN_FILE = new URL('../../../../drctl.plan.yaml', import.meta.url).pathname;
+  process.env.DRCTL_PLAN_FILE = deployedPlanFile();
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
   ({ handler } = await import('../../../../functions/update-dns/handler.ts'));
 });

@@ -1,0 +1,102 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App, Stack } from 'aws-cdk-lib';
+import { build } from 'esbuild';
+import { describe, expect, it } from 'vitest';
+import { bundleLikeCdk } from '../../../bench/startup/bundle.ts';
+import { deployedBundles } from '../../../bench/startup/deployed-bundles.ts';
+import { LAMBDA_ALIASES, lambdaBuildOptions } from '../../../infra/lambda/bundle-options.ts';
+import { esbuildCode } from '../../../infra/lambda/esbuild-bundle.ts';
+
+const FUNCTIONS = new URL('../../../functions/', import.meta.url).pathname;
+const ENTRY = join(FUNCTIONS, 'primary-probe', 'handler.ts');
+
+/** The asset folder CDK bundles a function into, through the same esbuildCode the constructs use. */
+function cdkBundleDir(entry: string): string {
+  const outdir = mkdtempSync(join(tmpdir(), 'drctl-cdk-bundle-'));
+  const stack = new Stack(new App({ outdir }), 'bundle', {
+    env: { account: '111111111111', region: 'us-west-2' },
+  });
+  const code = esbuildCode({ entry, sourceDir: join(FUNCTIONS, 'primary-probe'), extraFiles: {} }).bind(
+    stack,
+  );
+  return join(outdir, `asset.${code.s3Location?.objectKey.replace(/\.zip$/, '')}`);
+}
+
+/** Figure 4 measures the deployed code only if bench/startup/ builds exactly what CDK builds. */
+describe('the Lambda bundle figure 4 measures', () => {
+  it('is byte for byte the bundle CDK deploys', async () => {
+    // Prepare
+    const benchDir = mkdtempSync(join(tmpdir(), 'drctl-bench-bundle-'));
+
+    // Act
+    const cdkDir = cdkBundleDir(ENTRY);
+    const bench = await bundleLikeCdk('primary-probe', ENTRY, benchDir);
+
+    // Assess
+    expect(readFileSync(bench.file)).toEqual(readFileSync(join(cdkDir, 'index.mjs')));
+  }, 60_000);
+
+  it("replaces the SDK's default credential chain with the environment-only provider", async () => {
+    // Act
+    const result = await build({
+      ...lambdaBuildOptions({ entry: ENTRY, outfile: join(tmpdir(), 'drctl-alias-check', 'index.mjs') }),
+      write: false,
+      metafile: true,
+    });
+    const inputs = Object.keys(result.metafile.inputs);
+
+    // Assess
+    expect(Object.keys(LAMBDA_ALIASES)).toEqual(['@aws-sdk/credential-provider-node', 'semver']);
+    expect(inputs).toContain('functions/shared/lambda-credentials.ts');
+    expect(
+      inputs.filter((input) =>
+        /credential-provider-(node|ini|sso|login|process|web-identity|http)\//.test(input),
+      ),
+    ).toEqual([]);
+    expect(inputs.filter((input) => input.includes('@aws-sdk/nested-clients'))).toEqual([]);
+    expect(
+      inputs.filter((input) => input.includes('node_modules/yaml/') || input.includes('plan/schema.ts')),
+    ).toEqual([]);
+  }, 60_000);
+
+  it('resolves semver only for the X-Ray SDK module that calls its gte', async () => {
+    // Act
+    const result = await build({
+      ...lambdaBuildOptions({ entry: ENTRY, outfile: join(tmpdir(), 'drctl-alias-check', 'index.mjs') }),
+      write: false,
+      metafile: true,
+    });
+    const importers = Object.entries(result.metafile.inputs)
+      .filter(([, input]) => input.imports.some((imported) => imported.original === 'semver'))
+      .map(([file]) => file.replace(/^.*node_modules\//, ''));
+
+    // Assess
+    expect(importers).toEqual(['aws-xray-sdk-core/dist/lib/patchers/aws_p.js']);
+    expect(
+      Object.keys(result.metafile.inputs).filter((input) => input.includes('node_modules/semver/')),
+    ).toEqual([]);
+  }, 60_000);
+
+  it('covers every function CDK deploys, and the database user setup', () => {
+    // Act
+    const names = deployedBundles().map((bundle) => bundle.name);
+
+    // Assess
+    expect(names).toEqual([
+      'approval',
+      'canary',
+      'drill',
+      'evidence',
+      'fence-primary',
+      'health-monitor',
+      'notify',
+      'primary-probe',
+      'promote-replica',
+      'scale-service',
+      'update-dns',
+      'database-users',
+    ]);
+  });
+});

@@ -1,0 +1,209 @@
+import { describe, expect, it } from 'vitest';
+import { canaryReadInputSchema } from '../../../../functions/shared/canary-contracts.ts';
+import {
+  executionInputSchema,
+  notifyInputSchema,
+  parseTaskInput,
+  preflightInputSchema,
+  promoteInputSchema,
+} from '../../../../functions/shared/contracts.ts';
+import { decisionDocumentSchema } from '../../../../functions/shared/decision.ts';
+import { gateInputSchema, sweepInputSchema } from '../../../../functions/shared/drill-contracts.ts';
+import { InvalidInputError } from '../../../../plan/errors.ts';
+
+const envelope = { correlationId: 'run-1', executionStartTime: '2026-12-02T01:02:03Z' };
+const request = { mode: 'failover', reason: 'us-east-1 down', incidentId: 'INC-1', requestedBy: 'alarm:x' };
+const executionArn = 'arn:aws:states:us-west-2:111111111111:execution:shop-failover:run-1';
+const stateMachineArn = 'arn:aws:states:us-west-2:111111111111:stateMachine:shop-failover';
+
+function refusal(schema: Parameters<typeof parseTaskInput>[0], input: unknown, what: string) {
+  try {
+    parseTaskInput(schema, input, what);
+  } catch (error) {
+    return error as InvalidInputError;
+  }
+  throw new Error('expected the input to be refused');
+}
+
+/**
+ * The messages the state machine's notices, the run report and operators read: each names the
+ * field, says what is allowed and what was found. They are the ones zod's full API gave before
+ * the functions moved to zod/mini (same core, English locale).
+ */
+describe('task input contracts', () => {
+  it.each([
+    [
+      'an unknown mode',
+      executionInputSchema,
+      { ...request, mode: 'x' },
+      'mode',
+      'run: mode: Invalid option: expected one of "failover"|"dry-run"|"drill"; found "x"',
+    ],
+    [
+      'a blank reason (trimmed)',
+      executionInputSchema,
+      { ...request, reason: '   ' },
+      'reason',
+      'run: reason: Too small: expected string to have >=1 characters; found ""',
+    ],
+    [
+      'a bad incident id',
+      executionInputSchema,
+      { ...request, incidentId: 'a b' },
+      'incidentId',
+      'run: incidentId: letters, digits and . _ : / - (max 128); found "a b"',
+    ],
+    [
+      'a field nobody defined',
+      executionInputSchema,
+      { ...request, region: 'us-east-1' },
+      '(root)',
+      'run: (root): Unrecognized key: "region"; found {"mode":"failover","reason":"us-east-1 down","incidentId":"INC-1","requestedBy":"alarm:x","region":"us-east-1"}',
+    ],
+    [
+      'a wrong type',
+      executionInputSchema,
+      { ...request, confirmPrimaryDown: 'yes' },
+      'confirmPrimaryDown',
+      'run: confirmPrimaryDown: Invalid input: expected boolean, received string; found "yes"',
+    ],
+    [
+      'a fractional poll count',
+      promoteInputSchema,
+      { operation: 'status', ...envelope, databaseId: 'orders', attempt: 1.5 },
+      'attempt',
+      'run: attempt: Invalid input: expected int, received number; found 1.5',
+    ],
+    [
+      'a negative poll count',
+      promoteInputSchema,
+      { operation: 'status', ...envelope, databaseId: 'orders', attempt: -1 },
+      'attempt',
+      'run: attempt: Too small: expected number to be >=0; found -1',
+    ],
+    [
+      'a missing field',
+      promoteInputSchema,
+      { operation: 'start', ...envelope },
+      'databaseId',
+      'run: databaseId: Invalid input: expected string, received undefined; found nothing',
+    ],
+    [
+      'a bad start time',
+      preflightInputSchema,
+      {
+        operation: 'preflight',
+        ...envelope,
+        executionStartTime: 'noon',
+        executionArn,
+        stateMachineArn,
+        request,
+      },
+      'executionStartTime',
+      'run: executionStartTime: Invalid ISO datetime; found "noon"',
+    ],
+    [
+      'a bad execution ARN',
+      preflightInputSchema,
+      { operation: 'preflight', ...envelope, executionArn: 'x', stateMachineArn, request },
+      'executionArn',
+      'run: executionArn: a Step Functions execution ARN; found "x"',
+    ],
+    [
+      'a nested field',
+      notifyInputSchema,
+      { event: 'started', ...envelope, request: { reason: ' ' } },
+      'request.reason',
+      'run: request.reason: Too small: expected string to have >=1 characters; found ""',
+    ],
+    [
+      'a drill action',
+      gateInputSchema,
+      { op: 'gate', ...envelope, action: 'x' },
+      'action',
+      'run: action: Invalid option: expected one of "close"|"status"|"open"; found "x"',
+    ],
+    [
+      'a list item',
+      sweepInputSchema,
+      {
+        op: 'sweep',
+        reason: 'r',
+        previous: [{ resource: 'r', kind: 'disk', outcome: 'cleaned', action: 'a', detail: 'd' }],
+      },
+      'previous[0].kind',
+      'run: previous[0].kind: Invalid option: expected one of "copy"|"service"|"gate"; found "disk"',
+    ],
+    [
+      'an empty target list',
+      canaryReadInputSchema,
+      { op: 'read', targets: [] },
+      'targets',
+      'run: targets: Too small: expected array to have >=1 items; found []',
+    ],
+    [
+      'a custom message',
+      decisionDocumentSchema,
+      { decision: 'approve', reason: 'ok', acceptUnknownDataLoss: 'yes' },
+      'acceptUnknownDataLoss',
+      'run: acceptUnknownDataLoss: must be exactly "accept unknown data loss"; found "yes"',
+    ],
+  ])('refuses %s with an InvalidInputError naming the field', (_, schema, input, field, message) => {
+    // Act
+    const error = refusal(schema, input, 'run');
+
+    // Assess
+    expect(error).toBeInstanceOf(InvalidInputError);
+    expect(error.name).toBe('InvalidInputError');
+    expect(error.field).toBe(field);
+    expect(error.message).toBe(message);
+  });
+
+  it('refuses what is not an object at the root', () => {
+    // Act
+    const error = refusal(executionInputSchema, null, 'run');
+
+    // Assess
+    expect(error.message).toBe('run: (root): Invalid input: expected object, received null; found null');
+  });
+
+  it('fills the defaults and trims, as the state machine relies on', () => {
+    // Act
+    const promote = parseTaskInput(
+      promoteInputSchema,
+      { operation: 'start', ...envelope, databaseId: 'orders' },
+      'run',
+    );
+    const notice = parseTaskInput(notifyInputSchema, { event: 'started', ...envelope }, 'run');
+    const sweep = parseTaskInput(sweepInputSchema, { op: 'sweep', reason: '  drill failed  ' }, 'run');
+
+    // Assess
+    expect(promote).toEqual({
+      operation: 'start',
+      ...envelope,
+      databaseId: 'orders',
+      attempt: 0,
+      startedAt: null,
+    });
+    expect(notice.request).toEqual({});
+    expect(sweep).toEqual({ op: 'sweep', reason: 'drill failed', attempt: 0, previous: [] });
+  });
+
+  it('drops fields a task input does not define, and keeps those of a loose one', () => {
+    // Act
+    const promote = parseTaskInput(
+      promoteInputSchema,
+      { operation: 'start', ...envelope, databaseId: 'orders', extra: 1 },
+      'run',
+    );
+    const notice = parseTaskInput(
+      notifyInputSchema,
+      { event: 'started', ...envelope, request: { ...request, extra: 1 } },
+      'run',
+    );
+
+    // Assess
+    expect(promote).not.toHaveProperty('extra');
+    expect(notice.request).toEqual({ ...request, extra: 1 });
+  });
+});
