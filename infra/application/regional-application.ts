@@ -114,7 +114,7 @@ export class RegionalApplication extends Construct {
           ...(props.functionsRoot ? { functionsRoot: props.functionsRoot } : {}),
         })
       : undefined;
-    if (this.canary) reachFromCanary(this.canary, role === 'primary' ? 'writer' : 'reader', groups, ports);
+    if (this.canary) reachFromCanary(this.canary, role === 'primary' ? 'writer' : 'reader', groups);
 
     const zone = HostedZone.fromHostedZoneAttributes(this, 'Zone', {
       hostedZoneId: plan.dns.hostedZoneId,
@@ -134,10 +134,9 @@ function reachFromCanary(
   canary: CanaryFunction,
   canaryRole: 'writer' | 'reader',
   groups: readonly RegionalDatabases[],
-  ports: readonly number[],
 ): void {
   for (const group of groups) {
-    for (const port of ports) {
+    for (const port of group.ports) {
       canary.securityGroup.addEgressRule(group.securityGroup, Port.tcp(port), 'to the plan databases');
       group.securityGroup.addIngressRule(
         canary.securityGroup,

@@ -244,7 +244,8 @@ export function estimateStackResources(plan: Plan): StackEstimate[] {
     const clusters = new Set(
       plan.services.map((service) => (role === 'primary' ? service.primary.cluster : service.cluster)),
     ).size;
-    const extraStacks = databaseGroups.length - 1;
+    // The rules letting the tasks (and the canary) into each stack of databases, per engine port of its databases.
+    const groupPorts = databaseGroups.slice(1).reduce((sum, databases) => sum + portsOf(databases), 0);
     const dg = group.databases.length;
     const sg = group.services.length;
     const resources =
@@ -255,12 +256,12 @@ export function estimateStackResources(plan: Plan): StackEstimate[] {
       cost.withCertificate * certificate(role) +
       cost.perExtraEnginePort * (planPorts - 1) -
       cost.usersPerExtraEnginePort * (planPorts - portsOf(group.databases)) +
-      cost.perDatabaseStackPerPort * planPorts * extraStacks +
+      cost.perDatabaseStackPerPort * groupPorts +
       canary *
         (cost.canary +
           cost.canaryPerDatabase * dg +
           cost.canaryPerExtraEnginePort * (planPorts - 1) +
-          cost.canaryPerDatabaseStackPerPort * planPorts * extraStacks +
+          cost.canaryPerDatabaseStackPerPort * groupPorts +
           (role === 'primary' ? canaryWriterOverflow(plan) : 0));
     const bytes =
       APPLICATION_BYTES.base +
