@@ -1,11 +1,21 @@
-import { type App, Tags } from 'aws-cdk-lib';
+import { type App, type Stack, Tags } from 'aws-cdk-lib';
+import {
+  DATABASES_PER_STACK,
+  databaseStackName,
+  groupsOf,
+  SERVICES_PER_STACK,
+  serviceStackName,
+} from '../plan/rules/stack-size.ts';
 import type { Plan } from '../plan/schema.ts';
 import { assertDeployable } from './config/deploy-settings.ts';
+import type { RegionRole } from './config/plan-environment.ts';
 import { addSecurityChecks } from './nag.ts';
 import { ApplicationStack } from './stacks/application-stack.ts';
+import { DatabaseStack } from './stacks/database-stack.ts';
 import { FoundationStack } from './stacks/foundation-stack.ts';
 import { GlobalStack } from './stacks/global-stack.ts';
 import { OrchestratorStack } from './stacks/orchestrator-stack.ts';
+import { ServiceStack } from './stacks/service-stack.ts';
 
 export interface ReferenceStacks {
   drFoundation: FoundationStack;
@@ -16,6 +26,22 @@ export interface ReferenceStacks {
   global: GlobalStack;
 }
 
+/**
+ * The stacks a large plan adds (plan/rules/stack-size.ts): per region, one stack per further
+ * group of databases and of services. Empty for a plan whose items fit the application stacks.
+ */
+export interface GroupStacks {
+  databases: Record<RegionRole, DatabaseStack[]>;
+  services: Record<RegionRole, ServiceStack[]>;
+}
+
+export interface ReferenceLayout {
+  stacks: ReferenceStacks;
+  groups: GroupStacks;
+  /** Every stack of the app, in deploy order. */
+  all: Stack[];
+}
+
 export interface ReferenceAppOptions {
   /** Where functions/ lives (tests); defaults to this repository's. */
   functionsRoot?: string;
@@ -23,7 +49,7 @@ export interface ReferenceAppOptions {
   securityChecks?: boolean;
 }
 
-/** Stack names: `<plan name>-<part>`, in deploy order. */
+/** Stack names: `<plan name>-<part>`, in deploy order (the groups' stacks: plan/rules/stack-size.ts). */
 export function stackNames(plan: Plan) {
   return {
     drFoundation: `${plan.name}-dr-foundation`,
@@ -35,12 +61,23 @@ export function stackNames(plan: Plan) {
   };
 }
 
+/** The reference app's six stacks (see buildReferenceLayout for the groups' stacks of a large plan). */
+export function buildReferenceApp(app: App, plan: Plan, options: ReferenceAppOptions = {}): ReferenceStacks {
+  return buildReferenceLayout(app, plan, options).stacks;
+}
+
 /**
  * The reference two-region application plus the orchestrator, from a plan. Dependencies encode
- * the deploy order: the DR assets bucket before the primary's replication to it, the primary
- * databases before their cross-region replicas, the orchestrator before the alarm that triggers it.
+ * the deploy order: the DR assets bucket before the primary's replication to it, a region's
+ * stacks of databases before its application stack (which lets the tasks in) and that before its
+ * stacks of services, the primary databases before their cross-region replicas, the orchestrator
+ * before the alarm that triggers it.
  */
-export function buildReferenceApp(app: App, plan: Plan, options: ReferenceAppOptions = {}): ReferenceStacks {
+export function buildReferenceLayout(
+  app: App,
+  plan: Plan,
+  options: ReferenceAppOptions = {},
+): ReferenceLayout {
   // Everything the app needs of the plan, checked before any construct exists (plan errors, not stack traces).
   assertDeployable(plan);
   // Strong references keep a foundation (VPC, log bucket) from being deleted while an application uses it.
@@ -53,28 +90,85 @@ export function buildReferenceApp(app: App, plan: Plan, options: ReferenceAppOpt
   const primaryFoundation = new FoundationStack(app, names.primaryFoundation, { plan, role: 'primary' });
   primaryFoundation.addStackDependency(drFoundation, 'the assets bucket replicates to the DR bucket');
   const functionsRoot = options.functionsRoot ? { functionsRoot: options.functionsRoot } : {};
-  const primary = new ApplicationStack(app, names.primary, {
-    plan,
-    role: 'primary',
-    foundation: primaryFoundation.foundation,
-    ...(primaryFoundation.deadLetters ? { deadLetterQueue: primaryFoundation.deadLetters.queue } : {}),
-    ...functionsRoot,
+  const [primaryDatabases = [], ...databaseGroups] = groupsOf(plan.databases, DATABASES_PER_STACK);
+  const [primaryServices = [], ...serviceGroups] = groupsOf(plan.services, SERVICES_PER_STACK);
+  const databaseStacks = (role: RegionRole, foundation: FoundationStack) =>
+    databaseGroups.map(
+      (databases, i) =>
+        new DatabaseStack(app, databaseStackName(plan, role, i + 1), {
+          plan,
+          role,
+          foundation: foundation.foundation,
+          databases,
+        }),
+    );
+  const groups: GroupStacks = {
+    databases: { primary: databaseStacks('primary', primaryFoundation), dr: [] },
+    services: { primary: [], dr: [] },
+  };
+  const application = (role: RegionRole, foundation: FoundationStack) =>
+    new ApplicationStack(app, names[role], {
+      plan,
+      role,
+      foundation: foundation.foundation,
+      ...(role === 'primary' && primaryFoundation.deadLetters
+        ? { deadLetterQueue: primaryFoundation.deadLetters.queue }
+        : {}),
+      ...functionsRoot,
+      ...(databaseGroups.length > 0 ? { databases: primaryDatabases } : {}),
+      ...(serviceGroups.length > 0 ? { services: primaryServices } : {}),
+      ...(databaseGroups.length > 0
+        ? { databaseGroups: groups.databases[role].map((s) => s.databases) }
+        : {}),
+    });
+  const serviceStacks = (role: RegionRole, foundation: FoundationStack, stack: ApplicationStack) =>
+    serviceGroups.map(
+      (services, i) =>
+        new ServiceStack(app, serviceStackName(plan, role, i + 1), {
+          plan,
+          role,
+          foundation: foundation.foundation,
+          application: stack.application,
+          services,
+        }),
+    );
+  const primary = application('primary', primaryFoundation);
+  groups.services.primary = serviceStacks('primary', primaryFoundation, primary);
+  groups.databases.dr = databaseStacks('dr', drFoundation);
+  groups.databases.dr.forEach((replicas, i) => {
+    const source = groups.databases.primary[i];
+    if (source)
+      replicas.addStackDependency(
+        source,
+        'the read replicas need their primary databases and replicated secrets',
+      );
   });
-  const dr = new ApplicationStack(app, names.dr, {
-    plan,
-    role: 'dr',
-    foundation: drFoundation.foundation,
-    ...functionsRoot,
-  });
+  const dr = application('dr', drFoundation);
   dr.addStackDependency(primary, 'the read replicas need their primary databases and replicated secrets');
+  groups.services.dr = serviceStacks('dr', drFoundation, dr);
   const orchestrator = new OrchestratorStack(app, names.orchestrator, {
     plan,
     ...functionsRoot,
     evidenceAccessLogsBucketName: drFoundation.foundation.logs.bucket.bucketName,
   });
   orchestrator.addStackDependency(dr, 'the orchestrator acts on the DR resources');
+  for (const stack of [...groups.databases.dr, ...groups.services.dr])
+    orchestrator.addStackDependency(stack, 'the orchestrator acts on the DR resources');
   const global = new GlobalStack(app, names.global, { plan });
   global.addStackDependency(orchestrator, 'the detection alarm must find its rule in the DR region');
   global.addStackDependency(primary, 'the public record points at the primary regional name');
-  return { drFoundation, primaryFoundation, primary, dr, orchestrator, global };
+  const stacks = { drFoundation, primaryFoundation, primary, dr, orchestrator, global };
+  const all: Stack[] = [
+    drFoundation,
+    primaryFoundation,
+    ...groups.databases.primary,
+    primary,
+    ...groups.services.primary,
+    ...groups.databases.dr,
+    dr,
+    ...groups.services.dr,
+    orchestrator,
+    global,
+  ];
+  return { stacks, groups, all };
 }

@@ -2,6 +2,9 @@ import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { CfnReplicationConfiguration, Repository, TagMutability } from 'aws-cdk-lib/aws-ecr';
 import { Construct } from 'constructs';
 
+/** Amazon ECR API Reference, ReplicationRule: 1-100 repository filters per rule. */
+const ECR_FILTERS_PER_RULE = 100;
+
 export interface ContainerRepositoriesProps {
   /** Repository name per plan service id. */
   names: Record<string, string>;
@@ -31,18 +34,15 @@ export class ContainerRepositories extends Construct {
         }),
       ]),
     );
-    new CfnReplicationConfiguration(this, 'Replication', {
-      replicationConfiguration: {
-        rules: [
-          {
-            destinations: [{ region: props.replicateTo, registryId: Stack.of(this).account }],
-            repositoryFilters: Object.values(props.names).map((name) => ({
-              filter: name,
-              filterType: 'PREFIX_MATCH',
-            })),
-          },
-        ],
-      },
-    });
+    // A rule takes at most 100 repository filters (ECR API, ReplicationRule): one rule per 100 services.
+    const filters = Object.values(props.names).map((name) => ({ filter: name, filterType: 'PREFIX_MATCH' }));
+    const rules = [];
+    for (let i = 0; i < filters.length; i += ECR_FILTERS_PER_RULE) {
+      rules.push({
+        destinations: [{ region: props.replicateTo, registryId: Stack.of(this).account }],
+        repositoryFilters: filters.slice(i, i + ECR_FILTERS_PER_RULE),
+      });
+    }
+    new CfnReplicationConfiguration(this, 'Replication', { replicationConfiguration: { rules } });
   }
 }

@@ -1,7 +1,7 @@
 import type { ISecurityGroup, IVpc } from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
 import { canarySecretName } from '../../plan/names.ts';
-import type { Plan } from '../../plan/schema.ts';
+import type { Plan, PlanDatabase } from '../../plan/schema.ts';
 import { databaseEnvPrefix, databaseSecretNames } from '../config/names.ts';
 import { activeRegionOf, dbInstanceArn } from '../config/plan-arns.ts';
 import type { RegionRole } from '../config/plan-environment.ts';
@@ -17,16 +17,22 @@ export interface RegionalDatabasesProps {
   role: RegionRole;
   vpc: IVpc;
   securityGroup: ISecurityGroup;
+  /** The plan databases this stack holds (default: all of them); see plan/rules/stack-size.ts. */
+  databases?: readonly PlanDatabase[];
 }
 
 /**
  * The plan's databases in one region: the primaries in the primary region, their encrypted
- * cross-region replicas in the DR region, and how the application connects to each.
+ * cross-region replicas in the DR region, and how the application connects to each. A stack of
+ * databases (infra/stacks/database-stack.ts) holds one group of them with its own user setup.
  */
 export class RegionalDatabases extends Construct {
   readonly primaries: Record<string, PrimaryDatabase> = {};
   readonly replicas: Record<string, ReplicaDatabase> = {};
   readonly connections: DatabaseConnection[];
+  /** The security group of these databases, and the engine ports they listen on. */
+  readonly securityGroup: ISecurityGroup;
+  readonly ports: number[];
 
   constructor(scope: Construct, id: string, props: RegionalDatabasesProps) {
     super(scope, id);
@@ -34,16 +40,19 @@ export class RegionalDatabases extends Construct {
     const instanceClass = plan.deployment?.dbInstanceClass ?? 'db.t4g.medium';
     const engineVersion = plan.deployment?.engineVersion;
     const active = activeRegionOf(plan);
+    const databases = props.databases ?? plan.databases;
+    this.securityGroup = securityGroup;
+    this.ports = [...new Set(databases.map((db) => enginePort(db.engine)))];
     const users =
       role === 'primary'
         ? new DatabaseUsers(this, 'Users', {
             vpc,
             databaseSecurityGroup: securityGroup,
-            ports: [...new Set(plan.databases.map((db) => enginePort(db.engine)))],
+            ports: this.ports,
           })
         : undefined;
 
-    this.connections = plan.databases.map((db) => {
+    this.connections = databases.map((db) => {
       if (users) {
         const primary = new PrimaryDatabase(this, db.id, {
           database: db,

@@ -1,6 +1,6 @@
 import type { ISecurityGroup, IVpc } from 'aws-cdk-lib/aws-ec2';
 import { Repository } from 'aws-cdk-lib/aws-ecr';
-import { Cluster, ContainerImage, ContainerInsights } from 'aws-cdk-lib/aws-ecs';
+import { Cluster, ContainerImage, ContainerInsights, type ICluster } from 'aws-cdk-lib/aws-ecs';
 import type { ApplicationTargetGroup } from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { Construct } from 'constructs';
 import type { Plan, PlanService } from '../../plan/schema.ts';
@@ -15,8 +15,15 @@ export interface RegionalServicesProps {
   vpc: IVpc;
   securityGroup: ISecurityGroup;
   databases: DatabaseConnection[];
-  /** The load balancer's target group, for the plan's first service. */
-  targetGroup: ApplicationTargetGroup;
+  /** The load balancer's target group, for the plan's first service (in the application stack). */
+  targetGroup?: ApplicationTargetGroup;
+  /** The plan services this stack holds (default: all of them); see plan/rules/stack-size.ts. */
+  services?: readonly PlanService[];
+  /**
+   * The region's clusters, when another stack (the application stack) created them; without it
+   * these services create every cluster the plan's services use in this region.
+   */
+  clusters?: ReadonlyMap<string, ICluster>;
 }
 
 /**
@@ -26,14 +33,22 @@ export interface RegionalServicesProps {
  */
 export class RegionalServices extends Construct {
   readonly services: Record<string, ApplicationService> = {};
-  readonly clusters = new Map<string, Cluster>();
+  readonly clusters = new Map<string, ICluster>();
+  private readonly sharedClusters: boolean;
 
   constructor(scope: Construct, id: string, props: RegionalServicesProps) {
     super(scope, id);
     const { plan, role } = props;
+    const active = activeRegionOf(plan);
     const fronted = loadBalancedService(plan);
-    for (const service of plan.services) {
-      const names = regionalService(service, role, activeRegionOf(plan));
+    this.sharedClusters = props.clusters !== undefined;
+    if (props.clusters) for (const [name, cluster] of props.clusters) this.clusters.set(name, cluster);
+    // Every cluster of the region here, also those used only by services in other stacks.
+    else
+      for (const service of plan.services)
+        this.clusterFor(regionalService(service, role, active).cluster, props.vpc);
+    for (const service of props.services ?? plan.services) {
+      const names = regionalService(service, role, active);
       this.services[service.id] = new ApplicationService(this, service.id, {
         cluster: this.clusterFor(names.cluster, props.vpc),
         serviceName: names.service,
@@ -44,14 +59,16 @@ export class RegionalServices extends Construct {
         healthCheckPath: healthCheckPath(plan, role),
         desiredCount: names.desiredCount,
         databases: props.databases,
-        ...(service.id === fronted.id ? { targetGroup: props.targetGroup } : {}),
+        ...(service.id === fronted.id && props.targetGroup ? { targetGroup: props.targetGroup } : {}),
       });
     }
   }
 
-  private clusterFor(name: string, vpc: IVpc): Cluster {
+  private clusterFor(name: string, vpc: IVpc): ICluster {
     let cluster = this.clusters.get(name);
     if (!cluster) {
+      if (this.sharedClusters)
+        throw new Error(`RegionalServices: the application stack has no cluster ${name}`);
       cluster = new Cluster(this, `Cluster-${name}`, {
         clusterName: name,
         vpc,

@@ -1,9 +1,10 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import type { Plan } from '../../plan/schema.ts';
+import type { Plan, PlanDatabase, PlanService } from '../../plan/schema.ts';
 import type { RegionFoundation } from '../application/region-foundation.ts';
 import { RegionalApplication } from '../application/regional-application.ts';
+import type { RegionalDatabases } from '../application/regional-databases.ts';
 import { environmentOf, type RegionRole } from '../config/plan-environment.ts';
 
 export interface ApplicationStackProps extends StackProps {
@@ -15,6 +16,11 @@ export interface ApplicationStackProps extends StackProps {
   deadLetterQueue?: IQueue;
   /** Where functions/ lives (the write canary's code); defaults to this repository's. */
   functionsRoot?: string;
+  /** The databases and services this stack holds (default: all); see plan/rules/stack-size.ts. */
+  databases?: readonly PlanDatabase[];
+  services?: readonly PlanService[];
+  /** The plan's other databases, in stacks of databases deployed before this one. */
+  databaseGroups?: readonly RegionalDatabases[];
 }
 
 /** The reference application in one region: databases, ECS services, load balancer, regional DNS name. */
@@ -38,6 +44,9 @@ export class ApplicationStack extends Stack {
       logsBucket: props.foundation.logs.bucket,
       ...(props.deadLetterQueue ? { deadLetterQueue: props.deadLetterQueue } : {}),
       ...(props.functionsRoot ? { functionsRoot: props.functionsRoot } : {}),
+      ...(props.databases ? { databases: props.databases } : {}),
+      ...(props.services ? { services: props.services } : {}),
+      ...(props.databaseGroups ? { databaseGroups: props.databaseGroups } : {}),
     });
   }
 }

@@ -363,9 +363,9 @@ describe('plan rules: what AWS would refuse, refused before anything runs', () =
   });
 
   it('refuses a plan whose stacks would exceed 500 resources, naming the stack and the count', () => {
-    // Prepare
-    const document = referenceWith((p) => grownTo(p, 10, 80));
-    document.failover = { ...document.failover, pollSeconds: { promotion: 60, service: 120, dns: 30 } };
+    // Prepare: databases and services past the first groups get stacks of their own; clusters do not
+    const document = referenceWith((p) => grownTo(p, 10, 300, 300));
+    document.failover = { ...document.failover, pollSeconds: { promotion: 60, service: 600, dns: 30 } };
 
     // Act
     const error = planErrorOf(document);
@@ -373,8 +373,13 @@ describe('plan rules: what AWS would refuse, refused before anything runs', () =
     // Assess
     expect(error.issues).toEqual([
       // The reference plan runs the write canary: 11 + 6 per database in shop-primary, 7 in shop-dr.
-      expect.stringMatching(/^services: the stack shop-primary would hold about 741 resources .*at most 500/),
-      expect.stringMatching(/^services: the stack shop-dr would hold about 564 resources/),
+      expect.stringMatching(
+        /^services: the stack shop-primary would hold about 638 resources .*at most 500; allowed: fewer clusters/,
+      ),
+      expect.stringMatching(
+        /^services: the stack shop-primary would export about 331 values .*at most 200 outputs/,
+      ),
+      expect.stringMatching(/^services: the stack shop-dr would export about 331 values/),
     ]);
   });
 
