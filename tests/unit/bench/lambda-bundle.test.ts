@@ -1,6 +1,7 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { App, Stack } from 'aws-cdk-lib';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
@@ -77,6 +78,24 @@ describe('the Lambda bundle figure 4 measures', () => {
     expect(
       Object.keys(result.metafile.inputs).filter((input) => input.includes('node_modules/semver/')),
     ).toEqual([]);
+  }, 60_000);
+
+  it('keeps the error names the state machine matches, though it minifies', async () => {
+    // Prepare
+    const dir = mkdtempSync(join(tmpdir(), 'drctl-error-names-'));
+    const entry = join(dir, 'entry.ts');
+    const errors = new URL('../../../plan/errors.ts', import.meta.url).pathname;
+    writeFileSync(
+      entry,
+      `import { ResourceNotFoundError, ThrottledError } from '${errors}';\nexport const names = [new ResourceNotFoundError('x').name, new ThrottledError('y').name];\n`,
+    );
+    await build(lambdaBuildOptions({ entry, outfile: join(dir, 'index.mjs') }));
+
+    // Act
+    const { names } = (await import(pathToFileURL(join(dir, 'index.mjs')).href)) as { names: string[] };
+
+    // Assess
+    expect(names).toEqual(['ResourceNotFoundError', 'ThrottledError']);
   }, 60_000);
 
   it('covers every function CDK deploys, and the database user setup', () => {
