@@ -193,3 +193,38 @@ export class CleanupIncompleteError extends DrError {}
  * production replica, a service outside the plan, the public gate). Nothing was called.
  */
 export class NotADrillResourceError extends DrError {}
+
+/**
+ * Each class's `name`, spelled out: the names are a contract (the ASL matches them) and must not
+ * depend on what a minifier calls the class in a Lambda bundle. The keys of this object survive
+ * minification; a test builds this module as the bundles are built and checks every export.
+ */
+for (const [name, errorClass] of Object.entries({
+  DrError,
+  InvalidInputError,
+  InvalidPlanError,
+  ConfigurationError,
+  ResourceNotFoundError,
+  AccessDeniedError,
+  NotAReplicaError,
+  InvalidStateError,
+  ThrottledError,
+  TransientError,
+  PreflightFailedError,
+  RpoBudgetExceededError,
+  TaskStartFailureError,
+  DnsConflictError,
+  DnsChangeRejectedError,
+  EndpointUnhealthyError,
+  PromotionFailedError,
+  FailoverInProgressError,
+  PrimaryRecoveredError,
+  FailoverNotApprovedError,
+  DrillRefusedError,
+  DrillFailedError,
+  ObjectiveMissedError,
+  CleanupIncompleteError,
+  NotADrillResourceError,
+})) {
+  Object.defineProperty(errorClass, 'name', { value: name });
+}

@@ -62,9 +62,6 @@ export function lambdaBuildOptions(options: {
     format: 'esm',
     target: 'node24',
     minify: true,
-    // Minifying renames classes, and drctl's errors take their `name` from their class
-    // (plan/errors.ts): the state machine's Retry and Catch match those names.
-    keepNames: true,
     sourcemap: true,
     sourcesContent: false,
     mainFields: ['module', 'main'],
