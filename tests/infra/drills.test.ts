@@ -545,9 +545,14 @@ describe('drills in the orchestrator stack', () => {
         ['WriteReportsOnly', ['s3:GetObject', 's3:PutObject']],
         ['EncryptWithEvidenceKey', ['kms:GenerateDataKey']],
       ]);
+      // both machines' runs and their child executions (one per database, per service)
       expect(own[0]?.Resource).toEqual([
         `arn:aws:states:${DR}:${ACCOUNT}:execution:shop-failover:*`,
         `arn:aws:states:${DR}:${ACCOUNT}:execution:shop-drill:*`,
+        `arn:aws:states:${DR}:${ACCOUNT}:execution:shop-failover-promote-database:*`,
+        `arn:aws:states:${DR}:${ACCOUNT}:execution:shop-failover-scale-service:*`,
+        `arn:aws:states:${DR}:${ACCOUNT}:execution:shop-drill-promote-copy:*`,
+        `arn:aws:states:${DR}:${ACCOUNT}:execution:shop-drill-scale-service:*`,
       ]);
       expect(own[1]?.Resource).toEqual([
         { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, '/runs/*']] },

@@ -7,6 +7,8 @@ import {
 } from '@aws-sdk/client-sfn';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startWorld, type World } from '../../../local/index.ts';
+import { fetchExecution } from '../../../report/fetch-execution.ts';
+import { reportFromExecution } from '../../../report/from-execution.ts';
 import { childStateMachineArns, FAILOVER_CHILDREN } from '../../../statemachines/definition.ts';
 import { referencePlan, worldClient } from './support.ts';
 
@@ -89,6 +91,13 @@ describe('each resource polls in a child execution of its own (startExecution.sy
       Output: { done: true },
     });
     expect(parentHistory.length).toBeLessThan(childHistory.length + 400);
+    // The run report reads each loop from its child, one step per database as before.
+    const report = reportFromExecution(await fetchExecution(sfn, execution.arn), plan);
+    const orders = report.steps.find((step) => step.step === 'Promote orders');
+    expect(orders).toMatchObject({ kind: 'promote', resource: 'orders', outcome: 'succeeded' });
+    expect(orders?.detail).toMatch(/started, then \d+ status checks/);
+    expect(report.steps.filter((step) => step.kind === 'scale')).toHaveLength(plan.services.length);
+    expect(report.steps.map((step) => step.step)).not.toContain('PromoteDatabase');
   }, 90_000);
 
   it("brings a failed child's error to the failover's Catch under its own name, and stops the other children", async () => {
