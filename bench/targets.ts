@@ -198,7 +198,10 @@ function scaleVerdicts({ figures }: BenchResults): Verdict[] {
   const outcome = figures.scale;
   if (!isMeasured(outcome))
     return [unmeasured(figure, ratioTarget, outcome), unmeasured(figure, throttleTarget, outcome)];
-  const failedSteps = outcome.small.stepsFailedByThrottling + outcome.large.stepsFailedByThrottling;
+  const failedSteps =
+    outcome.small.stepsFailedByThrottling +
+    outcome.large.stepsFailedByThrottling +
+    (outcome.xlarge?.stepsFailedByThrottling ?? 0);
   const ratioVerdict: Verdict = {
     figure,
     target: ratioTarget,
@@ -212,7 +215,11 @@ function scaleVerdicts({ figures }: BenchResults): Verdict[] {
     {
       figure,
       target: throttleTarget,
-      measured: `${failedSteps} step(s) failed; ${outcome.large.throttledRequests} request(s) throttled in the large run`,
+      measured: `${failedSteps} step(s) failed; ${outcome.large.throttledRequests} request(s) throttled in the 10 + 50 run${
+        outcome.xlarge
+          ? `, ${outcome.xlarge.throttledRequests} in the 50 + 200 run (RTO ${outcome.xlarge.rtoSeconds.median} s, ${outcome.xlargeRatio} × 1 + 1)`
+          : ''
+      }`,
       status: judge(failedSteps === 0),
     },
   ];

@@ -12,12 +12,20 @@ import {
 import { startRateLimitProxy } from './rate-limit-proxy.ts';
 import { RATE_LIMITS } from './rate-limits.ts';
 import { scaledPlan } from './scaled-plan.ts';
+import { withoutStackSizeRule } from './without-stack-rule.ts';
 import type { Timeline } from './world-run.ts';
 
 const SIZES = {
   small: { databases: 1, services: 1 },
   large: { databases: 10, services: 50 },
+  // Issue 14: a plan this size must fit Step Functions' history (one child execution per resource).
+  xlarge: { databases: 50, services: 200 },
 } as const;
+/**
+ * The world's compute grows with 250 resources (each poll is a handler run at real speed): the
+ * 50 + 200 runs go at least this fast, so that one finishes in minutes on two loaded cores.
+ */
+const XLARGE_MIN_SCALE = 20;
 
 /** The SDK prefers these to AWS_ENDPOINT_URL (which the world sets), so the proxy sits in front. */
 const PROXIED_ENDPOINT_VARIABLES = [
@@ -56,10 +64,11 @@ export async function measureScale(options: WorldFigureOptions): Promise<ScaleFi
   for (const name of PROXIED_ENDPOINT_VARIABLES) process.env[name] = proxy.url;
   const base = referencePlan();
   try {
-    const measureSize = async (label: keyof typeof SIZES): Promise<ScaleRun> => {
+    const measureSize = async (label: keyof typeof SIZES, scale: number): Promise<ScaleRun> => {
       const { databases, services } = SIZES[label];
       const plan = scaledPlan(base, databases, services);
       const rtos: number[] = [];
+      const wallSeconds: number[] = [];
       const timelines: Timeline[] = [];
       let throttledRequests = 0;
       let proxiedRequests = 0;
@@ -68,27 +77,32 @@ export async function measureScale(options: WorldFigureOptions): Promise<ScaleFi
       const failures: string[] = [];
       for (let run = 1; run <= options.runs; run++) {
         progress(
-          `scale: ${databases} database(s) + ${services} service(s), failover ${run} of ${options.runs}`,
+          `scale: ${databases} database(s) + ${services} service(s), failover ${run} of ${options.runs} (scale ${scale})`,
         );
         proxy.reset();
         try {
-          const result = await drctlFailover(
-            plan,
-            options.scale,
-            run,
-            {
-              started: (world) => {
-                proxy.setUpstream(world.endpoint);
-                proxy.setClock(() => world.clock.now());
+          const started = Date.now();
+          // The world deploys no stack: 50 + 200 runs without the stack-size rule (without-stack-rule.ts).
+          const result = await withoutStackSizeRule(() =>
+            drctlFailover(
+              plan,
+              scale,
+              run,
+              {
+                started: (world) => {
+                  proxy.setUpstream(world.endpoint);
+                  proxy.setClock(() => world.clock.now());
+                },
+                ended: (world) => {
+                  stepsFailedByThrottling += throttlingOutcome(world.events.list()).failedSteps;
+                },
               },
-              ended: (world) => {
-                stepsFailedByThrottling += throttlingOutcome(world.events.list()).failedSteps;
-              },
-            },
-            // Both sizes see the same promotion duration in the same run: the reference plan's spread
-            // (the large plan polls less often, and its own spread would make its promotions longer).
-            timingsForRun(base, run, options.runs),
+              // Both sizes see the same promotion duration in the same run: the reference plan's spread
+              // (the large plan polls less often, and its own spread would make its promotions longer).
+              timingsForRun(base, run, options.runs),
+            ),
           );
+          wallSeconds.push((Date.now() - started) / 1000);
           rtos.push(result.rtoSeconds);
           timelines.push(result.timeline);
           executionsSucceeded++;
@@ -108,11 +122,15 @@ export async function measureScale(options: WorldFigureOptions): Promise<ScaleFi
         proxiedRequests,
         stepsFailedByThrottling,
         executionsSucceeded,
+        scale,
+        wallSeconds: summarize(wallSeconds.length > 0 ? wallSeconds : [0]),
+        pollSeconds: plan.failover.pollSeconds,
         ...(failures.length > 0 ? { failures } : {}),
       };
     };
-    const small = await measureSize('small');
-    const large = await measureSize('large');
+    const small = await measureSize('small', options.scale);
+    const large = await measureSize('large', options.scale);
+    const xlarge = await measureSize('xlarge', Math.max(options.scale, XLARGE_MIN_SCALE));
     return {
       rateLimitsEnforced: true,
       rateLimitsEnforcedBy:
@@ -121,7 +139,9 @@ export async function measureScale(options: WorldFigureOptions): Promise<ScaleFi
       scale: options.scale,
       small,
       large,
+      xlarge,
       ratio: roundTo(large.rtoSeconds.median / small.rtoSeconds.median, 3),
+      xlargeRatio: roundTo(xlarge.rtoSeconds.median / small.rtoSeconds.median, 3),
     };
   } finally {
     for (const [name, value] of previous) {
