@@ -153,6 +153,8 @@ export interface ScaleFigure {
   ratio: number;
   /** xlarge RTO / small RTO (medians); no target. */
   xlargeRatio?: number;
+  /** Why the 50 + 200 runs all failed, when they did. */
+  xlargeError?: string;
 }
 
 /** What one failover or one hour of monitoring used, priced (bench/recovery/cost-count.ts). */

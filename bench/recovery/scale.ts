@@ -26,6 +26,14 @@ const SIZES = {
  * 50 + 200 runs go at least this fast, so that one finishes in minutes on two loaded cores.
  */
 const XLARGE_MIN_SCALE = 20;
+/**
+ * The 50 + 200 plan polls each service every 60 s instead of the reference 15 s. Its history
+ * fits at 15 s (one child execution per service), but 200 services polled every 15 s ask ECS
+ * for about 13 calls a second, over the 5 a second the proxy's ECS bucket refills: measured
+ * 2026-12-02, a scaling step then failed from throttling after its 20 retries (docs/performance.md,
+ * figure 3). At 60 s the run completes, ECS-bound.
+ */
+const XLARGE_SERVICE_POLL_SECONDS = 60;
 
 /** The SDK prefers these to AWS_ENDPOINT_URL (which the world sets), so the proxy sits in front. */
 const PROXIED_ENDPOINT_VARIABLES = [
@@ -66,7 +74,17 @@ export async function measureScale(options: WorldFigureOptions): Promise<ScaleFi
   try {
     const measureSize = async (label: keyof typeof SIZES, scale: number): Promise<ScaleRun> => {
       const { databases, services } = SIZES[label];
-      const plan = scaledPlan(base, databases, services);
+      const scaled = scaledPlan(base, databases, services);
+      const plan =
+        label === 'xlarge'
+          ? {
+              ...scaled,
+              failover: {
+                ...scaled.failover,
+                pollSeconds: { ...scaled.failover.pollSeconds, service: XLARGE_SERVICE_POLL_SECONDS },
+              },
+            }
+          : scaled;
       const rtos: number[] = [];
       const wallSeconds: number[] = [];
       const timelines: Timeline[] = [];
@@ -130,7 +148,14 @@ export async function measureScale(options: WorldFigureOptions): Promise<ScaleFi
     };
     const small = await measureSize('small', options.scale);
     const large = await measureSize('large', options.scale);
-    const xlarge = await measureSize('xlarge', Math.max(options.scale, XLARGE_MIN_SCALE));
+    // 50 + 200 has no target: its failure is reported, and does not hide the two sizes that have one.
+    let xlarge: ScaleRun | undefined;
+    let xlargeError: string | undefined;
+    try {
+      xlarge = await measureSize('xlarge', Math.max(options.scale, XLARGE_MIN_SCALE));
+    } catch (error) {
+      xlargeError = (error as Error).message;
+    }
     return {
       rateLimitsEnforced: true,
       rateLimitsEnforcedBy:
@@ -139,9 +164,10 @@ export async function measureScale(options: WorldFigureOptions): Promise<ScaleFi
       scale: options.scale,
       small,
       large,
-      xlarge,
+      ...(xlarge
+        ? { xlarge, xlargeRatio: roundTo(xlarge.rtoSeconds.median / small.rtoSeconds.median, 3) }
+        : { xlargeError: xlargeError ?? 'not run' }),
       ratio: roundTo(large.rtoSeconds.median / small.rtoSeconds.median, 3),
-      xlargeRatio: roundTo(xlarge.rtoSeconds.median / small.rtoSeconds.median, 3),
     };
   } finally {
     for (const [name, value] of previous) {
