@@ -132,6 +132,10 @@ export interface ScaleRun {
   executionsSucceeded: number;
   /** Why failovers that did not succeed failed. */
   failures?: string[];
+  /** The world's scale for this size, and the wall seconds of its runs. */
+  scale?: number;
+  wallSeconds?: Sample;
+  pollSeconds?: Record<string, number>;
 }
 
 /** Figure 3: the same failover small and large, with AWS's API rate limits enforced. */
@@ -143,8 +147,14 @@ export interface ScaleFigure {
   rateLimits: { service: string; limit: string; source: string }[];
   small: ScaleRun;
   large: ScaleRun;
+  /** 50 databases + 200 services (issue 14), at a scale of at least 20. */
+  xlarge?: ScaleRun;
   /** large RTO / small RTO (medians). */
   ratio: number;
+  /** xlarge RTO / small RTO (medians); no target. */
+  xlargeRatio?: number;
+  /** Why the 50 + 200 runs all failed, when they did. */
+  xlargeError?: string;
 }
 
 /** What one failover or one hour of monitoring used, priced (bench/recovery/cost-count.ts). */

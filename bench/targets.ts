@@ -198,6 +198,7 @@ function scaleVerdicts({ figures }: BenchResults): Verdict[] {
   const outcome = figures.scale;
   if (!isMeasured(outcome))
     return [unmeasured(figure, ratioTarget, outcome), unmeasured(figure, throttleTarget, outcome)];
+  // The target is about 1 + 1 and 10 + 50; the 50 + 200 outcome is reported beside it.
   const failedSteps = outcome.small.stepsFailedByThrottling + outcome.large.stepsFailedByThrottling;
   const ratioVerdict: Verdict = {
     figure,
@@ -212,7 +213,13 @@ function scaleVerdicts({ figures }: BenchResults): Verdict[] {
     {
       figure,
       target: throttleTarget,
-      measured: `${failedSteps} step(s) failed; ${outcome.large.throttledRequests} request(s) throttled in the large run`,
+      measured: `${failedSteps} step(s) failed; ${outcome.large.throttledRequests} request(s) throttled in the 10 + 50 run${
+        outcome.xlarge
+          ? `; 50 + 200 (no target): RTO ${outcome.xlarge.rtoSeconds.median} s (${outcome.xlargeRatio} × 1 + 1), ${outcome.xlarge.throttledRequests} request(s) throttled, ${outcome.xlarge.stepsFailedByThrottling} step(s) failed`
+          : outcome.xlargeError
+            ? `; 50 + 200 (no target): ${outcome.xlargeError}`
+            : ''
+      }`,
       status: judge(failedSteps === 0),
     },
   ];

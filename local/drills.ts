@@ -200,7 +200,8 @@ function emitStatusChange(
       targets.sweep({ op: 'sweep', reason: reason.slice(0, 500) }),
     );
   }
-  if (targets.evidence) {
+  // The evidence rule names the failover and drill state machines, never their children.
+  if (targets.evidence && execution.parent === undefined) {
     const evidence = targets.evidence;
     deliver(context, deps, `${plan.name}-evidence`, `${plan.name}-evidence-on-status-change`, event.id, () =>
       evidence(event),

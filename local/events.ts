@@ -29,6 +29,8 @@ export type WorldEventType =
   | 'lambda.async-failed'
   | 'execution.started'
   | 'execution.ended'
+  | 'child-execution.started'
+  | 'child-execution.ended'
   | 'state.entered'
   | 'state.exited'
   | 'state.failed'

@@ -75,6 +75,8 @@ export interface StepFunctionsFacade {
   start(input: unknown, name?: string): Execution;
   describe(executionArn: string): Execution;
   list(): Execution[];
+  /** The child executions (startExecution.sync:2) an execution of this machine started, at any depth. */
+  children(executionArn: string): Execution[];
   stop(executionArn: string, error?: string, cause?: string): void;
   /** Resolves when the execution has ended. */
   wait(executionArn: string): Promise<Execution>;

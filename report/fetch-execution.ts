@@ -22,17 +22,50 @@ export interface FetchOptions {
   bytesLimit?: number;
 }
 
-/** Reads an execution and its whole history (every page, oldest first), compacted page by page. */
+/**
+ * Reads an execution and its whole history (every page, oldest first), compacted page by page,
+ * and the same of each child execution its startExecution.sync Tasks started (each database's
+ * promotion and each service's scaling polls in a child: docs/architecture.md).
+ */
 export async function fetchExecution(
   client: SFNClient,
   executionArn: string,
   options: FetchOptions = {},
 ): Promise<ExecutionRecord> {
-  const limit = options.bytesLimit ?? HISTORY_BYTES_LIMIT;
+  const budget = { kept: 0, limit: options.bytesLimit ?? HISTORY_BYTES_LIMIT };
+  const parent = await fetchOne(client, executionArn, budget);
+  const children: ExecutionRecord[] = [];
+  for (const childArn of childExecutionArns(parent.events)) {
+    children.push(await fetchOne(client, childArn, budget));
+  }
+  return children.length === 0 ? parent : { ...parent, children };
+}
+
+/** The executions a history's startExecution.sync Tasks started (their TaskSubmitted output). */
+export function childExecutionArns(events: readonly HistoryEvent[]): string[] {
+  const arns: string[] = [];
+  for (const event of events) {
+    const submitted = event.taskSubmittedEventDetails;
+    if (event.type !== 'TaskSubmitted' || !submitted?.resource?.startsWith('startExecution.sync')) continue;
+    try {
+      const arn = (JSON.parse(submitted.output ?? '{}') as { ExecutionArn?: unknown }).ExecutionArn;
+      if (typeof arn === 'string' && !arns.includes(arn)) arns.push(arn);
+    } catch {
+      // not the StartExecution response: nothing to follow
+    }
+  }
+  return arns;
+}
+
+async function fetchOne(
+  client: SFNClient,
+  executionArn: string,
+  budget: { kept: number; limit: number },
+): Promise<ExecutionRecord> {
+  const { limit } = budget;
   try {
     const execution = await client.send(new DescribeExecutionCommand({ executionArn }));
     const events: HistoryEvent[] = [];
-    let kept = 0;
     let nextToken: string | undefined;
     do {
       const page = await client.send(
@@ -45,8 +78,8 @@ export async function fetchExecution(
       );
       for (const event of page.events ?? []) {
         const compact = compactHistoryEvent(event);
-        kept += eventPayloadSize(compact);
-        if (kept > limit) {
+        budget.kept += eventPayloadSize(compact);
+        if (budget.kept > limit) {
           throw new DrError(
             `the history of ${executionArn} holds more than ${Math.round(limit / (1024 * 1024))} MiB of state data after compaction (at event ${event.id ?? events.length + 1}): the report is not built from it; read it in the Step Functions console`,
           );

@@ -1,6 +1,7 @@
 import type { DescribeExecutionOutput, HistoryEvent } from '@aws-sdk/client-sfn';
 import { z } from 'zod';
 import type { Plan } from '../plan/schema.ts';
+import { withChildHistories } from './child-histories.ts';
 import { declaredDependencies } from './dependencies.ts';
 import { type DrillRun, drillFactsOf } from './drill-facts.ts';
 import { parseJson, readableCause, stepsFromHistory } from './execution-steps.ts';
@@ -31,6 +32,8 @@ function isWholePlan(plan: ReportPlan): plan is Plan {
 export interface ExecutionRecord {
   execution: DescribeExecutionOutput;
   events: HistoryEvent[];
+  /** The child executions its startExecution.sync Tasks started (report/fetch-execution.ts). */
+  children?: ExecutionRecord[];
 }
 
 const changeSchema = z.object({
@@ -165,7 +168,7 @@ function drillRefusal(events: readonly HistoryEvent[]): { reason: 'refused'; det
 }
 
 export function reportFromExecution(
-  { execution, events }: ExecutionRecord,
+  { execution, events, children = [] }: ExecutionRecord,
   plan: ReportPlan,
   options: { generatedAt?: Date; region?: string } = {},
 ): RunReport {
@@ -182,7 +185,12 @@ export function reportFromExecution(
         : 'failover';
   const requestedBy = text(input.requestedBy, 'unknown');
   const running = status === 'RUNNING';
-  const { steps, errors, taskOutputs, taskResults } = stepsFromHistory(events, running);
+  // A child's polls (one database's promotion, one service's scaling) are the run's own steps.
+  const history = withChildHistories(
+    events,
+    children.map((child) => ({ executionArn: child.execution.executionArn ?? '', events: child.events })),
+  );
+  const { steps, errors, taskOutputs, taskResults } = stepsFromHistory(history, running);
   const sources: RunSources = { output, results: taskResults, steps, running, readableCause };
   const drill = mode === 'drill' ? drillFactsOf(taskResults, running) : null;
   const refusal = mode === 'drill' ? drillRefusal(events) : null;

@@ -38,8 +38,92 @@ export function substitutionsFor(arns: FunctionArns): Record<string, string> {
 }
 
 /** The failover definition with every placeholder resolved; throws if one is left. */
-export function loadFailoverDefinition(arns: FunctionArns): StateMachineDefinition {
-  return JSON.parse(resolvePlaceholders(readFailoverAsl(), substitutionsFor(arns), 'failover.asl.json'));
+export function loadFailoverDefinition(
+  arns: FunctionArns,
+  children: Record<FailoverChildKey, string>,
+): StateMachineDefinition {
+  return JSON.parse(
+    resolvePlaceholders(
+      readFailoverAsl(),
+      { ...substitutionsFor(arns), ...childSubstitutionsFor(children) },
+      'failover.asl.json',
+    ),
+  );
+}
+
+// ---- Child state machines (one execution per resource's polling loop) -----------------------------
+
+/**
+ * The child state machines. Each database's promotion and each service's scaling polls in an
+ * execution of its own, started from the parent's inline Map with startExecution.sync:2, so that
+ * its loop fills its own 25,000-event history and the parent records a constant 8 events per
+ * resource (see plan/rules/execution-history.ts and docs/architecture.md).
+ */
+export const CHILD_MACHINES = {
+  promoteDatabase: {
+    file: 'promote-database.asl.json',
+    substitution: 'PromoteDatabaseStateMachineArn',
+    suffix: 'promote-database',
+  },
+  scaleService: {
+    file: 'scale-service.asl.json',
+    substitution: 'ScaleServiceStateMachineArn',
+    suffix: 'scale-service',
+  },
+  promoteCopy: {
+    file: 'promote-copy.asl.json',
+    substitution: 'PromoteCopyStateMachineArn',
+    suffix: 'promote-copy',
+  },
+} as const;
+export type ChildKey = keyof typeof CHILD_MACHINES;
+/** The failover's children; the drill has its own (a drill copy's promotion, and its own scaling). */
+export const FAILOVER_CHILDREN = ['promoteDatabase', 'scaleService'] as const satisfies readonly ChildKey[];
+export const DRILL_CHILDREN = ['promoteCopy', 'scaleService'] as const satisfies readonly ChildKey[];
+export type FailoverChildKey = (typeof FAILOVER_CHILDREN)[number];
+export type DrillChildKey = (typeof DRILL_CHILDREN)[number];
+
+/** A child's name: its parent's, then what it does (`shop-failover-promote-database`). */
+export function childStateMachineName(parentName: string, child: ChildKey): string {
+  return `${parentName}-${CHILD_MACHINES[child].suffix}`;
+}
+
+/** The children's ARNs beside their parent (same region and account). */
+export function childStateMachineArns<K extends ChildKey>(
+  parentArn: string,
+  children: readonly K[],
+): Record<K, string> {
+  return Object.fromEntries(
+    children.map((child) => [child, `${parentArn}-${CHILD_MACHINES[child].suffix}`]),
+  ) as Record<K, string>;
+}
+
+export function childAslPath(child: ChildKey): string {
+  return new URL(`./${CHILD_MACHINES[child].file}`, import.meta.url).pathname;
+}
+
+/** The child's ASL text as committed, placeholders (its functions' ARNs) unresolved. */
+export function readChildAsl(child: ChildKey): string {
+  return readFileSync(childAslPath(child), 'utf8');
+}
+
+export function childSubstitutionsFor(children: Partial<Record<ChildKey, string>>): Record<string, string> {
+  return Object.fromEntries(
+    (Object.entries(children) as [ChildKey, string][]).map(([child, arn]) => [
+      CHILD_MACHINES[child].substitution,
+      arn,
+    ]),
+  );
+}
+
+/** A child's definition with its functions' ARNs resolved (the failover's or the drill's names). */
+export function loadChildDefinition(
+  child: ChildKey,
+  functionSubstitutions: Record<string, string>,
+): StateMachineDefinition {
+  return JSON.parse(
+    resolvePlaceholders(readChildAsl(child), functionSubstitutions, CHILD_MACHINES[child].file),
+  );
 }
 
 function resolvePlaceholders(text: string, substitutions: Record<string, string>, file: string): string {
@@ -83,8 +167,15 @@ export function drillSubstitutionsFor(arns: DrillFunctionArns): Record<string, s
 export function loadDrillDefinition(
   arns: DrillFunctionArns,
   plan: Pick<Plan, 'drills'>,
+  children: Record<DrillChildKey, string>,
 ): StateMachineDefinition {
-  return JSON.parse(resolvePlaceholders(readDrillAsl(plan), drillSubstitutionsFor(arns), 'drill.asl.json'));
+  return JSON.parse(
+    resolvePlaceholders(
+      readDrillAsl(plan),
+      { ...drillSubstitutionsFor(arns), ...childSubstitutionsFor(children) },
+      'drill.asl.json',
+    ),
+  );
 }
 
 export interface StateDefinition {
@@ -115,7 +206,13 @@ export function allStates(definition: StateMachineDefinition): [string, StateDef
   ]);
 }
 
-/** The function each Task state invokes, by matching its Resource against the ARNs. */
+/** Step Functions' own integration that starts a child execution and waits for it (output as JSON). */
+export const START_CHILD_RESOURCE = 'arn:aws:states:::states:startExecution.sync:2';
+
+/**
+ * The function each Task state invokes, by matching its Resource against the ARNs (Tasks that
+ * start a child execution invoke no function: the child's Tasks do).
+ */
 export function taskFunctions<K extends string>(
   definition: StateMachineDefinition,
   arns: Record<K, string>,
@@ -123,7 +220,7 @@ export function taskFunctions<K extends string>(
   const byArn = new Map((Object.keys(arns) as K[]).map((key) => [arns[key], key]));
   const result: Record<string, K> = {};
   for (const [name, state] of allStates(definition)) {
-    if (state.Type !== 'Task') continue;
+    if (state.Type !== 'Task' || state.Resource === START_CHILD_RESOURCE) continue;
     const key = state.Resource === undefined ? undefined : byArn.get(state.Resource);
     if (key === undefined)
       throw new Error(`Task state ${name} invokes an unknown resource ${state.Resource}`);

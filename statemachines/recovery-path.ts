@@ -66,7 +66,7 @@ export function recoveryPath(plan: Plan): RecoveryStep[] {
           region: dr,
           operations: ['StartExecution'],
           required: true,
-          what: 'the failover state machine',
+          what: 'the failover state machine, and its child executions (one per database, per service)',
         },
         {
           service: 'lambda',

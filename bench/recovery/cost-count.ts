@@ -50,8 +50,9 @@ export const NO_USAGE: UsageCount = {
 /**
  * Counts one execution's history. A state entered is one transition (a Wait too: the world's
  * Waits appear as WaitStateEntered); a Task's retry schedules its Lambda again without entering
- * the state again, so the retries are the LambdaFunctionScheduled events beyond one per Task
- * entry. An invocation's duration runs from LambdaFunctionStarted to its end, found through the
+ * the state again, so the retries are the LambdaFunctionScheduled (and, for a Task that runs a
+ * child execution, TaskScheduled) events beyond one per Task entry. A child execution is counted
+ * from its own history like any other (cost.ts adds the children of each run). An invocation's duration runs from LambdaFunctionStarted to its end, found through the
  * end's previousEventId chain (its own thread).
  */
 export function countHistory(history: readonly HistoryEvent[]): UsageCount {
@@ -65,7 +66,8 @@ export function countHistory(history: readonly HistoryEvent[]): UsageCount {
   for (const event of history) {
     if (event.type.endsWith('StateEntered')) entered++;
     if (event.type === 'TaskStateEntered') taskEntries++;
-    if (event.type === 'LambdaFunctionScheduled') scheduled++;
+    // A Task that runs a child execution schedules Step Functions itself (TaskScheduled).
+    if (event.type === 'LambdaFunctionScheduled' || event.type === 'TaskScheduled') scheduled++;
     if (event.type === 'LambdaFunctionStarted') started++;
     if (ENDS.has(event.type)) {
       const start = startOf(event, byId);

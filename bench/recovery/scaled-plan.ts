@@ -3,8 +3,8 @@ import type { Plan } from '../../plan/schema.ts';
 
 /**
  * The reference plan grown (or shrunk) to `databases` databases and `services` services, all in
- * the same regions, cluster and zone: the shape of figure 3's "1 + 1" and "10 + 50" failovers,
- * with poll intervals that fit the execution history.
+ * the same regions, cluster and zone: the shape of figure 3's "1 + 1", "10 + 50" and "50 + 200"
+ * failovers, with poll intervals that fit the execution history.
  */
 export function scaledPlan(base: Plan, databases: number, services: number): Plan {
   const template = base.databases[0];
@@ -29,8 +29,9 @@ export function scaledPlan(base: Plan, databases: number, services: number): Pla
       primary: { ...serviceTemplate.primary, service: `${base.name}-svc${i + 1}` },
     })),
   };
-  // A plan this large must poll less often to fit Step Functions' 25,000-event history: the
-  // intervals the plan rule suggests (plan/rules/execution-history.ts), as an operator would set.
+  // Should a plan's executions not fit Step Functions' 25,000-event history, the intervals the
+  // plan rule suggests (plan/rules/execution-history.ts), as an operator would set them. Since
+  // each resource polls in a child execution, 10 + 50 and 50 + 200 keep the reference intervals.
   const pollSeconds = fittingPollSeconds(scaled);
   return pollSeconds ? { ...scaled, failover: { ...scaled.failover, pollSeconds } } : scaled;
 }

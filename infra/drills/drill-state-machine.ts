@@ -7,9 +7,21 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { DRILL_EXECUTION_TAG, DRILL_PLAN_TAG } from '../../plan/names.ts';
+import {
+  CHILD_MACHINES,
+  childStateMachineName,
+  DRILL_CHILDREN,
+  type DrillChildKey,
+} from '../../statemachines/definition.ts';
 import type { StateMachineFunctionName } from '../lambda/dr-function.ts';
 import { acknowledge } from '../nag.ts';
-import { ARN_SUBSTITUTIONS, readAsl } from '../orchestrator/failover-state-machine.ts';
+import {
+  ChildStateMachine,
+  grantRunChildren,
+  readAsl,
+  stateMachineFile,
+} from '../orchestrator/child-state-machine.ts';
+import { ARN_SUBSTITUTIONS } from '../orchestrator/failover-state-machine.ts';
 import type { NotificationTopic } from '../orchestrator/notification-topic.ts';
 
 /** The functions a drill's Task states may invoke: its own, and the failover's it reuses. */
@@ -51,8 +63,10 @@ export class DrillStateMachine extends Construct {
   readonly stateMachine: StateMachine;
   readonly logGroup: LogGroup;
   readonly alarms: Alarm[];
-  /** The functions the definition invokes. */
+  /** The functions the definition invokes (its children invoke their own). */
   readonly invoked: IFunction[];
+  /** The child state machines the drill's Maps start. */
+  readonly children: Record<DrillChildKey, ChildStateMachine>;
 
   constructor(scope: Construct, id: string, props: DrillStateMachineProps) {
     super(scope, id);
@@ -60,6 +74,21 @@ export class DrillStateMachine extends Construct {
     const definition = withTimeout(readAsl(aslFile), props.timeout);
     const used = usedFunctions(definition, aslFile);
     this.invoked = used.map((name) => props.functions[name]);
+    // One execution per copy's promotion poll and per service's scaling (own histories).
+    this.children = {
+      promoteCopy: new ChildStateMachine(this, 'PromoteCopy', {
+        stateMachineName: childStateMachineName(props.stateMachineName, 'promoteCopy'),
+        aslFile: stateMachineFile(CHILD_MACHINES.promoteCopy.file),
+        functions: { [DRILL_ARN_SUBSTITUTIONS.drill]: props.functions.drill },
+        parentName: props.stateMachineName,
+      }),
+      scaleService: new ChildStateMachine(this, 'ScaleService', {
+        stateMachineName: childStateMachineName(props.stateMachineName, 'scaleService'),
+        aslFile: stateMachineFile(CHILD_MACHINES.scaleService.file),
+        functions: { [DRILL_ARN_SUBSTITUTIONS['scale-service']]: props.functions['scale-service'] },
+        parentName: props.stateMachineName,
+      }),
+    };
 
     this.logGroup = new LogGroup(this, 'Logs', {
       logGroupName: `/aws/vendedlogs/states/${props.stateMachineName}`,
@@ -70,9 +99,13 @@ export class DrillStateMachine extends Construct {
       stateMachineName: props.stateMachineName,
       stateMachineType: StateMachineType.STANDARD,
       definitionBody: DefinitionBody.fromString(definition),
-      definitionSubstitutions: Object.fromEntries(
-        used.map((name) => [DRILL_ARN_SUBSTITUTIONS[name], props.functions[name].functionArn]),
-      ),
+      definitionSubstitutions: {
+        ...Object.fromEntries(
+          used.map((name) => [DRILL_ARN_SUBSTITUTIONS[name], props.functions[name].functionArn]),
+        ),
+        [CHILD_MACHINES.promoteCopy.substitution]: this.children.promoteCopy.stateMachine.stateMachineArn,
+        [CHILD_MACHINES.scaleService.substitution]: this.children.scaleService.stateMachine.stateMachineArn,
+      },
       tracingEnabled: true,
       logs: { destination: this.logGroup, level: LogLevel.ALL, includeExecutionData: true },
     });
@@ -83,6 +116,7 @@ export class DrillStateMachine extends Construct {
         resources: this.invoked.map((fn) => fn.functionArn),
       }),
     );
+    grantRunChildren(this.stateMachine, Object.values(this.children));
     acknowledge(
       this.stateMachine,
       'AwsSolutions-IAM5[Resource::*]',
@@ -126,7 +160,9 @@ function usedFunctions(definition: string, file: string): DrillTaskFunctionName[
     ]),
   );
   const used = new Set<DrillTaskFunctionName>();
+  const children = new Set<string>(DRILL_CHILDREN.map((child) => CHILD_MACHINES[child].substitution));
   for (const [, placeholder] of definition.matchAll(/\$\{(\w+)\}/g)) {
+    if (children.has(placeholder as string)) continue;
     const name = byPlaceholder.get(placeholder as string);
     if (!name) {
       throw new Error(

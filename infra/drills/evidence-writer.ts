@@ -6,7 +6,9 @@ import type { CfnBucket } from 'aws-cdk-lib/aws-s3';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { functionSettings } from '../../plan/function-settings.ts';
+import { drillStateMachineName, failoverStateMachineName } from '../../plan/names.ts';
 import type { Plan } from '../../plan/schema.ts';
+import { childStateMachineName, DRILL_CHILDREN, FAILOVER_CHILDREN } from '../../statemachines/definition.ts';
 import { drillExecutionArnPattern, drillStateMachineArn } from '../config/drill-arns.ts';
 import { failoverExecutionArnPattern, failoverStateMachineArn } from '../config/plan-arns.ts';
 import { DrFunction } from '../lambda/dr-function.ts';
@@ -66,6 +68,13 @@ export class EvidenceWriter extends Construct {
       `AwsSolutions-IAM5[Resource::${drillExecutionArnPattern(plan)}]`,
       'states:DescribeExecution / GetExecutionHistory (read): execution names are generated at each start, so the ARN can only name the drill state machine.',
     );
+    for (const pattern of childExecutionArnPatterns(plan)) {
+      acknowledge(
+        this.fn.role,
+        `AwsSolutions-IAM5[Resource::${pattern}]`,
+        'states:DescribeExecution / GetExecutionHistory (read) of the child executions a run started (one per database, per service): their names are generated at each start.',
+      );
+    }
     acknowledge(
       this.fn.role,
       `AwsSolutions-IAM5[Resource::<${evidenceBucketLogicalId(evidence)}.Arn>/${EVIDENCE_PREFIX}*]`,
@@ -89,12 +98,28 @@ export class EvidenceWriter extends Construct {
   }
 }
 
+/** The executions of the failover's and the drill's child state machines. */
+function childExecutionArnPatterns(plan: Plan): string[] {
+  const dr = plan.regions.dr;
+  const account = failoverExecutionArnPattern(plan).split(':')[4];
+  const children = [
+    ...FAILOVER_CHILDREN.map((child) => childStateMachineName(failoverStateMachineName(plan), child)),
+    ...DRILL_CHILDREN.map((child) => childStateMachineName(drillStateMachineName(plan), child)),
+  ];
+  return children.map((name) => `arn:aws:states:${dr}:${account}:execution:${name}:*`);
+}
+
 function evidenceStatements(plan: Plan, evidence: EvidenceBucket): PolicyStatement[] {
   return [
     new PolicyStatement({
       sid: 'ReadRunsOfBothMachines',
       actions: ['states:DescribeExecution', 'states:GetExecutionHistory'],
-      resources: [failoverExecutionArnPattern(plan), drillExecutionArnPattern(plan)],
+      resources: [
+        failoverExecutionArnPattern(plan),
+        drillExecutionArnPattern(plan),
+        // The report reads each run's children too (report/fetch-execution.ts).
+        ...childExecutionArnPatterns(plan),
+      ],
     }),
     new PolicyStatement({
       // HeadObject is authorized as s3:GetObject (S3 API Reference, HeadObject "Permissions").

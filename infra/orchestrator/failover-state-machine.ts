@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
@@ -7,8 +6,14 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import {
+  CHILD_MACHINES,
+  childStateMachineName,
+  type FailoverChildKey,
+} from '../../statemachines/definition.ts';
 import type { StateMachineFunctionName } from '../lambda/dr-function.ts';
 import { acknowledge } from '../nag.ts';
+import { ChildStateMachine, grantRunChildren, readAsl, stateMachineFile } from './child-state-machine.ts';
 import type { NotificationTopic } from './notification-topic.ts';
 
 /** The ASL file's `${...}` placeholder for each function's ARN: a contract with statemachines/. */
@@ -45,23 +50,45 @@ export class FailoverStateMachine extends Construct {
   readonly stateMachine: StateMachine;
   readonly logGroup: LogGroup;
   readonly alarms: Alarm[];
+  /** The child state machines the failover's Maps start (statemachines/definition.ts CHILD_MACHINES). */
+  readonly children: Record<FailoverChildKey, ChildStateMachine>;
 
   constructor(scope: Construct, id: string, props: FailoverStateMachineProps) {
     super(scope, id);
     const aslFile = props.aslFile ?? FAILOVER_ASL_FILE;
     const definition = readAsl(aslFile);
+    // One execution per database's promotion poll and per service's scaling (own histories).
+    this.children = {
+      promoteDatabase: new ChildStateMachine(this, 'PromoteDatabase', {
+        stateMachineName: childStateMachineName(props.stateMachineName, 'promoteDatabase'),
+        aslFile: stateMachineFile(CHILD_MACHINES.promoteDatabase.file),
+        functions: { [ARN_SUBSTITUTIONS['promote-replica']]: props.functions['promote-replica'] },
+        parentName: props.stateMachineName,
+      }),
+      scaleService: new ChildStateMachine(this, 'ScaleService', {
+        stateMachineName: childStateMachineName(props.stateMachineName, 'scaleService'),
+        aslFile: stateMachineFile(CHILD_MACHINES.scaleService.file),
+        functions: { [ARN_SUBSTITUTIONS['scale-service']]: props.functions['scale-service'] },
+        parentName: props.stateMachineName,
+      }),
+    };
 
     this.logGroup = new LogGroup(this, 'Logs', {
       logGroupName: `/aws/vendedlogs/states/${props.stateMachineName}`,
       retention: RetentionDays.THREE_MONTHS,
       removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     });
-    const substitutions = Object.fromEntries(
-      Object.entries(props.functions).map(([name, fn]) => [
-        ARN_SUBSTITUTIONS[name as StateMachineFunctionName],
-        fn.functionArn,
-      ]),
-    );
+    const substitutions = {
+      ...Object.fromEntries(
+        Object.entries(props.functions).map(([name, fn]) => [
+          ARN_SUBSTITUTIONS[name as StateMachineFunctionName],
+          fn.functionArn,
+        ]),
+      ),
+      [CHILD_MACHINES.promoteDatabase.substitution]:
+        this.children.promoteDatabase.stateMachine.stateMachineArn,
+      [CHILD_MACHINES.scaleService.substitution]: this.children.scaleService.stateMachine.stateMachineArn,
+    };
     this.stateMachine = new StateMachine(this, 'StateMachine', {
       stateMachineName: props.stateMachineName,
       stateMachineType: StateMachineType.STANDARD,
@@ -70,7 +97,10 @@ export class FailoverStateMachine extends Construct {
       tracingEnabled: true,
       logs: { destination: this.logGroup, level: LogLevel.ALL, includeExecutionData: true },
     });
-    const functionArns = Object.values(props.functions).map((fn) => fn.functionArn);
+    // Only the functions its own definition names (scale-service is its child's, for instance).
+    const functionArns = Object.entries(props.functions)
+      .filter(([name]) => definition.includes(`\${${ARN_SUBSTITUTIONS[name as StateMachineFunctionName]}}`))
+      .map(([, fn]) => fn.functionArn);
     this.stateMachine.addToRolePolicy(
       new PolicyStatement({
         sid: 'InvokeOnlyDrctlFunctions',
@@ -78,6 +108,7 @@ export class FailoverStateMachine extends Construct {
         resources: functionArns,
       }),
     );
+    grantRunChildren(this.stateMachine, Object.values(this.children));
     acknowledge(
       this.stateMachine,
       'AwsSolutions-IAM5[Resource::*]',
@@ -103,17 +134,4 @@ export class FailoverStateMachine extends Construct {
   }
 }
 
-export function readAsl(file: string): string {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new Error(`Cannot read the state machine definition ${file}: ${(error as Error).message}`);
-  }
-  try {
-    JSON.parse(text);
-  } catch (error) {
-    throw new Error(`${file} is not valid JSON: ${(error as Error).message}`);
-  }
-  return text;
-}
+export { readAsl } from './child-state-machine.ts';

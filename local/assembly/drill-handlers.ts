@@ -1,14 +1,20 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { canaryFunctionName } from '../../plan/names.ts';
+import { canaryFunctionName, drillStateMachineName } from '../../plan/names.ts';
 import type { Plan } from '../../plan/schema.ts';
 import {
+  childStateMachineArns,
+  DRILL_CHILDREN,
+  type DrillChildKey,
   type DrillFunctionArns,
+  drillSubstitutionsFor,
+  loadChildDefinition,
   loadDrillDefinition,
   type StateMachineDefinition,
 } from '../../statemachines/definition.ts';
 import { interpreterFor, type PreparedDefinition } from '../stepfunctions/executions.ts';
 import { type Invoke, invoker, type LambdaHandler } from '../stepfunctions/lambda-functions.ts';
+import type { ChildMachines } from './handlers.ts';
 
 /**
  * The drill's handlers as the world loads them, like the failover's (in process, configuration
@@ -21,6 +27,8 @@ export interface DrillHandlers {
   arns: DrillFunctionArns;
   definition: StateMachineDefinition;
   prepared: PreparedDefinition;
+  /** The drill's child state machines (one execution per copy's promotion, per service's scaling). */
+  children: ChildMachines<DrillChildKey>;
   drill: Invoke;
   canaryWriter: Invoke;
   canaryReader: Invoke;
@@ -74,7 +82,18 @@ export async function loadDrillHandlers(
     scaleService: failoverArns.scaleService,
     notify: failoverArns.notify,
   };
-  const definition = loadDrillDefinition(arns, plan);
+  const drillArn = `arn:aws:states:${plan.regions.dr}:${account}:stateMachine:${drillStateMachineName(plan)}`;
+  const childArns = childStateMachineArns(drillArn, DRILL_CHILDREN);
+  const definition = loadDrillDefinition(arns, plan, childArns);
+  const children = Object.fromEntries(
+    DRILL_CHILDREN.map((child) => {
+      const childDefinition = loadChildDefinition(child, drillSubstitutionsFor(arns));
+      return [
+        child,
+        { arn: childArns[child], definition: childDefinition, interpreter: interpreterFor(childDefinition) },
+      ];
+    }),
+  ) as ChildMachines<DrillChildKey>;
   const problems = [loaded.drill, loaded.canary, loaded.evidence].flatMap((l) =>
     l !== undefined && 'problem' in l ? [l.problem] : [],
   );
@@ -82,6 +101,7 @@ export async function loadDrillHandlers(
     arns,
     definition,
     prepared: interpreterFor(definition),
+    children,
     drill: invokable(loaded.drill, arns.drill),
     canaryWriter: invokable(loaded.canary, canaryFunctionArn(plan, account, 'writer')),
     canaryReader: invokable(loaded.canary, canaryFunctionArn(plan, account, 'reader')),

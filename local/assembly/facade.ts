@@ -134,6 +134,7 @@ function machineFacade(stepFunctions: StepFunctionsModel, stateMachineArn: strin
     start: (input, name) => stepFunctions.start(stateMachineArn, name, JSON.stringify(input)).execution,
     describe: (arn) => stepFunctions.execution(arn),
     list: () => [...stepFunctions.executions.values()].filter((e) => e.stateMachineArn === stateMachineArn),
+    children: (arn) => [...stepFunctions.executions.values()].filter((e) => e.parent?.rootArn === arn),
     stop: (arn, error, cause) => {
       stepFunctions.stop(arn, error, cause);
     },

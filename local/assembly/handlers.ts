@@ -1,10 +1,16 @@
 import { createHash } from 'node:crypto';
+import { failoverStateMachineName } from '../../plan/names.ts';
 import type { Plan } from '../../plan/schema.ts';
 import {
+  childStateMachineArns,
+  FAILOVER_CHILDREN,
+  type FailoverChildKey,
   type FunctionArns,
   type FunctionKey,
+  loadChildDefinition,
   loadFailoverDefinition,
   type StateMachineDefinition,
+  substitutionsFor,
 } from '../../statemachines/definition.ts';
 import { type LoadedScheduledFunctions, loadScheduledFunctions } from '../scheduled-functions.ts';
 import { interpreterFor } from '../stepfunctions/executions.ts';
@@ -24,7 +30,16 @@ export interface WorldHandlers {
   problems: string[];
   definition: StateMachineDefinition;
   interpreter: ReturnType<typeof interpreterFor>;
+  /** The failover's ARN and its child state machines (one execution per database, per service). */
+  stateMachineArn: string;
+  children: ChildMachines<FailoverChildKey>;
 }
+
+/** Child state machines by kind: ARN, definition and its prepared interpreter. */
+export type ChildMachines<K extends string> = Record<
+  K,
+  { arn: string; definition: StateMachineDefinition; interpreter: ReturnType<typeof interpreterFor> }
+>;
 
 /** Functions are imported once per plan file content; a different plan gets fresh modules. */
 let loaded: { key: string; functions: LoadedFunctions; scheduled: LoadedScheduledFunctions } | undefined;
@@ -49,8 +64,21 @@ export async function loadWorldHandlers(
     ]);
     loaded = { key, functions: fresh, scheduled };
   }
-  const definition = loadFailoverDefinition(arns);
+  const stateMachineArn = `arn:aws:states:${plan.regions.dr}:${account}:stateMachine:${failoverStateMachineName(plan)}`;
+  const childArns = childStateMachineArns(stateMachineArn, FAILOVER_CHILDREN);
+  const definition = loadFailoverDefinition(arns, childArns);
+  const children = Object.fromEntries(
+    FAILOVER_CHILDREN.map((child) => {
+      const childDefinition = loadChildDefinition(child, substitutionsFor(arns));
+      return [
+        child,
+        { arn: childArns[child], definition: childDefinition, interpreter: interpreterFor(childDefinition) },
+      ];
+    }),
+  ) as ChildMachines<FailoverChildKey>;
   return {
+    stateMachineArn,
+    children,
     arns,
     functions: loaded.functions.functions,
     scheduled: loaded.scheduled.functions,

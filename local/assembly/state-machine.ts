@@ -6,7 +6,7 @@ import type { RequestCounts } from '../request-counts.ts';
 import { StepFunctionsModel } from '../stepfunctions/executions.ts';
 import { holdingTheClock, type Invoke } from '../stepfunctions/lambda-functions.ts';
 import type { DrillHandlers } from './drill-handlers.ts';
-import type { WorldHandlers } from './handlers.ts';
+import type { ChildMachines, WorldHandlers } from './handlers.ts';
 
 export interface WorldStateMachine {
   stepFunctions: StepFunctionsModel;
@@ -60,6 +60,26 @@ export function registerStateMachines(
   const stepFunctions = new StepFunctionsModel(context, () => counted);
   const arnOf = (name: string) => `arn:aws:states:${plan.regions.dr}:${account}:stateMachine:${name}`;
   const stateMachineArn = arnOf(failoverStateMachineName(plan));
+  /** A parent's children, beside it: their own role, their Tasks bound to the same handlers. */
+  const registerChildren = (
+    children: ChildMachines<string>,
+    role: string,
+    arns: Record<string, string>,
+  ): void => {
+    for (const child of Object.values(children)) {
+      stepFunctions.register(
+        {
+          arn: child.arn,
+          name: child.arn.slice(child.arn.lastIndexOf(':') + 1),
+          definition: child.definition,
+          roleArn: `arn:aws:iam::${account}:role/${role}`,
+          createdAt: new Date(clock.now()),
+          tasks: taskFunctions(child.definition, arns),
+        },
+        child.interpreter,
+      );
+    }
+  };
   stepFunctions.register(
     {
       arn: stateMachineArn,
@@ -71,6 +91,7 @@ export function registerStateMachines(
     },
     handlers.interpreter,
   );
+  registerChildren(handlers.children, `${plan.name}-failover-children`, handlers.arns);
   let drillStateMachineArn: string | undefined;
   if (drill) {
     drillStateMachineArn = arnOf(drillStateMachineName(plan));
@@ -85,6 +106,7 @@ export function registerStateMachines(
       },
       drill.prepared,
     );
+    registerChildren(drill.children, `${plan.name}-drill-children`, drill.arns);
   }
   return { stepFunctions, stateMachineArn, drillStateMachineArn, timed };
 }

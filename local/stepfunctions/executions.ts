@@ -43,6 +43,11 @@ export interface Execution {
   /** Resolves when the execution has ended. */
   done: Promise<Execution>;
   abort: () => void;
+  /**
+   * The execution whose startExecution.sync:2 Task started this one (a world field: AWS's
+   * DescribeExecution does not show it), and the Task state that did.
+   */
+  parent: { arn: string; rootArn: string; taskState: string } | undefined;
 }
 
 export interface RegisteredStateMachine {
@@ -156,6 +161,7 @@ export class StepFunctionsModel {
     name: string | undefined,
     input: string | undefined,
     region?: string,
+    parent?: Execution['parent'],
   ): { execution: Execution; created: boolean } {
     const machine = this.machine(stateMachineArn, region);
     const executionName = name ?? crypto.randomUUID();
@@ -193,7 +199,7 @@ export class StepFunctionsModel {
         `The local world runs at most ${MAX_OPEN_EXECUTIONS} open executions at a time.`,
       );
     }
-    const execution = this.run(machine, arn, executionName, inputText, parsed);
+    const execution = this.run(machine, arn, executionName, inputText, parsed, parent);
     return { execution, created: true };
   }
 
@@ -232,10 +238,12 @@ export class StepFunctionsModel {
     name: string,
     inputText: string,
     input: unknown,
+    parent: Execution['parent'],
   ): Execution {
     const { events, clock, scheduler, random } = this.context;
     const { world, interpreter } = machine.prepared;
     const history = new ExecutionHistory(world.containers);
+    const children = new ChildExecutions(this, world, arn, parent?.rootArn ?? arn, machine.region);
     const handlers = localHandlers({
       clock,
       random,
@@ -246,6 +254,8 @@ export class StepFunctionsModel {
       tasks: machine.tasks,
       invokeGate: (call) => this.invokeGate(call),
       refusedInvokeMs: this.context.timings.apiCallMs,
+      startChild: (childMachineArn, childInput, taskState) =>
+        children.start(childMachineArn, childInput, taskState),
     });
     const startedAt = clock.now();
     const running = interpreter.run(input as never, {
@@ -276,12 +286,17 @@ export class StepFunctionsModel {
       },
       done: Promise.resolve(undefined as never),
       abort: () => running.abort(),
+      parent,
     };
     this.executions.set(arn, execution);
-    events.record('execution.started', startedAt, `execution ${name} started`, {
+    // A child's start and end are world events of their own: whoever follows "the execution"
+    // (the run's tracker, the benches) follows the one started by StartExecution.
+    const lifecycle = parent === undefined ? 'execution' : 'child-execution';
+    events.record(`${lifecycle}.started`, startedAt, `execution ${name} started`, {
       executionArn: arn,
       name,
       input: inputText,
+      ...(parent === undefined ? {} : { parentExecutionArn: parent.arn, taskState: parent.taskState }),
     });
     const end = (status: ExecutionStatus, error?: string, cause?: string) => {
       if (execution.status !== 'RUNNING') return false;
@@ -300,7 +315,7 @@ export class StepFunctionsModel {
             history.add('ExecutionTimedOut', at, { executionTimedOutEventDetails: {} }, root(world));
             running.abort();
           });
-    const historyDone = this.consume(execution, history, world, running.eventLogs, (reason) => {
+    const historyDone = this.consume(execution, history, world, running.eventLogs, children, (reason) => {
       if (end('FAILED', 'States.Runtime', reason)) running.abort();
     });
     execution.done = running.result
@@ -327,12 +342,15 @@ export class StepFunctionsModel {
         cancelTimeout();
         const stoppedAt = execution.stopDate?.getTime() ?? clock.now();
         execution.stopDate ??= new Date(stoppedAt);
-        events.record('execution.ended', stoppedAt, `execution ${name} ${execution.status}`, {
+        // Step Functions stops what a closed execution's Tasks still manage.
+        children.stopAll();
+        events.record(`${lifecycle}.ended`, stoppedAt, `execution ${name} ${execution.status}`, {
           executionArn: arn,
           name,
           status: execution.status,
           error: execution.error,
           cause: execution.cause,
+          ...(parent === undefined ? {} : { parentExecutionArn: parent.arn }),
         });
         this.onExecutionEnded(execution);
         return execution;
@@ -346,9 +364,15 @@ export class StepFunctionsModel {
     history: ExecutionHistory,
     world: WorldDefinition,
     logs: AsyncGenerator<AslEventLog>,
+    children: ChildExecutions,
     failRuntime: (reason: string) => void,
   ): Promise<void> {
     const { events } = this.context;
+    // The world's state events of a child carry the run's root execution (and the child's own).
+    const eventArns =
+      execution.parent === undefined
+        ? { executionArn: execution.arn }
+        : { executionArn: execution.parent.rootArn, childExecutionArn: execution.arn };
     for await (const log of logs) {
       if (history.length >= LIMITS.historyEvents && !log.type.startsWith('Execution')) {
         failRuntime(`The execution reached the maximum number of history events (${LIMITS.historyEvents}).`);
@@ -367,7 +391,7 @@ export class StepFunctionsModel {
       const add = (type: string, details: Record<string, unknown> = {}) =>
         history.add(type, at, details, thread);
       const stateType = stateName !== undefined && world.waits[stateName] ? 'Wait' : log.state?.type;
-      const detail = { executionArn: execution.arn, state: stateName, stateType, index };
+      const detail = { ...eventArns, state: stateName, stateType, index };
       switch (log.type) {
         case 'ExecutionStarted':
           add('ExecutionStarted', {
@@ -424,6 +448,7 @@ export class StepFunctionsModel {
           events.record('state.exited', at, `${execution.name}: ${stateName} exited`, detail);
           break;
         case 'StateFailed':
+          if (stateName !== undefined) children.stopWithin(stateName);
           events.record('state.failed', at, `${execution.name}: ${stateName} failed: ${log.Error}`, {
             ...detail,
             error: log.Error,
@@ -437,6 +462,7 @@ export class StepFunctionsModel {
           });
           break;
         case 'StateCaught':
+          if (stateName !== undefined) children.stopWithin(stateName);
           events.record('state.caught', at, `${execution.name}: ${stateName} caught an error`, {
             ...detail,
             catch: log.catch,
@@ -460,6 +486,63 @@ export class StepFunctionsModel {
           break;
       }
     }
+  }
+}
+
+/**
+ * The child executions one execution's startExecution.sync:2 Tasks started. Step Functions stops
+ * a child whose Task no longer runs: when the parent closes, and when a Map or Parallel around
+ * the Task fails (its other iterations and branches are cancelled).
+ */
+class ChildExecutions {
+  private readonly running = new Map<Execution, string>();
+
+  constructor(
+    private readonly model: StepFunctionsModel,
+    private readonly world: WorldDefinition,
+    private readonly parentArn: string,
+    private readonly rootArn: string,
+    private readonly region: string,
+  ) {}
+
+  start(stateMachineArn: string, input: string, taskState: string): Execution {
+    const { execution } = this.model.start(stateMachineArn, undefined, input, this.region, {
+      arn: this.parentArn,
+      rootArn: this.rootArn,
+      taskState,
+    });
+    this.running.set(execution, taskState);
+    void execution.done.then(() => this.running.delete(execution));
+    return execution;
+  }
+
+  /** The Map or Parallel `state` failed: stop the children of the Tasks inside it. */
+  stopWithin(state: string): void {
+    const inside = [`map:${state}`, `branch:${state}:`];
+    for (const [execution, taskState] of this.running) {
+      let container: Container | undefined = this.world.containerOf[taskState];
+      while (container !== undefined) {
+        const id = container.id;
+        if (inside.some((prefix) => (prefix.endsWith(':') ? id.startsWith(prefix) : id === prefix))) {
+          this.stop(execution);
+          break;
+        }
+        container = container.parent === undefined ? undefined : this.world.containers[container.parent];
+      }
+    }
+  }
+
+  stopAll(): void {
+    for (const execution of this.running.keys()) this.stop(execution);
+  }
+
+  private stop(execution: Execution): void {
+    if (execution.status !== 'RUNNING') return;
+    this.model.stop(
+      execution.arn,
+      undefined,
+      `The Task state in AWS Step Functions execution [${this.parentArn}] which was managing this resource was aborted`,
+    );
   }
 }
 

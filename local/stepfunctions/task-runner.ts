@@ -35,6 +35,28 @@ export interface TaskRunnerParts {
   invokeGate: (call: RequestContext) => Promise<void>;
   /** Simulated latency of an Invoke call that Lambda refuses (an API round trip). */
   refusedInvokeMs: number;
+  /**
+   * Starts a child execution for a startExecution.sync:2 Task (StartExecution in this region;
+   * throws the AwsError StartExecution would). Absent: the world runs no nested executions.
+   */
+  startChild?: (stateMachineArn: string, input: string, taskState: string) => ChildExecution;
+}
+
+/** What the parent's Task sees of the child it started, as DescribeExecution returns it. */
+export interface ChildExecution {
+  arn: string;
+  name: string;
+  stateMachineArn: string;
+  input: string;
+  startDate: Date;
+  /** Resolves when the child has ended (its status is then final). */
+  done: Promise<{
+    status: string;
+    stopDate: Date | undefined;
+    output: string | undefined;
+    error: string | undefined;
+    cause: string | undefined;
+  }>;
 }
 
 type LocalHandler = (input: unknown) => Promise<unknown>;
@@ -49,6 +71,9 @@ export function localHandlers(parts: TaskRunnerParts): Record<string, LocalHandl
   for (const [state, key] of Object.entries(parts.tasks)) {
     const spec = parts.world.tasks[state];
     if (spec) handlers[state] = taskHandler(parts, state, spec, key);
+  }
+  for (const [state, spec] of Object.entries(parts.world.tasks)) {
+    if (spec.integration === 'startExecution.sync:2') handlers[state] = childTaskHandler(parts, state, spec);
   }
   return handlers;
 }
@@ -318,4 +343,159 @@ function statesError(name: string, message: string): Error {
 /** Errors Step Functions neither retries nor lets States.ALL catch (States.DataLimitExceeded, States.Runtime). */
 function terminal(name: string, message: string): Error {
   return Object.assign(statesError(name, message), { isRetryable: false, isCatchable: false });
+}
+
+/**
+ * A Task on `arn:aws:states:::states:startExecution.sync:2` as Step Functions runs it: StartExecution
+ * of the child (an API round trip, through the world's faults for Step Functions), then a wait on
+ * the child's end. History: TaskScheduled, TaskStarted, TaskSubmitted (the StartExecution
+ * response), then TaskSucceeded with the child's DescribeExecution (Input and Output as JSON) or
+ * TaskFailed with States.TaskFailed and that same description as the Cause (its Error and Cause
+ * are the child's). A refused StartExecution fails the Task with `StepFunctions.<code>`.
+ */
+function childTaskHandler(parts: TaskRunnerParts, state: string, spec: TaskSpec): LocalHandler {
+  const { clock, history, world } = parts;
+  const container =
+    world.containerOf[state] ?? (world.containers.root as NonNullable<typeof world.containers.root>);
+  const attempts = new Map<string, number[]>();
+  const integration = { resourceType: 'states', resource: 'startExecution.sync:2' };
+  return async (received) => {
+    const { payload, invocationKey } = unwrap(state, spec, received);
+    const thread: ThreadRef = invocationKey === undefined ? { container } : { invocationKey, container };
+    const entryKey = invocationKey ?? `${state}|${JSON.stringify(payload)}`;
+    let startedAt = clock.now();
+    const record = (type: string, details: Record<string, unknown>, start: boolean) => {
+      const at = start ? clock.now() : Math.max(clock.now(), startedAt + 1);
+      if (start) startedAt = at;
+      history.add(type, at, details, thread, start ? 'invocation-start' : 'invocation-end');
+    };
+    const parameters = (payload ?? {}) as { StateMachineArn?: unknown; Input?: unknown; Name?: unknown };
+    record(
+      'TaskScheduled',
+      {
+        taskScheduledEventDetails: {
+          ...integration,
+          region: parts.region,
+          parameters: JSON.stringify(payload),
+        },
+      },
+      true,
+    );
+    let child: ChildExecution;
+    try {
+      child = await startThroughGate(parts, parameters, state);
+    } catch (caught) {
+      const error = caught instanceof Error ? caught : new Error(String(caught));
+      record(
+        'TaskFailed',
+        { taskFailedEventDetails: { ...integration, error: error.name, cause: error.message } },
+        false,
+      );
+      const delayMs = retryDelay(parts, spec, attempts, entryKey, error);
+      if (delayMs !== undefined) await clock.sleep(delayMs);
+      throw error;
+    }
+    record('TaskStarted', { taskStartedEventDetails: integration }, true);
+    const submitted = JSON.stringify({ ExecutionArn: child.arn, StartDate: child.startDate.getTime() });
+    record(
+      'TaskSubmitted',
+      {
+        taskSubmittedEventDetails: { ...integration, output: submitted, outputDetails: { truncated: false } },
+      },
+      true,
+    );
+    const ended = await child.done;
+    // The interpreter takes the result on the next turn: time must not move before it has.
+    const release = clock.hold();
+    setImmediate(release);
+    attempts.delete(entryKey);
+    const description = describeChild(child, ended);
+    if (ended.status === 'SUCCEEDED') {
+      const output = JSON.stringify(description);
+      if (Buffer.byteLength(output) > PAYLOAD_LIMIT_BYTES) {
+        throw terminal(
+          'States.DataLimitExceeded',
+          `The state/task '${state}' returned a result with a size exceeding the maximum number of bytes service limit (${PAYLOAD_LIMIT_BYTES}).`,
+        );
+      }
+      record(
+        'TaskSucceeded',
+        { taskSucceededEventDetails: { ...integration, output, outputDetails: { truncated: false } } },
+        false,
+      );
+      return description;
+    }
+    const cause = JSON.stringify(description);
+    record(
+      'TaskFailed',
+      { taskFailedEventDetails: { ...integration, error: 'States.TaskFailed', cause } },
+      false,
+    );
+    throw statesError('States.TaskFailed', cause);
+  };
+}
+
+async function startThroughGate(
+  parts: TaskRunnerParts,
+  parameters: { StateMachineArn?: unknown; Input?: unknown; Name?: unknown },
+  state: string,
+): Promise<ChildExecution> {
+  const requestId = randomUUID();
+  const refused = (code: string, message: string) =>
+    statesError(
+      `StepFunctions.${code}`,
+      `${message} (Service: AWSStepFunctions; Error Code: ${code}; Request ID: ${requestId}; Proxy: null)`,
+    );
+  await parts.clock.reach(parts.clock.now() + parts.refusedInvokeMs);
+  if (parts.startChild === undefined)
+    throw refused('StateMachineDoesNotExist', 'this world runs no child executions');
+  if (typeof parameters.StateMachineArn !== 'string') {
+    throw terminal('States.Runtime', `The state/task '${state}' has no StateMachineArn parameter`);
+  }
+  try {
+    await parts.invokeGate({ service: 'sfn', region: parts.region, operation: 'StartExecution', requestId });
+    // Input: an object is sent as its JSON text; a string as it is (AWS's StartExecution integration).
+    const input =
+      parameters.Input === undefined
+        ? '{}'
+        : typeof parameters.Input === 'string'
+          ? parameters.Input
+          : JSON.stringify(parameters.Input);
+    return parts.startChild(parameters.StateMachineArn, input, state);
+  } catch (error) {
+    if (error instanceof AwsError) throw refused(error.code, error.message);
+    if (error instanceof ConnectionRefused)
+      throw refused('SdkClientException', 'Unable to execute HTTP request');
+    throw error;
+  }
+}
+
+/** DescribeExecution of the ended child as the .sync:2 integration returns it: PascalCase, Input and Output as JSON. */
+function describeChild(
+  child: ChildExecution,
+  ended: Awaited<ChildExecution['done']>,
+): Record<string, unknown> {
+  const parse = (text: string | undefined) => {
+    if (text === undefined) return undefined;
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      return text;
+    }
+  };
+  return {
+    ExecutionArn: child.arn,
+    Input: parse(child.input),
+    InputDetails: { Included: true },
+    Name: child.name,
+    ...(ended.output === undefined ? {} : { Output: parse(ended.output), OutputDetails: { Included: true } }),
+    RedriveCount: 0,
+    RedriveStatus: 'NOT_REDRIVABLE',
+    StartDate: child.startDate.getTime(),
+    StateMachineArn: child.stateMachineArn,
+    Status: ended.status,
+    ...(ended.stopDate === undefined ? {} : { StopDate: ended.stopDate.getTime() }),
+    ...(ended.error === undefined ? {} : { Error: ended.error }),
+    ...(ended.cause === undefined ? {} : { Cause: ended.cause }),
+  };
 }

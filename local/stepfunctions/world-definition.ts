@@ -1,4 +1,8 @@
-import type { StateDefinition, StateMachineDefinition } from '../../statemachines/definition.ts';
+import {
+  START_CHILD_RESOURCE,
+  type StateDefinition,
+  type StateMachineDefinition,
+} from '../../statemachines/definition.ts';
 
 /**
  * The definition the interpreter runs in the world, derived from the one registered. Everything
@@ -32,6 +36,8 @@ export interface Retrier {
 
 export interface TaskSpec {
   resource: string;
+  /** What the Task calls: a Lambda function, or Step Functions itself to run a child execution. */
+  integration: 'lambda' | 'startExecution.sync:2';
   timeoutSeconds: number | undefined;
   timeoutSecondsPath: string | undefined;
   retry: Retrier[];
@@ -128,8 +134,10 @@ function waitAsTask(name: string, state: StateDefinition, out: WorldDefinition):
 
 function rewriteTask(name: string, state: StateDefinition, out: WorldDefinition, container: Container): void {
   const wrapped = container.kind === 'map';
+  const resource = String(state.Resource ?? '');
   out.tasks[name] = {
-    resource: String(state.Resource ?? ''),
+    resource,
+    integration: resource === START_CHILD_RESOURCE ? 'startExecution.sync:2' : 'lambda',
     timeoutSeconds: typeof state.TimeoutSeconds === 'number' ? state.TimeoutSeconds : undefined,
     timeoutSecondsPath: typeof state.TimeoutSecondsPath === 'string' ? state.TimeoutSecondsPath : undefined,
     retry: (state.Retry as Retrier[] | undefined) ?? [],

@@ -103,11 +103,12 @@ export const STACK_RESOURCE_COSTS = {
   /** A stack of services: per service its task definition, roles, log group and Fargate service. */
   services: { base: 1, perService: 6 },
   /**
-   * Functions, failover and drill state machines, topic, alarms, schedules, dashboard, the drill
-   * gate alarm, the evidence bucket, the evidence function and its rule, and the drill sweep rule;
-   * the gate strategy adds its alarm, drills.schedule its rule and role.
+   * Functions, failover and drill state machines and their four child state machines (each with
+   * its role, policy and log group), topic, alarms, schedules, dashboard, the drill gate alarm,
+   * the evidence bucket, the evidence function and its rule, and the drill sweep rule; the gate
+   * strategy adds its alarm, drills.schedule its rule and role.
    */
-  orchestrator: { base: 89, gateStrategy: 1, perDatabase: 1, perEmail: 1, drillSchedule: 3 },
+  orchestrator: { base: 105, gateStrategy: 1, perDatabase: 1, perEmail: 1, drillSchedule: 3 },
   /**
    * Health checks, the fast-path alarm and its forwarder, the record(s), the drill name's two
    * records and its gate check; the gate adds its check and a second record.

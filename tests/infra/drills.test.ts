@@ -93,17 +93,21 @@ describe('drills in the orchestrator stack', () => {
     // Prepare
     const text = readFileSync(DRILL_ASL, 'utf8');
     const placeholders = [...new Set([...text.matchAll(/\$\{(\w+)\}/g)].map((m) => m[1] as string))].sort();
-    const substitutions = drillMachine().DefinitionSubstitutions as Record<
+    const all = drillMachine().DefinitionSubstitutions as Record<
       string,
-      { 'Fn::GetAtt': [string] }
+      { 'Fn::GetAtt': [string] } | { Ref: string }
     >;
+    // The functions (the child state machines' ARNs are Refs: child-state-machines.test.ts)
+    const substitutions = Object.fromEntries(
+      Object.entries(all).filter(([, value]) => 'Fn::GetAtt' in value),
+    ) as Record<string, { 'Fn::GetAtt': [string] }>;
     const roleId = ((drillMachine().RoleArn as { 'Fn::GetAtt': [string] })['Fn::GetAtt'] as [string])[0];
     // Act
     const invoke = allowsOf(statementsOfPolicy(orchestrator, roleId.replace(/[0-9A-F]{8}$/, ''))).filter(
       (s) => s.Action.includes('lambda:InvokeFunction'),
     );
     // Assess
-    expect(Object.keys(substitutions).sort()).toEqual(placeholders);
+    expect(Object.keys(all).sort()).toEqual(placeholders);
     expect(placeholders).toContain(DRILL_ARN_SUBSTITUTIONS.drill);
     expect(invoke).toHaveLength(1);
     expect(invoke[0]?.Resource.map((r) => (r as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0]).sort()).toEqual(
@@ -541,9 +545,14 @@ describe('drills in the orchestrator stack', () => {
         ['WriteReportsOnly', ['s3:GetObject', 's3:PutObject']],
         ['EncryptWithEvidenceKey', ['kms:GenerateDataKey']],
       ]);
+      // both machines' runs and their child executions (one per database, per service)
       expect(own[0]?.Resource).toEqual([
         `arn:aws:states:${DR}:${ACCOUNT}:execution:shop-failover:*`,
         `arn:aws:states:${DR}:${ACCOUNT}:execution:shop-drill:*`,
+        `arn:aws:states:${DR}:${ACCOUNT}:execution:shop-failover-promote-database:*`,
+        `arn:aws:states:${DR}:${ACCOUNT}:execution:shop-failover-scale-service:*`,
+        `arn:aws:states:${DR}:${ACCOUNT}:execution:shop-drill-promote-copy:*`,
+        `arn:aws:states:${DR}:${ACCOUNT}:execution:shop-drill-scale-service:*`,
       ]);
       expect(own[1]?.Resource).toEqual([
         { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, '/runs/*']] },

@@ -9,6 +9,7 @@ import { addSecurityChecks, DisasterRecovery } from '../../infra/index.ts';
 import { ARN_SUBSTITUTIONS } from '../../infra/orchestrator/failover-state-machine.ts';
 import { OrchestratorStack } from '../../infra/stacks/orchestrator-stack.ts';
 import type { Plan } from '../../plan/schema.ts';
+import { CHILD_MACHINES, START_CHILD_RESOURCE } from '../../statemachines/definition.ts';
 import {
   planWith,
   REPO_ROOT,
@@ -48,8 +49,12 @@ describe('orchestrator stack', () => {
     );
     expect(machines).toHaveLength(1);
     const props = machines[0]?.Properties as Json;
-    const substitutions = props.DefinitionSubstitutions as Record<string, { 'Fn::GetAtt': [string, string] }>;
+    const substitutions = props.DefinitionSubstitutions as Record<
+      string,
+      { 'Fn::GetAtt': [string, string] } | { Ref: string }
+    >;
     const functionIds = Object.keys(resourcesOf(template, 'AWS::Lambda::Function'));
+    const machineIds = Object.keys(resourcesOf(template, 'AWS::StepFunctions::StateMachine'));
 
     // Act
     const inline = props.DefinitionString;
@@ -59,19 +64,32 @@ describe('orchestrator stack', () => {
     expect(typeof inline).toBe('string');
     expect(props.DefinitionS3Location).toBeUndefined();
     expect(JSON.parse(inline as string)).toEqual(JSON.parse(fileText));
-    expect(Object.keys(substitutions).sort()).toEqual(Object.values(ARN_SUBSTITUTIONS).sort());
+    expect(Object.keys(substitutions).sort()).toEqual(
+      [
+        ...Object.values(ARN_SUBSTITUTIONS),
+        CHILD_MACHINES.promoteDatabase.substitution,
+        CHILD_MACHINES.scaleService.substitution,
+      ].sort(),
+    );
     const resolved = JSON.parse(
       (inline as string).replace(/\$\{(\w+)\}/g, (_all, name: string) => {
         const ref = substitutions[name];
         if (!ref) throw new Error(`no substitution for \${${name}}`);
-        return `lambda:${ref['Fn::GetAtt'][0]}`;
+        return 'Ref' in ref ? `states:${ref.Ref}` : `lambda:${ref['Fn::GetAtt'][0]}`;
       }),
     ) as Json;
-    const tasks = taskResources(resolved);
+    const tasks = taskStates(resolved);
     expect(tasks.length).toBeGreaterThanOrEqual(5);
-    for (const resource of tasks) {
-      expect(resource).toMatch(/^lambda:/);
-      expect(functionIds).toContain(resource.slice('lambda:'.length));
+    for (const task of tasks) {
+      if (task.Resource === START_CHILD_RESOURCE) {
+        // a child execution of a state machine of the same stack
+        const child = String((task.Parameters as Json).StateMachineArn);
+        expect(child).toMatch(/^states:/);
+        expect(machineIds).toContain(child.slice('states:'.length));
+        continue;
+      }
+      expect(task.Resource).toMatch(/^lambda:/);
+      expect(functionIds).toContain(String(task.Resource).slice('lambda:'.length));
     }
   });
 
@@ -141,7 +159,8 @@ describe('orchestrator stack', () => {
       'shop-update-dns',
     ]);
     // One per function, one per state machine.
-    synth.templates.orchestrator.resourceCountIs('AWS::Logs::LogGroup', 12);
+    // 10 functions, the failover and drill machines, and their four children
+    synth.templates.orchestrator.resourceCountIs('AWS::Logs::LogGroup', 16);
     synth.templates.orchestrator.allResourcesProperties('AWS::Logs::LogGroup', {
       RetentionInDays: Match.anyValue(),
     });
@@ -375,11 +394,11 @@ describe('orchestrator stack', () => {
 });
 
 /** Every Task state's Resource, including inside Parallel branches and Map iterators. */
-function taskResources(definition: Json): string[] {
-  const out: string[] = [];
+function taskStates(definition: Json): Json[] {
+  const out: Json[] = [];
   const visit = (states: Record<string, Json>) => {
     for (const state of Object.values(states)) {
-      if (state.Type === 'Task') out.push(state.Resource as string);
+      if (state.Type === 'Task') out.push(state);
       for (const branch of (state.Branches as Json[] | undefined) ?? [])
         visit(branch.States as Record<string, Json>);
       const iterator = (state.ItemProcessor ?? state.Iterator) as Json | undefined;
@@ -417,7 +436,8 @@ describe('DisasterRecovery construct on its own', () => {
     expect(dr.drills.drillFunction.function).toBeDefined();
     expect(dr.drills.evidenceWriter.fn.function).toBeDefined();
     template.resourceCountIs('AWS::Lambda::Function', 10);
-    template.resourceCountIs('AWS::StepFunctions::StateMachine', 2);
+    // the failover and the drill, each with its two children (a promotion's, a scaling's)
+    template.resourceCountIs('AWS::StepFunctions::StateMachine', 6);
     template.resourceCountIs('AWS::SNS::Topic', 1);
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
     // The evidence bucket is the only bucket (without a log bucket given, acknowledged).

@@ -222,14 +222,18 @@ describe('least privilege', () => {
     expect(actionsOf(statements).filter((a) => a.startsWith('route53:'))).toEqual([]);
   });
 
-  it('lets the failover state machine invoke only its Task functions (not primary-probe, not the drill)', () => {
+  it("lets the failover state machine invoke only its Task functions (not primary-probe, not the drill, not its children's)", () => {
     // Prepare
     const statements = allows(
       statementsOfPolicy(synth.templates.orchestrator, 'DisasterRecoveryFailoverStateMachineRole'),
     );
+    // scale-service is invoked by the failover's scale-service child only
     const functionIds = Object.keys(synth.templates.orchestrator.findResources('AWS::Lambda::Function'))
       .filter(
-        (id) => !id.startsWith('DisasterRecoveryPrimaryProbe') && !id.startsWith('DisasterRecoveryDrills'),
+        (id) =>
+          !id.startsWith('DisasterRecoveryPrimaryProbe') &&
+          !id.startsWith('DisasterRecoveryDrills') &&
+          !id.startsWith('DisasterRecoveryScaleService'),
       )
       .sort();
     // Act
@@ -241,6 +245,71 @@ describe('least privilege', () => {
       .map((r) => r['Fn::GetAtt'][0])
       .sort();
     expect(targets).toEqual(functionIds);
+  });
+
+  it('runs each child execution with startExecution.sync:2 rights on its own children only, each child invoking only its function', () => {
+    // Prepare
+    const template = synth.templates.orchestrator;
+    const machines = template.findResources('AWS::StepFunctions::StateMachine');
+    const byName = Object.fromEntries(
+      Object.values(machines).map((m) => [String(m.Properties.StateMachineName), m.Properties]),
+    );
+    const statementsOf = (name: string) => {
+      const role =
+        (byName[name]?.RoleArn as { 'Fn::GetAtt': [string] } | undefined)?.['Fn::GetAtt'][0] ?? name;
+      return allows(
+        identityStatements(template).filter((st) => st.policy.startsWith(role.replace(/[0-9A-F]{8}$/, ''))),
+      );
+    };
+    const functionOf = (id: string) =>
+      String(template.findResources('AWS::Lambda::Function')[id]?.Properties.FunctionName);
+
+    // Act
+    const children = {
+      'shop-failover': ['shop-failover-promote-database', 'shop-failover-scale-service'],
+      'shop-drill': ['shop-drill-promote-copy', 'shop-drill-scale-service'],
+    };
+    const invoked = {
+      'shop-failover-promote-database': 'shop-promote-replica',
+      'shop-failover-scale-service': 'shop-scale-service',
+      'shop-drill-promote-copy': 'shop-drill',
+      'shop-drill-scale-service': 'shop-scale-service',
+    };
+
+    // Assess
+    expect(Object.keys(byName).sort()).toEqual([...Object.keys(children), ...Object.keys(invoked)].sort());
+    for (const [parent, kids] of Object.entries(children)) {
+      const statements = statementsOf(parent);
+      const start = statements.find((st) => st.Sid === 'StartOnlyItsChildren');
+      expect(start?.Action).toEqual(['states:StartExecution']);
+      expect(start?.Resource).toHaveLength(2);
+      const watch = statements.find((st) => st.Sid === 'WatchAndStopItsChildren');
+      expect(watch?.Action).toEqual(['states:DescribeExecution', 'states:StopExecution']);
+      expect(watch?.Resource).toEqual(
+        kids.map((kid) => `arn:aws:states:us-west-2:111111111111:execution:${kid}:*`),
+      );
+      const rule = statements.find((st) => st.Sid === 'SyncExecutionRule');
+      expect(rule?.Action).toEqual(['events:PutTargets', 'events:PutRule', 'events:DescribeRule']);
+      expect(rule?.Resource).toEqual([
+        'arn:aws:events:us-west-2:111111111111:rule/StepFunctionsGetEventsForStepFunctionsExecutionRule',
+      ]);
+    }
+    for (const [child, fn] of Object.entries(invoked)) {
+      const statements = statementsOf(child);
+      const invoke = statements.filter((st) => st.Action.some((a) => a.startsWith('lambda:')));
+      expect(invoke).toHaveLength(1);
+      expect(
+        ((invoke[0]?.Resource ?? []) as { 'Fn::GetAtt': [string] }[]).map((r) =>
+          functionOf(r['Fn::GetAtt'][0]),
+        ),
+      ).toEqual([fn]);
+      expect(statements.some((st) => st.Action.some((a) => a.startsWith('states:')))).toBe(false);
+      expect(byName[child]).toMatchObject({
+        StateMachineType: 'STANDARD',
+        TracingConfiguration: { Enabled: true },
+        LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: true },
+      });
+    }
   });
 
   it('gives each function its own role', () => {

@@ -159,7 +159,12 @@ describe('operations for tooling (status, up, dashboards)', () => {
     );
 
     // Assess
-    expect(stateMachines?.map((m) => m.name)).toEqual(['shop-failover']);
+    // The failover and its children (one execution per database's promotion, per service's scaling)
+    expect(stateMachines?.map((m) => m.name)).toEqual([
+      'shop-failover',
+      'shop-failover-promote-database',
+      'shop-failover-scale-service',
+    ]);
     expect(JSON.parse(described.definition ?? '{}').StartAt).toBe('Preflight');
   });
 });

@@ -57,7 +57,12 @@ describe('Step Functions as AWS runs it', () => {
 
     // Assess
     expect(listed.map((page) => page.stateMachines)).toEqual([[], []]);
-    expect(own.stateMachines?.map((m) => m.stateMachineArn)).toEqual([stateMachineArn]);
+    // The failover and its two child state machines (one execution per database, per service)
+    expect(own.stateMachines?.map((m) => m.stateMachineArn)).toEqual([
+      stateMachineArn,
+      `${stateMachineArn}-promote-database`,
+      `${stateMachineArn}-scale-service`,
+    ]);
     expect(start.name).toBe('StateMachineDoesNotExist');
     expect(describe.name).toBe('ExecutionDoesNotExist');
   });
@@ -170,6 +175,8 @@ describe.skipIf(!hasAwsCli)('Step Functions through the AWS CLI', () => {
     expect(JSON.parse(east.stdout).stateMachines).toEqual([]);
     expect(JSON.parse(dr.stdout).stateMachines.map((m: { name: string }) => m.name)).toEqual([
       `${plan.name}-failover`,
+      `${plan.name}-failover-promote-database`,
+      `${plan.name}-failover-scale-service`,
     ]);
   });
 });

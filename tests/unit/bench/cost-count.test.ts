@@ -79,6 +79,31 @@ describe('cost of an execution, counted from its history', () => {
     expect(usage.lambdaMilliseconds).toBe(200 + 300);
   });
 
+  it('counts a Task that runs a child execution as one transition, no retry and no Lambda request', () => {
+    // Prepare: a Map iteration whose Task starts a child (startExecution.sync:2) and waits for it
+    const events = history([
+      ['MapIterationStarted', 0, 0],
+      ['TaskStateEntered', 0, 1],
+      ['TaskScheduled', 0, 2],
+      ['TaskStarted', 1, 3],
+      ['TaskSubmitted', 2, 4],
+      ['TaskSucceeded', 300_000, 5],
+      ['TaskStateExited', 300_000, 6],
+      ['MapIterationSucceeded', 300_000, 7],
+    ]);
+
+    // Act
+    const usage = countHistory(events);
+
+    // Assess: the child's own transitions and invocations are counted from its own history
+    expect(usage).toMatchObject({
+      stateTransitions: 1,
+      retries: 0,
+      lambdaInvocations: 0,
+      lambdaMilliseconds: 0,
+    });
+  });
+
   it('prices transitions, requests and arm64 GB-seconds at the list prices', () => {
     // Prepare: 1,000 transitions, 1 million invocations of 1 s at 256 MB = 250,000 GB-s
     const usage = addUsage(NO_USAGE, {

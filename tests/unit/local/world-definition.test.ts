@@ -6,9 +6,21 @@ import {
   RAW_INPUT_KEY,
   worldDefinition,
 } from '../../../local/stepfunctions/world-definition.ts';
-import { allStates, loadFailoverDefinition } from '../../../statemachines/definition.ts';
+import {
+  allStates,
+  childStateMachineArns,
+  FAILOVER_CHILDREN,
+  loadFailoverDefinition,
+} from '../../../statemachines/definition.ts';
 
-const definition = () => loadFailoverDefinition(functionArns('us-west-2', '111111111111', 'shop'));
+const definition = () =>
+  loadFailoverDefinition(
+    functionArns('us-west-2', '111111111111', 'shop'),
+    childStateMachineArns(
+      'arn:aws:states:us-west-2:111111111111:stateMachine:shop-failover',
+      FAILOVER_CHILDREN,
+    ),
+  );
 
 describe('the definition the world runs', () => {
   it('turns every Wait into a Task of the same name and place, waited in simulated time', () => {

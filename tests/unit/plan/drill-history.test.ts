@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { drillTiming } from '../../../functions/drill/timing.ts';
 import { loadPlanFile, parsePlan } from '../../../plan/load.ts';
 import {
+  COUNTED_CHILD_WAIT_STATES,
   COUNTED_DRILL_WAIT_STATES,
+  drillHistory,
   drillMaxPolls,
   HISTORY_EVENTS,
   maxPolls,
@@ -30,8 +32,10 @@ describe("plan rule: the drill's worst case fits Step Functions' 25,000-event hi
       recovery.service,
       recovery.dns,
     ]);
-    // 150 + 2 × (7 + 11 + 9 × 360) + 3 × (11 + 9 × 80) + 9 × (180 + 120 + 120 + 60)
-    expect(worstCaseDrillHistoryEvents(plan)).toBe(13179);
+    // the drill: 150 + 2 × (7 + 12) + 3 × 12 + 9 × (180 + 120 + 120 + 60); a copy's promotion
+    // child 15 + 9 × 360; a scaling child 15 + 9 × 80
+    expect(drillHistory(plan)).toEqual({ parent: 4544, promotion: 3255, scaling: 735 });
+    expect(worstCaseDrillHistoryEvents(plan)).toBe(4544);
   });
 
   it('refuses a drill that polls its copies too often for its timeout, suggesting an interval that fits', () => {
@@ -48,7 +52,7 @@ describe("plan rule: the drill's worst case fits Step Functions' 25,000-event hi
     });
 
     // Assess
-    expect(issue).toContain('the longest drill would write about 100119 history events');
+    expect(issue).toContain('the drill execution itself would write about 91484 history events');
     expect(issue).toContain('up to 8640 copy-creation polls');
     expect(suggested).toBeGreaterThan(5);
     expect(() => parsePlan(fixed)).not.toThrow();
@@ -68,8 +72,9 @@ describe("plan rule: the drill's worst case fits Step Functions' 25,000-event hi
         .map(([name]) => ({ name, loop: loopOf(states, name) })),
     );
 
-    // Assess
+    // Assess: the copies' promotion loop polls in the promote-copy child (counted there)
     expect(waits.map((wait) => wait.name).sort()).toEqual([...COUNTED_DRILL_WAIT_STATES].sort());
+    expect(COUNTED_CHILD_WAIT_STATES['promote-copy.asl.json']).toEqual(['WaitForCopyPromotion']);
     for (const { loop } of waits) {
       expect(loop.map((state) => state.Type).sort()).toEqual(['Choice', 'Task', 'Wait']);
       expect(loop.reduce((sum, state) => sum + (eventsOf[state.Type] ?? 0), 0)).toBe(HISTORY_EVENTS.perPoll);

@@ -5,7 +5,10 @@ import { pollTiming } from '../../../functions/health-monitor/poll-timing.ts';
 import { loadPlanFile, parsePlan } from '../../../plan/load.ts';
 import { AWS_PARTITION_REGIONS } from '../../../plan/rules/aws-regions.ts';
 import {
+  COUNTED_CHILD_WAIT_STATES,
   COUNTED_WAIT_STATES,
+  executionHistoryProblems,
+  failoverHistory,
   HISTORY_EVENTS,
   maxPolls,
   POLL_BUDGET_SECONDS,
@@ -13,6 +16,7 @@ import {
 } from '../../../plan/rules/execution-history.ts';
 import { checkPlanRules } from '../../../plan/rules/index.ts';
 import { subnetSpace } from '../../../plan/rules/vpc-cidrs.ts';
+import { planSchema } from '../../../plan/schema.ts';
 import { type AslState, allStateMaps, loopOf } from './asl-loops.ts';
 import { grownTo, issueOn, planErrorOf, REFERENCE_PLAN_PATH, referenceWith } from './support.ts';
 
@@ -383,34 +387,56 @@ describe('plan rules: what AWS would refuse, refused before anything runs', () =
     ]);
   });
 
-  it('refuses poll intervals whose worst case exceeds the 25,000-event history, with intervals that fit', () => {
-    // Prepare: 10 databases and 50 services at the default intervals
-    const document = referenceWith((p) => grownTo(p, 10, 50));
+  it('passes a plan with 50 databases and 200 services at the reference poll intervals', () => {
+    // Prepare: the schema alone (the stack-size rule has its own test), then the history rule
+    const plan = planSchema.parse(referenceWith((p) => grownTo(p, 50, 200)));
 
     // Act
-    const issue = issueOn(planErrorOf(document), 'failover.pollSeconds');
-    const suggested = /pollSeconds \{ promotion: (\d+), service: (\d+), dns: (\d+), fence: (\d+) \}/.exec(
-      issue,
-    );
-    const fixed = referenceWith((p) => {
-      grownTo(p, 10, 50);
-      // Without the write canary (its secrets and rotations): shop-primary stays under 500 resources.
-      if (p.drills) p.drills.canary = { enabled: false, intervalSeconds: 5 };
-      p.failover = {
-        ...p.failover,
-        pollSeconds: {
-          promotion: Number(suggested?.[1]),
-          service: Number(suggested?.[2]),
-          dns: Number(suggested?.[3]),
-          fence: Number(suggested?.[4]),
-        },
-      };
+    const problems = executionHistoryProblems(plan);
+    const history = failoverHistory(plan);
+
+    // Assess: 100 + 50 × (9 + 12) + 200 × 12 + 9 × (60 + 180 + 60) in the failover execution,
+    // 10 + 9 × 360 in each promotion child, 15 + 9 × 80 in each scaling child
+    expect(problems).toEqual([]);
+    expect(history).toEqual({ parent: 6250, promotion: 3250, scaling: 735 });
+    expect(plan.failover.pollSeconds).toEqual(loadPlanFile(REFERENCE_PLAN_PATH).failover.pollSeconds);
+  });
+
+  it('refuses a promotion poll that would overflow its child execution, naming the field and an interval that fits', () => {
+    // Prepare
+    const document = referenceWith((p) => {
+      p.failover = { ...p.failover, pollSeconds: { promotion: 1, service: 15, dns: 10, fence: 5 } };
     });
 
-    // Assess
-    expect(issue).toContain('the longest failover would write about 71860 history events');
+    // Act
+    const issue = issueOn(planErrorOf(document), 'failover.pollSeconds.promotion');
+    const suggested = Number(/for example promotion: (\d+)/.exec(issue)?.[1]);
+    const fixed = referenceWith((p) => {
+      p.failover = { ...p.failover, pollSeconds: { promotion: suggested, service: 15, dns: 10, fence: 5 } };
+    });
+
+    // Assess: 3600 polls × 9 + 15 (the drill copy's child) is over 22,500
+    expect(issue).toContain(
+      "one database's promotion child execution would write about 32415 history events",
+    );
     expect(issue).toContain('Step Functions allows 25000 per execution');
+    expect(suggested).toBeGreaterThan(1);
     expect(() => parsePlan(fixed)).not.toThrow();
+  });
+
+  it('refuses a plan whose failover execution itself would overflow, naming the field', () => {
+    // Prepare: 1,000 services cost 12 events each in the parent, whatever the intervals
+    const plan = planSchema.parse(referenceWith((p) => grownTo(p, 2, 2000)));
+
+    // Act
+    const problems = executionHistoryProblems(plan);
+
+    // Assess
+    expect(problems.map((p) => p.field)).toEqual(['failover.pollSeconds', 'drills.copyPollSeconds']);
+    expect(problems[0]?.message).toMatch(
+      /^the failover execution itself would write about 26\d{3} history events/,
+    );
+    expect(problems[0]?.message).toContain('split the plan');
   });
 
   it('counts history with the poll budgets the health monitor gives the state machine', () => {
@@ -429,30 +455,44 @@ describe('plan rules: what AWS would refuse, refused before anything runs', () =
       timing.fenceMaxPolls,
     ]).toEqual([polls.promotion, polls.service, polls.dns, polls.fence]);
     expect(POLL_BUDGET_SECONDS.promotion / plan.failover.pollSeconds.promotion).toBe(polls.promotion);
-    // 2 databases × (11 + 9 × 360), 3 services × (11 + 9 × 80), 9 × (60 DNS + 180 fence + 60 decision polls), 100.
-    expect(worstCaseHistoryEvents(plan)).toBe(11495);
+    // parent: 100 + 2 × (9 + 12) + 3 × 12 + 9 × (60 DNS + 180 fence + 60 decision polls);
+    // a promotion child 10 + 9 × 360; a scaling child 15 + 9 × 80.
+    expect(failoverHistory(plan)).toEqual({ parent: 2878, promotion: 3250, scaling: 735 });
+    expect(worstCaseHistoryEvents(plan)).toBe(3250);
   });
 
-  it("derives 9 events per poll from the state machine's loops: one Choice, one Wait, one Lambda Task", () => {
+  it("derives 9 events per poll from every state machine's loops, each counted in the execution it runs in", () => {
     // Prepare
-    const asl = JSON.parse(
-      readFileSync(new URL('../../../statemachines/failover.asl.json', import.meta.url), 'utf8'),
-    ) as { States: Record<string, AslState> };
+    const read = (file: string) =>
+      JSON.parse(readFileSync(new URL(`../../../statemachines/${file}`, import.meta.url), 'utf8')) as {
+        States: Record<string, AslState>;
+      };
     const eventsOf: Record<string, number> = { Task: 5, Choice: 2, Wait: 2, Pass: 2 };
+    const files = ['failover.asl.json', ...Object.keys(COUNTED_CHILD_WAIT_STATES)];
+    const counted: Record<string, readonly string[]> = {
+      'failover.asl.json': COUNTED_WAIT_STATES,
+      ...COUNTED_CHILD_WAIT_STATES,
+    };
 
     // Act: walk each loop from its Wait state back to the Choice that leads to it
-    const waits = allStateMaps(asl.States).flatMap((states) =>
-      Object.entries(states)
-        .filter(([, state]) => state.Type === 'Wait')
-        .map(([name]) => ({ name, loop: loopOf(states, name) })),
-    );
-    const loops = waits.map((wait) => wait.loop);
+    const waits = files.map((file) => ({
+      file,
+      waits: allStateMaps(read(file).States).flatMap((states) =>
+        Object.entries(states)
+          .filter(([, state]) => state.Type === 'Wait')
+          .map(([name]) => ({ name, loop: loopOf(states, name) })),
+      ),
+    }));
 
-    // Assess: every polling loop of the state machine is one the history rule counts
-    expect(waits.map((wait) => wait.name).sort()).toEqual([...COUNTED_WAIT_STATES].sort());
-    for (const loop of loops) {
-      expect(loop.map((state) => state.Type).sort()).toEqual(['Choice', 'Task', 'Wait']);
-      expect(loop.reduce((sum, state) => sum + (eventsOf[state.Type] ?? 0), 0)).toBe(HISTORY_EVENTS.perPoll);
+    // Assess: every polling loop of every state machine is one the history rule counts
+    for (const { file, waits: found } of waits) {
+      expect(found.map((wait) => wait.name).sort(), file).toEqual([...(counted[file] ?? [])].sort());
+      for (const { loop } of found) {
+        expect(loop.map((state) => state.Type).sort()).toEqual(['Choice', 'Task', 'Wait']);
+        expect(loop.reduce((sum, state) => sum + (eventsOf[state.Type] ?? 0), 0)).toBe(
+          HISTORY_EVENTS.perPoll,
+        );
+      }
     }
   });
 });

@@ -3,21 +3,28 @@ import { describe, expect, it } from 'vitest';
 import * as errors from '../../../plan/errors.ts';
 import {
   allStates,
+  CHILD_MACHINES,
   DRILL_FUNCTION_KEYS,
   DRILL_SUBSTITUTION_NAMES,
   loadDrillDefinition,
   readDrillAsl,
+  START_CHILD_RESOURCE,
   type StateDefinition,
   taskFunctions,
 } from '../../../statemachines/definition.ts';
-import { DRILL_ARNS, plan } from './support/drill-harness.ts';
+import { DRILL_ARNS, DRILL_CHILD_ARNS, drillChildren, plan } from './support/drill-harness.ts';
 
-const states = () => Object.fromEntries(allStates(loadDrillDefinition(DRILL_ARNS, plan)));
+/** The drill's states and its children's (each copy's promotion, each service's scaling). */
+const states = () =>
+  Object.fromEntries([
+    ...allStates(loadDrillDefinition(DRILL_ARNS, plan, DRILL_CHILD_ARNS)),
+    ...Object.values(drillChildren()).flatMap(allStates),
+  ]);
 
 describe('drill.asl.json', () => {
   it('is valid ASL once its placeholders are resolved', () => {
     // Prepare
-    const definition = loadDrillDefinition(DRILL_ARNS, plan);
+    const definition = loadDrillDefinition(DRILL_ARNS, plan, DRILL_CHILD_ARNS);
 
     // Act: asl-validator mutates its input, so it gets a copy
     const { isValid, errorsText } = aslValidator(structuredClone(definition));
@@ -27,7 +34,7 @@ describe('drill.asl.json', () => {
     expect(isValid).toBe(true);
   });
 
-  it('takes its execution timeout from drills.timeoutMinutes and leaves only the three function ARNs as substitutions', () => {
+  it('takes its execution timeout from drills.timeoutMinutes and leaves only its functions and children as substitutions', () => {
     // Prepare
     const short = { drills: { ...plan.drills, timeoutMinutes: 45 } };
 
@@ -37,16 +44,32 @@ describe('drill.asl.json', () => {
 
     // Assess
     expect(JSON.parse(text).TimeoutSeconds).toBe(2700);
-    expect(loadDrillDefinition(DRILL_ARNS, plan).TimeoutSeconds).toBe(plan.drills.timeoutMinutes * 60);
-    expect([...placeholders].sort()).toEqual(Object.values(DRILL_SUBSTITUTION_NAMES).sort());
+    expect(loadDrillDefinition(DRILL_ARNS, plan, DRILL_CHILD_ARNS).TimeoutSeconds).toBe(
+      plan.drills.timeoutMinutes * 60,
+    );
+    // scale-service is invoked by the drill's scale-service child, not by the drill itself
+    expect([...placeholders].sort()).toEqual(
+      [
+        DRILL_SUBSTITUTION_NAMES.drill,
+        DRILL_SUBSTITUTION_NAMES.notify,
+        CHILD_MACHINES.promoteCopy.substitution,
+        CHILD_MACHINES.scaleService.substitution,
+      ].sort(),
+    );
   });
 
   it('invokes only the drill function, scale-service and notify', () => {
     // Prepare
-    const definition = loadDrillDefinition(DRILL_ARNS, plan);
+    const definitions = [
+      loadDrillDefinition(DRILL_ARNS, plan, DRILL_CHILD_ARNS),
+      ...Object.values(drillChildren()),
+    ];
 
     // Act
-    const functions = taskFunctions(definition, DRILL_ARNS);
+    const functions = Object.assign(
+      {},
+      ...definitions.map((definition) => taskFunctions(definition, DRILL_ARNS)),
+    );
 
     // Assess
     expect(new Set(Object.values(functions))).toEqual(new Set(DRILL_FUNCTION_KEYS));
@@ -56,7 +79,9 @@ describe('drill.asl.json', () => {
 
   it('retries every Task as the failover does (20 attempts, FULL jitter on throttling and 5xx) and catches it', () => {
     // Prepare
-    const tasks = Object.entries(states()).filter(([, state]) => state.Type === 'Task');
+    const tasks = Object.entries(states()).filter(
+      ([, state]) => state.Type === 'Task' && state.Resource !== START_CHILD_RESOURCE,
+    );
 
     // Act
     const retries = tasks.map(([name, state]) => {
@@ -124,7 +149,11 @@ describe('drill.asl.json', () => {
       ...(state.Catch ?? []).flatMap((c) => c.ErrorEquals),
     ]);
     const unknown = [...new Set(named)].filter(
-      (name) => !family.has(name) && !name.startsWith('States.') && !name.startsWith('Lambda.'),
+      (name) =>
+        !family.has(name) &&
+        !name.startsWith('States.') &&
+        !name.startsWith('Lambda.') &&
+        !name.startsWith('StepFunctions.'),
     );
 
     // Assess
@@ -157,6 +186,9 @@ describe('drill.asl.json', () => {
     expect(all.PromoteCopies?.MaxConcurrency).toBe(0);
     expect(all.ScaleServices?.MaxConcurrency).toBe(0);
     expect(all.WaitForCopyPromotion?.SecondsPath).toBe('$.timing.promotionPollSeconds');
+    // each copy's promotion and each service's scaling polls in a child execution of its own
+    expect(all.PromoteDrillCopy?.Resource).toBe(START_CHILD_RESOURCE);
+    expect(all.ScaleService?.Resource).toBe(START_CHILD_RESOURCE);
     expect(all.WaitForCopies?.SecondsPath).toBe('$.preflight.timing.copyPollSeconds');
     expect(all.WaitForCleanup?.SecondsPath).toBe('$.preflight.timing.copyPollSeconds');
   });

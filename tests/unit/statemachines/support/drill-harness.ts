@@ -5,17 +5,32 @@ import { loadPlanFile } from '../../../../plan/load.ts';
 import type { Plan } from '../../../../plan/schema.ts';
 import {
   allStates,
+  childStateMachineArns,
+  DRILL_CHILDREN,
   DRILL_FUNCTION_KEYS,
   type DrillFunctionArns,
   type DrillFunctionKey,
+  drillSubstitutionsFor,
+  loadChildDefinition,
   loadDrillDefinition,
+  type StateMachineDefinition,
   taskFunctions,
 } from '../../../../statemachines/definition.ts';
+import { childTaskHandlers } from './child-runner.ts';
 
 export const DRILL_ARNS = Object.fromEntries(
   DRILL_FUNCTION_KEYS.map((key) => [key, `arn:aws:lambda:us-west-2:111111111111:function:shop-${key}`]),
 ) as DrillFunctionArns;
 export const DRILL_MACHINE_ARN = 'arn:aws:states:us-west-2:111111111111:stateMachine:shop-drill';
+export const DRILL_CHILD_ARNS = childStateMachineArns(DRILL_MACHINE_ARN, DRILL_CHILDREN);
+/** The drill's child definitions, by ARN. */
+export const drillChildren = (): Record<string, StateMachineDefinition> =>
+  Object.fromEntries(
+    DRILL_CHILDREN.map((child) => [
+      DRILL_CHILD_ARNS[child],
+      loadChildDefinition(child, drillSubstitutionsFor(DRILL_ARNS)),
+    ]),
+  );
 export const plan: Plan = loadPlanFile(new URL('../../../../drctl.plan.yaml', import.meta.url).pathname);
 
 export const drillInput = () => ({
@@ -166,8 +181,12 @@ export async function runDrill(
   overrides: Record<string, FakeTask> = {},
   input: unknown = drillInput(),
 ): Promise<DrillRun> {
-  const definition = loadDrillDefinition(DRILL_ARNS, plan);
-  const functions = taskFunctions(definition, DRILL_ARNS);
+  const definition = loadDrillDefinition(DRILL_ARNS, plan, DRILL_CHILD_ARNS);
+  const children = drillChildren();
+  const functions = Object.assign(
+    taskFunctions(definition, DRILL_ARNS),
+    ...Object.values(children).map((child) => taskFunctions(child, DRILL_ARNS)),
+  ) as Record<string, DrillFunctionKey>;
   const ops = { ...happyOps(), ...overrides };
   const calls = new Map<string, number>();
   const tasks: DrillRun['tasks'] = [];
@@ -193,10 +212,14 @@ export async function runDrill(
       },
     ]),
   );
+  const events: { type: string; Error?: string; Cause?: unknown }[] = [];
   const machine = new StateMachine(definition as never, { validationOptions: { checkArn: true } });
   const execution = machine.run(input as never, {
     overrides: {
-      taskResourceLocalHandlers: handlers as never,
+      taskResourceLocalHandlers: {
+        ...handlers,
+        ...childTaskHandlers(definition, children, handlers as never, events),
+      } as never,
       waitTimeOverrides: zeroed('Wait'),
       retryIntervalOverrides: retried,
     },
@@ -208,7 +231,6 @@ export async function runDrill(
       StateMachine: { Id: DRILL_MACHINE_ARN, Name: 'shop-drill' },
     } as never,
   });
-  const events: { type: string; Error?: string; Cause?: unknown }[] = [];
   const collecting = (async () => {
     for await (const event of execution.eventLogs) events.push(event as never);
   })();

@@ -9,13 +9,18 @@ import { loadPlanFile } from '../../../../plan/load.ts';
 import type { Plan } from '../../../../plan/schema.ts';
 import {
   allStates,
+  childStateMachineArns,
+  FAILOVER_CHILDREN,
   FUNCTION_KEYS,
   type FunctionArns,
   type FunctionKey,
+  loadChildDefinition,
   loadFailoverDefinition,
+  substitutionsFor,
   taskFunctions,
 } from '../../../../statemachines/definition.ts';
 import { fakeLambdaContext } from '../../functions/lambda-context.ts';
+import { childTaskHandlers } from './child-runner.ts';
 
 /** An aws-local-stepfunctions event (the library does not export its type). */
 export interface EventLog {
@@ -100,8 +105,15 @@ export async function startHarness(options: { strategy?: Plan['dns']['strategy']
     ),
   ) as Record<FunctionKey, Handler>;
 
-  const definition = loadFailoverDefinition(ARNS);
-  const functions = taskFunctions(definition, ARNS);
+  const childArns = childStateMachineArns(STATE_MACHINE_ARN, FAILOVER_CHILDREN);
+  const definition = loadFailoverDefinition(ARNS, childArns);
+  const children = Object.fromEntries(
+    FAILOVER_CHILDREN.map((child) => [childArns[child], loadChildDefinition(child, substitutionsFor(ARNS))]),
+  );
+  const functions = Object.assign(
+    taskFunctions(definition, ARNS),
+    ...Object.values(children).map((child) => taskFunctions(child, ARNS)),
+  ) as Record<string, FunctionKey>;
   const states = allStates(definition);
   const zero = (type: string) =>
     Object.fromEntries(states.filter(([, state]) => state.Type === type).map(([name]) => [name, 0]));
@@ -121,7 +133,8 @@ export async function startHarness(options: { strategy?: Plan['dns']['strategy']
     },
     async run(input) {
       const entered: string[] = [];
-      const taskResourceLocalHandlers = Object.fromEntries(
+      const events: EventLog[] = [];
+      const lambdaHandlers = Object.fromEntries(
         Object.entries(functions).map(([stateName, key]) => [
           stateName,
           async (event: unknown) => {
@@ -130,6 +143,10 @@ export async function startHarness(options: { strategy?: Plan['dns']['strategy']
           },
         ]),
       );
+      const taskResourceLocalHandlers = {
+        ...lambdaHandlers,
+        ...childTaskHandlers(definition, children, lambdaHandlers as never, events),
+      } as never;
       const machine = new StateMachine(definition as never, { validationOptions: { checkArn: true } });
       const execution = machine.run(input as never, {
         overrides: {
@@ -145,7 +162,6 @@ export async function startHarness(options: { strategy?: Plan['dns']['strategy']
           StateMachine: { Id: STATE_MACHINE_ARN, Name: 'shop-failover' },
         } as never,
       });
-      const events: EventLog[] = [];
       const collecting = (async () => {
         for await (const event of execution.eventLogs) events.push(event as unknown as EventLog);
       })();
