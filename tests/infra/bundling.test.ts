@@ -14,7 +14,10 @@ import { referencePlan, useInfraTimeouts } from './reference-app.ts';
 
 useInfraTimeouts();
 
-/** esbuild bundles ten functions for real: ~100 s on a loaded 2-core machine. */
+/**
+ * esbuild bundles ten functions for real: ~100 s on a loaded 2-core machine. These apps bundle
+ * but skip CDK's built-in CloudFormation validator (see templateApp in reference-app.ts).
+ */
 const BUNDLE_HOOK_TIMEOUT_MS = 360_000;
 
 const FUNCTIONS = [
@@ -40,7 +43,7 @@ describe('function bundles', () => {
       if (!existsSync(entry)) throw new Error(`functions/${name}/handler.ts is missing: infra bundles it`);
     }
     const outdir = mkdtempSync(join(tmpdir(), 'drctl-bundle-'));
-    const app = new App({ outdir });
+    const app = new App({ outdir, builtinCloudFormationValidation: false });
     const stack = new OrchestratorStack(app, 'bundled', { plan });
     const assembly = app.synth();
     const template = assembly.getStackByName(stack.stackName).template as {
@@ -87,7 +90,7 @@ describe('write canary bundle', () => {
     // Prepare
     const plan = referencePlan();
     const outdir = mkdtempSync(join(tmpdir(), 'drctl-canary-bundle-'));
-    const app = new App({ outdir });
+    const app = new App({ outdir, builtinCloudFormationValidation: false });
     const stack = new Stack(app, 'canary', { env: { account: '111111111111', region: 'us-east-1' } });
     const vpc = new Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1 });
     const databases = new SecurityGroup(stack, 'Databases', { vpc });
@@ -119,7 +122,7 @@ describe('database user setup bundle', () => {
   it('bundles handler.ts with both drivers, and the bundle loads and exports the handler', async () => {
     // Prepare
     const outdir = mkdtempSync(join(tmpdir(), 'drctl-users-bundle-'));
-    const app = new App({ outdir });
+    const app = new App({ outdir, builtinCloudFormationValidation: false });
     const stack = new Stack(app, 'users', { env: { account: '111111111111', region: 'us-east-1' } });
     const vpc = new Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1 });
     const databases = new SecurityGroup(stack, 'Databases', { vpc });

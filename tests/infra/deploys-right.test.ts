@@ -17,6 +17,7 @@ import {
   type SynthesizedApp,
   synthesizeOne,
   synthesizeReferenceApp,
+  templateApp,
   useInfraTimeouts,
 } from './reference-app.ts';
 
@@ -462,7 +463,7 @@ function applicationStack(app: App, plan: Plan, role: 'primary' | 'dr'): Applica
 
 function buildError(plan: Plan): InvalidPlanError | undefined {
   try {
-    buildReferenceApp(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), plan, {
+    buildReferenceApp(templateApp(), plan, {
       securityChecks: false,
     });
   } catch (error) {

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { App, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DRILL_ARN_SUBSTITUTIONS } from '../../infra/drills/drill-state-machine.ts';
@@ -26,6 +26,7 @@ import {
   resourcesOf,
   type SynthesizedApp,
   synthesizeReferenceApp,
+  templateApp,
   useInfraTimeouts,
 } from './reference-app.ts';
 
@@ -129,7 +130,7 @@ describe('drills in the orchestrator stack', () => {
         States: { A: { Type: 'Task', Resource: '${CanaryFunctionArn}', End: true } },
       }),
     );
-    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const app = templateApp();
     const stack = new Stack(app, 'Bad', { env: { account: ACCOUNT, region: DR } });
     // Act
     const act = () => new DisasterRecovery(stack, 'Dr', { plan, drillAslFile: file });

@@ -16,6 +16,7 @@ import {
   referencePlan,
   resourcesOf,
   synthesizeOne,
+  templateApp,
   useInfraTimeouts,
 } from './reference-app.ts';
 
@@ -30,7 +31,7 @@ describe('orchestrator stack', () => {
   let synth: { plan: Plan; stack: OrchestratorStack; templates: { orchestrator: Template } };
   beforeAll(() => {
     const plan = referencePlan();
-    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const app = templateApp();
     const stack = new OrchestratorStack(app, 'shop-orchestrator', { plan });
     synth = { plan, stack, templates: { orchestrator: Template.fromStack(stack) } };
   });

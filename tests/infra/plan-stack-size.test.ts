@@ -1,4 +1,3 @@
-import { App } from 'aws-cdk-lib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildReferenceApp } from '../../infra/reference-app.ts';
 import { parsePlan } from '../../plan/load.ts';
@@ -7,7 +6,7 @@ import { estimateStackResources } from '../../plan/rules/stack-size.ts';
 import { subnetSpace } from '../../plan/rules/vpc-cidrs.ts';
 import type { Plan, PlanInput } from '../../plan/schema.ts';
 import { grownTo } from '../unit/plan/support.ts';
-import { referencePlan, useInfraTimeouts } from './reference-app.ts';
+import { referencePlan, templateApp, useInfraTimeouts } from './reference-app.ts';
 
 /**
  * The plan's stack-size rule estimates each stack's resources from per-item costs measured on
@@ -18,7 +17,7 @@ import { referencePlan, useInfraTimeouts } from './reference-app.ts';
  * fails, re-measure the costs.
  */
 function synthesizedCounts(plan: Plan): Record<string, number> {
-  const app = new App({ analyticsReporting: true, context: { 'aws:cdk:bundling-stacks': [] } });
+  const app = templateApp({ analyticsReporting: true });
   buildReferenceApp(app, plan, { securityChecks: false });
   // Every stack (the stacks of databases and services of a plan that has them included), as
   // CloudFormation processes it: each hosted rotation becomes one more resource, a nested stack.

@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { App, type Stack } from 'aws-cdk-lib';
+import { App, type AppProps, type Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { vi } from 'vitest';
 import { buildReferenceApp, type ReferenceStacks } from '../../infra/reference-app.ts';
@@ -44,6 +44,23 @@ export function planWith(change: (input: PlanInput) => void): Plan {
   return parsePlan(input, 'test plan');
 }
 
+/**
+ * A CDK app for template tests: bundling skipped, and without aws-cdk-lib's built-in
+ * CloudFormation validator. Starting that validator (a WASM engine) costs ~9 s of CPU in each
+ * test process and each template ~0.3 s more; it cannot fail these synths (without
+ * `@aws-cdk/core:validateAgainstDefaultRules` its errors become warnings), and no template test
+ * reads its findings. The checked synths keep it, as `npm run synth` does: their zero-findings
+ * assertions cover its report (`synthesizeCheckedReferenceApp`, and the tests that add the
+ * security checks themselves).
+ */
+export function templateApp(props: AppProps = {}): App {
+  return new App({
+    ...props,
+    builtinCloudFormationValidation: false,
+    context: { 'aws:cdk:bundling-stacks': [], ...props.context },
+  });
+}
+
 export type StackKey = keyof ReferenceStacks;
 
 export interface SynthesizedApp {
@@ -56,8 +73,9 @@ export function synthesizeReferenceApp(
   plan: Plan = referencePlan(),
   options: { securityChecks?: boolean } = {},
 ) {
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-  const stacks = buildReferenceApp(app, plan, { securityChecks: options.securityChecks ?? false });
+  const securityChecks = options.securityChecks ?? false;
+  const app = securityChecks ? new App({ context: { 'aws:cdk:bundling-stacks': [] } }) : templateApp();
+  const stacks = buildReferenceApp(app, plan, { securityChecks });
   const templates = Object.fromEntries(
     Object.entries(stacks).map(([key, stack]) => [key, Template.fromStack(stack as Stack)]),
   ) as Record<StackKey, Template>;
@@ -110,7 +128,7 @@ export type OneStack = 'orchestrator' | 'global' | 'primary' | 'primary-foundati
 
 /** One stack of the reference app for a plan variant, without synthesizing the other five. */
 export function synthesizeOne(plan: Plan, key: OneStack): Template {
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const app = templateApp();
   app.node.setContext('@aws-cdk/core:defaultCrossStackReferences', 'strong');
   if (key === 'orchestrator') return Template.fromStack(new OrchestratorStack(app, 'variant', { plan }));
   if (key === 'global') return Template.fromStack(new GlobalStack(app, 'variant', { plan }));
