@@ -166,7 +166,9 @@ describe('awsJson 1.0 and 1.1 (Step Functions, ECS, CloudWatch) under random and
     expect(report.requests).toBeGreaterThan(50);
     expect(report.answered.ok ?? 0).toBeGreaterThan(10);
     expect(prototypePolluted()).toBe(false);
-    expect(machines.stateMachines).toHaveLength(1);
+    // The failover machine and its two child machines (promote a database, scale a service).
+    expect(machines.stateMachines?.map((machine) => machine.name)).toContain(`${plan.name}-failover`);
+    expect(machines.stateMachines).toHaveLength(3);
     expect(clusters.clusterArns).toHaveLength(1);
   });
 });
