@@ -1,7 +1,7 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { InvalidPlanError } from './errors.ts';
 import type { Plan } from './schema.ts';
-import { escapeControlCharacters, previewValue } from './value-preview.ts';
+import { escapeControlCharacters, fileReadReason, previewValue } from './value-preview.ts';
 
 /**
  * The reader of the plan a function is deployed with. CDK writes that plan as JSON next to the
@@ -99,7 +99,7 @@ function readText(path: string, name: string): string {
   try {
     fd = openSync(path, 'r');
   } catch (error) {
-    throw new InvalidPlanError(`Cannot read the deployed plan ${name}: ${reason(error)}`, []);
+    throw new InvalidPlanError(`Cannot read the deployed plan ${name}: ${fileReadReason(error)}`, []);
   }
   try {
     const stat = fstatSync(fd);
@@ -121,7 +121,7 @@ function readText(path: string, name: string): string {
     return buffer.subarray(0, length).toString('utf8');
   } catch (error) {
     if (error instanceof InvalidPlanError) throw error;
-    throw new InvalidPlanError(`Cannot read the deployed plan ${name}: ${reason(error)}`, []);
+    throw new InvalidPlanError(`Cannot read the deployed plan ${name}: ${fileReadReason(error)}`, []);
   } finally {
     closeSync(fd);
   }
@@ -139,12 +139,4 @@ function hasKind(value: unknown, kind: Kind): boolean {
 
 function article(kind: Kind): string {
   return kind === 'list' ? 'a list' : kind === 'object' ? 'an object' : 'a non-empty string';
-}
-
-function reason(error: unknown): string {
-  const e = error as NodeJS.ErrnoException;
-  if (e.code === 'ENOENT') return 'no such file';
-  if (e.code === 'EACCES' || e.code === 'EPERM') return 'permission denied';
-  if (e.code === 'EISDIR') return 'it is a folder';
-  return escapeControlCharacters(e.message ?? previewValue(error));
 }

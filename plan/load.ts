@@ -5,7 +5,7 @@ import { flowNestingDepth } from './flow-depth.ts';
 import { describeIssues, fieldPath } from './issues.ts';
 import { checkPlanRules } from './rules/index.ts';
 import { type Plan, planSchema } from './schema.ts';
-import { escapeControlCharacters, previewValue } from './value-preview.ts';
+import { escapeControlCharacters, fileReadReason } from './value-preview.ts';
 
 export { fieldPath };
 
@@ -92,7 +92,7 @@ function readPlanText(path: string): string {
   try {
     fd = openSync(path, 'r');
   } catch (error) {
-    throw new InvalidPlanError(`Cannot read plan file ${name}: ${reason(error)}`, []);
+    throw new InvalidPlanError(`Cannot read plan file ${name}: ${fileReadReason(error)}`, []);
   }
   try {
     const stat = fstatSync(fd);
@@ -109,7 +109,7 @@ function readPlanText(path: string): string {
     return buffer.subarray(0, length).toString('utf8');
   } catch (error) {
     if (error instanceof InvalidPlanError) throw error;
-    throw new InvalidPlanError(`Cannot read plan file ${name}: ${reason(error)}`, []);
+    throw new InvalidPlanError(`Cannot read plan file ${name}: ${fileReadReason(error)}`, []);
   } finally {
     closeSync(fd);
   }
@@ -147,12 +147,4 @@ function formatBytes(bytes: number): string {
 /** A file name as it may be printed: control characters escaped. */
 function displayName(source: string): string {
   return escapeControlCharacters(source);
-}
-
-function reason(error: unknown): string {
-  const e = error as NodeJS.ErrnoException;
-  if (e.code === 'ENOENT') return 'no such file';
-  if (e.code === 'EACCES' || e.code === 'EPERM') return 'permission denied';
-  if (e.code === 'EISDIR') return 'it is a folder';
-  return escapeControlCharacters(e.message ?? previewValue(error));
 }

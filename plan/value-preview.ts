@@ -89,3 +89,12 @@ function render(value: unknown, depth: number, budget: number): string {
 function quote(text: string): string {
   return `"${escapeControlCharacters(text.replace(/\\/g, '\\\\').replace(/"/g, '\\"'))}"`;
 }
+
+/** Why a file could not be read, in words (a plan file, the deployed plan.json). */
+export function fileReadReason(error: unknown): string {
+  const e = error as NodeJS.ErrnoException;
+  if (e.code === 'ENOENT') return 'no such file';
+  if (e.code === 'EACCES' || e.code === 'EPERM') return 'permission denied';
+  if (e.code === 'EISDIR') return 'it is a folder';
+  return escapeControlCharacters(e.message ?? previewValue(error));
+}

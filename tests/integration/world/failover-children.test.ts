@@ -10,16 +10,10 @@ import { startWorld, type World } from '../../../local/index.ts';
 import { fetchExecution } from '../../../report/fetch-execution.ts';
 import { reportFromExecution } from '../../../report/from-execution.ts';
 import { childStateMachineArns, FAILOVER_CHILDREN } from '../../../statemachines/definition.ts';
-import { referencePlan, worldClient } from './support.ts';
+import { failoverInput, referencePlan, worldClient } from './support.ts';
 
 const plan = referencePlan();
 let world: World | undefined;
-const failoverInput = (incidentId: string) => ({
-  mode: 'failover',
-  reason: 'drill',
-  incidentId,
-  requestedBy: 'test',
-});
 
 afterEach(async () => {
   await world?.close();

@@ -1,17 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startWorld, type World } from '../../../local/index.ts';
-import { referencePlan } from './support.ts';
+import { failoverInput, referencePlan } from './support.ts';
 
 const plan = referencePlan();
 /** The reference plan moving its record through the Route 53 API instead of the gate. */
 const simplePlan = { ...plan, dns: { ...plan.dns, strategy: 'simple' as const } };
 let world: World | undefined;
-const failoverInput = (incidentId: string) => ({
-  mode: 'failover',
-  reason: 'drill',
-  incidentId,
-  requestedBy: 'test',
-});
 
 /** A world that has seen active replication for a few minutes, with the alarm path off. */
 async function readyWorld(worldPlan = plan): Promise<World> {

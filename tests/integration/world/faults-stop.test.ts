@@ -1,15 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startWorld, type World } from '../../../local/index.ts';
-import { referencePlan } from './support.ts';
+import { failoverInput, referencePlan } from './support.ts';
 
 const plan = referencePlan();
 let world: World | undefined;
-const failoverInput = (incidentId: string) => ({
-  mode: 'failover',
-  reason: 'drill',
-  incidentId,
-  requestedBy: 'test',
-});
 
 afterEach(async () => {
   await world?.close();

@@ -72,3 +72,11 @@ export async function failoverOf(world: World): Promise<Execution> {
   if (!found) throw new Error('no failover execution ended');
   return found;
 }
+
+/** A hand-started run's input (functions/shared/contracts.ts), as the tests start one. */
+export const failoverInput = (incidentId: string, mode: 'failover' | 'dry-run' = 'failover') => ({
+  mode,
+  reason: 'drill',
+  incidentId,
+  requestedBy: 'test',
+});
