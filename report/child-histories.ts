@@ -26,6 +26,8 @@ export function withChildHistories(
       // not a StartExecution response
     }
   }
+  const removed = parent.filter((event) => isChildTaskEvent(event, parent));
+  const childOfRemoved = childrenOfRemovedEvents(parent, removed, startedBy);
   const sources = [
     { key: 'parent', events: parent.filter((event) => !isChildTaskEvent(event, parent)), start: 0 },
     ...children.map((child) => ({
@@ -44,17 +46,51 @@ export function withChildHistories(
       a.position - b.position,
   );
   const newIds = new Map<string, number>();
-  for (const [index, { event, source }] of tagged.entries())
+  const lastIdOf = new Map<string, number>();
+  for (const [index, { event, source }] of tagged.entries()) {
     newIds.set(`${source.key}#${event.id ?? 0}`, index + 1);
+    lastIdOf.set(source.key, index + 1);
+  }
+  const lastOfChild = (arn: string | undefined) => (arn === undefined ? undefined : lastIdOf.get(arn));
   return tagged.map(({ event, source }, index) => {
     const previous = event.previousEventId ?? 0;
     const mapped =
       newIds.get(`${source.key}#${previous}`) ??
       (source.key === 'parent' ? undefined : newIds.get(`parent#${source.start}`)) ??
+      // the parent's event it chained to was the end of a child's Task (TaskFailed/Succeeded,
+      // TaskStateExited): what follows (a Catch's states) follows that child's last state
+      (source.key === 'parent' ? lastOfChild(childOfRemoved.get(previous)) : undefined) ??
       // the parent's own event it chained to was left out: the nearest earlier one
       (index === 0 ? 0 : index);
     return { ...event, id: index + 1, previousEventId: mapped };
   });
+}
+
+/**
+ * The child each left-out parent event belongs to: its previousEventId chain leads back to the
+ * TaskSubmitted that started the child. Without it, a Catch's states after a failed child would
+ * chain to whatever event came just before in time, and so to another resource's step.
+ */
+function childrenOfRemovedEvents(
+  parent: readonly HistoryEvent[],
+  removed: readonly HistoryEvent[],
+  startedBy: ReadonlyMap<string, number>,
+): Map<number, string> {
+  const childBySubmitted = new Map([...startedBy].map(([arn, id]) => [id, arn]));
+  const byId = new Map(parent.map((event) => [event.id ?? 0, event]));
+  const found = new Map<number, string>();
+  for (const event of removed) {
+    let id: number | undefined = event.id;
+    for (let hops = 0; id !== undefined && hops < 10_000; hops++) {
+      const arn = childBySubmitted.get(id);
+      if (arn !== undefined) {
+        found.set(event.id ?? 0, arn);
+        break;
+      }
+      id = byId.get(id)?.previousEventId;
+    }
+  }
+  return found;
 }
 
 /** The parent's events of a Task that ran a child: its Task* events and its state's entry and exit. */
