@@ -48,12 +48,6 @@ export interface Execution {
    * DescribeExecution does not show it), and the Task state that did.
    */
   parent: { arn: string; rootArn: string; taskState: string } | undefined;
-  /**
-   * Stopped because the Task that managed it no longer runs (its parent closed, or a Map or
-   * Parallel around the Task failed). That Task was cancelled with its iteration or branch: it
-   * records no failure and takes no Catch, as in Step Functions.
-   */
-  stoppedByParent?: boolean;
 }
 
 export interface RegisteredStateMachine {
@@ -544,7 +538,6 @@ class ChildExecutions {
 
   private stop(execution: Execution): void {
     if (execution.status !== 'RUNNING') return;
-    execution.stoppedByParent = true;
     this.model.stop(
       execution.arn,
       undefined,

@@ -52,8 +52,6 @@ export interface ChildExecution {
   /** Resolves when the child has ended (its status is then final). */
   done: Promise<{
     status: string;
-    /** Stopped because this Task was cancelled (see Execution.stoppedByParent). */
-    stoppedByParent?: boolean;
     stopDate: Date | undefined;
     output: string | undefined;
     error: string | undefined;
@@ -407,10 +405,6 @@ function childTaskHandler(parts: TaskRunnerParts, state: string, spec: TaskSpec)
       true,
     );
     const ended = await child.done;
-    // The Task itself was cancelled with its iteration or branch (a sibling failed, or the run
-    // ended): Step Functions records nothing more for it and runs none of its Catchers. The
-    // interpreter is abandoning this Task, so it is left without an outcome.
-    if (ended.stoppedByParent) return new Promise<never>(() => {});
     // The interpreter takes the result on the next turn: time must not move before it has.
     const release = clock.hold();
     setImmediate(release);
