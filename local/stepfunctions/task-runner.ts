@@ -199,12 +199,7 @@ function taskHandler(parts: TaskRunnerParts, state: string, spec: TaskSpec, key:
       }
       const result = await withTimeout(clock, fn(payload), timeoutSeconds);
       const output = JSON.stringify(result ?? null);
-      if (Buffer.byteLength(output) > PAYLOAD_LIMIT_BYTES) {
-        throw terminal(
-          'States.DataLimitExceeded',
-          `The state/task '${state}' returned a result with a size exceeding the maximum number of bytes service limit (${PAYLOAD_LIMIT_BYTES}).`,
-        );
-      }
+      checkResultSize(state, output);
       record(
         'LambdaFunctionSucceeded',
         { lambdaFunctionSucceededEventDetails: { output, outputDetails: { truncated: false } } },
@@ -412,12 +407,7 @@ function childTaskHandler(parts: TaskRunnerParts, state: string, spec: TaskSpec)
     const description = describeChild(child, ended);
     if (ended.status === 'SUCCEEDED') {
       const output = JSON.stringify(description);
-      if (Buffer.byteLength(output) > PAYLOAD_LIMIT_BYTES) {
-        throw terminal(
-          'States.DataLimitExceeded',
-          `The state/task '${state}' returned a result with a size exceeding the maximum number of bytes service limit (${PAYLOAD_LIMIT_BYTES}).`,
-        );
-      }
+      checkResultSize(state, output);
       record(
         'TaskSucceeded',
         { taskSucceededEventDetails: { ...integration, output, outputDetails: { truncated: false } } },
@@ -498,4 +488,14 @@ function describeChild(
     ...(ended.error === undefined ? {} : { Error: ended.error }),
     ...(ended.cause === undefined ? {} : { Cause: ended.cause }),
   };
+}
+
+/** A Task's result over the state payload quota fails the state (States.DataLimitExceeded). */
+function checkResultSize(state: string, output: string): void {
+  if (Buffer.byteLength(output) > PAYLOAD_LIMIT_BYTES) {
+    throw terminal(
+      'States.DataLimitExceeded',
+      `The state/task '${state}' returned a result with a size exceeding the maximum number of bytes service limit (${PAYLOAD_LIMIT_BYTES}).`,
+    );
+  }
 }
