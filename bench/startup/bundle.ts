@@ -6,7 +6,7 @@ import { BUNDLE_FILE, lambdaBuildOptions } from '../../infra/lambda/bundle-optio
 
 /**
  * Builds a bundle exactly as CDK does for a drctl function: the same options object
- * (infra/lambda/bundle-options.ts: ESM index.mjs, minified, node24, external source map without
+ * (infra/lambda/bundle-options.ts: CommonJS index.cjs, minified, node24, external source map without
  * sources, the createRequire banner, the Lambda aliases, every module bundled — the AWS SDK
  * included), plus esbuild's metafile to say what the bytes are.
  */

@@ -1,6 +1,5 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { BUNDLED_PLAN_FILE, LAMBDA_BASE_ENVIRONMENT } from '../../infra/lambda/bundle-options.ts';
 import { evidenceBucketName } from '../../plan/names.ts';
 import type { Plan } from '../../plan/schema.ts';
@@ -18,7 +17,7 @@ export interface BundleStartup {
   gzipKB: number;
   /** Spawn to exit of a fresh Node process that imports the bundle: what a cold start pays. */
   processMs: Sample;
-  /** The `import()` alone, timed inside that process: the bundle's own share. */
+  /** The `require()` of the bundle alone, timed inside that process: the bundle's own share. */
   importMs: Sample;
   /**
    * The process's CPU time (user + system) from its start to the end of the import: what the
@@ -46,11 +45,13 @@ export interface StartupFigure {
 }
 
 /**
- * Imports the bundle given as a file URL and prints how long the import took. Evaluated with -e so
- * no extra module is loaded around the bundle; the same probe times every bundle.
+ * Loads the bundle as Lambda's runtime loads an `index.cjs` (`require()`, see
+ * infra/lambda/bundle-options.ts BUNDLE_FILE) and prints how long that took and the process's CPU
+ * time so far. Evaluated with -e so no extra module is loaded around the bundle; the same probe
+ * times every bundle.
  */
 const PROBE =
-  'const t=performance.now();await import(process.argv[1]);const i=performance.now()-t;const c=process.cpuUsage();process.stdout.write(i+" "+(c.user+c.system)/1000);';
+  'const t=performance.now();require(process.argv[1]);const i=performance.now()-t;const c=process.cpuUsage();process.stdout.write(i+" "+(c.user+c.system)/1000);';
 
 /**
  * What Lambda and the CDK construct give a function: the construct's environment
@@ -81,7 +82,7 @@ async function importOnce(
   bundle: BuiltBundle,
   plan: Plan,
 ): Promise<{ processMs: number; importMs: number; cpuMs: number }> {
-  const run = await timedRun(node, ['--input-type=module', '-e', PROBE, pathToFileURL(bundle.file).href], {
+  const run = await timedRun(node, ['-e', PROBE, bundle.file], {
     env: functionEnvironment(plan, bundle),
     timeoutMs: 30_000,
   });

@@ -1,3 +1,6 @@
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+
 /**
  * An HTTP health probe as a port: the cores take a `probe` function, so tests need no network.
  * Three outcomes, because "unknown" is neither healthy nor unhealthy: the endpoint answered
@@ -11,6 +14,9 @@ export type ProbeResult =
 
 export type HttpProbe = (url: string, timeoutMs: number) => Promise<ProbeResult>;
 
+/** Sends one GET and resolves with the response's status code; rejects with the socket's error. */
+export type StatusRequest = (target: URL, timeoutMs: number) => Promise<number>;
+
 /** Name resolution failures say nothing about the endpoint: this side could not look it up. */
 const NOT_ATTEMPTED_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN']);
 
@@ -22,7 +28,30 @@ export function describeProbe(result: ProbeResult): string {
   return result.outcome === 'response' ? `HTTP ${result.status}` : result.reason;
 }
 
-export function createHttpProbe(fetchImpl: typeof fetch = fetch): HttpProbe {
+/**
+ * node:http(s) rather than fetch: the SDK clients load node:https anyway, while the first use of
+ * fetch loads Node's bundled undici (20-30 ms of a cold start; docs/performance.md, figure 4).
+ * Redirects are not followed (node:http never does): a health URL that redirects, e.g. to a login
+ * page, is not serving.
+ */
+export const requestStatus: StatusRequest = (target, timeoutMs) =>
+  new Promise((resolve, reject) => {
+    const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
+    const request = send(target, {
+      method: 'GET',
+      headers: { 'user-agent': 'drctl-health-probe' },
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    request.once('response', (response) => {
+      // Only the status matters: close the connection rather than read the body.
+      response.destroy();
+      resolve(response.statusCode ?? 0);
+    });
+    request.once('error', reject);
+    request.end();
+  });
+
+export function createHttpProbe(send: StatusRequest = requestStatus): HttpProbe {
   return async (url, timeoutMs) => {
     let target: URL;
     try {
@@ -34,16 +63,7 @@ export function createHttpProbe(fetchImpl: typeof fetch = fetch): HttpProbe {
       return { outcome: 'not-attempted', reason: `unsupported protocol ${target.protocol} in ${url}` };
     }
     try {
-      // Redirects are not followed: a health URL that redirects (e.g. to a login page) is not serving.
-      const response = await fetchImpl(target, {
-        method: 'GET',
-        redirect: 'manual',
-        signal: AbortSignal.timeout(timeoutMs),
-        headers: { 'user-agent': 'drctl-health-probe' },
-      });
-      // Release the connection; only the status matters.
-      await response.body?.cancel().catch(() => undefined);
-      return { outcome: 'response', status: response.status };
+      return { outcome: 'response', status: await send(target, timeoutMs) };
     } catch (error) {
       const code = networkErrorCode(error);
       if (code !== undefined && NOT_ATTEMPTED_CODES.has(code)) {
@@ -63,12 +83,12 @@ export function createHttpProbe(fetchImpl: typeof fetch = fetch): HttpProbe {
 interface ErrorLike {
   name?: string;
   code?: string;
-  cause?: ErrorLike & { errors?: ErrorLike[] };
+  errors?: ErrorLike[];
 }
 
-/** fetch wraps socket errors as TypeError('fetch failed') with the system error as its cause. */
+/** A socket error carries its code; a connection to several addresses fails with an AggregateError. */
 function networkErrorCode(error: unknown): string | undefined {
   const e = (typeof error === 'object' && error !== null ? error : {}) as ErrorLike;
   if (e.name === 'TimeoutError' || e.name === 'AbortError') return e.name;
-  return e.cause?.code ?? e.cause?.errors?.[0]?.code ?? e.code ?? e.cause?.name;
+  return e.code ?? e.errors?.[0]?.code;
 }

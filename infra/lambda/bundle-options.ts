@@ -9,8 +9,13 @@ import type { BuildOptions } from 'esbuild';
 
 const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
 
-/** Lambda loads `index.mjs` and calls its `handler` export. */
-export const BUNDLE_FILE = 'index.mjs';
+/**
+ * Lambda loads `index.cjs` with `require()` and calls its `handler` export (the runtime interface
+ * client tries index, index.js, index.mjs, then index.cjs: src/UserFunction.js of
+ * aws/aws-lambda-nodejs-runtime-interface-client). `.cjs` rather than `.js`, so no package.json
+ * `"type"` around the file (this repository's says "module") can make Node read it as ESM.
+ */
+export const BUNDLE_FILE = 'index.cjs';
 
 /** The file name the plan is bundled under, next to the handler; DRCTL_PLAN_FILE points at it. */
 export const BUNDLED_PLAN_FILE = 'plan.json';
@@ -28,10 +33,6 @@ export const LAMBDA_BASE_ENVIRONMENT: Readonly<Record<string, string>> = {
   POWERTOOLS_LOG_LEVEL: 'INFO',
 };
 
-// Some CommonJS dependencies call require(); an ESM bundle must define it.
-export const REQUIRE_SHIM =
-  "import{createRequire as __drctlCreateRequire}from'node:module';const require=__drctlCreateRequire(import.meta.url);";
-
 /**
  * Modules a Lambda bundle replaces, each by code that does what the bundle needs of it (the
  * replacements say why, and tests hold them to it):
@@ -45,8 +46,14 @@ export const LAMBDA_ALIASES: Readonly<Record<string, string>> = {
 };
 
 /**
- * A minified ESM bundle for Node.js 24 with an external source map (no sources inside), the AWS
- * SDK bundled so the function runs the exact client versions it was tested with.
+ * A minified CommonJS bundle for Node.js 24 with an external source map (no sources inside), the
+ * AWS SDK bundled so the function runs the exact client versions it was tested with.
+ *
+ * CommonJS, not ESM, because of Node's built-in modules: an ESM `import ... from 'node:http'`
+ * builds the module's ESM facade, which reads every export of node:http, and its lazy `WebSocket`
+ * and `MessageEvent` getters load Node's bundled undici (fetch), 20-40 ms of each cold start that
+ * no drctl function uses. In CommonJS every built-in is a plain `require()`. No drctl module uses
+ * top-level await or `import.meta`; esbuild would refuse or warn if one did.
  */
 export function lambdaBuildOptions(options: {
   entry: string;
@@ -59,15 +66,16 @@ export function lambdaBuildOptions(options: {
     outfile: options.outfile,
     bundle: true,
     platform: 'node',
-    format: 'esm',
+    format: 'cjs',
     target: 'node24',
     minify: true,
     sourcemap: true,
     sourcesContent: false,
     mainFields: ['module', 'main'],
-    banner: { js: REQUIRE_SHIM },
     alias: { ...LAMBDA_ALIASES },
     external: [...(options.external ?? [])],
     logLevel: 'error',
+    // `import.meta` is empty in CommonJS: fail the build rather than ship a module that reads it.
+    logOverride: { 'empty-import-meta': 'error' },
   };
 }

@@ -59,7 +59,7 @@ export interface DrFunctionProps {
 
 /**
  * One of drctl's Lambda functions with every default in one place: Node.js 24 on arm64, active
- * tracing, explicit memory and timeout, its own log group with retention, a minified ESM bundle
+ * tracing, explicit memory and timeout, its own log group with retention, a minified CommonJS bundle
  * (with its source map beside it) that carries the plan, and its own role (empty but for its log group:
  * callers add the least-privilege statements the function needs).
  */

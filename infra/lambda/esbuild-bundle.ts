@@ -16,11 +16,11 @@ export interface BundleOptions {
   external?: string[];
 }
 
-/** Lambda loads `index.mjs` and calls its `handler` export. */
+/** Lambda loads `index.cjs` (bundle-options.ts BUNDLE_FILE) and calls its `handler` export. */
 export const BUNDLE_HANDLER = 'index.handler';
 
 /**
- * A minified ESM bundle built with esbuild's API inside the synth process: no child process per
+ * A minified CommonJS bundle built with esbuild's API inside the synth process: no child process per
  * function (NodejsFunction spawns npx for each), which keeps `cdk synth` fast. The options
  * (bundle-options.ts) are the ones bench figure 4 measures. There is no Docker fallback: esbuild
  * is a dependency of this repository.

@@ -1,16 +1,22 @@
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { App, Stack } from 'aws-cdk-lib';
 import { SecurityGroup, Vpc } from 'aws-cdk-lib/aws-ec2';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DatabaseUsers } from '../../infra/application/database-users.ts';
 import { CanaryFunction } from '../../infra/drills/canary-function.ts';
+import { BUNDLE_FILE } from '../../infra/lambda/bundle-options.ts';
 import { OrchestratorStack } from '../../infra/stacks/orchestrator-stack.ts';
 import { evidenceBucketName } from '../../plan/names.ts';
 import { referencePlan, useInfraTimeouts } from './reference-app.ts';
+
+/** Lambda's runtime loads an index.cjs with require() (infra/lambda/bundle-options.ts BUNDLE_FILE). */
+function loadLikeLambda(file: string): { handler?: unknown } {
+  return createRequire(import.meta.url)(file) as { handler?: unknown };
+}
 
 useInfraTimeouts();
 
@@ -57,12 +63,12 @@ describe('function bundles', () => {
     }
   }, BUNDLE_HOOK_TIMEOUT_MS);
 
-  it('bundles each handler as a minified ESM file with a source map and the validated plan', () => {
+  it('bundles each handler as a minified CommonJS file with a source map and the validated plan', () => {
     // Assess
     expect(Object.keys(assetDirs).sort()).toEqual([...FUNCTIONS].sort());
     for (const dir of Object.values(assetDirs)) {
-      expect(existsSync(join(dir, 'index.mjs'))).toBe(true);
-      expect(existsSync(join(dir, 'index.mjs.map'))).toBe(true);
+      expect(existsSync(join(dir, BUNDLE_FILE))).toBe(true);
+      expect(existsSync(join(dir, `${BUNDLE_FILE}.map`))).toBe(true);
       expect(JSON.parse(readFileSync(join(dir, 'plan.json'), 'utf8'))).toEqual(plan);
     }
   });
@@ -78,7 +84,7 @@ describe('function bundles', () => {
     process.env.DRCTL_EVIDENCE_BUCKET = evidenceBucketName(plan, '111111111111');
     process.env.DRCTL_EVIDENCE_KMS_KEY_ID = `arn:aws:kms:${plan.regions.dr}:111111111111:key/0b9e1f3a-6d2c-4a51-9f0e-2b7c8d4e5f60`;
     // Act
-    const module = (await import(pathToFileURL(join(dir, 'index.mjs')).href)) as { handler?: unknown };
+    const module = loadLikeLambda(join(dir, BUNDLE_FILE));
     // Assess
     expect(typeof module.handler).toBe('function');
   });
@@ -110,7 +116,7 @@ describe('write canary bundle', () => {
     process.env.DRCTL_PLAN_FILE = 'plan.json';
     process.env.LAMBDA_TASK_ROOT = dir;
     process.env.AWS_REGION = plan.regions.primary;
-    const module = (await import(pathToFileURL(join(dir, 'index.mjs')).href)) as { handler?: unknown };
+    const module = loadLikeLambda(join(dir, BUNDLE_FILE));
     // Assess
     expect(typeof module.handler).toBe('function');
     expect(JSON.parse(readFileSync(join(dir, 'plan.json'), 'utf8'))).toEqual(plan);
@@ -133,8 +139,8 @@ describe('database user setup bundle', () => {
     };
     const fn = Object.values(template.Resources).find((r) => r.Type === 'AWS::Lambda::Function');
     const dir = join(outdir, `asset.${fn?.Properties.Code?.S3Key.replace(/\.zip$/, '')}`);
-    const bundle = readFileSync(join(dir, 'index.mjs'), 'utf8');
-    const module = (await import(pathToFileURL(join(dir, 'index.mjs')).href)) as { handler?: unknown };
+    const bundle = readFileSync(join(dir, BUNDLE_FILE), 'utf8');
+    const module = loadLikeLambda(join(dir, BUNDLE_FILE));
     // Assess
     expect(typeof module.handler).toBe('function');
     // (Checked with includes: a failing toContain would print the whole 1.4 MB bundle.)

@@ -23,7 +23,7 @@ describe('bundle size attribution', () => {
     const metafile = {
       inputs: {},
       outputs: {
-        'index.mjs': {
+        'index.cjs': {
           bytes: 0,
           imports: [],
           exports: [],

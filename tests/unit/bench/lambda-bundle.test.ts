@@ -1,13 +1,14 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { App, Stack } from 'aws-cdk-lib';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { bundleLikeCdk } from '../../../bench/startup/bundle.ts';
 import { deployedBundles } from '../../../bench/startup/deployed-bundles.ts';
-import { LAMBDA_ALIASES, lambdaBuildOptions } from '../../../infra/lambda/bundle-options.ts';
+import { BUNDLE_FILE, LAMBDA_ALIASES, lambdaBuildOptions } from '../../../infra/lambda/bundle-options.ts';
 import { esbuildCode } from '../../../infra/lambda/esbuild-bundle.ts';
 
 const FUNCTIONS = new URL('../../../functions/', import.meta.url).pathname;
@@ -36,13 +37,13 @@ describe('the Lambda bundle figure 4 measures', () => {
     const bench = await bundleLikeCdk('primary-probe', ENTRY, benchDir);
 
     // Assess
-    expect(readFileSync(bench.file)).toEqual(readFileSync(join(cdkDir, 'index.mjs')));
+    expect(readFileSync(bench.file)).toEqual(readFileSync(join(cdkDir, BUNDLE_FILE)));
   }, 60_000);
 
   it("replaces the SDK's default credential chain with the environment-only provider", async () => {
     // Act
     const result = await build({
-      ...lambdaBuildOptions({ entry: ENTRY, outfile: join(tmpdir(), 'drctl-alias-check', 'index.mjs') }),
+      ...lambdaBuildOptions({ entry: ENTRY, outfile: join(tmpdir(), 'drctl-alias-check', BUNDLE_FILE) }),
       write: false,
       metafile: true,
     });
@@ -65,7 +66,7 @@ describe('the Lambda bundle figure 4 measures', () => {
   it('resolves semver only for the X-Ray SDK module that calls its gte', async () => {
     // Act
     const result = await build({
-      ...lambdaBuildOptions({ entry: ENTRY, outfile: join(tmpdir(), 'drctl-alias-check', 'index.mjs') }),
+      ...lambdaBuildOptions({ entry: ENTRY, outfile: join(tmpdir(), 'drctl-alias-check', BUNDLE_FILE) }),
       write: false,
       metafile: true,
     });
@@ -89,10 +90,10 @@ describe('the Lambda bundle figure 4 measures', () => {
       entry,
       `import * as errors from '${errors}';\nexport const names = Object.entries(errors).filter(([, value]) => typeof value === 'function' && value.prototype instanceof Error || value === errors.DrError).map(([exported, C]) => [exported, C.name]);\nexport const instance = new errors.ResourceNotFoundError('x').name;\n`,
     );
-    await build(lambdaBuildOptions({ entry, outfile: join(dir, 'index.mjs') }));
+    await build(lambdaBuildOptions({ entry, outfile: join(dir, BUNDLE_FILE) }));
 
     // Act
-    const { names, instance } = (await import(pathToFileURL(join(dir, 'index.mjs')).href)) as {
+    const { names, instance } = createRequire(import.meta.url)(join(dir, BUNDLE_FILE)) as {
       names: [string, string][];
       instance: string;
     };
@@ -101,6 +102,30 @@ describe('the Lambda bundle figure 4 measures', () => {
     expect(names.length).toBeGreaterThan(20);
     expect(names.filter(([exported, name]) => exported !== name)).toEqual([]);
     expect(instance).toBe('ResourceNotFoundError');
+  }, 60_000);
+
+  it("loads Node's built-ins without fetch's undici, which no function uses", async () => {
+    // Prepare: what the SDK's HTTP handler and the probing handlers import at load.
+    const dir = mkdtempSync(join(tmpdir(), 'drctl-builtins-'));
+    const entry = join(dir, 'entry.ts');
+    const probe = new URL('../../../functions/shared/http-probe.ts', import.meta.url).pathname;
+    writeFileSync(
+      entry,
+      `import { Agent } from 'node:http';\nimport { request } from 'node:https';\nimport { createHttpProbe } from '${probe}';\nexport const handler = [Agent, request, createHttpProbe()];\n`,
+    );
+    await build(lambdaBuildOptions({ entry, outfile: join(dir, BUNDLE_FILE) }));
+
+    // Act: in a fresh process, as Lambda loads index.cjs.
+    const loaded = execFileSync(process.execPath, [
+      '-e',
+      'require(process.argv[1]);process.stdout.write(JSON.stringify(process.moduleLoadList))',
+      join(dir, BUNDLE_FILE),
+    ]).toString();
+
+    // Assess
+    const modules = JSON.parse(loaded) as string[];
+    expect(modules).toEqual(expect.arrayContaining(['NativeModule http', 'NativeModule https']));
+    expect(modules.filter((name) => name.includes('undici'))).toEqual([]);
   }, 60_000);
 
   it('covers every function CDK deploys, and the database user setup', () => {

@@ -19,7 +19,22 @@ const cloudWatchMock = mockClient(CloudWatchClient);
 const ecsMock = mockClient(ECSClient);
 const route53Mock = mockClient(Route53Client);
 const sfnMock = mockClient(SFNClient);
-const fetchMock = vi.fn<typeof fetch>();
+/** The status each probed URL answers with (the probe sends its GETs through node:https). */
+const probeStatus = vi.fn<(url: string) => number>();
+vi.mock('node:https', async (importOriginal) => {
+  const { EventEmitter } = await import('node:events');
+  const actual = await importOriginal<typeof import('node:https')>();
+  const request = (url: URL) => {
+    const sent = new EventEmitter();
+    return Object.assign(sent, {
+      end: () => {
+        const statusCode = probeStatus(url.toString());
+        setImmediate(() => sent.emit('response', { statusCode, destroy: () => undefined }));
+      },
+    });
+  };
+  return { ...actual, request, default: { ...actual, request } };
+});
 let handler: (event: unknown, context: typeof fakeLambdaContext) => Promise<unknown>;
 
 const envelope = { correlationId: 'exec-1', executionStartTime: new Date(Date.now() - 60_000).toISOString() };
@@ -30,14 +45,13 @@ beforeAll(async () => {
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
   // A closed local port: DNS lookups fail at once (the answer is then "unknown", not an error).
   process.env.DRCTL_DNS_RESOLVER = '127.0.0.1:9';
-  vi.stubGlobal('fetch', fetchMock);
   ({ handler } = await import('../../../../functions/health-monitor/handler.ts'));
 });
 
 beforeEach(() => {
   for (const mock of [rdsMock, cloudWatchMock, ecsMock, route53Mock, sfnMock]) mock.reset();
-  fetchMock.mockReset();
-  fetchMock.mockResolvedValue(new Response('ok', { status: 200 }));
+  probeStatus.mockReset();
+  probeStatus.mockReturnValue(200);
   rdsMock.on(DescribeDBInstancesCommand).callsFake((input: { DBInstanceIdentifier: string }) => {
     const replica = input.DBInstanceIdentifier.endsWith('-replica');
     const source = input.DBInstanceIdentifier.replace(/-replica$/, '');
@@ -91,7 +105,7 @@ describe('health-monitor handler', () => {
     expect(report.plan).toBe('shop');
     expect(report.published).toHaveLength(4);
     expect(cloudWatchMock.commandCalls(PutMetricDataCommand)).toHaveLength(1);
-    expect(fetchMock.mock.calls[0]?.[0].toString()).toBe('https://primary.shop.example.com/health');
+    expect(probeStatus.mock.calls[0]?.[0]).toBe('https://primary.shop.example.com/health');
   });
 
   it('runs preflight from the state machine input', async () => {
@@ -146,8 +160,8 @@ describe('health-monitor handler', () => {
   it('verifies the DR endpoint and surfaces EndpointUnhealthyError by name', async () => {
     // Prepare
     const event = { operation: 'verify', ...envelope };
-    fetchMock.mockResolvedValueOnce(new Response('ok', { status: 200 }));
-    fetchMock.mockResolvedValueOnce(new Response('starting', { status: 503 }));
+    probeStatus.mockReturnValueOnce(200);
+    probeStatus.mockReturnValueOnce(503);
 
     // Act
     const output = await handler(event, fakeLambdaContext);

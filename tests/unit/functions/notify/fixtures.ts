@@ -179,5 +179,5 @@ export const lambdaCause = (errorType: string, errorMessage: string) =>
   JSON.stringify({
     errorType,
     errorMessage,
-    trace: [`${errorType}: ${errorMessage}`, '    at handler (file:///var/task/index.mjs:1:1)'],
+    trace: [`${errorType}: ${errorMessage}`, '    at handler (/var/task/index.cjs:1:1)'],
   });

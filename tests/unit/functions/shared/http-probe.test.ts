@@ -86,10 +86,8 @@ describe('HTTP probe', () => {
 
   it('reports "not attempted" for an invalid URL and for a name that cannot be resolved here', async () => {
     // Prepare
-    const unresolvable = Object.assign(new TypeError('fetch failed'), {
-      cause: Object.assign(new Error('getaddrinfo ENOTFOUND primary.shop.example.com'), {
-        code: 'ENOTFOUND',
-      }),
+    const unresolvable = Object.assign(new Error('getaddrinfo ENOTFOUND primary.shop.example.com'), {
+      code: 'ENOTFOUND',
     });
     const probe = createHttpProbe(async () => {
       throw unresolvable;
