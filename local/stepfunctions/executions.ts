@@ -1,4 +1,4 @@
-import { StateMachine } from 'aws-local-stepfunctions';
+import type { StateMachine } from 'aws-local-stepfunctions';
 import type { StateMachineDefinition } from '../../statemachines/definition.ts';
 import type { WorldContext } from '../context.ts';
 import { AwsError } from '../protocol/errors.ts';
@@ -6,6 +6,7 @@ import type { RequestContext } from '../protocol/server.ts';
 import { ExecutionHistory, type HistoryEvent, type ThreadRef } from './history.ts';
 import type { Invoke } from './lambda-functions.ts';
 import { invocationKeyOf, localHandlers, PAYLOAD_LIMIT_BYTES } from './task-runner.ts';
+import { validatedInterpreter } from './validated-definitions.ts';
 import { type Container, type WorldDefinition, worldDefinition } from './world-definition.ts';
 
 export type { HistoryEvent } from './history.ts';
@@ -88,13 +89,11 @@ export const MAX_CLOSED_EXECUTIONS = 1_000;
 const STATE_MACHINE_ARN = /^arn:aws[a-z-]*:states:([a-z0-9-]+):\d{12}:stateMachine:[^:]+$/;
 const EXECUTION_ARN = /^arn:aws[a-z-]*:states:([a-z0-9-]+):\d{12}:execution:[^:]+:[^:]+$/;
 
-/** Validates the definition and prepares its interpreter (slow: do it before the clock runs). */
+/** Validates the definition and prepares its interpreter (slow the first time: do it before the clock runs). */
 export function interpreterFor(definition: StateMachineDefinition): PreparedDefinition {
-  const world = worldDefinition(definition);
-  return {
-    interpreter: new StateMachine(world.definition as never, { validationOptions: { checkPaths: true } }),
-    world,
-  };
+  const prepared = worldDefinition(definition);
+  const { definition: validated, interpreter } = validatedInterpreter(prepared.definition);
+  return { interpreter, world: { ...prepared, definition: validated } };
 }
 
 export class StepFunctionsModel {

@@ -1,4 +1,4 @@
-import { StateMachine } from 'aws-local-stepfunctions';
+import { validatedInterpreter } from '../../../../local/stepfunctions/validated-definitions.ts';
 import {
   allStates,
   START_CHILD_RESOURCE,
@@ -30,21 +30,18 @@ export function childTaskHandlers(
       if (!definition) throw new Error(`no child state machine ${parameters.StateMachineArn}`);
       const executionName = `child-${++count}`;
       const executionArn = `${parameters.StateMachineArn.replace(':stateMachine:', ':execution:')}:${executionName}`;
-      const run = new StateMachine(definition as never, { validationOptions: { checkArn: true } }).run(
-        parameters.Input as never,
-        {
-          overrides: {
-            taskResourceLocalHandlers: taskHandlers as never,
-            waitTimeOverrides: zeroed(definition, 'Wait'),
-            retryIntervalOverrides: Object.fromEntries(
-              allStates(definition)
-                .filter(([, s]) => s.Retry !== undefined)
-                .map(([n, s]) => [n, s.Retry?.map(() => 0) ?? []]),
-            ),
-          },
-          context: { Execution: { Id: executionArn, Name: executionName } } as never,
+      const run = validatedInterpreter(definition).interpreter.run(parameters.Input as never, {
+        overrides: {
+          taskResourceLocalHandlers: taskHandlers as never,
+          waitTimeOverrides: zeroed(definition, 'Wait'),
+          retryIntervalOverrides: Object.fromEntries(
+            allStates(definition)
+              .filter(([, s]) => s.Retry !== undefined)
+              .map(([n, s]) => [n, s.Retry?.map(() => 0) ?? []]),
+          ),
         },
-      );
+        context: { Execution: { Id: executionArn, Name: executionName } } as never,
+      });
       const childEvents: { type: string; Error?: string; Cause?: unknown }[] = [];
       const collecting = (async () => {
         for await (const event of run.eventLogs) childEvents.push(event as never);

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Context } from 'aws-lambda';
-import { StateMachine } from 'aws-local-stepfunctions';
+import { validatedInterpreter } from '../../../../local/stepfunctions/validated-definitions.ts';
 import { loadPlanFile } from '../../../../plan/load.ts';
 import type { Plan } from '../../../../plan/schema.ts';
 import {
@@ -147,7 +147,7 @@ export async function startHarness(options: { strategy?: Plan['dns']['strategy']
         ...lambdaHandlers,
         ...childTaskHandlers(definition, children, lambdaHandlers as never, events),
       } as never;
-      const machine = new StateMachine(definition as never, { validationOptions: { checkArn: true } });
+      const machine = validatedInterpreter(definition).interpreter;
       const execution = machine.run(input as never, {
         overrides: {
           taskResourceLocalHandlers,
