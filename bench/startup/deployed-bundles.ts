@@ -9,19 +9,26 @@ export interface DeployedBundle {
   name: string;
   entry: string;
   external: readonly string[];
+  /** The validated plan is written beside it as plan.json (every drctl function; not the user setup). */
+  carriesPlan: boolean;
 }
 
 /**
  * Every bundle the CDK app deploys: each drctl function (DrFunction bundles
  * `functions/<name>/handler.ts`, one per folder but shared/) and the deploy-time database user
  * setup (infra/application/database-users.ts: infra/custom-resources/database-users, with
- * pg-native left out as it is there).
+ * pg-native left out and no plan beside it, as it is there).
  */
 export function deployedBundles(): DeployedBundle[] {
   const functionsDir = join(REPO_ROOT, 'functions');
   const functions = readdirSync(functionsDir, { withFileTypes: true })
     .filter((entry) => entry.isDirectory() && existsSync(join(functionsDir, entry.name, 'handler.ts')))
-    .map((entry) => ({ name: entry.name, entry: join(functionsDir, entry.name, 'handler.ts'), external: [] }))
+    .map((entry) => ({
+      name: entry.name,
+      entry: join(functionsDir, entry.name, 'handler.ts'),
+      external: [],
+      carriesPlan: true,
+    }))
     .sort((a, b) => a.name.localeCompare(b.name));
   return [
     ...functions,
@@ -29,6 +36,7 @@ export function deployedBundles(): DeployedBundle[] {
       name: 'database-users',
       entry: join(REPO_ROOT, 'infra', 'custom-resources', 'database-users', 'handler.ts'),
       external: ['pg-native'],
+      carriesPlan: false,
     },
   ];
 }

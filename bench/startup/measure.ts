@@ -1,6 +1,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { BUNDLED_PLAN_FILE, LAMBDA_BASE_ENVIRONMENT } from '../../infra/lambda/bundle-options.ts';
+import { lambdaAssetFiles } from '../../infra/lambda/asset-files.ts';
+import { LAMBDA_BASE_ENVIRONMENT } from '../../infra/lambda/bundle-options.ts';
 import { evidenceBucketName } from '../../plan/names.ts';
 import type { Plan } from '../../plan/schema.ts';
 import { progress } from '../lib/log.ts';
@@ -191,9 +192,14 @@ export async function measureStartup(options: { runs: number; outDir: string }):
   };
 }
 
-/** The bundle, and the validated plan beside it as JSON, as the CDK construct writes them. */
+/**
+ * The bundle and the files beside it (the validated plan as JSON, the RDS certificate
+ * authorities), laid out by the helper the CDK constructs use (infra/lambda/asset-files.ts).
+ */
 async function bundleWithPlan(deployed: DeployedBundle, outDir: string, plan: Plan): Promise<BuiltBundle> {
   const bundle = await bundleLikeCdk(deployed.name, deployed.entry, outDir, deployed.external);
-  writeFileSync(join(dirname(bundle.file), BUNDLED_PLAN_FILE), `${JSON.stringify(plan, null, 2)}\n`);
+  const files = lambdaAssetFiles(deployed.name, deployed.carriesPlan ? plan : null);
+  for (const [name, content] of Object.entries(files))
+    writeFileSync(join(dirname(bundle.file), name), content);
   return bundle;
 }

@@ -1,5 +1,6 @@
-import mysql from 'mysql2/promise';
-import pg from 'pg';
+import mysql, { type ConnectionOptions } from 'mysql2/promise';
+import pg, { type ClientConfig } from 'pg';
+import { rdsCertificateAuthorities } from '../shared/rds-certificates.ts';
 import type { CanaryEngine } from './sql.ts';
 
 /** Where and as whom the canary connects. */
@@ -11,9 +12,15 @@ export interface DatabaseEndpoint {
   database: string | null;
   username: string;
   password: string;
-  /** TLS with the server certificate verified (always on AWS; the local world's endpoint has none). */
+  /**
+   * TLS with the server certificate verified against the RDS certificate authorities (always on
+   * AWS; the local world's endpoint has none).
+   */
   tls: boolean;
 }
+
+/** The certificate authorities a TLS connection trusts (the RDS CAs beside the bundle; a port for tests). */
+export type CertificateAuthorities = () => readonly string[];
 
 /** One open connection: a statement in, its rows (or the inserted seq) out. */
 export interface CanaryConnection {
@@ -31,8 +38,25 @@ export const STATEMENT_TIMEOUT_MS = 3_000;
 export const connect: Connect = (endpoint) =>
   endpoint.engine === 'mysql' ? connectMySql(endpoint) : connectPostgres(endpoint);
 
-async function connectMySql(endpoint: DatabaseEndpoint): Promise<CanaryConnection> {
-  const connection = await mysql.createConnection({
+/**
+ * TLS that verifies the server: its certificate must chain to one of the RDS certificate
+ * authorities (only those: `ca` replaces Node's default trust store, which does not hold them, and
+ * Lambda's Node.js 20+ runtimes load no Amazon CAs by default) and name the host connected to.
+ */
+function verifiedTls(ca: CertificateAuthorities): {
+  ca: string[];
+  rejectUnauthorized: true;
+  minVersion: 'TLSv1.2';
+} {
+  return { ca: [...ca()], rejectUnauthorized: true, minVersion: 'TLSv1.2' };
+}
+
+/** mysql2's options for an endpoint; the CAs are read only when TLS is on. */
+export function mysqlConnectionOptions(
+  endpoint: DatabaseEndpoint,
+  ca: CertificateAuthorities = rdsCertificateAuthorities,
+): ConnectionOptions {
+  return {
     host: endpoint.host,
     port: endpoint.port,
     user: endpoint.username,
@@ -43,8 +67,29 @@ async function connectMySql(endpoint: DatabaseEndpoint): Promise<CanaryConnectio
     supportBigNumbers: true,
     bigNumberStrings: false,
     multipleStatements: false,
-    ...(endpoint.tls ? { ssl: { rejectUnauthorized: true, minVersion: 'TLSv1.2' } } : {}),
-  });
+    ...(endpoint.tls ? { ssl: verifiedTls(ca) } : {}),
+  };
+}
+
+/** pg's client configuration for an endpoint; the CAs are read only when TLS is on. */
+export function postgresClientConfig(
+  endpoint: DatabaseEndpoint,
+  ca: CertificateAuthorities = rdsCertificateAuthorities,
+): ClientConfig {
+  return {
+    host: endpoint.host,
+    port: endpoint.port,
+    user: endpoint.username,
+    password: endpoint.password,
+    database: endpoint.database ?? 'postgres',
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    statement_timeout: STATEMENT_TIMEOUT_MS,
+    ssl: endpoint.tls ? verifiedTls(ca) : false,
+  };
+}
+
+async function connectMySql(endpoint: DatabaseEndpoint): Promise<CanaryConnection> {
+  const connection = await mysql.createConnection(mysqlConnectionOptions(endpoint));
   // A dropped connection emits 'error'; the next query fails and the cache reconnects.
   connection.on('error', () => undefined);
   return {
@@ -61,16 +106,7 @@ async function connectMySql(endpoint: DatabaseEndpoint): Promise<CanaryConnectio
 }
 
 async function connectPostgres(endpoint: DatabaseEndpoint): Promise<CanaryConnection> {
-  const client = new pg.Client({
-    host: endpoint.host,
-    port: endpoint.port,
-    user: endpoint.username,
-    password: endpoint.password,
-    database: endpoint.database ?? 'postgres',
-    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
-    statement_timeout: STATEMENT_TIMEOUT_MS,
-    ssl: endpoint.tls ? { rejectUnauthorized: true } : false,
-  });
+  const client = new pg.Client(postgresClientConfig(endpoint));
   client.on('error', () => undefined);
   await client.connect();
   return {

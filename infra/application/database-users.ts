@@ -7,6 +7,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, type IDependable } from 'constructs';
 import type { PlanDatabase } from '../../plan/schema.ts';
+import { lambdaAssetFiles } from '../lambda/asset-files.ts';
 import { BUNDLE_HANDLER, esbuildCode } from '../lambda/esbuild-bundle.ts';
 import { grantNetworkInterfaces } from '../lambda/vpc-access.ts';
 import { acknowledge } from '../nag.ts';
@@ -77,7 +78,8 @@ export class DatabaseUsers extends Construct {
       code: esbuildCode({
         entry: join(SOURCE_DIR, 'handler.ts'),
         sourceDir: SOURCE_DIR,
-        extraFiles: {},
+        // The RDS certificate authorities its TLS connections verify the databases against.
+        extraFiles: lambdaAssetFiles('database-users', null),
         external: ['pg-native'],
       }),
       handler: BUNDLE_HANDLER,

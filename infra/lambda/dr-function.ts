@@ -8,7 +8,8 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { Plan } from '../../plan/schema.ts';
 import { acknowledge } from '../nag.ts';
-import { BUNDLED_PLAN_FILE, LAMBDA_BASE_ENVIRONMENT } from './bundle-options.ts';
+import { lambdaAssetFiles } from './asset-files.ts';
+import { LAMBDA_BASE_ENVIRONMENT } from './bundle-options.ts';
 import { BUNDLE_HANDLER, esbuildCode } from './esbuild-bundle.ts';
 import { grantNetworkInterfaces, type VpcAccess } from './vpc-access.ts';
 
@@ -60,7 +61,8 @@ export interface DrFunctionProps {
 /**
  * One of drctl's Lambda functions with every default in one place: Node.js 24 on arm64, active
  * tracing, explicit memory and timeout, its own log group with retention, a minified CommonJS bundle
- * (with its source map beside it) that carries the plan, and its own role (empty but for its log group:
+ * (with its source map beside it) that carries the plan (and, for the canary, the RDS certificate
+ * authorities: asset-files.ts), and its own role (empty but for its log group:
  * callers add the least-privilege statements the function needs).
  */
 export class DrFunction extends Construct {
@@ -102,7 +104,7 @@ export class DrFunction extends Construct {
       code: esbuildCode({
         entry: join(entryDir, 'handler.ts'),
         sourceDir: entryDir,
-        extraFiles: { [BUNDLED_PLAN_FILE]: `${JSON.stringify(props.plan, null, 2)}\n` },
+        extraFiles: lambdaAssetFiles(props.name, props.plan),
       }),
       handler: BUNDLE_HANDLER,
       runtime: Runtime.NODEJS_24_X,

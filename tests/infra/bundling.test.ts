@@ -8,6 +8,7 @@ import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DatabaseUsers } from '../../infra/application/database-users.ts';
 import { CanaryFunction } from '../../infra/drills/canary-function.ts';
+import { rdsCertificatePem } from '../../infra/lambda/asset-files.ts';
 import { BUNDLE_FILE } from '../../infra/lambda/bundle-options.ts';
 import { OrchestratorStack } from '../../infra/stacks/orchestrator-stack.ts';
 import { evidenceBucketName } from '../../plan/names.ts';
@@ -70,6 +71,9 @@ describe('function bundles', () => {
       expect(existsSync(join(dir, BUNDLE_FILE))).toBe(true);
       expect(existsSync(join(dir, `${BUNDLE_FILE}.map`))).toBe(true);
       expect(JSON.parse(readFileSync(join(dir, 'plan.json'), 'utf8'))).toEqual(plan);
+      expect(existsSync(join(dir, 'rds-ca.pem')), 'only the bundles that connect to RDS carry its CAs').toBe(
+        false,
+      );
     }
   });
 
@@ -120,10 +124,13 @@ describe('write canary bundle', () => {
     // Assess
     expect(typeof module.handler).toBe('function');
     expect(JSON.parse(readFileSync(join(dir, 'plan.json'), 'utf8'))).toEqual(plan);
+    expect(readFileSync(join(dir, 'rds-ca.pem'), 'utf8'), 'the RDS certificate authorities').toBe(
+      rdsCertificatePem(),
+    );
   });
 });
 
-/** The deploy-time database user setup bundles the MySQL and PostgreSQL drivers and the RDS CAs. */
+/** The deploy-time database user setup bundles the MySQL and PostgreSQL drivers, with the RDS CAs beside them. */
 describe('database user setup bundle', () => {
   it('bundles handler.ts with both drivers, and the bundle loads and exports the handler', async () => {
     // Prepare
@@ -146,6 +153,9 @@ describe('database user setup bundle', () => {
     // (Checked with includes: a failing toContain would print the whole 1.4 MB bundle.)
     expect(bundle.includes('caching_sha2_password'), 'mysql2 (MySQL 8 authentication)').toBe(true);
     expect(bundle.includes('SCRAM-SHA-256'), 'pg (PostgreSQL authentication)').toBe(true);
-    expect(bundle.includes('Amazon RDS'), 'the RDS certificate authorities').toBe(true);
+    expect(readFileSync(join(dir, 'rds-ca.pem'), 'utf8'), 'the RDS certificate authorities').toBe(
+      rdsCertificatePem(),
+    );
+    expect(existsSync(join(dir, 'plan.json')), 'no plan: it acts on resource properties').toBe(false);
   });
 });

