@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { ConfigurationError } from '../../plan/errors.ts';
 
 /**
- * The file, beside the bundle (index.mjs), that holds the Amazon RDS certificate authorities in
+ * The file, beside the bundle (index.cjs), that holds the Amazon RDS certificate authorities in
  * PEM: infra/lambda/asset-files.ts writes it into the asset of every function that opens TLS
  * connections to RDS. Since the Node.js 20 runtime, Lambda loads no Amazon CA certificates by
  * default ("CA certificate loading", AWS Lambda Developer Guide, "Building Lambda functions with
@@ -37,7 +37,7 @@ export function rdsCertificateAuthorities(file: string = rdsCertificateFile()): 
   } catch (error) {
     const code = (error as { code?: unknown }).code;
     throw new ConfigurationError(
-      `the RDS certificate authorities file ${file} cannot be read (${typeof code === 'string' ? code : String(error)}): TLS to the database verifies the server against them. The function's asset must carry ${RDS_CA_FILE} beside index.mjs (infra/lambda/asset-files.ts writes it when CDK bundles the function): deploy again with cdk deploy`,
+      `the RDS certificate authorities file ${file} cannot be read (${typeof code === 'string' ? code : String(error)}): TLS to the database verifies the server against them. The function's asset must carry ${RDS_CA_FILE} beside index.cjs (infra/lambda/asset-files.ts writes it when CDK bundles the function): deploy again with cdk deploy`,
     );
   }
   const certificates = text.match(PEM_CERTIFICATE) ?? [];

@@ -22,7 +22,7 @@ export function rdsCertificatePem(): string {
 }
 
 /**
- * The files written beside a bundle's index.mjs, by name: the validated plan (`plan.json`, for
+ * The files written beside a bundle's index.cjs, by name: the validated plan (`plan.json`, for
  * drctl's functions) and the RDS CAs (`rds-ca.pem`, for the bundles above). The one description
  * of an asset's layout: CDK's constructs (dr-function.ts, database-users.ts) and bench figure 4
  * both write what this returns.
