@@ -99,6 +99,6 @@ describe('the canary verifies RDS server certificates with the RDS certificate a
     // Assess
     expect(attempt).toThrow(ConfigurationError);
     expect(attempt).toThrow(`${join(missing, RDS_CA_FILE)} cannot be read (ENOENT)`);
-    expect(attempt).toThrow(/must carry rds-ca\.pem beside index\.mjs .*cdk deploy/);
+    expect(attempt).toThrow(/must carry rds-ca\.pem beside index\.cjs .*cdk deploy/);
   });
 });
