@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../functions/shared/validator.ts';
 import { DATA_LOSS_BASES, type DrillCopy, type DrillFacts, drillResourceSchema } from './schema.ts';
 
 /**
@@ -28,7 +28,7 @@ const resourcesSchema = z.array(drillResourceSchema);
 const basisSchema = z.enum(DATA_LOSS_BASES);
 const verdictSchema = z.object({
   outcome: z.enum(['succeeded', 'failed', 'objective-missed', 'cleanup-incomplete']),
-  error: z.string().nullable(),
+  error: z.nullable(z.string()),
   cause: z.string(),
 });
 

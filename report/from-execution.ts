@@ -1,5 +1,5 @@
 import type { DescribeExecutionOutput, HistoryEvent } from '@aws-sdk/client-sfn';
-import { z } from 'zod';
+import * as z from '../functions/shared/validator.ts';
 import type { Plan } from '../plan/schema.ts';
 import { withChildHistories } from './child-histories.ts';
 import { declaredDependencies } from './dependencies.ts';
