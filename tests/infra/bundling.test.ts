@@ -80,7 +80,7 @@ describe('function bundles', () => {
   it('validates with zod/mini only: no bundle carries zod full API (~420 KB), which names its classes Zod*', () => {
     // Assess
     for (const [name, dir] of Object.entries(assetDirs)) {
-      const bundle = readFileSync(join(dir, 'index.mjs'), 'utf8');
+      const bundle = readFileSync(join(dir, BUNDLE_FILE), 'utf8');
       // (Checked with includes: a failing toContain would print the whole bundle.) Mini's classes
       // are "ZodMiniType" and the core's "$ZodType"; "ZodType" is the full API's base class.
       expect(bundle.includes('"ZodType"'), `${name} bundles zod's full API`).toBe(false);
