@@ -47,7 +47,8 @@ export const requestStatus: StatusRequest = (target, timeoutMs) =>
       response.destroy();
       resolve(response.statusCode ?? 0);
     });
-    request.once('error', reject);
+    // `on`, not `once`: a second error (the socket closing after an abort) must not go unhandled.
+    request.on('error', reject);
     request.end();
   });
 
