@@ -1,25 +1,20 @@
 import { join, resolve } from 'node:path';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { DRILL_EXECUTION_TAG, DRILL_PLAN_TAG } from '../../plan/names.ts';
-import {
-  CHILD_MACHINES,
-  childStateMachineName,
-  DRILL_CHILDREN,
-  type DrillChildKey,
-} from '../../statemachines/definition.ts';
+import { CHILD_MACHINES, DRILL_CHILDREN, type DrillChildKey } from '../../statemachines/definition.ts';
 import type { StateMachineFunctionName } from '../lambda/dr-function.ts';
 import { acknowledge } from '../nag.ts';
 import {
   ChildStateMachine,
   grantRunChildren,
   readAsl,
-  stateMachineFile,
+  stateMachineLogGroup,
 } from '../orchestrator/child-state-machine.ts';
 import { ARN_SUBSTITUTIONS } from '../orchestrator/failover-state-machine.ts';
 import type { NotificationTopic } from '../orchestrator/notification-topic.ts';
@@ -77,24 +72,18 @@ export class DrillStateMachine extends Construct {
     // One execution per copy's promotion poll and per service's scaling (own histories).
     this.children = {
       promoteCopy: new ChildStateMachine(this, 'PromoteCopy', {
-        stateMachineName: childStateMachineName(props.stateMachineName, 'promoteCopy'),
-        aslFile: stateMachineFile(CHILD_MACHINES.promoteCopy.file),
-        functions: { [DRILL_ARN_SUBSTITUTIONS.drill]: props.functions.drill },
         parentName: props.stateMachineName,
+        child: 'promoteCopy',
+        functions: { [DRILL_ARN_SUBSTITUTIONS.drill]: props.functions.drill },
       }),
       scaleService: new ChildStateMachine(this, 'ScaleService', {
-        stateMachineName: childStateMachineName(props.stateMachineName, 'scaleService'),
-        aslFile: stateMachineFile(CHILD_MACHINES.scaleService.file),
-        functions: { [DRILL_ARN_SUBSTITUTIONS['scale-service']]: props.functions['scale-service'] },
         parentName: props.stateMachineName,
+        child: 'scaleService',
+        functions: { [DRILL_ARN_SUBSTITUTIONS['scale-service']]: props.functions['scale-service'] },
       }),
     };
 
-    this.logGroup = new LogGroup(this, 'Logs', {
-      logGroupName: `/aws/vendedlogs/states/${props.stateMachineName}`,
-      retention: RetentionDays.THREE_MONTHS,
-      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
-    });
+    this.logGroup = stateMachineLogGroup(this, props.stateMachineName);
     this.stateMachine = new StateMachine(this, 'StateMachine', {
       stateMachineName: props.stateMachineName,
       stateMachineType: StateMachineType.STANDARD,

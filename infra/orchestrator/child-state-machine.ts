@@ -6,19 +6,31 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { CHILD_MACHINES, type ChildKey, childStateMachineName } from '../../statemachines/definition.ts';
 import { acknowledge } from '../nag.ts';
 
 /** The managed rule through which Step Functions learns that a .sync child execution ended. */
 export const SYNC_EXECUTION_RULE = 'StepFunctionsGetEventsForStepFunctionsExecutionRule';
 
 export interface ChildStateMachineProps {
-  stateMachineName: string;
-  /** The child's ASL file under statemachines/. */
-  aslFile: string;
+  /** The parent's state machine name: the child's name and description derive from it. */
+  parentName: string;
+  /** Which child (statemachines/definition.ts CHILD_MACHINES: its ASL file and name suffix). */
+  child: ChildKey;
   /** The `${...}` placeholder of each function the child invokes, and the function. */
   functions: Record<string, IFunction>;
-  /** Who starts it, for the template's description. */
-  parentName: string;
+}
+
+/**
+ * The log group of a drctl state machine, parent or child: under /aws/vendedlogs/states/ (the
+ * prefix Step Functions' log delivery policy covers), kept three months and on deletion.
+ */
+export function stateMachineLogGroup(scope: Construct, stateMachineName: string): LogGroup {
+  return new LogGroup(scope, 'Logs', {
+    logGroupName: `/aws/vendedlogs/states/${stateMachineName}`,
+    retention: RetentionDays.THREE_MONTHS,
+    removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
+  });
 }
 
 /**
@@ -36,19 +48,16 @@ export class ChildStateMachine extends Construct {
 
   constructor(scope: Construct, id: string, props: ChildStateMachineProps) {
     super(scope, id);
-    this.logGroup = new LogGroup(this, 'Logs', {
-      logGroupName: `/aws/vendedlogs/states/${props.stateMachineName}`,
-      retention: RetentionDays.THREE_MONTHS,
-      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
-    });
+    const stateMachineName = childStateMachineName(props.parentName, props.child);
+    this.logGroup = stateMachineLogGroup(this, stateMachineName);
     const used = Object.fromEntries(
       Object.entries(props.functions).map(([placeholder, fn]) => [placeholder, fn.functionArn]),
     );
     this.stateMachine = new StateMachine(this, 'StateMachine', {
-      stateMachineName: props.stateMachineName,
+      stateMachineName,
       stateMachineType: StateMachineType.STANDARD,
       comment: `drctl: one resource's polling loop, started by ${props.parentName} (startExecution.sync:2)`,
-      definitionBody: DefinitionBody.fromString(readAsl(props.aslFile)),
+      definitionBody: DefinitionBody.fromString(readAsl(stateMachineFile(CHILD_MACHINES[props.child].file))),
       definitionSubstitutions: used,
       tracingEnabled: true,
       logs: { destination: this.logGroup, level: LogLevel.ALL, includeExecutionData: true },
@@ -67,7 +76,7 @@ export class ChildStateMachine extends Construct {
     );
     // A plain string (drctl's stacks have explicit environments), as infra/config/plan-arns.ts builds them.
     const { region, account } = Stack.of(this);
-    this.executionArnPattern = `arn:aws:states:${region}:${account}:execution:${props.stateMachineName}:*`;
+    this.executionArnPattern = `arn:aws:states:${region}:${account}:execution:${stateMachineName}:*`;
   }
 }
 

@@ -1,19 +1,15 @@
 import { join, resolve } from 'node:path';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import {
-  CHILD_MACHINES,
-  childStateMachineName,
-  type FailoverChildKey,
-} from '../../statemachines/definition.ts';
+import { CHILD_MACHINES, type FailoverChildKey } from '../../statemachines/definition.ts';
 import type { StateMachineFunctionName } from '../lambda/dr-function.ts';
 import { acknowledge } from '../nag.ts';
-import { ChildStateMachine, grantRunChildren, readAsl, stateMachineFile } from './child-state-machine.ts';
+import { ChildStateMachine, grantRunChildren, readAsl, stateMachineLogGroup } from './child-state-machine.ts';
 import type { NotificationTopic } from './notification-topic.ts';
 
 /** The ASL file's `${...}` placeholder for each function's ARN: a contract with statemachines/. */
@@ -60,24 +56,18 @@ export class FailoverStateMachine extends Construct {
     // One execution per database's promotion poll and per service's scaling (own histories).
     this.children = {
       promoteDatabase: new ChildStateMachine(this, 'PromoteDatabase', {
-        stateMachineName: childStateMachineName(props.stateMachineName, 'promoteDatabase'),
-        aslFile: stateMachineFile(CHILD_MACHINES.promoteDatabase.file),
-        functions: { [ARN_SUBSTITUTIONS['promote-replica']]: props.functions['promote-replica'] },
         parentName: props.stateMachineName,
+        child: 'promoteDatabase',
+        functions: { [ARN_SUBSTITUTIONS['promote-replica']]: props.functions['promote-replica'] },
       }),
       scaleService: new ChildStateMachine(this, 'ScaleService', {
-        stateMachineName: childStateMachineName(props.stateMachineName, 'scaleService'),
-        aslFile: stateMachineFile(CHILD_MACHINES.scaleService.file),
-        functions: { [ARN_SUBSTITUTIONS['scale-service']]: props.functions['scale-service'] },
         parentName: props.stateMachineName,
+        child: 'scaleService',
+        functions: { [ARN_SUBSTITUTIONS['scale-service']]: props.functions['scale-service'] },
       }),
     };
 
-    this.logGroup = new LogGroup(this, 'Logs', {
-      logGroupName: `/aws/vendedlogs/states/${props.stateMachineName}`,
-      retention: RetentionDays.THREE_MONTHS,
-      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
-    });
+    this.logGroup = stateMachineLogGroup(this, props.stateMachineName);
     const substitutions = {
       ...Object.fromEntries(
         Object.entries(props.functions).map(([name, fn]) => [
