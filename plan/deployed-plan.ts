@@ -1,7 +1,7 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { readBoundedText } from './bounded-read.ts';
 import { InvalidPlanError } from './errors.ts';
 import type { Plan } from './schema.ts';
-import { escapeControlCharacters, fileReadReason, previewValue } from './value-preview.ts';
+import { escapeControlCharacters, previewValue } from './value-preview.ts';
 
 /**
  * The reader of the plan a function is deployed with. CDK writes that plan as JSON next to the
@@ -95,36 +95,16 @@ function notDeployedPlan(name: string, why: string, field?: string): InvalidPlan
 }
 
 function readText(path: string, name: string): string {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (error) {
-    throw new InvalidPlanError(`Cannot read the deployed plan ${name}: ${fileReadReason(error)}`, []);
-  }
-  try {
-    const stat = fstatSync(fd);
-    if (stat.isDirectory())
-      throw new InvalidPlanError(`Cannot read the deployed plan ${name}: it is a folder`, []);
-    if (stat.size > DEPLOYED_PLAN_SIZE_LIMIT_BYTES) {
-      throw new InvalidPlanError(
-        `The deployed plan ${name} is ${Math.round(stat.size / 1024)} KiB; a validated plan is well under ${DEPLOYED_PLAN_SIZE_LIMIT_BYTES / 1024} KiB: is it the right file?`,
+  return readBoundedText(path, DEPLOYED_PLAN_SIZE_LIMIT_BYTES, (failure) => {
+    if (failure.kind === 'too-large') {
+      return new InvalidPlanError(
+        `The deployed plan ${name} is ${Math.round(failure.bytes / 1024)} KiB; a validated plan is well under ${DEPLOYED_PLAN_SIZE_LIMIT_BYTES / 1024} KiB: is it the right file?`,
         [],
       );
     }
-    const buffer = Buffer.alloc(stat.size);
-    let length = 0;
-    while (length < buffer.length) {
-      const read = readSync(fd, buffer, length, buffer.length - length, null);
-      if (read === 0) break;
-      length += read;
-    }
-    return buffer.subarray(0, length).toString('utf8');
-  } catch (error) {
-    if (error instanceof InvalidPlanError) throw error;
-    throw new InvalidPlanError(`Cannot read the deployed plan ${name}: ${fileReadReason(error)}`, []);
-  } finally {
-    closeSync(fd);
-  }
+    const why = failure.kind === 'folder' ? 'it is a folder' : failure.reason;
+    return new InvalidPlanError(`Cannot read the deployed plan ${name}: ${why}`, []);
+  });
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

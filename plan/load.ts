@@ -1,11 +1,11 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { isAlias, parseDocument, visit } from 'yaml';
+import { readBoundedText } from './bounded-read.ts';
 import { InvalidPlanError } from './errors.ts';
 import { flowNestingDepth } from './flow-depth.ts';
 import { describeIssues, fieldPath } from './issues.ts';
 import { checkPlanRules } from './rules/index.ts';
 import { type Plan, planSchema } from './schema.ts';
-import { escapeControlCharacters, fileReadReason } from './value-preview.ts';
+import { escapeControlCharacters } from './value-preview.ts';
 
 export { fieldPath };
 
@@ -88,31 +88,11 @@ export function loadPlanFile(path: string): Plan {
 /** The file's text, refusing folders and files over the size limit before reading them. */
 function readPlanText(path: string): string {
   const name = displayName(path);
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (error) {
-    throw new InvalidPlanError(`Cannot read plan file ${name}: ${fileReadReason(error)}`, []);
-  }
-  try {
-    const stat = fstatSync(fd);
-    if (stat.isDirectory()) throw new InvalidPlanError(`Cannot read plan file ${name}: it is a folder`, []);
-    // Read at most one byte past the limit: a pipe or a growing file has no trustworthy size.
-    const buffer = Buffer.alloc(PLAN_SIZE_LIMIT_BYTES + 1);
-    let length = 0;
-    for (;;) {
-      const read = readSync(fd, buffer, length, buffer.length - length, null);
-      if (read === 0) break;
-      length += read;
-      if (length > PLAN_SIZE_LIMIT_BYTES) throw tooLarge(name, Math.max(stat.size, length));
-    }
-    return buffer.subarray(0, length).toString('utf8');
-  } catch (error) {
-    if (error instanceof InvalidPlanError) throw error;
-    throw new InvalidPlanError(`Cannot read plan file ${name}: ${fileReadReason(error)}`, []);
-  } finally {
-    closeSync(fd);
-  }
+  return readBoundedText(path, PLAN_SIZE_LIMIT_BYTES, (failure) => {
+    if (failure.kind === 'too-large') return tooLarge(name, failure.bytes);
+    const why = failure.kind === 'folder' ? 'it is a folder' : failure.reason;
+    return new InvalidPlanError(`Cannot read plan file ${name}: ${why}`, []);
+  });
 }
 
 function planError(source: string, issues: { field: string; text: string }[]): InvalidPlanError {

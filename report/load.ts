@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { readBoundedText } from '../plan/bounded-read.ts';
 import { InvalidInputError } from '../plan/errors.ts';
 import { describeIssues } from '../plan/issues.ts';
 import { escapeControlCharacters } from '../plan/value-preview.ts';
@@ -37,41 +37,14 @@ export function readRunReportFile(path: string): RunReport {
 }
 
 function readLimited(path: string, name: string): string {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (error) {
-    throw new InvalidInputError(`cannot read ${name}: ${reason(error)}`);
-  }
-  try {
-    if (fstatSync(fd).isDirectory()) throw new InvalidInputError(`cannot read ${name}: it is a folder`);
-    const chunks: Buffer[] = [];
-    let total = 0;
-    const chunk = Buffer.alloc(1024 * 1024);
-    for (;;) {
-      const read = readSync(fd, chunk, 0, chunk.length, null);
-      if (read === 0) break;
-      total += read;
-      if (total > REPORT_SIZE_LIMIT_BYTES) {
-        throw new InvalidInputError(
-          `${name} is over ${REPORT_SIZE_LIMIT_BYTES / (1024 * 1024)} MiB: not a drctl run report`,
-        );
-      }
-      chunks.push(Buffer.from(chunk.subarray(0, read)));
+  return readBoundedText(path, REPORT_SIZE_LIMIT_BYTES, (failure) => {
+    if (failure.kind === 'too-large') {
+      return new InvalidInputError(
+        `${name} is over ${REPORT_SIZE_LIMIT_BYTES / (1024 * 1024)} MiB: not a drctl run report`,
+      );
     }
-    return Buffer.concat(chunks).toString('utf8');
-  } catch (error) {
-    if (error instanceof InvalidInputError) throw error;
-    throw new InvalidInputError(`cannot read ${name}: ${reason(error)}`);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-function reason(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return 'no such file';
-  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
-  if (code === 'EISDIR') return 'it is a folder';
-  return escapeControlCharacters((error as Error).message);
+    return new InvalidInputError(
+      `cannot read ${name}: ${failure.kind === 'folder' ? 'it is a folder' : failure.reason}`,
+    );
+  });
 }
