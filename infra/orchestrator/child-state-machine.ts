@@ -6,7 +6,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { CHILD_MACHINES, type ChildKey, childStateMachineName } from '../../statemachines/definition.ts';
+import { type ChildKey, childAslPath, childStateMachineName } from '../../statemachines/definition.ts';
 import { acknowledge } from '../nag.ts';
 
 /** The managed rule through which Step Functions learns that a .sync child execution ended. */
@@ -57,7 +57,7 @@ export class ChildStateMachine extends Construct {
       stateMachineName,
       stateMachineType: StateMachineType.STANDARD,
       comment: `drctl: one resource's polling loop, started by ${props.parentName} (startExecution.sync:2)`,
-      definitionBody: DefinitionBody.fromString(readAsl(stateMachineFile(CHILD_MACHINES[props.child].file))),
+      definitionBody: DefinitionBody.fromString(readAsl(childAslPath(props.child))),
       definitionSubstitutions: used,
       tracingEnabled: true,
       logs: { destination: this.logGroup, level: LogLevel.ALL, includeExecutionData: true },

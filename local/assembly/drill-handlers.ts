@@ -8,13 +8,12 @@ import {
   type DrillChildKey,
   type DrillFunctionArns,
   drillSubstitutionsFor,
-  loadChildDefinition,
   loadDrillDefinition,
   type StateMachineDefinition,
 } from '../../statemachines/definition.ts';
 import { interpreterFor, type PreparedDefinition } from '../stepfunctions/executions.ts';
 import { type Invoke, invoker, type LambdaHandler } from '../stepfunctions/lambda-functions.ts';
-import type { ChildMachines } from './handlers.ts';
+import { type ChildMachines, prepareChildren } from './handlers.ts';
 
 /**
  * The drill's handlers as the world loads them, like the failover's (in process, configuration
@@ -85,15 +84,7 @@ export async function loadDrillHandlers(
   const drillArn = `arn:aws:states:${plan.regions.dr}:${account}:stateMachine:${drillStateMachineName(plan)}`;
   const childArns = childStateMachineArns(drillArn, DRILL_CHILDREN);
   const definition = loadDrillDefinition(arns, plan, childArns);
-  const children = Object.fromEntries(
-    DRILL_CHILDREN.map((child) => {
-      const childDefinition = loadChildDefinition(child, drillSubstitutionsFor(arns));
-      return [
-        child,
-        { arn: childArns[child], definition: childDefinition, interpreter: interpreterFor(childDefinition) },
-      ];
-    }),
-  ) as ChildMachines<DrillChildKey>;
+  const children = prepareChildren(childArns, drillSubstitutionsFor(arns));
   const problems = [loaded.drill, loaded.canary, loaded.evidence].flatMap((l) =>
     l !== undefined && 'problem' in l ? [l.problem] : [],
   );

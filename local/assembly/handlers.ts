@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { failoverStateMachineName } from '../../plan/names.ts';
 import type { Plan } from '../../plan/schema.ts';
 import {
+  type ChildKey,
   childStateMachineArns,
   FAILOVER_CHILDREN,
   type FailoverChildKey,
@@ -41,6 +42,19 @@ export type ChildMachines<K extends string> = Record<
   { arn: string; definition: StateMachineDefinition; interpreter: ReturnType<typeof interpreterFor> }
 >;
 
+/** Each child at its ARN, with its definition (its functions' ARNs resolved) and prepared interpreter. */
+export function prepareChildren<K extends ChildKey>(
+  childArns: Record<K, string>,
+  functionSubstitutions: Record<string, string>,
+): ChildMachines<K> {
+  return Object.fromEntries(
+    (Object.entries(childArns) as [K, string][]).map(([child, arn]) => {
+      const definition = loadChildDefinition(child, functionSubstitutions);
+      return [child, { arn, definition, interpreter: interpreterFor(definition) }];
+    }),
+  ) as ChildMachines<K>;
+}
+
 /** Functions are imported once per plan file content; a different plan gets fresh modules. */
 let loaded: { key: string; functions: LoadedFunctions; scheduled: LoadedScheduledFunctions } | undefined;
 let generation = 0;
@@ -67,15 +81,7 @@ export async function loadWorldHandlers(
   const stateMachineArn = `arn:aws:states:${plan.regions.dr}:${account}:stateMachine:${failoverStateMachineName(plan)}`;
   const childArns = childStateMachineArns(stateMachineArn, FAILOVER_CHILDREN);
   const definition = loadFailoverDefinition(arns, childArns);
-  const children = Object.fromEntries(
-    FAILOVER_CHILDREN.map((child) => {
-      const childDefinition = loadChildDefinition(child, substitutionsFor(arns));
-      return [
-        child,
-        { arn: childArns[child], definition: childDefinition, interpreter: interpreterFor(childDefinition) },
-      ];
-    }),
-  ) as ChildMachines<FailoverChildKey>;
+  const children = prepareChildren(childArns, substitutionsFor(arns));
   return {
     stateMachineArn,
     children,
