@@ -119,18 +119,30 @@ describe('the Lambda bundle figure 4 measures', () => {
       `import { Agent } from 'node:http';\nimport { request } from 'node:https';\nimport { createHttpProbe } from '${probe}';\nexport const handler = [Agent, request, createHttpProbe()];\n`,
     );
     await build(lambdaBuildOptions({ entry, outfile: join(dir, BUNDLE_FILE) }));
+    // The same module as ESM, which the bundles were: the check must see undici there.
+    const esm = join(dir, 'esm', 'index.mjs');
+    await build({ ...lambdaBuildOptions({ entry, outfile: esm }), format: 'esm' });
+    const loadedModules = (load: string, file: string) =>
+      JSON.parse(
+        execFileSync(process.execPath, [
+          '--input-type=module',
+          '-e',
+          `${load};process.stdout.write(JSON.stringify(process.moduleLoadList))`,
+          file,
+        ]).toString(),
+      ) as string[];
 
-    // Act: in a fresh process, as Lambda loads index.cjs.
-    const loaded = execFileSync(process.execPath, [
-      '-e',
-      'require(process.argv[1]);process.stdout.write(JSON.stringify(process.moduleLoadList))',
+    // Act: in fresh processes, as Lambda loads index.cjs (require) and an index.mjs (import).
+    const modules = loadedModules(
+      "import{createRequire}from'node:module';createRequire(import.meta.url)(process.argv[1])",
       join(dir, BUNDLE_FILE),
-    ]).toString();
+    );
+    const asEsm = loadedModules('await import(process.argv[1])', esm);
 
     // Assess
-    const modules = JSON.parse(loaded) as string[];
     expect(modules).toEqual(expect.arrayContaining(['NativeModule http', 'NativeModule https']));
     expect(modules.filter((name) => name.includes('undici'))).toEqual([]);
+    expect(asEsm.filter((name) => name.includes('undici')).length).toBeGreaterThan(0);
   }, 60_000);
 
   it('covers every function CDK deploys, and the database user setup', () => {
