@@ -5,6 +5,7 @@ import type { ClientRequest } from 'node:http';
 import { callKindOf } from '../../functions/shared/call-kind.ts';
 import type { SimClock } from '../clock.ts';
 import { INVOCATION_HEADER } from '../protocol/caller.ts';
+import { chargeSleeps } from './invocation-sleeps.ts';
 
 /**
  * The modelled time of Lambda invocations. In AWS concurrent invocations run in parallel, so
@@ -15,7 +16,9 @@ import { INVOCATION_HEADER } from '../protocol/caller.ts';
  * A handler's API calls reach the world's endpoint as plain HTTP, so the world marks them on
  * the way out: while an invocation runs, every HTTP request it makes carries its id in the
  * INVOCATION_HEADER (set from node:diagnostics_channel's `http.client.request.created`, in the
- * invocation's own async context). Calls without it come from outside the process.
+ * invocation's own async context). Calls without it come from outside the process. A handler's
+ * sleeps (the SDK's retry back-off) are charged to its timeline the same way
+ * (invocation-sleeps.ts), rather than slept in wall time.
  */
 
 interface Invocation {
@@ -56,6 +59,15 @@ export function invocationTimes(clock: SimClock, overheadMs: number): Invocation
   diagnostics.subscribe(CHANNEL, mark);
   const reachOwnTime = (invocation: Invocation) =>
     clock.reach(invocation.startedAt + invocation.charged + (wall() - invocation.wallStart));
+  const charge = (invocation: Invocation, latencyMs: number) => {
+    invocation.charged += latencyMs;
+    return reachOwnTime(invocation);
+  };
+  const stopChargingSleeps = chargeSleeps((delayMs) => {
+    const id = storage.getStore();
+    const invocation = id === undefined ? undefined : running.get(id);
+    return invocation ? charge(invocation, delayMs) : undefined;
+  });
 
   const times: InvocationTimes = {
     async run(body) {
@@ -74,15 +86,13 @@ export function invocationTimes(clock: SimClock, overheadMs: number): Invocation
     },
     chargeApiCall(call, latencyMs) {
       const invocation = call.invocation === undefined ? undefined : running.get(call.invocation);
-      if (invocation) {
-        invocation.charged += latencyMs;
-        return reachOwnTime(invocation);
-      }
+      if (invocation) return charge(invocation, latencyMs);
       if (callKindOf(call.userAgent) !== undefined) return clock.reach(clock.now() + latencyMs);
       return Promise.resolve();
     },
     close() {
       diagnostics.unsubscribe(CHANNEL, mark);
+      stopChargingSleeps();
       running.clear();
       byClock.delete(clock);
     },

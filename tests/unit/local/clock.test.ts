@@ -88,6 +88,38 @@ describe('the simulated clock', () => {
     expect(clock.now()).toBeGreaterThanOrEqual(START + 500);
   });
 
+  it('runs a dense agenda without a timer wait per action when each is closer than a timer tick', () => {
+    // Prepare: at scale 400, 100 simulated ms are a quarter of a wall millisecond.
+    const clock = clockAt(400);
+    const seen: number[] = [];
+    for (let i = 1; i <= 50; i++) clock.schedule(START + i * 100, (dueAt) => seen.push(dueAt - clock.now()));
+
+    // Act: the event loop turns (the fake timers' own time moves), but the clock's wall time stands
+    // still, so an action waiting on a wall timer would never come due.
+    for (let turn = 0; turn < 200; turn++) vi.advanceTimersByTime(1);
+
+    // Assess: every action ran, each at its own instant, in order.
+    expect(seen).toHaveLength(50);
+    expect(seen.every((offset) => offset === 0)).toBe(true);
+    expect(clock.now()).toBe(START + 5_000);
+  });
+
+  it('still waits on a timer for an action a timer tick or more away', () => {
+    // Prepare: 1 simulated second is 2.5 wall ms at scale 400.
+    const clock = clockAt(400);
+    const seen: number[] = [];
+    clock.schedule(START + 1_000, (dueAt) => seen.push(dueAt));
+
+    // Act
+    for (let turn = 0; turn < 20; turn++) vi.advanceTimersByTime(1);
+    const beforeItsTime = [...seen];
+    pass(3);
+
+    // Assess
+    expect(beforeItsTime).toEqual([]);
+    expect(seen).toEqual([START + 1_000]);
+  });
+
   it('pays back a modelled cost while idle, so that at scale 1 it keeps to wall time', () => {
     // Prepare
     const clock = clockAt(1);

@@ -72,3 +72,82 @@ describe('the modelled time of Lambda invocations', () => {
     expect(marked).toBeGreaterThanOrEqual(4 * LATENCY_MS);
   });
 });
+
+describe("a handler's sleeps", () => {
+  const SLEEP_MS = 5_000;
+  const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+  it('are charged to the invocation, as the SDK back-off between retries, not slept in wall time', async () => {
+    // Prepare
+    const start = clock.now();
+    const wallStart = performance.now();
+
+    // Act
+    await times.run(() => sleep(SLEEP_MS));
+
+    // Assess: five simulated seconds have passed, in well under one wall second.
+    expect(clock.now() - start).toBeGreaterThanOrEqual(OVERHEAD_MS + SLEEP_MS);
+    expect(performance.now() - wallStart).toBeLessThan(1_000);
+  });
+
+  it('run what the world has due meanwhile first, at its own instant', async () => {
+    // Prepare
+    const start = clock.now();
+    const ranAt: number[] = [];
+    clock.schedule(start + 2_000, (dueAt) => ranAt.push(dueAt, clock.now()));
+
+    // Act
+    const wokeAt = await times.run(async () => {
+      await sleep(SLEEP_MS);
+      return clock.now();
+    });
+
+    // Assess
+    expect(ranAt).toEqual([start + 2_000, start + 2_000]);
+    expect(wokeAt).toBeGreaterThanOrEqual(start + OVERHEAD_MS + SLEEP_MS);
+  });
+
+  it('leave any other timer on the wall clock: a request timeout still guards a request in wall time', async () => {
+    // Prepare
+    const wallStart = performance.now();
+
+    // Act: a timeout's callback does more than resolve a promise.
+    const firedAfter = await times.run(
+      () => new Promise<number>((resolve) => setTimeout(() => resolve(performance.now() - wallStart), 200)),
+    );
+
+    // Assess
+    expect(firedAfter).toBeGreaterThanOrEqual(190);
+  });
+
+  it('outside an invocation are slept in wall time', async () => {
+    // Prepare
+    const wallStart = performance.now();
+
+    // Act
+    await sleep(200);
+
+    // Assess
+    expect(performance.now() - wallStart).toBeGreaterThanOrEqual(190);
+  });
+
+  it('that are cleared never wake', async () => {
+    // Prepare
+    let woke = false;
+
+    // Act
+    await times.run(async () => {
+      let handle: NodeJS.Timeout | undefined;
+      void new Promise((resolve) => {
+        handle = setTimeout(resolve, SLEEP_MS);
+      }).then(() => {
+        woke = true;
+      });
+      clearTimeout(handle);
+      await sleep(SLEEP_MS * 2);
+    });
+
+    // Assess
+    expect(woke).toBe(false);
+  });
+});
