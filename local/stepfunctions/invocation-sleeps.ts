@@ -23,7 +23,8 @@ export type SleepCharger = (delayMs: number) => Promise<void> | undefined;
 const chargers = new Set<SleepCharger>();
 const realSetTimeout = globalThis.setTimeout;
 const realClearTimeout = globalThis.clearTimeout;
-const cancelled = new WeakSet<object>();
+/** Handles of charged sleeps not yet woken; clearTimeout takes one out, so it never wakes. */
+const sleeping = new WeakSet<object>();
 const NEVER = 2 ** 31 - 1;
 
 /** A promise's resolve (and reject) function: native, anonymous, one parameter. */
@@ -45,9 +46,10 @@ function chargedSetTimeout(callback: unknown, delay?: number, ...args: unknown[]
       // A real handle for the caller (unref, clearTimeout); its own timer never fires in practice.
       const handle = realSetTimeout(() => {}, NEVER);
       handle.unref();
+      sleeping.add(handle);
       charged.then(() => {
         realClearTimeout(handle);
-        if (!cancelled.has(handle)) (callback as (...values: unknown[]) => void)(...args);
+        if (sleeping.delete(handle)) (callback as (...values: unknown[]) => void)(...args);
       });
       return handle;
     }
@@ -60,7 +62,7 @@ function chargedSetTimeout(callback: unknown, delay?: number, ...args: unknown[]
 }
 
 function trackedClearTimeout(handle?: Parameters<typeof clearTimeout>[0]): void {
-  if (handle !== null && typeof handle === 'object') cancelled.add(handle);
+  if (handle !== null && typeof handle === 'object') sleeping.delete(handle);
   realClearTimeout(handle);
 }
 
