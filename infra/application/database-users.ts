@@ -93,7 +93,8 @@ export class DatabaseUsers extends Construct {
       vpc: props.vpc,
       vpcSubnets: { subnetType: SubnetType.PRIVATE_WITH_EGRESS },
       securityGroups: [this.securityGroup],
-      environment: { NODE_OPTIONS: '--enable-source-maps' },
+      // No NODE_OPTIONS=--enable-source-maps, as for every drctl function (bundle-options.ts
+      // LAMBDA_BASE_ENVIRONMENT): it would parse the whole source map at each cold start.
     });
     for (const port of props.ports) {
       props.databaseSecurityGroup.addIngressRule(

@@ -268,6 +268,17 @@ describe('reference application', () => {
     expect(groups[database as string]?.Properties.SecurityGroupIngress).toBeUndefined();
   });
 
+  it('starts the database user setup without parsing its source map, as figure 4 measures it', () => {
+    // Prepare
+    const functions = resourcesOf(synth.templates.primary, 'AWS::Lambda::Function');
+    // Act
+    const setup = Object.entries(functions).filter(([id]) => /DatabaseUsers/.test(id));
+    // Assess
+    expect(setup).toHaveLength(1);
+    const variables = (setup[0]?.[1].Properties.Environment as { Variables?: Json } | undefined)?.Variables;
+    expect(variables?.NODE_OPTIONS).toBeUndefined();
+  });
+
   it('fronts each region with an internet-facing ALB that logs access, aliased by the regional name', () => {
     // Assess
     for (const [key, target] of [
