@@ -5,7 +5,8 @@ import { AwsError } from '../protocol/errors.ts';
 import type { RequestContext } from '../protocol/server.ts';
 import { ExecutionHistory, type HistoryEvent, type ThreadRef } from './history.ts';
 import type { Invoke } from './lambda-functions.ts';
-import { invocationKeyOf, localHandlers, PAYLOAD_LIMIT_BYTES } from './task-runner.ts';
+import { invocationKeyOf, PAYLOAD_LIMIT_BYTES } from './task-parts.ts';
+import { localHandlers } from './task-runner.ts';
 import { validatedInterpreter } from './validated-definitions.ts';
 import { type Container, type WorldDefinition, worldDefinition } from './world-definition.ts';
 
