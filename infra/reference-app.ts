@@ -78,77 +78,18 @@ export function buildReferenceLayout(
   plan: Plan,
   options: ReferenceAppOptions = {},
 ): ReferenceLayout {
-  // Everything the app needs of the plan, checked before any construct exists (plan errors, not stack traces).
-  assertDeployable(plan);
-  // Strong references keep a foundation (VPC, log bucket) from being deleted while an application uses it.
-  app.node.setContext('@aws-cdk/core:defaultCrossStackReferences', 'strong');
-  if (options.securityChecks ?? true) addSecurityChecks(app);
-  // Cost allocation and ownership: every resource says which recovery plan it belongs to.
-  Tags.of(app).add('drctl:plan', plan.name);
+  prepareApp(app, plan, options);
   const names = stackNames(plan);
   const drFoundation = new FoundationStack(app, names.drFoundation, { plan, role: 'dr' });
   const primaryFoundation = new FoundationStack(app, names.primaryFoundation, { plan, role: 'primary' });
   primaryFoundation.addStackDependency(drFoundation, 'the assets bucket replicates to the DR bucket');
-  const functionsRoot = options.functionsRoot ? { functionsRoot: options.functionsRoot } : {};
-  const [primaryDatabases = [], ...databaseGroups] = groupsOf(plan.databases, DATABASES_PER_STACK);
-  const [primaryServices = [], ...serviceGroups] = groupsOf(plan.services, SERVICES_PER_STACK);
-  const databaseStacks = (role: RegionRole, foundation: FoundationStack) =>
-    databaseGroups.map(
-      (databases, i) =>
-        new DatabaseStack(app, databaseStackName(plan, role, i + 1), {
-          plan,
-          role,
-          foundation: foundation.foundation,
-          databases,
-        }),
-    );
-  const groups: GroupStacks = {
-    databases: { primary: databaseStacks('primary', primaryFoundation), dr: [] },
-    services: { primary: [], dr: [] },
-  };
-  const application = (role: RegionRole, foundation: FoundationStack) =>
-    new ApplicationStack(app, names[role], {
-      plan,
-      role,
-      foundation: foundation.foundation,
-      ...(role === 'primary' && primaryFoundation.deadLetters
-        ? { deadLetterQueue: primaryFoundation.deadLetters.queue }
-        : {}),
-      ...functionsRoot,
-      ...(databaseGroups.length > 0 ? { databases: primaryDatabases } : {}),
-      ...(serviceGroups.length > 0 ? { services: primaryServices } : {}),
-      ...(databaseGroups.length > 0
-        ? { databaseGroups: groups.databases[role].map((s) => s.databases) }
-        : {}),
-    });
-  const serviceStacks = (role: RegionRole, foundation: FoundationStack, stack: ApplicationStack) =>
-    serviceGroups.map(
-      (services, i) =>
-        new ServiceStack(app, serviceStackName(plan, role, i + 1), {
-          plan,
-          role,
-          foundation: foundation.foundation,
-          application: stack.application,
-          services,
-        }),
-    );
-  const primary = application('primary', primaryFoundation);
-  groups.services.primary = serviceStacks('primary', primaryFoundation, primary);
-  groups.databases.dr = databaseStacks('dr', drFoundation);
-  groups.databases.dr.forEach((replicas, i) => {
-    const source = groups.databases.primary[i];
-    if (source)
-      replicas.addStackDependency(
-        source,
-        'the read replicas need their primary databases and replicated secrets',
-      );
+  const { primary, dr, groups } = applicationStacks(app, plan, options, {
+    primary: primaryFoundation,
+    dr: drFoundation,
   });
-  const dr = application('dr', drFoundation);
-  dr.addStackDependency(primary, 'the read replicas need their primary databases and replicated secrets');
-  groups.services.dr = serviceStacks('dr', drFoundation, dr);
   const orchestrator = new OrchestratorStack(app, names.orchestrator, {
     plan,
-    ...functionsRoot,
+    ...(options.functionsRoot ? { functionsRoot: options.functionsRoot } : {}),
     evidenceAccessLogsBucketName: drFoundation.foundation.logs.bucket.bucketName,
   });
   orchestrator.addStackDependency(dr, 'the orchestrator acts on the DR resources');
@@ -171,4 +112,81 @@ export function buildReferenceLayout(
     global,
   ];
   return { stacks, groups, all };
+}
+
+/** What the whole app gets before any stack exists. */
+function prepareApp(app: App, plan: Plan, options: ReferenceAppOptions): void {
+  // Everything the app needs of the plan, checked before any construct exists (plan errors, not stack traces).
+  assertDeployable(plan);
+  // Strong references keep a foundation (VPC, log bucket) from being deleted while an application uses it.
+  app.node.setContext('@aws-cdk/core:defaultCrossStackReferences', 'strong');
+  if (options.securityChecks ?? true) addSecurityChecks(app);
+  // Cost allocation and ownership: every resource says which recovery plan it belongs to.
+  Tags.of(app).add('drctl:plan', plan.name);
+}
+
+/**
+ * Each region's application stack with the stacks of its further groups (a large plan): the
+ * primary region's first, then the DR region's, each replica stack after its primary databases'.
+ */
+function applicationStacks(
+  app: App,
+  plan: Plan,
+  options: ReferenceAppOptions,
+  foundations: Record<RegionRole, FoundationStack>,
+): { primary: ApplicationStack; dr: ApplicationStack; groups: GroupStacks } {
+  const [primaryDatabases = [], ...databaseGroups] = groupsOf(plan.databases, DATABASES_PER_STACK);
+  const [primaryServices = [], ...serviceGroups] = groupsOf(plan.services, SERVICES_PER_STACK);
+  const groups: GroupStacks = { databases: { primary: [], dr: [] }, services: { primary: [], dr: [] } };
+  const databaseStacks = (role: RegionRole) =>
+    databaseGroups.map(
+      (databases, i) =>
+        new DatabaseStack(app, databaseStackName(plan, role, i + 1), {
+          plan,
+          role,
+          foundation: foundations[role].foundation,
+          databases,
+        }),
+    );
+  const application = (role: RegionRole) =>
+    new ApplicationStack(app, stackNames(plan)[role], {
+      plan,
+      role,
+      foundation: foundations[role].foundation,
+      ...(role === 'primary' && foundations.primary.deadLetters
+        ? { deadLetterQueue: foundations.primary.deadLetters.queue }
+        : {}),
+      ...(options.functionsRoot ? { functionsRoot: options.functionsRoot } : {}),
+      ...(databaseGroups.length > 0
+        ? { databases: primaryDatabases, databaseGroups: groups.databases[role].map((s) => s.databases) }
+        : {}),
+      ...(serviceGroups.length > 0 ? { services: primaryServices } : {}),
+    });
+  const serviceStacks = (role: RegionRole, stack: ApplicationStack) =>
+    serviceGroups.map(
+      (services, i) =>
+        new ServiceStack(app, serviceStackName(plan, role, i + 1), {
+          plan,
+          role,
+          foundation: foundations[role].foundation,
+          application: stack.application,
+          services,
+        }),
+    );
+  groups.databases.primary = databaseStacks('primary');
+  const primary = application('primary');
+  groups.services.primary = serviceStacks('primary', primary);
+  groups.databases.dr = databaseStacks('dr');
+  groups.databases.dr.forEach((replicas, i) => {
+    const source = groups.databases.primary[i];
+    if (source)
+      replicas.addStackDependency(
+        source,
+        'the read replicas need their primary databases and replicated secrets',
+      );
+  });
+  const dr = application('dr');
+  dr.addStackDependency(primary, 'the read replicas need their primary databases and replicated secrets');
+  groups.services.dr = serviceStacks('dr', dr);
+  return { primary, dr, groups };
 }
