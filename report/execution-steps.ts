@@ -83,10 +83,38 @@ function failureOf(event: HistoryEvent): StepFailure {
     event.taskStartFailedEventDetails ??
     event.taskSubmitFailedEventDetails;
   const timedOut = event.type === 'LambdaFunctionTimedOut' || event.type === 'TaskTimedOut';
+  const child = childDescription(details?.error, details?.cause);
+  if (child) {
+    return {
+      error: typeof child.Error === 'string' ? child.Error : `child execution ${String(child.Status)}`,
+      cause: readableCause(typeof child.Cause === 'string' ? child.Cause : undefined),
+    };
+  }
   return {
     error: details?.error ?? (timedOut ? 'States.Timeout' : (event.type ?? 'Error')),
     cause: readableCause(details?.cause),
   };
+}
+
+/**
+ * A startExecution.sync:2 Task whose child did not succeed fails with States.TaskFailed and the
+ * child's DescribeExecution (as JSON) for its cause: the child's own Error and Cause say what went wrong.
+ */
+function childDescription(
+  error: string | undefined,
+  cause: string | undefined,
+): Record<string, unknown> | undefined {
+  if (error !== 'States.TaskFailed') return undefined;
+  const described = record(parseJson(cause));
+  return typeof described?.ExecutionArn === 'string' && typeof described.Status === 'string'
+    ? described
+    : undefined;
+}
+
+/** The Task's child was stopped (the run, a branch or an iteration ended first): the step was cut short, it did not fail. */
+function stoppedChild(event: HistoryEvent): boolean {
+  const details = event.taskFailedEventDetails;
+  return childDescription(details?.error, details?.cause)?.Status === 'ABORTED';
 }
 
 function iso(date: Date | undefined): string {
@@ -225,6 +253,7 @@ export function stepsFromHistory(events: readonly HistoryEvent[], executionRunni
         output: undefined,
         exitOutput: undefined,
         retriesInferred: false,
+        stopped: false,
       });
     } else if (SCHEDULED.has(type)) {
       const owner = ownerOf(event);
@@ -263,6 +292,11 @@ export function stepsFromHistory(events: readonly HistoryEvent[], executionRunni
       }
       const owner = ownerOf(event);
       if (!owner) continue;
+      if (stoppedChild(event)) {
+        owner.stopped = true;
+        owner.lastEventAt = at;
+        continue;
+      }
       owner.failure = failureOf(event);
       owner.failedAt = at;
       owner.failures.push(owner.failure);

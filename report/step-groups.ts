@@ -45,6 +45,8 @@ export interface TaskEntry {
   exitOutput: unknown;
   /** Retries were tied to this task by timing, not by the history's event chain. */
   retriesInferred: boolean;
+  /** Its child execution was stopped before it ended (a startExecution.sync:2 Task cut short). */
+  stopped: boolean;
 }
 
 export interface StepGroup {
@@ -135,6 +137,8 @@ function decisionWaiting(group: StepGroup, build: BuildContext): boolean {
 }
 
 function pollsText(group: StepGroup): string {
+  if (group.entries.some((entry) => stepNameOf(entry.state).runsChild))
+    return 'status checks in a child execution';
   const polls = group.entries.length;
   if (!POLLING_KINDS.has(group.name.kind) || polls < 2) return '';
   return `started, then ${polls - 1} status ${polls === 2 ? 'check' : 'checks'}`;
@@ -162,14 +166,18 @@ export function buildStep(
     build.executionRunning &&
     !build.propagatedAfter(last.failedAt ?? last.lastEventAt);
   const waiting = decisionWaiting(group, build);
-  const ended = waiting || retrying ? null : (last.exitedAt ?? (failure ? last.lastEventAt : null));
+  const ended =
+    waiting || retrying ? null : (last.exitedAt ?? (failure || last.stopped ? last.lastEventAt : null));
   // A poll loop whose last check was not done was cut short (a sibling branch failed): not a success.
   const loopEnds = LOOP_ENDS[group.name.kind];
+  // So was a step still open when a failure ended its branch or the run (a child execution stopped).
   const cutShort =
     !failure &&
-    last.exitedAt !== null &&
-    ((POLLING_KINDS.has(group.name.kind) && pollDone(last) === false) ||
-      (loopEnds !== undefined && !build.passedAfter(loopEnds, last.exitedAt)));
+    (last.stopped ||
+      (last.exitedAt === null && !build.executionRunning && build.propagatedAfter(last.lastEventAt)) ||
+      (last.exitedAt !== null &&
+        ((POLLING_KINDS.has(group.name.kind) && pollDone(last) === false) ||
+          (loopEnds !== undefined && !build.passedAfter(loopEnds, last.exitedAt)))));
   let outcome: ReportStep['outcome'];
   if (answer) outcome = 'succeeded';
   else if (retrying || waiting) outcome = 'running';

@@ -11,6 +11,8 @@ export interface StepName {
   kind: ReportStep['kind'];
   /** Where the state's own result sits in its output (its ResultPath), for histories without task results. */
   resultPath?: string;
+  /** The state runs the step's loop in a child execution (startExecution.sync:2). */
+  runsChild?: true;
 }
 
 const fixed = (label: string, kind: ReportStep['kind'], resultPath?: string): StepName => ({
@@ -34,8 +36,13 @@ export const STEP_NAMES: Readonly<Record<string, StepName>> = {
     kind: 'promote',
     resultPath: 'promotion',
   },
+  // The Task that runs a database's poll loop in a child execution (startExecution.sync:2): in the
+  // parent's own history it stands for the loop. A report that reads the children replaces it
+  // with their states (child-histories.ts); a view of the parent alone (progress) sees only it.
+  PromoteDatabase: { label: (id) => `Promote ${id ?? 'database'}`, kind: 'promote', runsChild: true },
   StartScaling: { label: (id) => `Scale ${id ?? 'service'}`, kind: 'scale', resultPath: 'scale' },
   CheckScaling: { label: (id) => `Scale ${id ?? 'service'}`, kind: 'scale', resultPath: 'scale' },
+  ScaleService: { label: (id) => `Scale ${id ?? 'service'}`, kind: 'scale', runsChild: true },
   FencePrimary: fixed('Fence old primary', 'fence', 'fencing'),
   SwitchDns: fixed('Switch traffic', 'dns', 'dns'),
   CheckDnsSync: fixed('Switch traffic', 'dns', 'dns'),
@@ -64,6 +71,7 @@ export const STEP_NAMES: Readonly<Record<string, StepName>> = {
     kind: 'promote',
     resultPath: 'promotion',
   },
+  PromoteDrillCopy: { label: (id) => `Promote copy ${id ?? 'database'}`, kind: 'promote', runsChild: true },
   CheckCopyPromotion: {
     label: (id) => `Promote copy ${id ?? 'database'}`,
     kind: 'promote',

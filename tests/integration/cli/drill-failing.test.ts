@@ -35,6 +35,11 @@ describe('a drill whose failover fails', () => {
     expect(result.stdout).not.toContain('FAILED OVER');
     expect(result.stdout).toMatch(/RTO .*: FAIL/);
     expect(result.stdout).toContain('CannotPullContainerError');
+    // As it went, it printed the failed step's own error and the steps the failure stopped as stopped.
+    expect(result.stdout).toMatch(/Scale web: FAILED in [^:]+: TaskStartFailureError: ECS service shop-web/);
+    expect(result.stdout).toMatch(/Scale api: stopped before it was done/);
+    expect(result.stdout).toMatch(/Promote orders: stopped before it was done/);
+    expect(result.stdout).not.toContain('States.TaskFailed');
   });
 });
 

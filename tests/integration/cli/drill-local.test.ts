@@ -56,6 +56,10 @@ describe('drctl drill on the reference plan (local world)', () => {
       ]),
     );
     expect(report.steps.filter((s) => s.outcome === 'failed')).toEqual([]);
+    // What it printed as it went agrees: each promotion (polled in its child execution) succeeded.
+    expect(result.stdout).toMatch(/Promote orders: succeeded in /);
+    expect(result.stdout).toMatch(/Scale web: succeeded in /);
+    expect(result.stdout).not.toContain('stopped before it was done');
     // Issue 9: which detection path fired, traffic through the data plane, and what the recovery
     // called: counted by the world, with no required call to the failed region or the Route 53 API.
     expect(report.detection.path).toMatch(/^(dr-probe|route53-health-check)$/);
