@@ -30,7 +30,8 @@ const SHOWN: Partial<Record<WorldEventType, Tone | ((event: WorldEvent) => Tone 
   'ecs.desired-count': 'info',
   'ecs.service-steady': 'good',
   'ecs.rollout-failed': 'bad',
-  'ecs.task-stopped': 'bad',
+  // A task the service scheduler stopped (a scale-in, the drill's cleanup) is the plan working.
+  'ecs.task-stopped': (event) => (event.detail.stopCode === 'ServiceSchedulerInitiated' ? 'info' : 'bad'),
   'route53.change-submitted': 'info',
   'route53.change-rejected': 'bad',
   'route53.change-insync': 'good',
