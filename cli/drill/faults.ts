@@ -167,7 +167,12 @@ export const FAULTS: readonly FaultSpec[] = [
     prepare: (value) => {
       const after = positive('primary-returns', value, 600, 'seconds');
       return (world) => {
-        void world.runFor(after).then(() => world.faults.regionRecovers());
+        // A run that ends (and closes the world) before then never sees the region back: the
+        // wait is cancelled, which is not an error of the drill.
+        world.runFor(after).then(
+          () => world.faults.regionRecovers(),
+          () => {},
+        );
       };
     },
   },
