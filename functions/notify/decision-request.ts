@@ -49,9 +49,8 @@ export function decisionRequest(
     `  console: https://${plan.regions.dr}.console.aws.amazon.com/systems-manager/parameters/?region=${plan.regions.dr}`,
   ];
   return {
-    subject: cleanSubject(
-      `[drctl] ${plan.name} failover WAITS FOR A DECISION${input.request.incidentId ? ` (${input.request.incidentId})` : ''}`,
-    ),
+    // The execution's name, which `drctl approve` and `deny` take (the incident is in the message).
+    subject: cleanSubject(`[drctl] ${plan.name} failover WAITS FOR A DECISION: run ${execution}`),
     message: lines.join('\n'),
   };
 }

@@ -72,10 +72,16 @@ export class SnsModel {
     this.context.events.record(
       'sns.published',
       at,
-      `SNS ${topic.name}: ${(subject ?? message).slice(0, 80)}`,
+      `SNS ${topic.name}: ${subject ?? firstLine(message)}`,
       { topicArn, subject, messageId: delivered.messageId },
       region,
     );
     return delivered;
   }
+}
+
+/** A message without a subject is shown by its first line, cut with a mark (a subject is under 100 characters). */
+function firstLine(message: string): string {
+  const line = message.split('\n', 1)[0] ?? '';
+  return line.length > 99 ? `${line.slice(0, 96)}...` : line;
 }

@@ -57,7 +57,7 @@ describe('plan variants', () => {
     const waiting = world.stepFunctions.list().filter((e) => e.status === 'RUNNING');
     expect(waiting).toHaveLength(1);
     expect(world.messages().map((m) => m.subject)).toContain(
-      `[drctl] shop failover WAITS FOR A DECISION (${JSON.parse(waiting[0]?.input ?? '{}').incidentId})`,
+      `[drctl] shop failover WAITS FOR A DECISION: run ${waiting[0]?.name}`,
     );
     expect(world.events.list({ type: 'rds.promotion-started' })).toEqual([]);
     // us-east-1 is down with the primary: the DR-side path detects it.
