@@ -195,6 +195,12 @@ export class CleanupIncompleteError extends DrError {}
 export class NotADrillResourceError extends DrError {}
 
 /**
+ * An action that cannot be undone (promote, fence, move traffic) was asked for a run that is not a
+ * failover run past its point of no return (functions/shared/run-guard.ts). Nothing was changed.
+ */
+export class NotPastPointOfNoReturnError extends DrError {}
+
+/**
  * Each class's `name`, spelled out: the names are a contract (the ASL matches them) and must not
  * depend on what a minifier calls the class in a Lambda bundle. The keys of this object survive
  * minification; a test builds this module as the bundles are built and checks every export.
@@ -225,6 +231,7 @@ for (const [name, errorClass] of Object.entries({
   ObjectiveMissedError,
   CleanupIncompleteError,
   NotADrillResourceError,
+  NotPastPointOfNoReturnError,
 })) {
   Object.defineProperty(errorClass, 'name', { value: name });
 }

@@ -7,7 +7,7 @@ import { createDnsLookup } from '../shared/dns-lookup.ts';
 import { createHttpProbe } from '../shared/http-probe.ts';
 import { loadDeployedPlan } from '../shared/plan.ts';
 import { CORRELATION_ID_PATH, powertools } from '../shared/powertools.ts';
-import { stateMachineArns } from './machines.ts';
+import { stateMachineArns } from '../shared/state-machines.ts';
 import { runDrillOp } from './operate.ts';
 import type { DrillPorts } from './ports.ts';
 

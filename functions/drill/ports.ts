@@ -7,12 +7,7 @@ import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { Plan } from '../../plan/schema.ts';
 import type { DnsLookup } from '../shared/dns-lookup.ts';
 import type { HttpProbe } from '../shared/http-probe.ts';
-
-/** The two state machines of the plan in this account and DR region. */
-export interface StateMachineArns {
-  drill: string;
-  failover: string;
-}
+import type { StateMachineArns } from '../shared/state-machines.ts';
 
 /**
  * Everything the drill ops read and write through. Every client but `primaryLambda` is in the

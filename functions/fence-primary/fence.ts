@@ -2,9 +2,11 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { ECSClient } from '@aws-sdk/client-ecs';
 import type { RDSClient } from '@aws-sdk/client-rds';
+import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { Plan } from '../../plan/schema.ts';
 import type { FencedResource, FenceOutput } from '../shared/contracts.ts';
 import { dnsRecordResource } from '../shared/resource-names.ts';
+import { assertPastPointOfNoReturn } from '../shared/run-guard.ts';
 import { publicGate, readGate } from '../shared/traffic-gate.ts';
 import { fenceDatabase } from './fence-databases.ts';
 import { fenceService } from './fence-services.ts';
@@ -58,6 +60,19 @@ export async function fencePrimary(
   if (allFenced) ports.logger?.info('old primary fenced', { resources });
   else ports.logger?.warn('old primary not fully fenced yet', { resources });
   return output;
+}
+
+/**
+ * The state machine's fence task. Its input says the run is past the point of no return, which
+ * fences the old primary before a DR replica shows standalone; the run's history must say so too
+ * (run-guard.ts), or a hand-made input could take a healthy primary down.
+ */
+export async function fenceForRun(
+  ports: FencePorts & { sfn: SFNClient },
+  input: { attempt: number; executionArn: string },
+): Promise<FenceOutput> {
+  await assertPastPointOfNoReturn(ports.sfn, input.executionArn, 'fence-primary');
+  return fencePrimary(ports, { attempt: input.attempt, pastPointOfNoReturn: true });
 }
 
 async function readRecovery(ports: FencePorts): Promise<RecoveryState> {

@@ -128,6 +128,7 @@ export function fencePrimaryStatements(plan: Plan): PolicyStatement[] {
       conditions: { StringEquals: { 'rds:pg-tag/drctl:plan': plan.name } },
     }),
     ...describeDrServices(plan, 'DescribeDrServices'),
+    readFailoverRunHistory(plan),
     ...(plan.dns.strategy === 'gate'
       ? [
           new PolicyStatement({
@@ -138,6 +139,19 @@ export function fencePrimaryStatements(plan: Plan): PolicyStatement[] {
         ]
       : []),
   ];
+}
+
+/**
+ * The failover runs' histories, read only: a task that cannot be undone checks that its run is
+ * past the point of no return (functions/shared/run-guard.ts). Built from the state machine's
+ * name, so the role does not depend on the machine (which depends on the function).
+ */
+function readFailoverRunHistory(plan: Plan): PolicyStatement {
+  return new PolicyStatement({
+    sid: 'ReadFailoverRunHistory',
+    actions: ['states:GetExecutionHistory'],
+    resources: [failoverExecutionArnPattern(plan)],
+  });
 }
 
 /** primary-probe publishes what it sees of the primary from the DR region, nothing else. */

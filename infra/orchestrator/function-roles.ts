@@ -19,6 +19,10 @@ import {
   updateDnsStatements,
 } from './function-policies.ts';
 
+/** Why a function that cannot undo what it does reads the failover runs' histories. */
+const RUN_HISTORY_READ =
+  "states:GetExecutionHistory (read): execution names are generated at each start, so the ARN can only name the failover state machine's runs; the function checks that its run is past the point of no return before it acts (functions/shared/run-guard.ts).";
+
 const PUT_METRIC_DATA_ON_STAR =
   'cloudwatch:PutMetricData has no resource type (AWS requires "*"); the cloudwatch:namespace condition limits it to the drctl namespace.';
 
@@ -71,6 +75,11 @@ export function grantLeastPrivilege(
     functions['fence-primary'],
     `AwsSolutions-IAM5[Resource::${primaryParameterGroupArnPattern(plan)}]`,
     "rds:ModifyDBParameterGroup / DescribeDBParameters: the primary databases' parameter groups get generated names in another stack; the rds:pg-tag/drctl:plan condition limits the grant to this plan's groups.",
+  );
+  acknowledge(
+    functions['fence-primary'],
+    `AwsSolutions-IAM5[Resource::${failoverExecutionArnPattern(plan)}]`,
+    RUN_HISTORY_READ,
   );
   acknowledge(
     functions['scale-service'],

@@ -1,6 +1,6 @@
 import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { describe, expect, it } from 'vitest';
-import { stateMachineArns } from '../../../../functions/drill/machines.ts';
+import { stateMachineArns } from '../../../../functions/shared/state-machines.ts';
 import { ConfigurationError } from '../../../../plan/errors.ts';
 import { deployedPlanFile } from '../deployed-plan.ts';
 import { fakeLambdaContext } from '../lambda-context.ts';

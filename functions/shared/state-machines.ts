@@ -1,9 +1,14 @@
 import { ConfigurationError } from '../../plan/errors.ts';
 import { drillStateMachineName, failoverStateMachineName } from '../../plan/names.ts';
 import type { Plan } from '../../plan/schema.ts';
-import type { StateMachineArns } from './ports.ts';
 
 const FUNCTION_ARN = /^arn:(aws[a-z-]*):lambda:([a-z0-9-]+):(\d{12}):function:/;
+
+/** The plan's two top-level state machines in the DR region. */
+export interface StateMachineArns {
+  drill: string;
+  failover: string;
+}
 
 /**
  * The plan's state machines, named from the plan in the account and region of the function that
@@ -14,15 +19,20 @@ export function stateMachineArns(plan: Plan, invokedFunctionArn: string): StateM
   const match = FUNCTION_ARN.exec(invokedFunctionArn);
   if (!match) {
     throw new ConfigurationError(
-      `drill: cannot tell the account and region from the invoked function ARN ${JSON.stringify(invokedFunctionArn)}`,
+      `cannot tell the account and region from the invoked function ARN ${JSON.stringify(invokedFunctionArn)}`,
     );
   }
   const [, partition, region, account] = match;
   if (region !== plan.regions.dr) {
     throw new ConfigurationError(
-      `drill: this function runs in ${region}, but the plan's drills run from the DR region ${plan.regions.dr}: deploy it there`,
+      `this function runs in ${region}, but the plan's state machines run in the DR region ${plan.regions.dr}: deploy it there`,
     );
   }
   const arn = (name: string) => `arn:${partition}:states:${region}:${account}:stateMachine:${name}`;
   return { drill: arn(drillStateMachineName(plan)), failover: arn(failoverStateMachineName(plan)) };
+}
+
+/** The ARN of the failover run whose name is `executionName` (a task's correlationId). */
+export function failoverExecutionArn(machines: StateMachineArns, executionName: string): string {
+  return `${machines.failover.replace(':stateMachine:', ':execution:')}:${executionName}`;
 }

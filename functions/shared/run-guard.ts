@@ -1,0 +1,89 @@
+import { GetExecutionHistoryCommand, type SFNClient } from '@aws-sdk/client-sfn';
+import { NotPastPointOfNoReturnError, toDrError } from '../../plan/errors.ts';
+
+/**
+ * The failover state machine's point of no return (statemachines/failover.asl.json): the Map
+ * that issues every promotion, entered only after Preflight, the decision and Confirm. A test
+ * holds the name to the definition.
+ */
+export const POINT_OF_NO_RETURN_STATE = 'StartPromotions';
+
+/** The point of no return is among the run's first hundred or so events; a run is read this far at most. */
+const MAX_PAGES = 5;
+const PAGE_SIZE = 200;
+
+/** Runs this container has seen past the point: their later calls need no second look. */
+const verified = new Set<string>();
+
+/**
+ * Refuses an action that cannot be undone (promoting a replica, fencing the old primary, moving
+ * traffic) unless the run it is done for really is a failover run past its point of no return.
+ * The task input says which run it is (its correlationId, the execution's name), but an input
+ * is only a claim: anyone who may invoke the function could send one. The run's own history, in
+ * the DR region, is not. Nothing is changed on a refusal.
+ */
+export async function assertPastPointOfNoReturn(
+  sfn: SFNClient,
+  executionArn: string,
+  action: string,
+): Promise<void> {
+  if (verified.has(executionArn)) return;
+  if (await enteredPointOfNoReturn(sfn, executionArn, action)) {
+    verified.add(executionArn);
+    return;
+  }
+  throw new NotPastPointOfNoReturnError(
+    `${action}: refused, nothing changed: run ${executionArn} has not reached ${POINT_OF_NO_RETURN_STATE}, the failover's point of no return (after Preflight, the decision and Confirm). Only the failover state machine does this, for a run past that point: start a failover (drctl drill --target aws --mode failover) instead of invoking the function by hand`,
+  );
+}
+
+async function enteredPointOfNoReturn(
+  sfn: SFNClient,
+  executionArn: string,
+  action: string,
+): Promise<boolean> {
+  let nextToken: string | undefined;
+  for (let page = 0; page < MAX_PAGES; page++) {
+    const history = await readHistoryPage(sfn, executionArn, nextToken, action);
+    const entered = (history.events ?? []).some(
+      (event) =>
+        event.type === 'MapStateEntered' && event.stateEnteredEventDetails?.name === POINT_OF_NO_RETURN_STATE,
+    );
+    if (entered) return true;
+    nextToken = history.nextToken;
+    if (!nextToken) return false;
+  }
+  return false;
+}
+
+async function readHistoryPage(
+  sfn: SFNClient,
+  executionArn: string,
+  nextToken: string | undefined,
+  action: string,
+) {
+  try {
+    return await sfn.send(
+      new GetExecutionHistoryCommand({
+        executionArn,
+        maxResults: PAGE_SIZE,
+        includeExecutionData: false,
+        ...(nextToken ? { nextToken } : {}),
+      }),
+    );
+  } catch (error) {
+    const name = (error as { name?: string }).name;
+    if (name === 'ExecutionDoesNotExist' || name === 'InvalidArn') {
+      throw new NotPastPointOfNoReturnError(
+        `${action}: refused, nothing changed: there is no failover run ${executionArn} (${name}). Only the failover state machine does this, for one of its runs past the point of no return`,
+        { cause: error },
+      );
+    }
+    throw toDrError(error, `${action}: GetExecutionHistory ${executionArn}`);
+  }
+}
+
+/** For tests: forget the runs seen. */
+export function forgetVerifiedRuns(): void {
+  verified.clear();
+}

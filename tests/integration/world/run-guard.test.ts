@@ -1,0 +1,106 @@
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startWorld, type World } from '../../../local/index.ts';
+import { failoverInput, referencePlan, worldClient } from './support.ts';
+
+/**
+ * The functions whose work cannot be undone (fencing the old primary, promoting a replica, moving
+ * traffic) act only for a failover run past its point of no return, whatever their input claims:
+ * invoked by hand, through the real Lambda API, they refuse and change nothing.
+ */
+const plan = referencePlan();
+let world: World;
+const decode = (payload: Uint8Array | undefined) => JSON.parse(new TextDecoder().decode(payload));
+const encode = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
+
+/** What the refused calls would have changed: the primary's and the DR side's state. */
+function recoveryState() {
+  const snapshot = world.snapshot();
+  return {
+    databases: snapshot.databases.map((d) => [
+      d.primary.status,
+      d.replica.status,
+      d.replica.role,
+      d.replica.source,
+    ]),
+    services: snapshot.services.map((s) => [s.primary?.desired, s.dr?.desired]),
+    dns: snapshot.dns.resolvesTo,
+  };
+}
+
+async function invoke(functionName: string, payload: unknown) {
+  const lambda = worldClient(world, LambdaClient, plan.regions.dr);
+  const output = await lambda.send(
+    new InvokeCommand({ FunctionName: functionName, Payload: encode(payload) }),
+  );
+  return {
+    error: output.FunctionError,
+    body: decode(output.Payload) as { errorType?: string; errorMessage?: string },
+  };
+}
+
+beforeAll(async () => {
+  world = await startWorld({ plan, scale: 5_000 });
+  await world.runFor(120);
+});
+
+afterAll(async () => {
+  await world.close();
+});
+
+describe('the point of no return, invoked by hand', () => {
+  it('refuses to fence the healthy primary for a run that does not exist', async () => {
+    // Prepare
+    const before = recoveryState();
+    const envelope = {
+      correlationId: 'made-up',
+      executionStartTime: new Date(world.clock.now()).toISOString(),
+    };
+
+    // Act
+    const fence = await invoke(`${plan.name}-fence-primary`, { operation: 'fence', attempt: 0, ...envelope });
+    await world.runFor(60);
+
+    // Assess
+    expect(fence.error).toBe('Unhandled');
+    expect(fence.body.errorType).toBe('NotPastPointOfNoReturnError');
+    expect(fence.body.errorMessage).toContain('nothing changed');
+    expect(recoveryState()).toEqual(before);
+  });
+
+  it('refuses for a real run that never passed the point (a dry run)', async () => {
+    // Prepare
+    const sfn = worldClient(world, SFNClient, plan.regions.dr);
+    const machine = world.stepFunctions.stateMachineArn;
+    const started = await sfn.send(
+      new StartExecutionCommand({
+        stateMachineArn: machine,
+        name: 'dry-run-1',
+        input: JSON.stringify(failoverInput('INC-1', 'dry-run')),
+      }),
+    );
+    await world.until(
+      () => world.stepFunctions.describe(started.executionArn as string).status !== 'RUNNING',
+      {
+        timeoutSeconds: 600,
+      },
+    );
+    const dryRun = await sfn.send(new DescribeExecutionCommand({ executionArn: started.executionArn }));
+    const before = recoveryState();
+    const envelope = {
+      correlationId: 'dry-run-1',
+      executionStartTime: new Date(world.clock.now()).toISOString(),
+    };
+
+    // Act
+    const fence = await invoke(`${plan.name}-fence-primary`, { operation: 'fence', attempt: 0, ...envelope });
+    await world.runFor(60);
+
+    // Assess
+    expect(dryRun.status).toBe('SUCCEEDED');
+    expect(fence.body.errorType).toBe('NotPastPointOfNoReturnError');
+    expect(fence.body.errorMessage).toContain('has not reached StartPromotions');
+    expect(recoveryState()).toEqual(before);
+  });
+});
