@@ -41,6 +41,14 @@ export interface RecoveryStep {
 export function recoveryPath(plan: Plan): RecoveryStep[] {
   const dr = plan.regions.dr;
   const gate = plan.dns.strategy === 'gate';
+  // Promoting, fencing and moving traffic first read the run's history (functions/shared/run-guard.ts).
+  const runGuard = (required: boolean): RecoveryCall => ({
+    service: 'sfn',
+    region: dr,
+    operations: ['GetExecutionHistory'],
+    required,
+    what: 'the run is past its point of no return (once per run and container)',
+  });
   const trafficRead: RecoveryCall = gate
     ? {
         service: 'cloudwatch',
@@ -164,6 +172,7 @@ export function recoveryPath(plan: Plan): RecoveryStep[] {
       step: 'Promote databases',
       by: 'promote-replica',
       calls: [
+        runGuard(true),
         {
           service: 'rds',
           region: dr,
@@ -190,6 +199,7 @@ export function recoveryPath(plan: Plan): RecoveryStep[] {
       step: 'Fence the old primary',
       by: 'fence-primary',
       calls: [
+        runGuard(false),
         {
           service: 'ecs',
           region: plan.regions.primary,
@@ -225,6 +235,7 @@ export function recoveryPath(plan: Plan): RecoveryStep[] {
       by: 'update-dns',
       calls: gate
         ? [
+            runGuard(true),
             {
               service: 'cloudwatch',
               region: dr,
@@ -234,6 +245,7 @@ export function recoveryPath(plan: Plan): RecoveryStep[] {
             },
           ]
         : [
+            runGuard(true),
             {
               service: 'route53',
               region: ROUTE53_CONTROL_PLANE_REGION,

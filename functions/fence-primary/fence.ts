@@ -2,11 +2,10 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { ECSClient } from '@aws-sdk/client-ecs';
 import type { RDSClient } from '@aws-sdk/client-rds';
-import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { Plan } from '../../plan/schema.ts';
 import type { FencedResource, FenceOutput } from '../shared/contracts.ts';
 import { dnsRecordResource } from '../shared/resource-names.ts';
-import { assertPastPointOfNoReturn } from '../shared/run-guard.ts';
+import type { RunGuard } from '../shared/run-guard.ts';
 import { publicGate, readGate } from '../shared/traffic-gate.ts';
 import { fenceDatabase } from './fence-databases.ts';
 import { fenceService } from './fence-services.ts';
@@ -68,10 +67,10 @@ export async function fencePrimary(
  * (run-guard.ts), or a hand-made input could take a healthy primary down.
  */
 export async function fenceForRun(
-  ports: FencePorts & { sfn: SFNClient },
-  input: { attempt: number; executionArn: string },
+  ports: FencePorts & { pastPointOfNoReturn: RunGuard },
+  input: { attempt: number; correlationId: string },
 ): Promise<FenceOutput> {
-  await assertPastPointOfNoReturn(ports.sfn, input.executionArn, 'fence-primary');
+  await ports.pastPointOfNoReturn(input.correlationId, 'fence-primary');
   return fencePrimary(ports, { attempt: input.attempt, pastPointOfNoReturn: true });
 }
 

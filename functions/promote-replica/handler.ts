@@ -1,19 +1,24 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
-import { rdsClient } from '../shared/clients.ts';
+import type { Context } from 'aws-lambda';
+import { rdsClient, sfnClient } from '../shared/clients.ts';
 import { type PromoteOutput, parseTaskInput, promoteInputSchema } from '../shared/contracts.ts';
 import { loadDeployedPlan } from '../shared/plan.ts';
 import { CORRELATION_ID_PATH, powertools } from '../shared/powertools.ts';
+import { failoverRunGuard } from '../shared/run-guard.ts';
+import { stateMachineArns } from '../shared/state-machines.ts';
 import { promoteReplica } from './promote-replica.ts';
 
 const { logger, tracer } = powertools('promote-replica');
 const plan = loadDeployedPlan();
 const rds = tracer.captureAWSv3Client(rdsClient({ region: plan.regions.dr }));
+const sfn = tracer.captureAWSv3Client(sfnClient({ region: plan.regions.dr }));
 
-async function promote(event: unknown): Promise<PromoteOutput> {
+async function promote(event: unknown, context: Context): Promise<PromoteOutput> {
   const input = parseTaskInput(promoteInputSchema, event, 'promote-replica');
-  return promoteReplica({ plan, rds, now: () => new Date(), logger }, input);
+  const pastPointOfNoReturn = failoverRunGuard(sfn, stateMachineArns(plan, context.invokedFunctionArn));
+  return promoteReplica({ plan, rds, pastPointOfNoReturn, now: () => new Date(), logger }, input);
 }
 
 export const handler = middy(promote)

@@ -16,6 +16,7 @@ import {
 import type { Plan, PlanDatabase } from '../../plan/schema.ts';
 import type { PromoteOutput, promoteInputSchema } from '../shared/contracts.ts';
 import { AVAILABLE, isTerminalStatus } from '../shared/instance-status.ts';
+import type { RunGuard } from '../shared/run-guard.ts';
 import type * as z from '../shared/validator.ts';
 import { describeSource, isSameSource, parseReplicaSource } from './replica-source.ts';
 
@@ -25,6 +26,8 @@ export interface PromoteReplicaPorts {
   plan: Plan;
   /** RDS client in the DR region, where the replica lives. */
   rds: RDSClient;
+  /** Promoting cannot be undone: the run the input names must be past its point of no return. */
+  pastPointOfNoReturn: RunGuard;
   now: () => Date;
   logger?: Pick<Logger, 'info' | 'warn'>;
 }
@@ -54,10 +57,11 @@ function findDatabase(plan: Plan, databaseId: string): PlanDatabase {
 }
 
 async function start(
-  { rds, now, logger }: PromoteReplicaPorts,
+  { rds, now, logger, pastPointOfNoReturn }: PromoteReplicaPorts,
   database: PlanDatabase,
   input: PromoteInput,
 ): Promise<PromoteOutput> {
+  await pastPointOfNoReturn(input.correlationId, 'promote-replica');
   const instance = await describeReplica(rds, database);
   const status = instance.DBInstanceStatus ?? 'unknown';
   const reportedSource = instance.ReadReplicaSourceDBInstanceIdentifier;

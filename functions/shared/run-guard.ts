@@ -1,5 +1,6 @@
 import { GetExecutionHistoryCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import { NotPastPointOfNoReturnError, toDrError } from '../../plan/errors.ts';
+import { failoverExecutionArn, type StateMachineArns } from './state-machines.ts';
 
 /**
  * The failover state machine's point of no return (statemachines/failover.asl.json): the Map
@@ -81,6 +82,18 @@ async function readHistoryPage(
     }
     throw toDrError(error, `${action}: GetExecutionHistory ${executionArn}`);
   }
+}
+
+/**
+ * The check a function's core makes before an action that cannot be undone: `correlationId` is
+ * the run's name as its task input gives it. Bound by the handler to its Step Functions client
+ * and the plan's failover state machine in this account and region.
+ */
+export type RunGuard = (correlationId: string, action: string) => Promise<void>;
+
+export function failoverRunGuard(sfn: SFNClient, machines: StateMachineArns): RunGuard {
+  return (correlationId, action) =>
+    assertPastPointOfNoReturn(sfn, failoverExecutionArn(machines, correlationId), action);
 }
 
 /** For tests: forget the runs seen. */

@@ -1,10 +1,13 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
-import { cloudWatchClient, route53Client } from '../shared/clients.ts';
+import type { Context } from 'aws-lambda';
+import { cloudWatchClient, route53Client, sfnClient } from '../shared/clients.ts';
 import { type DnsOutput, dnsInputSchema, parseTaskInput } from '../shared/contracts.ts';
 import { loadDeployedPlan } from '../shared/plan.ts';
 import { CORRELATION_ID_PATH, powertools } from '../shared/powertools.ts';
+import { failoverRunGuard } from '../shared/run-guard.ts';
+import { stateMachineArns } from '../shared/state-machines.ts';
 import { updateDns } from './update-dns.ts';
 
 const { logger, tracer } = powertools('update-dns');
@@ -15,9 +18,12 @@ const clients =
     ? { cloudWatch: tracer.captureAWSv3Client(cloudWatchClient({ region: plan.regions.dr })) }
     : { route53: tracer.captureAWSv3Client(route53Client()) };
 
-async function switchDns(event: unknown): Promise<DnsOutput> {
+const sfn = tracer.captureAWSv3Client(sfnClient({ region: plan.regions.dr }));
+
+async function switchDns(event: unknown, context: Context): Promise<DnsOutput> {
   const input = parseTaskInput(dnsInputSchema, event, 'update-dns');
-  return updateDns({ plan, ...clients, now: () => new Date(), logger }, input);
+  const pastPointOfNoReturn = failoverRunGuard(sfn, stateMachineArns(plan, context.invokedFunctionArn));
+  return updateDns({ plan, ...clients, pastPointOfNoReturn, now: () => new Date(), logger }, input);
 }
 
 export const handler = middy(switchDns)

@@ -166,6 +166,7 @@ export function promoteReplicaStatements(plan: Plan): PolicyStatement[] {
       actions: ['rds:DescribeDBInstances', 'rds:PromoteReadReplica'],
       resources: replicaDbArns(plan),
     }),
+    readFailoverRunHistory(plan),
   ];
 }
 
@@ -201,7 +202,10 @@ export function scaleServiceStatements(plan: Plan): PolicyStatement[] {
 }
 
 export function updateDnsStatements(plan: Plan): PolicyStatement[] {
-  return plan.dns.strategy === 'gate' ? gateSwitchStatements(plan) : route53SwitchStatements(plan);
+  return [
+    ...(plan.dns.strategy === 'gate' ? gateSwitchStatements(plan) : route53SwitchStatements(plan)),
+    readFailoverRunHistory(plan),
+  ];
 }
 
 /**

@@ -76,11 +76,13 @@ export function grantLeastPrivilege(
     `AwsSolutions-IAM5[Resource::${primaryParameterGroupArnPattern(plan)}]`,
     "rds:ModifyDBParameterGroup / DescribeDBParameters: the primary databases' parameter groups get generated names in another stack; the rds:pg-tag/drctl:plan condition limits the grant to this plan's groups.",
   );
-  acknowledge(
-    functions['fence-primary'],
-    `AwsSolutions-IAM5[Resource::${failoverExecutionArnPattern(plan)}]`,
-    RUN_HISTORY_READ,
-  );
+  for (const name of ['fence-primary', 'promote-replica', 'update-dns'] as const) {
+    acknowledge(
+      functions[name],
+      `AwsSolutions-IAM5[Resource::${failoverExecutionArnPattern(plan)}]`,
+      RUN_HISTORY_READ,
+    );
+  }
   acknowledge(
     functions['scale-service'],
     'AwsSolutions-IAM5[Resource::*]',

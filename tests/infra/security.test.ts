@@ -119,8 +119,14 @@ describe('least privilege', () => {
       'rds:DescribeDBInstances',
       'rds:PromoteReadReplica',
       'sqs:SendMessage',
+      'states:GetExecutionHistory',
       'xray:PutTelemetryRecords',
       'xray:PutTraceSegments',
+    ]);
+    // The run guard reads the failover runs' histories, nothing else of Step Functions.
+    const history = allows(statements).filter((s) => s.Action.includes('states:GetExecutionHistory'));
+    expect(history.flatMap((s) => s.Resource)).toEqual([
+      'arn:aws:states:us-west-2:111111111111:execution:shop-failover:*',
     ]);
   });
 

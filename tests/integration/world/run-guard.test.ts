@@ -69,6 +69,31 @@ describe('the point of no return, invoked by hand', () => {
     expect(recoveryState()).toEqual(before);
   });
 
+  it('refuses to promote a replica or move traffic for a made-up run', async () => {
+    // Prepare
+    const before = recoveryState();
+    const envelope = {
+      correlationId: 'made-up-2',
+      executionStartTime: new Date(world.clock.now()).toISOString(),
+    };
+    const database = plan.databases[0]?.id;
+
+    // Act
+    const promote = await invoke(`${plan.name}-promote-replica`, {
+      operation: 'start',
+      databaseId: database,
+      ...envelope,
+    });
+    const dns = await invoke(`${plan.name}-update-dns`, { operation: 'start', ...envelope });
+    const gateStatus = await invoke(`${plan.name}-update-dns`, { operation: 'status', ...envelope });
+    await world.runFor(120);
+
+    // Assess
+    for (const refused of [promote, dns, gateStatus])
+      expect(refused.body.errorType).toBe('NotPastPointOfNoReturnError');
+    expect(recoveryState()).toEqual(before);
+  });
+
   it('refuses for a real run that never passed the point (a dry run)', async () => {
     // Prepare
     const sfn = worldClient(world, SFNClient, plan.regions.dr);

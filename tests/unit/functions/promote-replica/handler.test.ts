@@ -1,10 +1,13 @@
 import { DescribeDBInstancesCommand, PromoteReadReplicaCommand, RDSClient } from '@aws-sdk/client-rds';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { deployedPlanFile } from '../deployed-plan.ts';
+import { runPastPointOfNoReturn } from '../failover-run.ts';
 import { fakeLambdaContext } from '../lambda-context.ts';
 
 const rdsMock = mockClient(RDSClient);
+const sfnMock = mockClient(SFNClient);
 let handler: (event: unknown, context: typeof fakeLambdaContext) => Promise<unknown>;
 
 beforeAll(async () => {
@@ -43,6 +46,7 @@ describe('promote-replica handler', () => {
       ],
     });
     rdsMock.on(PromoteReadReplicaCommand).resolves({});
+    runPastPointOfNoReturn(sfnMock, 'exec-1');
     const event = {
       operation: 'start',
       correlationId: 'exec-1',

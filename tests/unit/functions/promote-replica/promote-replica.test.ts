@@ -14,6 +14,7 @@ import {
   InvalidInputError,
   InvalidStateError,
   NotAReplicaError,
+  NotPastPointOfNoReturnError,
   PromotionFailedError,
   ResourceNotFoundError,
   ThrottledError,
@@ -27,8 +28,15 @@ const PRIMARY_ARN = 'arn:aws:rds:us-east-1:111111111111:db:shop-orders';
 
 const rdsMock = mockClient(RDSClient);
 
+/** The runs the guard was asked about; a run named `refused` is not past the point of no return. */
+const guarded: string[] = [];
 function ports() {
-  return { plan, rds: new RDSClient({ region: 'us-west-2' }), now: () => NOW };
+  const pastPointOfNoReturn = async (correlationId: string, action: string) => {
+    guarded.push(correlationId);
+    if (correlationId === 'refused')
+      throw new NotPastPointOfNoReturnError(`${action}: refused, nothing changed`);
+  };
+  return { plan, rds: new RDSClient({ region: 'us-west-2' }), pastPointOfNoReturn, now: () => NOW };
 }
 
 function input(operation: 'start' | 'status', overrides: Partial<PromoteInput> = {}): PromoteInput {
@@ -60,6 +68,20 @@ beforeEach(() => {
 });
 
 describe('promote-replica start', () => {
+  it('asks the run guard first, and promotes nothing for a run that is not past the point of no return', async () => {
+    // Prepare
+    describes(instance('available', PRIMARY_ARN));
+    guarded.length = 0;
+
+    // Act
+    const error = await rejection(promoteReplica(ports(), input('start', { correlationId: 'refused' })));
+
+    // Assess
+    expect(error).toBeInstanceOf(NotPastPointOfNoReturnError);
+    expect(guarded).toEqual(['refused']);
+    expect(rdsMock.commandCalls(PromoteReadReplicaCommand)).toHaveLength(0);
+  });
+
   it('promotes the replica of the plan primary and reports it in progress', async () => {
     // Prepare
     describes(instance('available', PRIMARY_ARN));

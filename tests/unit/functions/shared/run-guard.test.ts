@@ -1,6 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { GetExecutionHistoryCommand, SFNClient } from '@aws-sdk/client-sfn';
+import {
+  GetExecutionHistoryCommand,
+  type HistoryEvent,
+  type HistoryEventType,
+  SFNClient,
+} from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -13,7 +18,7 @@ import { NotPastPointOfNoReturnError, ThrottledError } from '../../../../plan/er
 const RUN = 'arn:aws:states:us-west-2:111111111111:execution:shop-failover:run-1';
 const sfnMock = mockClient(SFNClient);
 const sfn = new SFNClient({ region: 'us-west-2' });
-const entered = (name: string, type = 'TaskStateEntered') => ({
+const entered = (name: string, type: HistoryEventType = 'TaskStateEntered'): HistoryEvent => ({
   type,
   id: 1,
   timestamp: new Date(),

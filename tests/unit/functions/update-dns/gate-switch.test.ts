@@ -14,7 +14,14 @@ import { rejection, throttlingError } from '../aws-errors.ts';
 const plan = loadPlanFile(new URL('../../../../drctl.plan.yaml', import.meta.url).pathname);
 const NOW = new Date('2026-03-01T10:05:00.000Z');
 const cloudWatchMock = mockClient(CloudWatchClient);
-const ports = () => ({ plan, cloudWatch: new CloudWatchClient({ region: 'us-west-2' }), now: () => NOW });
+/** The run guard lets every run through here; a refused run is tested with the Route 53 switch. */
+const pastPointOfNoReturn = async () => {};
+const ports = () => ({
+  plan,
+  cloudWatch: new CloudWatchClient({ region: 'us-west-2' }),
+  pastPointOfNoReturn,
+  now: () => NOW,
+});
 
 function input(operation: 'start' | 'status', overrides: Partial<DnsInput> = {}): DnsInput {
   return {
@@ -171,7 +178,7 @@ describe('update-dns, gate strategy', () => {
 
   it('refuses to run without the CloudWatch client the strategy needs', async () => {
     // Prepare
-    const withoutClient = { plan, now: () => NOW };
+    const withoutClient = { plan, pastPointOfNoReturn, now: () => NOW };
 
     // Act
     const error = await rejection(updateDns(withoutClient, input('start')));

@@ -15,6 +15,7 @@ import { type DnsInput, updateDns } from '../../../../functions/update-dns/updat
 import {
   DnsChangeRejectedError,
   DnsConflictError,
+  NotPastPointOfNoReturnError,
   ResourceNotFoundError,
   ThrottledError,
 } from '../../../../plan/errors.ts';
@@ -30,8 +31,14 @@ const RECORD = 'www.shop.example.com.';
 
 const route53Mock = mockClient(Route53Client);
 
+/** The run guard: a run named `refused` is not past the point of no return. */
+async function pastPointOfNoReturn(correlationId: string, action: string) {
+  if (correlationId === 'refused')
+    throw new NotPastPointOfNoReturnError(`${action}: refused, nothing changed`);
+}
+
 function ports(plan: Plan = simplePlan) {
-  return { plan, route53: new Route53Client({ region: 'us-east-1' }), now: () => NOW };
+  return { plan, route53: new Route53Client({ region: 'us-east-1' }), pastPointOfNoReturn, now: () => NOW };
 }
 
 function input(operation: 'start' | 'status', overrides: Partial<DnsInput> = {}): DnsInput {
@@ -74,6 +81,19 @@ beforeEach(() => {
 });
 
 describe('update-dns start, simple record', () => {
+  it('moves nothing for a run that is not past the point of no return: not even a read', async () => {
+    // Prepare
+    records(cname('primary.shop.example.com'));
+    changeAccepted();
+
+    // Act
+    const error = await rejection(updateDns(ports(), input('start', { correlationId: 'refused' })));
+
+    // Assess
+    expect(error).toBeInstanceOf(NotPastPointOfNoReturnError);
+    expect(route53Mock.calls()).toHaveLength(0);
+  });
+
   it('moves the record from the primary to the DR target with one UPSERT', async () => {
     // Prepare
     records(cname('primary.shop.example.com'), { ...cname('x'), Name: 'zz.shop.example.com.' });

@@ -21,6 +21,7 @@ import {
 } from '../../../../statemachines/definition.ts';
 import { fakeLambdaContext } from '../../functions/lambda-context.ts';
 import { childTaskHandlers } from './child-runner.ts';
+import { currentRun, enclosingStates, recordEntered } from './run-events.ts';
 
 /** An aws-local-stepfunctions event (the library does not export its type). */
 export interface EventLog {
@@ -115,6 +116,7 @@ export async function startHarness(options: { strategy?: Plan['dns']['strategy']
     ...Object.values(children).map((child) => taskFunctions(child, ARNS)),
   ) as Record<string, FunctionKey>;
   const states = allStates(definition);
+  const around = enclosingStates(definition);
   const zero = (type: string) =>
     Object.fromEntries(states.filter(([, state]) => state.Type === type).map(([name]) => [name, 0]));
   const retried = Object.fromEntries(
@@ -134,11 +136,13 @@ export async function startHarness(options: { strategy?: Plan['dns']['strategy']
     async run(input) {
       const entered: string[] = [];
       const events: EventLog[] = [];
+      currentRun.events = [];
       const lambdaHandlers = Object.fromEntries(
         Object.entries(functions).map(([stateName, key]) => [
           stateName,
           async (event: unknown) => {
             entered.push(stateName);
+            recordEntered(around.get(stateName) ?? [], stateName);
             return (await handlers[key](event, fakeLambdaContext)) as never;
           },
         ]),

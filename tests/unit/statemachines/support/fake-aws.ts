@@ -27,11 +27,18 @@ import {
   ListResourceRecordSetsCommand,
   Route53Client,
 } from '@aws-sdk/client-route-53';
-import { DescribeExecutionCommand, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
+import {
+  DescribeExecutionCommand,
+  GetExecutionHistoryCommand,
+  type HistoryEventType,
+  ListExecutionsCommand,
+  SFNClient,
+} from '@aws-sdk/client-sfn';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { DescribeParametersCommand, GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { Plan } from '../../../../plan/schema.ts';
+import { currentRun } from './run-events.ts';
 
 /**
  * A small, stateful stand-in for the AWS APIs the five functions call, built on
@@ -534,6 +541,18 @@ export class FakeAws {
             status: run.status,
             startDate: new Date(Date.now() - run.secondsAgo * 1000),
           })),
+      };
+    });
+    // The run's own history, as far as it has got (run-events.ts).
+    stub.on(GetExecutionHistoryCommand).callsFake((input: { executionArn?: string }) => {
+      this.record('GetExecutionHistoryCommand', input);
+      return {
+        events: currentRun.events.map((event, index) => ({
+          id: index + 2,
+          timestamp: new Date(),
+          type: `${event.type}StateEntered` as HistoryEventType,
+          stateEnteredEventDetails: { name: event.name },
+        })),
       };
     });
     stub.on(DescribeExecutionCommand).callsFake((input: { executionArn?: string }) => {
