@@ -10,6 +10,7 @@ import { writeHistoryHtml } from '../../report/history-html.ts';
 import { writeHtmlReport } from '../../report/html.ts';
 import { readRunReportFile } from '../../report/load.ts';
 import { writeRunReportJson } from '../../report/write-json.ts';
+import { credentialsError, ensureCredentials } from '../drill/credentials.ts';
 import { isS3Url } from '../history/s3-location.ts';
 import { guarded, integerOption, parseCommandArgs, USAGE_ERROR } from '../terminal/args.ts';
 import { watchInterrupts } from '../terminal/interrupt.ts';
@@ -82,7 +83,11 @@ async function renderExecution(
   const client = new SFNClient({ region });
   const interrupts = watchInterrupts();
   try {
-    const record = await interrupts.race(fetchExecution(client, arn));
+    // The same guide and exit status (2) as drill, status and approve when no credentials are found.
+    await interrupts.race(ensureCredentials(client, '--execution'));
+    const record = await interrupts
+      .race(fetchExecution(client, arn))
+      .catch((error: unknown) => Promise.reject(rejectedCredentials(error) ?? error));
     const report = reportFromExecution(record, plan, region ? { region } : {});
     writeOrExplain(jsonPath, () => writeRunReportJson(report, jsonPath));
     writeOrExplain(htmlPath, () => writeHtmlReport(report, htmlPath));
@@ -92,6 +97,11 @@ async function renderExecution(
     interrupts.dispose();
     client.destroy();
   }
+}
+
+/** Credentials AWS refused during the read (expired, unknown key), under the wrapper fetchExecution adds. */
+function rejectedCredentials(error: unknown) {
+  return credentialsError(error, '--execution') ?? credentialsError((error as Error).cause, '--execution');
 }
 
 function renderHistory(dir: string, out: string | undefined): number {
