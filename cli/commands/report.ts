@@ -56,7 +56,7 @@ function withExtension(path: string, extension: string): string {
 
 function renderFile(file: string, out: string | undefined): number {
   const htmlPath = out ?? withExtension(file, '.html');
-  checkOutputFile(out === undefined ? 'the HTML page' : '--out', htmlPath);
+  checkOutputFile(out === undefined ? 'the HTML page' : '--out', htmlPath, 'report.html');
   const report = readRunReportFile(file);
   writeOrExplain(htmlPath, () => writeHtmlReport(report, htmlPath));
   console.log(`drctl report: wrote ${safeText(htmlPath)}`);
@@ -78,8 +78,8 @@ async function renderExecution(
   const name = arn.split(':').at(-1) ?? 'execution';
   const jsonPath = options.json ?? join('reports', `${name}.json`);
   const htmlPath = options.out ?? withExtension(jsonPath, '.html');
-  checkOutputFile(options.json === undefined ? 'the JSON report' : '--json', jsonPath);
-  checkOutputFile(options.out === undefined ? 'the HTML page' : '--out', htmlPath);
+  checkOutputFile(options.json === undefined ? 'the JSON report' : '--json', jsonPath, 'report.json');
+  checkOutputFile(options.out === undefined ? 'the HTML page' : '--out', htmlPath, 'report.html');
   const client = new SFNClient({ region });
   const interrupts = watchInterrupts();
   try {
@@ -118,7 +118,7 @@ function renderHistory(dir: string, out: string | undefined): number {
       'history',
     );
   }
-  checkOutputFile(out === undefined ? 'the history page' : '--out', htmlPath);
+  checkOutputFile(out === undefined ? 'the history page' : '--out', htmlPath, 'history.html');
   const inputs: HistoryInput[] = [];
   for (const name of files) {
     const path = join(dir, name);
