@@ -10,7 +10,7 @@ import { writeHistoryHtml } from '../../report/history-html.ts';
 import { writeHtmlReport } from '../../report/html.ts';
 import { readRunReportFile } from '../../report/load.ts';
 import { writeRunReportJson } from '../../report/write-json.ts';
-import { credentialsError, ensureCredentials } from '../drill/credentials.ts';
+import { credentialsError } from '../drill/credentials.ts';
 import { isS3Url } from '../history/s3-location.ts';
 import { guarded, integerOption, parseCommandArgs, USAGE_ERROR } from '../terminal/args.ts';
 import { watchInterrupts } from '../terminal/interrupt.ts';
@@ -83,8 +83,8 @@ async function renderExecution(
   const client = new SFNClient({ region });
   const interrupts = watchInterrupts();
   try {
-    // The same guide and exit status (2) as drill, status and approve when no credentials are found.
-    await interrupts.race(ensureCredentials(client, '--execution'));
+    // No credentials, or credentials AWS refuses: the same guide and exit status (2) as drill,
+    // status and approve. The first call finds out; a read-only command has nothing to protect first.
     const record = await interrupts
       .race(fetchExecution(client, arn))
       .catch((error: unknown) => Promise.reject(rejectedCredentials(error) ?? error));
@@ -99,7 +99,7 @@ async function renderExecution(
   }
 }
 
-/** Credentials AWS refused during the read (expired, unknown key), under the wrapper fetchExecution adds. */
+/** A credentials failure of the read (none found, expired, unknown key), under the wrapper fetchExecution adds. */
 function rejectedCredentials(error: unknown) {
   return credentialsError(error, '--execution') ?? credentialsError((error as Error).cause, '--execution');
 }
