@@ -112,13 +112,35 @@ function decisionDocument(
   });
   if (!result.success) {
     const issue = result.error.issues[0];
-    const field = issue?.path[0] === 'reason' ? 'reason' : String(issue?.path[0] ?? 'reason');
-    throw new InvalidInputError(
-      `--${field === 'decidedBy' ? 'as' : field}: ${issue?.message ?? 'invalid'}`,
-      field,
-    );
+    const field = String(issue?.path[0] ?? 'reason');
+    const given = field === 'decidedBy' ? values.as : values[field];
+    throw new InvalidInputError(optionProblem(verb, field, issue, given), field);
   }
   return result.data;
+}
+
+type SchemaIssue = { code: string; maximum?: unknown; message: string };
+
+/**
+ * What is wrong with an option, in the operator's words: the schema's own messages ("expected
+ * string, received undefined") name neither the flag nor the fix.
+ */
+function optionProblem(
+  verb: 'approve' | 'deny',
+  field: string,
+  issue: SchemaIssue | undefined,
+  given: unknown,
+): string {
+  const option = `--${field === 'decidedBy' ? 'as' : field}`;
+  const why =
+    field === 'reason'
+      ? `say why you ${verb} (it is recorded with the decision and goes into the notices)`
+      : 'say who you are (for the evidence)';
+  if (given === undefined) return `${option} is required: ${why}`;
+  if (issue?.code === 'too_small') return `${option} must not be blank: ${why}`;
+  if (issue?.code === 'too_big')
+    return `${option} is too long: at most ${String(issue.maximum)} characters (found ${String(given).trim().length})`;
+  return `${option}: ${issue?.message ?? 'invalid'}`;
 }
 
 /** Refuses an approval the run's own check would refuse, before writing anything. */
@@ -167,8 +189,16 @@ async function clientsFor(plan: Plan, values: Record<string, string | boolean | 
   };
 }
 
+/**
+ * arn:<partition>:states:<region>:<account>:execution:<state machine>:<name>; names exclude
+ * whitespace, brackets, wildcards and the characters "#%\^|~`$&,;:/ (Step Functions API
+ * reference, StartExecution `name`), at most 80 characters.
+ */
+const EXECUTION_ARN =
+  /^arn:aws[a-z-]*:states:([a-z]{2}(?:-[a-z]+)+-\d):\d{12}:execution:[^\s<>{}[\]?*"#%\\^|~`$&,;:/]{1,80}:[^\s<>{}[\]?*"#%\\^|~`$&,;:/]{1,80}$/;
+
 function executionArnOf(plan: Plan, execution: string, account: string | undefined): string {
-  if (execution.startsWith('arn:')) return execution;
+  if (execution.startsWith('arn:')) return checkedExecutionArn(plan, execution);
   if (!/^[A-Za-z0-9_-]{1,80}$/.test(execution)) {
     throw new InvalidInputError(
       `<execution>: expected an execution name or ARN, found "${execution}"`,
@@ -182,4 +212,23 @@ function executionArnOf(plan: Plan, execution: string, account: string | undefin
     );
   }
   return `arn:aws:states:${plan.regions.dr}:${account}:execution:${failoverStateMachineName(plan)}:${execution}`;
+}
+
+/** An ARN given by hand, refused before any call when it cannot name an execution of the plan. */
+function checkedExecutionArn(plan: Plan, arn: string): string {
+  const example = `arn:aws:states:${plan.regions.dr}:<account>:execution:${failoverStateMachineName(plan)}:<name>`;
+  const match = EXECUTION_ARN.exec(arn);
+  if (!match) {
+    throw new InvalidInputError(
+      `<execution>: "${arn}" is not a valid execution ARN: expected ${example}, or just the execution name (its last part, as drctl status and the decision notice show it)`,
+      'execution',
+    );
+  }
+  if (match[1] !== plan.regions.dr) {
+    throw new InvalidInputError(
+      `<execution>: "${arn}" is in ${match[1]}, but the plan's failover runs in its DR region ${plan.regions.dr}: expected ${example}`,
+      'execution',
+    );
+  }
+  return arn;
 }

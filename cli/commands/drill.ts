@@ -122,10 +122,15 @@ export async function run(args: string[]): Promise<number> {
     // stack trace about a path.
     const jsonPath = values.json ?? `reports/drill-${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
     const reportFiles = reportPaths(jsonPath);
-    checkOutputFile(values.json === undefined ? 'the reports folder' : '--json', reportFiles.json);
+    checkOutputFile(
+      values.json === undefined ? 'the reports folder' : '--json',
+      reportFiles.json,
+      'report.json',
+    );
     checkOutputFile(
       values.json === undefined ? 'the reports folder' : '--json (its HTML page)',
       reportFiles.html,
+      'report.html',
     );
     const style = createStyle(process.stdout.isTTY === true);
     const progress = new Progress(process.stdout, style, 0);

@@ -10,6 +10,7 @@ import { writeHistoryHtml } from '../../report/history-html.ts';
 import { writeHtmlReport } from '../../report/html.ts';
 import { readRunReportFile } from '../../report/load.ts';
 import { writeRunReportJson } from '../../report/write-json.ts';
+import { credentialsError } from '../drill/credentials.ts';
 import { isS3Url } from '../history/s3-location.ts';
 import { guarded, integerOption, parseCommandArgs, USAGE_ERROR } from '../terminal/args.ts';
 import { watchInterrupts } from '../terminal/interrupt.ts';
@@ -55,7 +56,7 @@ function withExtension(path: string, extension: string): string {
 
 function renderFile(file: string, out: string | undefined): number {
   const htmlPath = out ?? withExtension(file, '.html');
-  checkOutputFile(out === undefined ? 'the HTML page' : '--out', htmlPath);
+  checkOutputFile(out === undefined ? 'the HTML page' : '--out', htmlPath, 'report.html');
   const report = readRunReportFile(file);
   writeOrExplain(htmlPath, () => writeHtmlReport(report, htmlPath));
   console.log(`drctl report: wrote ${safeText(htmlPath)}`);
@@ -77,12 +78,16 @@ async function renderExecution(
   const name = arn.split(':').at(-1) ?? 'execution';
   const jsonPath = options.json ?? join('reports', `${name}.json`);
   const htmlPath = options.out ?? withExtension(jsonPath, '.html');
-  checkOutputFile(options.json === undefined ? 'the JSON report' : '--json', jsonPath);
-  checkOutputFile(options.out === undefined ? 'the HTML page' : '--out', htmlPath);
+  checkOutputFile(options.json === undefined ? 'the JSON report' : '--json', jsonPath, 'report.json');
+  checkOutputFile(options.out === undefined ? 'the HTML page' : '--out', htmlPath, 'report.html');
   const client = new SFNClient({ region });
   const interrupts = watchInterrupts();
   try {
-    const record = await interrupts.race(fetchExecution(client, arn));
+    // No credentials, or credentials AWS refuses: the same guide and exit status (2) as drill,
+    // status and approve. The first call finds out; a read-only command has nothing to protect first.
+    const record = await interrupts
+      .race(fetchExecution(client, arn))
+      .catch((error: unknown) => Promise.reject(rejectedCredentials(error) ?? error));
     const report = reportFromExecution(record, plan, region ? { region } : {});
     writeOrExplain(jsonPath, () => writeRunReportJson(report, jsonPath));
     writeOrExplain(htmlPath, () => writeHtmlReport(report, htmlPath));
@@ -92,6 +97,11 @@ async function renderExecution(
     interrupts.dispose();
     client.destroy();
   }
+}
+
+/** A credentials failure of the read (none found, expired, unknown key), under the wrapper fetchExecution adds. */
+function rejectedCredentials(error: unknown) {
+  return credentialsError(error, '--execution') ?? credentialsError((error as Error).cause, '--execution');
 }
 
 function renderHistory(dir: string, out: string | undefined): number {
@@ -108,7 +118,7 @@ function renderHistory(dir: string, out: string | undefined): number {
       'history',
     );
   }
-  checkOutputFile(out === undefined ? 'the history page' : '--out', htmlPath);
+  checkOutputFile(out === undefined ? 'the history page' : '--out', htmlPath, 'history.html');
   const inputs: HistoryInput[] = [];
   for (const name of files) {
     const path = join(dir, name);

@@ -11,6 +11,7 @@ import type { RunReport } from '../../report/schema.ts';
 import { InterruptedError, type Interrupts, type StopSignal } from '../terminal/interrupt.ts';
 import type { Progress } from '../terminal/progress.ts';
 import { credentialsError, ensureCredentials } from './credentials.ts';
+import { ExecutionClock } from './execution-clock.ts';
 import { DrillInterruptedError, markInterrupted } from './interrupted.ts';
 import { quietPeriodMs } from './poll-timing.ts';
 
@@ -70,6 +71,7 @@ export async function runAwsDrill(options: AwsDrillOptions): Promise<RunReport> 
     interrupts?.check();
     const stamp = Math.floor(Date.now() / 1000);
     let executionArn: string;
+    let startDate: Date | undefined;
     try {
       const started = await client.send(
         new StartExecutionCommand({
@@ -84,6 +86,7 @@ export async function runAwsDrill(options: AwsDrillOptions): Promise<RunReport> 
         }),
       );
       executionArn = started.executionArn as string;
+      startDate = started.startDate;
     } catch (error) {
       if ((error as Error).name === 'StateMachineDoesNotExist') {
         throw new InvalidInputError(
@@ -93,8 +96,9 @@ export async function runAwsDrill(options: AwsDrillOptions): Promise<RunReport> 
       }
       throw credentialsError(error) ?? toDrError(error, `StartExecution ${stateMachineArn}`);
     }
-    const startedAt = Date.now();
-    progress.setOrigin(startedAt);
+    // Offsets count from the execution's own start, on the service's clock (see ExecutionClock).
+    let clock = startDate ? new ExecutionClock(startDate.getTime()) : undefined;
+    if (clock) progress.setOrigin(clock.origin);
     progress.note(
       `drctl drill: started ${executionArn} (${mode}); following it until it ends (Ctrl-C stops following, not the execution)`,
     );
@@ -103,17 +107,20 @@ export async function runAwsDrill(options: AwsDrillOptions): Promise<RunReport> 
         'drctl drill: the drill works on copies of the DR replicas and the drill name only; it cleans up after itself, also when it fails (an interrupted drill is swept by the next one)',
       );
     }
-    progress.startStatus(() => Date.now(), 1_000);
+    progress.startStatus(() => clock?.now() ?? Date.now(), 1_000);
     // Ctrl-C stops following; the execution itself goes on in AWS and its report can be built later.
     let last: ExecutionRecord | undefined;
     try {
       for (;;) {
         const record = await race(fetchExecution(client, executionArn));
         last = record;
+        clock ??= clockFrom(record);
+        progress.setOrigin(clock.origin);
+        for (const event of record.events) clock.saw(event.timestamp?.getTime() ?? Number.NaN);
         const running = record.execution.status === 'RUNNING';
         progress.steps(stepsFromHistory(record.events, running).steps, {
           final: !running,
-          now: Date.now(),
+          now: clock.now(),
           quietMs: quietPeriodMs(plan),
         });
         if (!running) {
@@ -131,6 +138,11 @@ export async function runAwsDrill(options: AwsDrillOptions): Promise<RunReport> 
     progress.stop();
     client.destroy();
   }
+}
+
+/** StartExecution's response had no startDate: DescribeExecution's, else (never seen) the client's time. */
+function clockFrom(record: ExecutionRecord): ExecutionClock {
+  return new ExecutionClock(record.execution.startDate?.getTime() ?? Date.now());
 }
 
 /** Steps that change something (a drill's copies and cleanup too). */

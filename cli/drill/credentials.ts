@@ -39,10 +39,10 @@ export function credentialsError(error: unknown, flag = '--target aws'): Configu
   ) {
     return undefined;
   }
-  return new ConfigurationError(
-    `${flag}: AWS rejected or could not find the credentials (${name}); ${HOW_TO}.`,
-    {
-      cause: error,
-    },
-  );
+  // The chain found nothing: the same words as ensureCredentials, whichever call found out.
+  const reason =
+    name === 'CredentialsProviderError'
+      ? 'no AWS credentials found'
+      : `AWS rejected or could not find the credentials (${name})`;
+  return new ConfigurationError(`${flag}: ${reason}; ${HOW_TO}.`, { cause: error });
 }

@@ -44,13 +44,16 @@ export interface StatusTarget {
 
 export type Reading<T> = { ok: true; value: T } | { ok: false; error: string };
 
+export type InstanceReading = Reading<{ identifier: string; region: string; status: string; role: string }>;
+
 export interface PlanStatus {
   plan: string;
   regions: { primary: string; dr: string };
   databases: {
     id: string;
-    primary: Reading<{ identifier: string; region: string; status: string; role: string }>;
-    replica: Reading<{ identifier: string; region: string; status: string; role: string }>;
+    /** role: "standalone (writable)", "standalone (fenced: read-only)" (the fence's state), or "replica of X". */
+    primary: InstanceReading;
+    replica: InstanceReading;
     /** Whether the old primary still takes writes (read in the primary region: unknown when it does not answer). */
     fence: Reading<DatabaseFenceStatus>;
   }[];
@@ -160,12 +163,14 @@ export async function readPlanStatus(
     const [databases, services, dns, traffic, detection, healthChecks, alarms, executions, waiting] =
       await Promise.all([
         Promise.all(
-          plan.databases.map(async (db) => ({
-            id: db.id,
-            primary: await reading(() => instance(rdsPrimary, db.primary.identifier, db.primary.region)),
-            replica: await reading(() => instance(rdsDr, db.replica.identifier, db.replica.region)),
-            fence: await reading(() => readDatabaseFence(rdsPrimary, db)),
-          })),
+          plan.databases.map(async (db) => {
+            const primary = await reading(() =>
+              instance(rdsPrimary, db.primary.identifier, db.primary.region),
+            );
+            const replica = await reading(() => instance(rdsDr, db.replica.identifier, db.replica.region));
+            const fence = await reading(() => readDatabaseFence(rdsPrimary, db));
+            return { id: db.id, primary: withFence(primary, fence), replica, fence };
+          }),
         ),
         Promise.all(
           plan.services.map(async (service) => ({
@@ -253,6 +258,21 @@ export async function readPlanStatus(
   } finally {
     for (const client of clients) client.destroy();
   }
+}
+
+/**
+ * The primary's role as its fencing leaves it: a standalone instance is not writable once the
+ * fence set the engine's read-only parameter. Without this, a failed-over plan shows two
+ * "writable" databases (the promoted replica and the fenced old primary), which reads as split-brain.
+ */
+export function withFence(primary: InstanceReading, fence: Reading<DatabaseFenceStatus>): InstanceReading {
+  if (!primary.ok || !primary.value.role.startsWith('standalone')) return primary;
+  const role = !fence.ok
+    ? 'standalone (read-only state unknown)'
+    : fence.value.state === 'fenced'
+      ? 'standalone (fenced: read-only)'
+      : primary.value.role;
+  return { ok: true, value: { ...primary.value, role } };
 }
 
 /** The health checks on the plan's application endpoints (all of them when none matches by host). */

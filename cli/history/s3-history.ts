@@ -32,7 +32,7 @@ export async function renderS3History(options: S3HistoryOptions): Promise<number
     );
   }
   const htmlPath = options.out ?? `reports/history-${location.bucket}.html`;
-  checkOutputFile(options.out === undefined ? 'the history page' : '--out', htmlPath);
+  checkOutputFile(options.out === undefined ? 'the history page' : '--out', htmlPath, 'history.html');
   const s3 = new S3Client({
     ...(options.region ? { region: options.region } : {}),
     ...(options.endpoint ? { endpoint: options.endpoint, forcePathStyle: true } : {}),

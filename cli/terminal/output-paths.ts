@@ -3,6 +3,9 @@ import { dirname, join, resolve } from 'node:path';
 import { DrError, InvalidInputError } from '../../plan/errors.ts';
 import { safeText } from './safe-text.ts';
 
+/** A file name of the kind an option writes, for the hint when it is given a folder. */
+export type OutputExample = 'report.json' | 'report.html' | 'history.html';
+
 /**
  * Checks, before any run, that a report file can be written where the options say: the path is
  * not a folder, the folders above it are folders (missing ones will be created), and the
@@ -10,7 +13,7 @@ import { safeText } from './safe-text.ts';
  * also catches read-only file systems, where permission bits say nothing). A real failover on
  * AWS must not be followed by a stack trace about the report's path.
  */
-export function checkOutputFile(flag: string, path: string): void {
+export function checkOutputFile(flag: string, path: string, example: OutputExample): void {
   const shown = safeText(path);
   const fail = (why: string): never => {
     throw new InvalidInputError(`${flag}: cannot write ${shown}: ${why}`, flag.replace(/^--/, ''));
@@ -28,7 +31,9 @@ export function checkOutputFile(flag: string, path: string): void {
   if (path.trim() === '') fail('the path is empty');
   const absolute = resolve(path);
   const existing = statOrUndefined(absolute);
-  if (existing?.isDirectory()) fail('it is a folder; give a file name such as report.json');
+  // The hint names a file of the kind this option writes, in that folder.
+  if (existing?.isDirectory())
+    fail(`it is a folder; give a file name such as ${safeText(join(path, example))}`);
   if (existing && !existing.isFile()) fail('it is not a regular file');
   let folder = dirname(absolute);
   for (;;) {

@@ -81,6 +81,22 @@ describe.concurrent('every command refuses bad input with exit 2, its own prefix
     expect(raw).toEqual([]);
   });
 
+  it('report --execution without credentials says how to provide them and exits 2, as drill and status do', async () => {
+    // Act
+    const result = await runCli(
+      ['report', '--execution', 'arn:aws:states:us-west-2:111111111111:execution:shop-failover:x'],
+      { ...NO_AWS_CREDENTIALS, AWS_ENDPOINT_URL: undefined },
+    );
+
+    // Assess
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('drctl report: --execution: no AWS credentials found');
+    expect(result.stderr).toContain('AWS_PROFILE');
+    expect(result.stderr).toContain('AWS_ACCESS_KEY_ID');
+    expect(result.stderr).not.toContain('CredentialsProviderError');
+    expect(result.stderr).not.toMatch(STACK_TRACE);
+  });
+
   it('status says nothing answered and exits 1 when no endpoint answers', async () => {
     // Act
     const result = await runCli(['status', '--endpoint', 'http://127.0.0.1:9']);

@@ -133,7 +133,7 @@ describe('drctl status during and after a failover that waits for a decision', (
     await world.runFor(world.plan.detection.scheduleMinutes * 60 + 30);
 
     // Act
-    const { text } = await status();
+    const { status: read, text } = await status();
 
     // Assess: the old primary is read, not "unknown", and the fence schedule has fenced all of it.
     for (const resource of [
@@ -145,6 +145,13 @@ describe('drctl status during and after a failover that waits for a decision', (
     ])
       expect(text).toMatch(new RegExp(`${resource} +fenced \\(`));
     expect(text).not.toMatch(/unknown: us-east-1 does not answer/);
+    // One writer: the fenced old primary reads read-only, only the promoted replica writable (text and JSON agree).
+    expect(text).toMatch(/primary +shop-orders \(us-east-1\): available, standalone \(fenced: read-only\)/);
+    expect(text).toMatch(/replica +shop-orders-replica \(us-west-2\): available, standalone \(writable\)/);
+    expect(text.match(/\(writable\)/g)).toHaveLength(world.plan.databases.length);
+    expect(read.databases.map((db) => db.primary.ok && db.primary.value.role)).toEqual(
+      world.plan.databases.map(() => 'standalone (fenced: read-only)'),
+    );
     // Traffic stays in the DR region: only a failback opens the gate.
     expect(text).toMatch(/gate +closed/);
   });

@@ -196,8 +196,68 @@ describe('drctl approve / deny', () => {
 
     // Assess
     expect(noReason.code).toBe(2);
-    expect(noReason.stderr).toContain('--reason');
+    expect(noReason.stderr).toContain('--reason is required: say why you approve');
     expect(noExecution.code).toBe(2);
     expect(noExecution.stderr).toContain('give the execution to deny');
+  });
+
+  it('says what is wrong with a reason in words, not the schema', async () => {
+    // Act
+    const missing = await run('deny', ['r4', ...ENDPOINT]);
+    const blank = await run('approve', ['r4', '--reason', '   ', ...ENDPOINT]);
+    const long = await run('approve', ['r4', '--reason', 'x'.repeat(501), ...ENDPOINT]);
+    const blankAs = await run('approve', ['r4', '--reason', 'ok', '--as', ' ', ...ENDPOINT]);
+
+    // Assess
+    expect(missing.stderr).toContain('--reason is required: say why you deny');
+    expect(blank.stderr).toContain('--reason must not be blank: say why you approve');
+    expect(long.stderr).toContain('--reason is too long: at most 500 characters (found 501)');
+    expect(blankAs.stderr).toContain('--as must not be blank');
+    for (const result of [missing, blank, long, blankAs]) {
+      expect(result.code).toBe(2);
+      expect(result.stderr).not.toMatch(/Invalid input|expected string|Too small|Too big/);
+    }
+    expect(sfnMock.calls()).toHaveLength(0);
+    expect(ssmMock.calls()).toHaveLength(0);
+  });
+
+  it('refuses a malformed execution ARN before any call, showing what a valid one looks like', async () => {
+    // Act
+    const garbage = await run('approve', ['arn:aws:states:garbage', '--reason', 't', ...ENDPOINT]);
+    const otherRegion = await run('approve', [
+      'arn:aws:states:eu-west-1:111111111111:execution:shop-failover:run-1',
+      '--reason',
+      't',
+      ...ENDPOINT,
+    ]);
+
+    // Assess
+    expect(garbage.code).toBe(2);
+    expect(garbage.stderr).toContain('"arn:aws:states:garbage" is not a valid execution ARN');
+    expect(garbage.stderr).toContain(
+      'expected arn:aws:states:us-west-2:<account>:execution:shop-failover:<name>',
+    );
+    expect(garbage.stderr).toContain('or just the execution name');
+    expect(garbage.stderr).not.toContain('no such execution');
+    expect(otherRegion.code).toBe(2);
+    expect(otherRegion.stderr).toContain(
+      "is in eu-west-1, but the plan's failover runs in its DR region us-west-2",
+    );
+    expect(sfnMock.calls()).toHaveLength(0);
+    expect(ssmMock.calls()).toHaveLength(0);
+  });
+
+  it('takes a well-formed execution ARN of the plan as it is', async () => {
+    // Prepare
+    waiting();
+    const arn =
+      'arn:aws:states:us-west-2:111111111111:execution:shop-failover:3f0a9c1e-0b7d-4d2f-9a51-2f8e6b1c7d40';
+
+    // Act
+    const result = await run('deny', [arn, '--reason', 'not now', ...ENDPOINT]);
+
+    // Assess
+    expect(result.code, result.stderr).toBe(0);
+    expect(sfnMock.commandCalls(DescribeExecutionCommand)[0]?.args[0].input).toEqual({ executionArn: arn });
   });
 });

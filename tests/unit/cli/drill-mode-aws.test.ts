@@ -196,6 +196,35 @@ describe('drctl drill --target aws --mode drill', () => {
     );
   });
 
+  it.each([
+    ['StartExecution', true],
+    ['DescribeExecution (StartExecution gave none)', false],
+  ])(
+    'counts progress offsets from the execution start date of %s, not the client clock',
+    async (_from, fromStart) => {
+      // Prepare: the service's clock is days behind the client's (a simulated world, or clock skew).
+      const execution = drillRun();
+      const startDate = execution.describe.startDate as Date;
+      sfnMock
+        .on(StartExecutionCommand)
+        .resolves({ executionArn: DRILL_EXECUTION_ARN, ...(fromStart ? { startDate } : {}) });
+      sfnMock.on(DescribeExecutionCommand).resolves(execution.describe);
+      sfnMock.on(GetExecutionHistoryCommand).resolves({ events: execution.events });
+
+      // Act
+      await run(['--target', 'aws', '--mode', 'drill', '--plan', PLAN_FILE, '--json', scratchJson()]);
+
+      // Assess: the first step starts at the execution's start, and no offset is hours away.
+      const lines = vi
+        .mocked(process.stdout.write)
+        .mock.calls.flatMap((call) => String(call[0]).split('\n'))
+        .filter((line) => /^T[+-]/.test(line));
+      expect(lines[0]).toMatch(/^T\+00:0\d {2}· \S.*: started$/);
+      expect(lines.filter((line) => /^T-|^T\+\d+:\d\d:\d\d/.test(line))).toEqual([]);
+      expect(lines.some((line) => line.startsWith('T+17:'))).toBe(true);
+    },
+  );
+
   it('refuses an unknown mode, naming the three, before any call', async () => {
     // Prepare + Act
     const code = await run(['--target', 'aws', '--mode', 'drll', '--plan', PLAN_FILE]);

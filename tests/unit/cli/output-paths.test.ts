@@ -1,7 +1,8 @@
 import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { run as runReport } from '../../../cli/commands/report.ts';
 import { checkOutputFile } from '../../../cli/terminal/output-paths.ts';
 import { InvalidInputError } from '../../../plan/errors.ts';
 
@@ -15,8 +16,8 @@ describe('checkOutputFile: report paths checked before any run', () => {
     writeFileSync(existing, '{}');
 
     // Act
-    checkOutputFile('--json', join(dir, 'reports', 'deep', 'run.json'));
-    checkOutputFile('--json', existing);
+    checkOutputFile('--json', join(dir, 'reports', 'deep', 'run.json'), 'report.json');
+    checkOutputFile('--json', existing, 'report.json');
 
     // Assess
     expect(existsSync(join(dir, 'reports'))).toBe(false);
@@ -32,7 +33,7 @@ describe('checkOutputFile: report paths checked before any run', () => {
     // Act
     const attempts = [dir, join(file, 'run.json'), '/proc/drctl-test/run.json', ''].map((path) => {
       try {
-        checkOutputFile('--json', path);
+        checkOutputFile('--json', path, 'report.json');
         return 'accepted';
       } catch (error) {
         expect(error).toBeInstanceOf(InvalidInputError);
@@ -41,11 +42,36 @@ describe('checkOutputFile: report paths checked before any run', () => {
     });
 
     // Assess
-    expect(attempts[0]).toMatch(/^--json: cannot write .*: it is a folder; give a file name/);
+    expect(attempts[0]).toBe(
+      `--json: cannot write ${dir}: it is a folder; give a file name such as ${join(dir, 'report.json')}`,
+    );
     expect(attempts[1]).toMatch(/^--json: cannot write .*: a part of the path is a file, not a folder$/);
     expect(attempts[2]).toMatch(
       /^--json: cannot write \/proc\/drctl-test\/run\.json: \/proc (is not writable|does not take new files)/,
     );
     expect(attempts[3]).toBe('--json: cannot write : the path is empty');
+  });
+
+  it('suggests a file of the kind the option writes when given a folder: HTML for --out', async () => {
+    // Prepare
+    const dir = scratch();
+    const report = join(dir, 'run.json');
+    writeFileSync(report, '{}');
+    const errors: string[] = [];
+    vi.spyOn(console, 'error').mockImplementation((...parts) => void errors.push(parts.join(' ')));
+
+    // Act
+    const code = await runReport(['--out', dir, report]);
+    const history = await runReport(['--history', dir, '--out', dir]);
+
+    // Assess
+    expect(code).toBe(2);
+    expect(errors[0]).toBe(
+      `drctl report: --out: cannot write ${dir}: it is a folder; give a file name such as ${join(dir, 'report.html')}`,
+    );
+    expect(history).toBe(2);
+    expect(errors[1]).toContain(`give a file name such as ${join(dir, 'history.html')}`);
+    expect(errors.join('\n')).not.toContain('report.json');
+    vi.restoreAllMocks();
   });
 });
