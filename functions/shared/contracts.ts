@@ -1,5 +1,6 @@
 import { InvalidInputError } from '../../plan/errors.ts';
 import { fieldPath } from '../../plan/issues.ts';
+import { previewValue } from '../../plan/value-preview.ts';
 import type { RecordedDecision } from './decision.ts';
 import * as z from './validator.ts';
 
@@ -191,6 +192,14 @@ export const notifyInputSchema = z.object({
 });
 export type NotifyInput = z.infer<typeof notifyInputSchema>;
 
+/**
+ * How much of a bad value an error shows. The error travels as a Step Functions error cause
+ * (at most 32,768 characters, message and stack trace both carry it), so what was found is a
+ * preview, never the value itself, and the preview is depth-bounded (a deeply nested value
+ * must not overflow the stack while the error is written).
+ */
+const FOUND_PREVIEW_LENGTH = 200;
+
 /** Parses task input at the edge; the error names the field that is wrong. */
 export function parseTaskInput<S extends z.ZodMiniType>(
   schema: S,
@@ -201,7 +210,7 @@ export function parseTaskInput<S extends z.ZodMiniType>(
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const field = issue ? fieldPath(issue.path) : '(root)';
-  const found = issue && 'input' in issue ? `; found ${JSON.stringify(issue.input) ?? 'nothing'}` : '';
+  const found = issue && 'input' in issue ? `; found ${previewValue(issue.input, FOUND_PREVIEW_LENGTH)}` : '';
   throw new InvalidInputError(`${what}: ${field}: ${issue?.message ?? 'invalid'}${found}`, field);
 }
 

@@ -16,6 +16,13 @@ const request = { mode: 'failover', reason: 'us-east-1 down', incidentId: 'INC-1
 const executionArn = 'arn:aws:states:us-west-2:111111111111:execution:shop-failover:run-1';
 const stateMachineArn = 'arn:aws:states:us-west-2:111111111111:stateMachine:shop-failover';
 
+/** `[[[...[]...]]]`, `depth` arrays deep (built without recursion). */
+function nested(depth: number): unknown {
+  let value: unknown = [];
+  for (let i = 1; i < depth; i++) value = [value];
+  return value;
+}
+
 function refusal(schema: Parameters<typeof parseTaskInput>[0], input: unknown, what: string) {
   try {
     parseTaskInput(schema, input, what);
@@ -166,6 +173,27 @@ describe('task input contracts', () => {
     // Assess
     expect(error.message).toBe('run: (root): Invalid input: expected object, received null; found null');
   });
+
+  it.each([
+    ['an unknown key', executionInputSchema, { ...request, extra: nested(200_000) }, '(root)'],
+    [
+      "a notice's error",
+      notifyInputSchema,
+      { event: 'failed', ...envelope, error: nested(200_000) },
+      'error',
+    ],
+  ])(
+    'refuses a deeply nested value in %s with an InvalidInputError, not a stack overflow',
+    (_, schema, input, field) => {
+      // Act
+      const error = refusal(schema, input, 'run');
+
+      // Assess
+      expect(error).toBeInstanceOf(InvalidInputError);
+      expect(error.field).toBe(field);
+      expect(error.message).toContain('[[[[');
+    },
+  );
 
   it('fills the defaults and trims, as the state machine relies on', () => {
     // Act
