@@ -1,6 +1,6 @@
 import { InvalidInputError } from '../../plan/errors.ts';
 import { fieldPath } from '../../plan/issues.ts';
-import { previewValue } from '../../plan/value-preview.ts';
+import { escapeControlCharacters, previewValue } from '../../plan/value-preview.ts';
 import type { RecordedDecision } from './decision.ts';
 import * as z from './validator.ts';
 
@@ -209,9 +209,27 @@ export function parseTaskInput<S extends z.ZodMiniType>(
   const result = z.safeParse(schema, input, { reportInput: true });
   if (result.success) return result.data;
   const issue = result.error.issues[0];
-  const field = issue ? fieldPath(issue.path) : '(root)';
+  const field = bounded(issue ? fieldPath(issue.path) : '(root)');
+  if (issue?.code === 'unrecognized_keys') {
+    throw new InvalidInputError(`${what}: ${field}: ${unrecognizedKeys(issue.keys)}`, field);
+  }
   const found = issue && 'input' in issue ? `; found ${previewValue(issue.input, FOUND_PREVIEW_LENGTH)}` : '';
-  throw new InvalidInputError(`${what}: ${field}: ${issue?.message ?? 'invalid'}${found}`, field);
+  throw new InvalidInputError(`${what}: ${field}: ${bounded(issue?.message ?? 'invalid')}${found}`, field);
+}
+
+const MAX_KEYS_NAMED = 5;
+
+/** Names the keys only: the issue's input is the whole object around them, which may be huge. */
+function unrecognizedKeys(keys: readonly string[]): string {
+  const named = keys.slice(0, MAX_KEYS_NAMED).map((key) => previewValue(key));
+  const more = keys.length > MAX_KEYS_NAMED ? ` and ${keys.length - MAX_KEYS_NAMED} more` : '';
+  return `Unrecognized key${keys.length === 1 ? '' : 's'}: ${named.join(', ')}${more}; remove ${keys.length === 1 ? 'it' : 'them'} or check the spelling`;
+}
+
+/** Zod's own messages and paths can carry input (a custom check's text, a record's keys). */
+function bounded(text: string): string {
+  const safe = escapeControlCharacters(text);
+  return safe.length > FOUND_PREVIEW_LENGTH * 2 ? `${safe.slice(0, FOUND_PREVIEW_LENGTH * 2 - 3)}...` : safe;
 }
 
 // ---- Task outputs ----------------------------------------------------------------------------

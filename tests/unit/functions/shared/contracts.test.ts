@@ -65,7 +65,7 @@ describe('task input contracts', () => {
       executionInputSchema,
       { ...request, region: 'us-east-1' },
       '(root)',
-      'run: (root): Unrecognized key: "region"; found {"mode":"failover","reason":"us-east-1 down","incidentId":"INC-1","requestedBy":"alarm:x","region":"us-east-1"}',
+      'run: (root): Unrecognized key: "region"; remove it or check the spelling',
     ],
     [
       'a wrong type',
@@ -175,25 +175,59 @@ describe('task input contracts', () => {
   });
 
   it.each([
-    ['an unknown key', executionInputSchema, { ...request, extra: nested(200_000) }, '(root)'],
+    ['an unknown key', executionInputSchema, { ...request, extra: nested(200_000) }, '(root)', '"extra"'],
     [
       "a notice's error",
       notifyInputSchema,
       { event: 'failed', ...envelope, error: nested(200_000) },
       'error',
+      'found [[[[',
     ],
   ])(
     'refuses a deeply nested value in %s with an InvalidInputError, not a stack overflow',
-    (_, schema, input, field) => {
+    (_, schema, input, field, shown) => {
       // Act
       const error = refusal(schema, input, 'run');
 
       // Assess
       expect(error).toBeInstanceOf(InvalidInputError);
       expect(error.field).toBe(field);
-      expect(error.message).toContain('[[[[');
+      expect(error.message).toContain(shown);
     },
   );
+
+  it.each([
+    ['a huge reason', { ...request, reason: 'x'.repeat(100_000) }, 'reason'],
+    ["a huge unknown key's value", { ...request, extra: 'x'.repeat(100_000) }, '(root)'],
+    ['a huge unknown key', { ...request, ['k'.repeat(100_000)]: 1 }, '(root)'],
+    [
+      'many unknown keys',
+      { ...request, ...Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`k${i}`, i])) },
+      '(root)',
+    ],
+  ])('keeps the error short whatever the input: %s', (_, input, field) => {
+    // Act
+    const error = refusal(executionInputSchema, input, 'run');
+
+    // Assess
+    expect(error.field).toBe(field);
+    expect(error.message.length).toBeLessThan(1_000);
+    expect(error.message).not.toContain('us-east-1 down');
+  });
+
+  it('names the unknown keys, a few of them, and not their values', () => {
+    // Act
+    const error = refusal(
+      executionInputSchema,
+      { ...request, a: 'secret-a', b: 2, c: 3, d: 4, e: 5, f: 6 },
+      'run',
+    );
+
+    // Assess
+    expect(error.message).toBe(
+      'run: (root): Unrecognized keys: "a", "b", "c", "d", "e" and 1 more; remove them or check the spelling',
+    );
+  });
 
   it('fills the defaults and trims, as the state machine relies on', () => {
     // Act
