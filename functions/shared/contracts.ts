@@ -1,5 +1,6 @@
 import { InvalidInputError } from '../../plan/errors.ts';
 import { fieldPath } from '../../plan/issues.ts';
+import { EXECUTION_NAME_ALLOWED, isUsableExecutionName } from '../../plan/names.ts';
 import { escapeControlCharacters, previewValue } from '../../plan/value-preview.ts';
 import type { RecordedDecision } from './decision.ts';
 import * as z from './validator.ts';
@@ -230,6 +231,18 @@ function unrecognizedKeys(keys: readonly string[]): string {
 function bounded(text: string): string {
   const safe = escapeControlCharacters(text);
   return safe.length > FOUND_PREVIEW_LENGTH * 2 ? `${safe.slice(0, FOUND_PREVIEW_LENGTH * 2 - 3)}...` : safe;
+}
+
+/**
+ * Refuses, before anything runs, an execution name (the correlation id) that Step Functions
+ * accepted but drctl cannot put in the decision parameter's name or a drill's tag.
+ */
+export function refuseUnusableExecutionName(correlationId: string): void {
+  if (isUsableExecutionName(correlationId)) return;
+  throw new InvalidInputError(
+    `execution name: correlationId: ${previewValue(correlationId, 100)} cannot name this run's decision parameter and drill tags, which allow only ${EXECUTION_NAME_ALLOWED}; start the execution with a name of letters, digits, - _ . (drctl's own names are). Nothing was changed.`,
+    'correlationId',
+  );
 }
 
 // ---- Task outputs ----------------------------------------------------------------------------
