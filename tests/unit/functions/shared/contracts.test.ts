@@ -8,7 +8,12 @@ import {
   promoteInputSchema,
 } from '../../../../functions/shared/contracts.ts';
 import { decisionDocumentSchema } from '../../../../functions/shared/decision.ts';
-import { gateInputSchema, sweepInputSchema } from '../../../../functions/shared/drill-contracts.ts';
+import {
+  dataLossInputSchema,
+  gateInputSchema,
+  promoteCopyInputSchema,
+  sweepInputSchema,
+} from '../../../../functions/shared/drill-contracts.ts';
 import { InvalidInputError } from '../../../../plan/errors.ts';
 
 const envelope = { correlationId: 'run-1', executionStartTime: '2026-12-02T01:02:03Z' };
@@ -164,6 +169,40 @@ describe('task input contracts', () => {
     expect(error.name).toBe('InvalidInputError');
     expect(error.field).toBe(field);
     expect(error.message).toBe(message);
+  });
+
+  it.each([
+    ['startedAt', 'not-a-date', 'promotions[0].startedAt: Invalid ISO datetime; found "not-a-date"'],
+    [
+      'lagAtPromotionSeconds',
+      -5,
+      'promotions[0].lagAtPromotionSeconds: Too small: expected number to be >=0; found -5',
+    ],
+  ])("refuses an impossible promotion %s in the drill's data-loss input", (key, value, message) => {
+    // Prepare
+    const promotion = {
+      databaseId: 'orders',
+      copyIdentifier: 'c-drill',
+      startedAt: '2026-03-01T03:10:00Z',
+      lagAtPromotionSeconds: 2,
+    };
+
+    // Act
+    const dataLoss = refusal(
+      dataLossInputSchema,
+      { op: 'data-loss', ...envelope, promotions: [{ ...promotion, [key]: value }] },
+      'run',
+    );
+    const promote = refusal(
+      promoteCopyInputSchema,
+      { op: 'promote-status', ...envelope, databaseId: 'orders', [key]: value },
+      'run',
+    );
+
+    // Assess
+    expect(dataLoss.message).toBe(`run: ${message}`);
+    expect(dataLoss.field).toBe(`promotions[0].${key}`);
+    expect(promote.field).toBe(key);
   });
 
   it('refuses what is not an object at the root', () => {
