@@ -44,10 +44,17 @@ const attempt = z._default(z.number().check(z.int(), z.minimum(0)), 0);
 /** A value echoed from an earlier poll's output; absent (first poll) is null. */
 const echoed = z._default(z.nullable(z.string()), null);
 
+/**
+ * Step Functions ARNs are at most 256 characters (DescribeExecution's executionArn): the bound
+ * keeps an ARN an error echoes (evidence, run lock) short.
+ */
+const ARN_MAX_LENGTH = 256;
+
 /** A Step Functions execution ARN, in any partition and region. */
 export const executionArnSchema = z
   .string()
   .check(
+    z.maxLength(ARN_MAX_LENGTH),
     z.regex(
       /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:execution:[^:]+:[^:]+$/,
       'a Step Functions execution ARN',
@@ -57,6 +64,7 @@ export const executionArnSchema = z
 export const stateMachineArnSchema = z
   .string()
   .check(
+    z.maxLength(ARN_MAX_LENGTH),
     z.regex(
       /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[^:]+$/,
       'a Step Functions state machine ARN',

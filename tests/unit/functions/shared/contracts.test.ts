@@ -254,6 +254,25 @@ describe('task input contracts', () => {
     expect(error.message).not.toContain('us-east-1 down');
   });
 
+  it('refuses an ARN longer than Step Functions allows, so that no error echoes a huge one', () => {
+    // Prepare
+    const huge = `arn:aws:states:us-west-2:111111111111:execution:shop-failover:${'x'.repeat(100_000)}`;
+
+    // Act
+    const error = refusal(
+      preflightInputSchema,
+      { operation: 'preflight', ...envelope, executionArn: huge, stateMachineArn, request },
+      'run',
+    );
+
+    // Assess
+    expect(error.field).toBe('executionArn');
+    expect(error.message).toMatch(
+      /^run: executionArn: Too big: expected string to have <=256 characters; found "arn:aws:states/,
+    );
+    expect(error.message.length).toBeLessThan(1_000);
+  });
+
   it('names the unknown keys, a few of them, and not their values', () => {
     // Act
     const error = refusal(
