@@ -94,6 +94,24 @@ export function failoverStateMachineName(plan: Plan): string {
   return `${plan.name}-failover`;
 }
 
+// ---- Execution names (the correlation id) ----------------------------------------------------
+
+/**
+ * The execution names drctl can use. Step Functions accepts more (punctuation such as + ( ) ' and
+ * non-ASCII letters, up to 80 characters), but the name becomes a level of the decision
+ * parameter's name (SSM allows a-z A-Z 0-9 _ . - /) and a drill's drctl:drill tag value (RDS
+ * allows letters, digits, spaces and _ . : / = + - @): what both allow, without the separator, is
+ * ASCII letters, digits, - _ and '.'. Both preflights refuse another name before anything runs.
+ * (Step Functions API reference, StartExecution, `name`:
+ * https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html)
+ */
+export const EXECUTION_NAME_PATTERN = /^[A-Za-z0-9_.-]{1,80}$/;
+export const EXECUTION_NAME_ALLOWED = 'letters, digits, - _ . (1 to 80 characters)';
+
+export function isUsableExecutionName(name: string): boolean {
+  return EXECUTION_NAME_PATTERN.test(name);
+}
+
 // ---- Decisions (approval inside the run) -----------------------------------------------------
 
 /**

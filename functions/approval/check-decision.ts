@@ -5,9 +5,9 @@ import {
   type ParameterMetadata,
   type SSMClient,
 } from '@aws-sdk/client-ssm';
-import { toDrError } from '../../plan/errors.ts';
+import { type DrError, InvalidInputError, toDrError } from '../../plan/errors.ts';
 import { fieldPath } from '../../plan/issues.ts';
-import { decisionParameterName } from '../../plan/names.ts';
+import { decisionParameterName, EXECUTION_NAME_ALLOWED } from '../../plan/names.ts';
 import type { Plan } from '../../plan/schema.ts';
 import type { DecisionOutput, decisionInputSchema } from '../shared/contracts.ts';
 import { decisionDocumentSchema, type RecordedDecision } from '../shared/decision.ts';
@@ -65,7 +65,7 @@ async function readParameter(ssm: SSMClient, name: string): Promise<string | nul
     return output.Parameter?.Value ?? null;
   } catch (error) {
     if ((error as { name?: string }).name === 'ParameterNotFound') return null;
-    throw toDrError(error, `GetParameter ${name}`);
+    throw ssmError(error, `GetParameter ${name}`);
   }
 }
 
@@ -78,8 +78,22 @@ async function readMetadata(ssm: SSMClient, name: string): Promise<ParameterMeta
     );
     return output.Parameters?.find((p) => p.Name === name);
   } catch (error) {
-    throw toDrError(error, `DescribeParameters ${name}`);
+    throw ssmError(error, `DescribeParameters ${name}`);
   }
+}
+
+/**
+ * SSM refuses a parameter name it cannot hold with ValidationException. The only part of the
+ * name that comes from outside is the execution name, which preflight now checks; an older or
+ * hand-built run that slips through gets the named refusal, not a bare DrError.
+ */
+function ssmError(error: unknown, what: string): DrError {
+  if ((error as { name?: string }).name !== 'ValidationException') return toDrError(error, what);
+  const reason = (error as { message?: string }).message ?? '';
+  return new InvalidInputError(
+    `${what}: ValidationException: ${reason.slice(0, 300)}; the execution name (correlationId) must be ${EXECUTION_NAME_ALLOWED}: start the execution with a name of letters, digits, - _ .`,
+    'correlationId',
+  );
 }
 
 function parseDocument(

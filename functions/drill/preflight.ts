@@ -2,7 +2,7 @@ import type { ExecutionListItem } from '@aws-sdk/client-sfn';
 import { DrillRefusedError, InvalidInputError } from '../../plan/errors.ts';
 import { drillRecordName, failoverStateMachineName } from '../../plan/names.ts';
 import type { Plan, PlanDatabase } from '../../plan/schema.ts';
-import { executionInputSchema, parseTaskInput } from '../shared/contracts.ts';
+import { executionInputSchema, parseTaskInput, refuseUnusableExecutionName } from '../shared/contracts.ts';
 import type {
   DrillPreflightDatabase,
   DrillPreflightOutput,
@@ -37,6 +37,7 @@ export async function drillPreflight(
   input: DrillPreflightInput,
 ): Promise<DrillPreflightOutput> {
   const { plan } = ports;
+  refuseUnusableExecutionName(input.correlationId);
   const request = parseTaskInput(executionInputSchema, input.request, 'execution input');
   if (request.mode !== 'drill') {
     throw new InvalidInputError(

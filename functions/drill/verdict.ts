@@ -1,4 +1,5 @@
 import type { Plan } from '../../plan/schema.ts';
+import { previewValue } from '../../plan/value-preview.ts';
 import type {
   DataLossBasis,
   DrillOutcome,
@@ -9,13 +10,19 @@ import * as z from '../shared/validator.ts';
 
 export type VerdictInput = z.output<typeof verdictInputSchema>;
 
-/** The fields of the step outputs the verdict reads; a shape that does not fit counts as absent. */
-const outageSchema = z.looseObject({ outageAt: z.string() });
-const verificationSchema = z.looseObject({ verifiedAt: z.string() });
+/**
+ * The fields of the step outputs the verdict reads. A step that did not run leaves null; a value
+ * that does not fit (not an ISO date, a negative figure) is refused: it counts as not measured
+ * and the cause names it, since a success must rest on figures that are possible.
+ */
+const isoDate = z.iso.datetime({ offset: true });
+const outageSchema = z.looseObject({ outageAt: isoDate });
+const verificationSchema = z.looseObject({ verifiedAt: isoDate });
+const lost = z.nullable(z.number().check(z.nonnegative()));
 const dataLossSchema = z.looseObject({
   worst: z.looseObject({
-    secondsLost: z.nullable(z.number()),
-    writesLost: z.nullable(z.number()),
+    secondsLost: lost,
+    writesLost: lost,
     basis: z.enum(['canary', 'replica-lag-estimate', 'unknown']),
   }),
 });
@@ -28,7 +35,9 @@ const cleanupSchema = z.looseObject({ complete: z.boolean(), leftBehind: z.array
  * (DrillFailedError), then a missed objective (ObjectiveMissedError). RTO runs from the declared
  * outage to the DR application serving through the drill name; RPO is the data-loss window. An
  * objective is judged only on a known figure (an estimate counts, labelled by its basis); an
- * unknown one is neither met nor missed.
+ * unknown one is neither met nor missed. A drill that ran to the end without a measured RTO, or
+ * with an impossible figure, did not show that it meets its objectives: it ends as failed
+ * (DrillFailedError, the outcome the state machine also gives a verdict it could not compute).
  */
 export function drillVerdict(plan: Plan, input: VerdictInput): DrillVerdictOutput {
   const outageAt = outageSchema.safeParse(input.outage).data?.outageAt ?? null;
@@ -36,6 +45,7 @@ export function drillVerdict(plan: Plan, input: VerdictInput): DrillVerdictOutpu
   const worst = dataLossSchema.safeParse(input.dataLoss).data?.worst ?? null;
   const cleanup = cleanupSchema.safeParse(input.cleanup).data ?? null;
   const rtoSeconds = outageAt !== null && servedAt !== null ? secondsBetween(outageAt, servedAt) : null;
+  const unmeasured = unmeasuredFigures(input, { outageAt, servedAt, rtoSeconds, worst });
   const rto = {
     seconds: rtoSeconds,
     objectiveSeconds: plan.objectives.rtoSeconds,
@@ -64,11 +74,11 @@ export function drillVerdict(plan: Plan, input: VerdictInput): DrillVerdictOutpu
         ]
       : []),
   ];
-  const { outcome, error } = decide(cleanupComplete, failure, missed);
+  const { outcome, error } = decide(cleanupComplete, failure, unmeasured, missed);
   return {
     outcome,
     error,
-    cause: causeOf(outcome, { failure, missed, leftBehind, rto, rpo }),
+    cause: causeOf(outcome, { failure, unmeasured, missed, leftBehind, rto, rpo }),
     rto,
     rpo,
     cleanup: { complete: cleanupComplete, leftBehind: cleanupComplete ? [] : leftBehind },
@@ -76,13 +86,51 @@ export function drillVerdict(plan: Plan, input: VerdictInput): DrillVerdictOutpu
   };
 }
 
+/**
+ * What the drill did not measure although it ran to the end (a failed step explains its own
+ * gaps), and every figure refused as impossible. An honestly unknown RPO (no canary, no lag) is
+ * not listed: it is reported as unknown and judged neither met nor missed.
+ */
+function unmeasuredFigures(
+  input: VerdictInput,
+  read: {
+    outageAt: string | null;
+    servedAt: string | null;
+    rtoSeconds: number | null;
+    worst: z.output<typeof dataLossSchema>['worst'] | null;
+  },
+): string[] {
+  const problems: string[] = [];
+  if (input.outage !== null && read.outageAt === null) {
+    problems.push(`outage.outageAt is not an ISO date (found ${previewValue(input.outage)})`);
+  }
+  if (input.verification !== null && read.servedAt === null) {
+    problems.push(`verification.verifiedAt is not an ISO date (found ${previewValue(input.verification)})`);
+  }
+  if (read.outageAt !== null && read.servedAt !== null && read.rtoSeconds === null) {
+    problems.push(
+      `verification.verifiedAt ${read.servedAt} is before outage.outageAt ${read.outageAt}, so the RTO is not a duration`,
+    );
+  }
+  if (input.dataLoss !== null && read.worst === null) {
+    problems.push(
+      `dataLoss.worst is not a data-loss figure: seconds and writes lost are null or at least 0 (found ${previewValue(input.dataLoss, 120)})`,
+    );
+  }
+  if (input.error === null && read.rtoSeconds === null && problems.length === 0) {
+    problems.push('the drill ended without a declared outage and a verification through the drill name');
+  }
+  return problems;
+}
+
 function decide(
   cleanupComplete: boolean,
   failure: DrillVerdictOutput['failure'],
+  unmeasured: string[],
   missed: string[],
 ): { outcome: DrillOutcome; error: string | null } {
   if (!cleanupComplete) return { outcome: 'cleanup-incomplete', error: 'CleanupIncompleteError' };
-  if (failure !== null) return { outcome: 'failed', error: 'DrillFailedError' };
+  if (failure !== null || unmeasured.length > 0) return { outcome: 'failed', error: 'DrillFailedError' };
   if (missed.length > 0) return { outcome: 'objective-missed', error: 'ObjectiveMissedError' };
   return { outcome: 'succeeded', error: null };
 }
@@ -91,6 +139,7 @@ function causeOf(
   outcome: DrillOutcome,
   parts: {
     failure: DrillVerdictOutput['failure'];
+    unmeasured: string[];
     missed: string[];
     leftBehind: string[];
     rto: DrillVerdictOutput['rto'];
@@ -101,10 +150,13 @@ function causeOf(
   if (outcome === 'cleanup-incomplete') lines.push(`Left behind: ${parts.leftBehind.join('; ')}.`);
   if (parts.failure !== null)
     lines.push(`The drill failed: ${parts.failure.Error}: ${readable(parts.failure.Cause)}.`);
+  if (parts.unmeasured.length > 0) {
+    lines.push(`The drill could not show that it meets its objectives: ${parts.unmeasured.join('; ')}.`);
+  }
   if (parts.missed.length > 0) lines.push(`Objective missed: ${parts.missed.join('; ')}.`);
   if (outcome === 'succeeded') {
     lines.push(
-      `Drill succeeded: RTO ${parts.rto.seconds} s (objective ${parts.rto.objectiveSeconds} s), RPO ${parts.rpo.seconds ?? 'unknown'} s (${parts.rpo.basis}; objective ${parts.rpo.objectiveSeconds} s); everything cleaned up.`,
+      `Drill succeeded: RTO ${inSeconds(parts.rto.seconds)} (objective ${parts.rto.objectiveSeconds} s), RPO ${inSeconds(parts.rpo.seconds)} (${parts.rpo.basis}; objective ${parts.rpo.objectiveSeconds} s); everything cleaned up.`,
     );
   }
   // Step Functions keeps at most 32,768 characters of a Fail state's cause.
@@ -120,6 +172,11 @@ function readable(cause: string): string {
     // not JSON: the cause as it is
   }
   return cause.slice(0, 2_000);
+}
+
+/** "450 s", or "unknown" for a figure that was not measured (never "null s"). */
+function inSeconds(value: number | null): string {
+  return value === null ? 'unknown' : `${value} s`;
 }
 
 function secondsBetween(from: string, to: string): number | null {

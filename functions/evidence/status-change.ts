@@ -37,3 +37,21 @@ export function isFinalStatus(status: string): status is (typeof FINAL_STATUSES)
 export function stateMachineNameOf(stateMachineArn: string): string {
   return stateMachineArn.split(':').at(-1) ?? stateMachineArn;
 }
+
+/**
+ * The execution's own state machine, from its ARN (arn:PARTITION:states:REGION:ACCOUNT:execution:
+ * MACHINE:NAME), against the event's stateMachineArn (arn:PARTITION:states:REGION:ACCOUNT:
+ * stateMachine:MACHINE): the evidence is filed under the machine's name, so an event that pairs a
+ * plan machine with another machine's execution would file that run as this machine's.
+ */
+export function executionMachineMismatch(executionArn: string, stateMachineArn: string): string | null {
+  const [ePartition, , eRegion, eAccount, , eMachine] = executionArn.split(':').slice(1);
+  const [mPartition, , mRegion, mAccount, , mMachine] = stateMachineArn.split(':').slice(1);
+  const differences = [
+    ePartition === mPartition ? null : `partition ${ePartition} (not ${mPartition})`,
+    eRegion === mRegion ? null : `region ${eRegion} (not ${mRegion})`,
+    eAccount === mAccount ? null : `account ${eAccount} (not ${mAccount})`,
+    eMachine === mMachine ? null : `state machine ${eMachine} (not ${mMachine})`,
+  ].filter((difference) => difference !== null);
+  return differences.length === 0 ? null : differences.join(', ');
+}

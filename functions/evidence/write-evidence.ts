@@ -9,7 +9,12 @@ import { reportFromExecution } from '../../report/from-execution.ts';
 import { renderReportHtml } from '../../report/html.ts';
 import type { EvidenceConfig } from './config.ts';
 import { putEvidence } from './put-evidence.ts';
-import { isFinalStatus, parseStatusChange, stateMachineNameOf } from './status-change.ts';
+import {
+  executionMachineMismatch,
+  isFinalStatus,
+  parseStatusChange,
+  stateMachineNameOf,
+} from './status-change.ts';
 
 /**
  * The evidence of one run: when an execution of the plan's failover or drill state machine ends,
@@ -47,6 +52,13 @@ export async function writeEvidence(ports: EvidencePorts, event: unknown): Promi
     throw new InvalidInputError(
       `evidence event: detail.stateMachineArn: ${stateMachineArn} is not one of plan ${plan.name}'s state machines (${known.join(', ')}); nothing was written`,
       'detail.stateMachineArn',
+    );
+  }
+  const mismatch = executionMachineMismatch(executionArn, stateMachineArn);
+  if (mismatch !== null) {
+    throw new InvalidInputError(
+      `evidence event: detail.executionArn: ${executionArn} is an execution of ${mismatch}, not of detail.stateMachineArn ${stateMachineArn}; send the event Step Functions sent for this execution. Nothing was written`,
+      'detail.executionArn',
     );
   }
   if (!isFinalStatus(change.detail.status)) {

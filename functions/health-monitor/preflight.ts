@@ -11,6 +11,7 @@ import {
   type PreflightTrigger,
   parseTaskInput,
   type preflightInputSchema,
+  refuseUnusableExecutionName,
 } from '../shared/contracts.ts';
 import { readDbInstance } from '../shared/read-db-instance.ts';
 import { readDrService } from '../shared/read-dr-service.ts';
@@ -41,6 +42,7 @@ type Ports = Pick<
  */
 export async function preflight(ports: Ports, input: PreflightInput): Promise<PreflightOutput> {
   const { plan } = ports;
+  refuseUnusableExecutionName(input.correlationId);
   const request = parseTaskInput(executionInputSchema, input.request, 'execution input');
   refuseDrillMode(plan, request);
   const checkedAt = ports.now();

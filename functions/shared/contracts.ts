@@ -1,5 +1,7 @@
 import { InvalidInputError } from '../../plan/errors.ts';
 import { fieldPath } from '../../plan/issues.ts';
+import { EXECUTION_NAME_ALLOWED, isUsableExecutionName } from '../../plan/names.ts';
+import { escapeControlCharacters, previewValue } from '../../plan/value-preview.ts';
 import type { RecordedDecision } from './decision.ts';
 import * as z from './validator.ts';
 
@@ -42,10 +44,17 @@ const attempt = z._default(z.number().check(z.int(), z.minimum(0)), 0);
 /** A value echoed from an earlier poll's output; absent (first poll) is null. */
 const echoed = z._default(z.nullable(z.string()), null);
 
+/**
+ * Step Functions ARNs are at most 256 characters (DescribeExecution's executionArn): the bound
+ * keeps an ARN an error echoes (evidence, run lock) short.
+ */
+const ARN_MAX_LENGTH = 256;
+
 /** A Step Functions execution ARN, in any partition and region. */
 export const executionArnSchema = z
   .string()
   .check(
+    z.maxLength(ARN_MAX_LENGTH),
     z.regex(
       /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:execution:[^:]+:[^:]+$/,
       'a Step Functions execution ARN',
@@ -55,6 +64,7 @@ export const executionArnSchema = z
 export const stateMachineArnSchema = z
   .string()
   .check(
+    z.maxLength(ARN_MAX_LENGTH),
     z.regex(
       /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[^:]+$/,
       'a Step Functions state machine ARN',
@@ -191,6 +201,14 @@ export const notifyInputSchema = z.object({
 });
 export type NotifyInput = z.infer<typeof notifyInputSchema>;
 
+/**
+ * How much of a bad value an error shows. The error travels as a Step Functions error cause
+ * (at most 32,768 characters, message and stack trace both carry it), so what was found is a
+ * preview, never the value itself, and the preview is depth-bounded (a deeply nested value
+ * must not overflow the stack while the error is written).
+ */
+const FOUND_PREVIEW_LENGTH = 200;
+
 /** Parses task input at the edge; the error names the field that is wrong. */
 export function parseTaskInput<S extends z.ZodMiniType>(
   schema: S,
@@ -200,9 +218,39 @@ export function parseTaskInput<S extends z.ZodMiniType>(
   const result = z.safeParse(schema, input, { reportInput: true });
   if (result.success) return result.data;
   const issue = result.error.issues[0];
-  const field = issue ? fieldPath(issue.path) : '(root)';
-  const found = issue && 'input' in issue ? `; found ${JSON.stringify(issue.input) ?? 'nothing'}` : '';
-  throw new InvalidInputError(`${what}: ${field}: ${issue?.message ?? 'invalid'}${found}`, field);
+  const field = bounded(issue ? fieldPath(issue.path) : '(root)');
+  if (issue?.code === 'unrecognized_keys') {
+    throw new InvalidInputError(`${what}: ${field}: ${unrecognizedKeys(issue.keys)}`, field);
+  }
+  const found = issue && 'input' in issue ? `; found ${previewValue(issue.input, FOUND_PREVIEW_LENGTH)}` : '';
+  throw new InvalidInputError(`${what}: ${field}: ${bounded(issue?.message ?? 'invalid')}${found}`, field);
+}
+
+const MAX_KEYS_NAMED = 5;
+
+/** Names the keys only: the issue's input is the whole object around them, which may be huge. */
+function unrecognizedKeys(keys: readonly string[]): string {
+  const named = keys.slice(0, MAX_KEYS_NAMED).map((key) => previewValue(key));
+  const more = keys.length > MAX_KEYS_NAMED ? ` and ${keys.length - MAX_KEYS_NAMED} more` : '';
+  return `Unrecognized key${keys.length === 1 ? '' : 's'}: ${named.join(', ')}${more}; remove ${keys.length === 1 ? 'it' : 'them'} or check the spelling`;
+}
+
+/** Zod's own messages and paths can carry input (a custom check's text, a record's keys). */
+function bounded(text: string): string {
+  const safe = escapeControlCharacters(text);
+  return safe.length > FOUND_PREVIEW_LENGTH * 2 ? `${safe.slice(0, FOUND_PREVIEW_LENGTH * 2 - 3)}...` : safe;
+}
+
+/**
+ * Refuses, before anything runs, an execution name (the correlation id) that Step Functions
+ * accepted but drctl cannot put in the decision parameter's name or a drill's tag.
+ */
+export function refuseUnusableExecutionName(correlationId: string): void {
+  if (isUsableExecutionName(correlationId)) return;
+  throw new InvalidInputError(
+    `execution name: correlationId: ${previewValue(correlationId, 100)} cannot name this run's decision parameter and drill tags, which allow only ${EXECUTION_NAME_ALLOWED}; start the execution with a name of letters, digits, - _ . (drctl's own names are). Nothing was changed.`,
+    'correlationId',
+  );
 }
 
 // ---- Task outputs ----------------------------------------------------------------------------

@@ -19,7 +19,10 @@ const envelope = {
 const executionArn = executionArnSchema;
 const stateMachineArn = stateMachineArnSchema;
 const attempt = z._default(z.number().check(z.int(), z.minimum(0)), 0);
-const isoOrNull = z._default(z.nullable(z.iso.datetime({ offset: true })), null);
+const isoNullable = z.nullable(z.iso.datetime({ offset: true }));
+const isoOrNull = z._default(isoNullable, null);
+/** A replica lag in seconds: CloudWatch's ReplicaLag is never negative (-1 means "not replicating" and is filtered before). */
+const lagSeconds = z.nullable(z.number().check(z.nonnegative()));
 const databaseId = z.string().check(z.minLength(1), z.maxLength(100));
 
 /** What a sweep or cleanup poll reported before, so that the last poll's output keeps it all. */
@@ -90,7 +93,7 @@ export const promoteCopyInputSchema = z.object({
   attempt,
   /** promote-status echoes what promote-copy recorded, so that the last poll's output keeps it. */
   startedAt: isoOrNull,
-  lagAtPromotionSeconds: z._default(z.nullable(z.number()), null),
+  lagAtPromotionSeconds: z._default(lagSeconds, null),
   lagObservedAt: isoOrNull,
 });
 
@@ -115,8 +118,9 @@ export const dataLossInputSchema = z.object({
       z.looseObject({
         databaseId,
         copyIdentifier: z.string(),
-        startedAt: z.nullable(z.string()),
-        lagAtPromotionSeconds: z.nullable(z.number()),
+        // The same checks as promote-copy's input: the data-loss window is computed from them.
+        startedAt: isoNullable,
+        lagAtPromotionSeconds: lagSeconds,
       }),
     )
     .check(z.minLength(1)),

@@ -473,4 +473,23 @@ describe('a drill while the plan is failed over', () => {
     expect(copies(w)).toEqual([]);
     expect(drDesiredCounts(w)).toEqual(servicesBefore);
   }, 60_000);
+
+  it('refuses an execution name Step Functions accepts but a drill tag cannot hold, before it creates anything', async () => {
+    // Prepare
+    const w = await drillWorld();
+    const servicesBefore = drDesiredCounts(w);
+
+    // Act
+    const done = await runDrill(w, "drill(1)'x");
+
+    // Assess
+    expect(done.status).toBe('FAILED');
+    expect(done.error).toBe('InvalidInputError');
+    expect(done.cause).toContain('correlationId');
+    expect(done.cause).toContain('start the execution with a name of letters, digits, - _ .');
+    expect(copies(w)).toEqual([]);
+    expect(drDesiredCounts(w)).toEqual(servicesBefore);
+    const window = { from: done.startDate.getTime(), to: w.clock.now() };
+    expect(w.mutations(window).filter((m) => m.service === 'rds' || m.service === 'ecs')).toEqual([]);
+  }, 60_000);
 });

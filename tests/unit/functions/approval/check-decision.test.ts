@@ -3,11 +3,12 @@ import {
   GetParameterCommand,
   ParameterNotFound,
   SSMClient,
+  SSMServiceException,
 } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { checkDecision, type DecisionInput } from '../../../../functions/approval/check-decision.ts';
-import { ThrottledError } from '../../../../plan/errors.ts';
+import { InvalidInputError, ThrottledError } from '../../../../plan/errors.ts';
 import { loadPlanFile } from '../../../../plan/load.ts';
 import { rejection, throttlingError } from '../aws-errors.ts';
 
@@ -55,6 +56,27 @@ describe('approval: one look at the decision', () => {
     expect(ssmMock.commandCalls(GetParameterCommand)[0]?.args[0].input.Name).toBe(
       '/drctl/shop/decisions/alarm-run-7',
     );
+  });
+
+  it('refuses a run name SSM cannot hold as InvalidInputError on correlationId, naming the fix', async () => {
+    // Prepare
+    ssmMock.on(GetParameterCommand).rejects(
+      new SSMServiceException({
+        name: 'ValidationException',
+        $fault: 'client',
+        $metadata: { httpStatusCode: 400 },
+        message: 'Parameter name: It must use only letters, numbers, or the following symbols: . - _',
+      }),
+    );
+
+    // Act
+    const error = await rejection(checkDecision(ports, { ...input, correlationId: 'inc+1(a)' }));
+
+    // Assess
+    expect(error).toBeInstanceOf(InvalidInputError);
+    expect((error as InvalidInputError).field).toBe('correlationId');
+    expect(error.message).toContain('GetParameter /drctl/shop/decisions/inc+1(a): ValidationException');
+    expect(error.message).toContain('start the execution with a name of letters, digits, - _ .');
   });
 
   it('records an approval with who wrote it (Parameter Store) and who they say they are', async () => {

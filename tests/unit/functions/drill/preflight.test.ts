@@ -183,6 +183,22 @@ describe('drill preflight', () => {
     expect((error as InvalidInputError).field).toBe('mode');
   });
 
+  it.each(["drill(1)'x", 'ü-name', 'inc+1(a)'])(
+    'refuses an execution name a drill tag cannot hold (%s), before any AWS call',
+    async (name) => {
+      // Act
+      const error = await rejection(drillPreflight(ports(), input({ correlationId: name })));
+
+      // Assess
+      expect(error).toBeInstanceOf(InvalidInputError);
+      expect((error as InvalidInputError).field).toBe('correlationId');
+      expect(error.message).toContain('letters, digits, - _ .');
+      expect(error.message).toContain('start the execution with a name of');
+      expect(rdsMock.calls()).toHaveLength(0);
+      expect(sfnMock.calls()).toHaveLength(0);
+    },
+  );
+
   it('throws throttling as ThrottledError, for the state machine to retry, instead of refusing', async () => {
     // Prepare
     running({});

@@ -92,4 +92,60 @@ describe('drill verdict', () => {
     expect(verdict.outcome).toBe('cleanup-incomplete');
     expect(verdict.cleanup.leftBehind[0]).toContain('cleanup did not report (AccessDeniedError)');
   });
+
+  it('does not call a drill with an impossible RTO or data loss a success: verified before the outage, negative seconds lost', () => {
+    // Act
+    const verdict = drillVerdict(
+      plan,
+      input({
+        verification: { verifiedAt: '2026-03-01T02:59:00.000Z' },
+        dataLoss: { worst: { secondsLost: -5, writesLost: 0, basis: 'canary' } },
+      }),
+    );
+
+    // Assess
+    expect(verdict.outcome).toBe('failed');
+    expect(verdict.error).toBe('DrillFailedError');
+    expect(verdict.rto).toMatchObject({ seconds: null, met: null });
+    expect(verdict.rpo).toMatchObject({ seconds: null, met: null, basis: 'unknown' });
+    expect(verdict.cause).toContain(
+      'verification.verifiedAt 2026-03-01T02:59:00.000Z is before outage.outageAt 2026-03-01T03:00:00.000Z',
+    );
+    expect(verdict.cause).toContain('dataLoss.worst is not a data-loss figure');
+    expect(verdict.cause).not.toContain('null s');
+  });
+
+  it.each([
+    [
+      'an outage time that is not a date',
+      { outage: { outageAt: 'not-a-date' } },
+      'outage.outageAt is not an ISO date',
+    ],
+    [
+      'no verification on the success path',
+      { verification: null },
+      'without a declared outage and a verification',
+    ],
+  ])('ends a drill with %s as failed (RTO not measured), naming why', (_, overrides, why) => {
+    // Act
+    const verdict = drillVerdict(plan, input(overrides));
+
+    // Assess
+    expect(verdict.outcome).toBe('failed');
+    expect(verdict.error).toBe('DrillFailedError');
+    expect(verdict.rto.seconds).toBeNull();
+    expect(verdict.cause).toContain(why);
+  });
+
+  it('prints an unknown RPO as "unknown", not "unknown s", when the drill succeeds on the RTO', () => {
+    // Act
+    const verdict = drillVerdict(
+      plan,
+      input({ dataLoss: { worst: { secondsLost: null, writesLost: null, basis: 'unknown' } } }),
+    );
+
+    // Assess
+    expect(verdict.outcome).toBe('succeeded');
+    expect(verdict.cause).toContain('RTO 450 s (objective 900 s), RPO unknown (unknown; objective 60 s)');
+  });
 });

@@ -167,6 +167,42 @@ describe('writeEvidence', () => {
     expect(s3Mock.calls()).toHaveLength(0);
   });
 
+  it.each([
+    [
+      'another state machine',
+      `arn:aws:states:us-west-2:${ACCOUNT}:execution:shop-failover-scale-service:drill-42`,
+      'state machine shop-failover-scale-service (not shop-failover)',
+    ],
+    [
+      'another region',
+      `arn:aws:states:us-east-1:${ACCOUNT}:execution:shop-failover:drill-42`,
+      'region us-east-1 (not us-west-2)',
+    ],
+    [
+      'another account',
+      'arn:aws:states:us-west-2:999999999999:execution:shop-failover:drill-42',
+      'account 999999999999 (not 123456789012)',
+    ],
+  ])(
+    "refuses an execution of %s than the event's stateMachineArn, and writes nothing",
+    async (_, executionArn, named) => {
+      // Prepare
+      const event = { ...statusEvent(), detail: { ...statusEvent().detail, executionArn } };
+
+      // Act
+      const error = (await writeEvidence(ports(), event).catch((e: unknown) => e)) as Error & {
+        field?: string;
+      };
+
+      // Assess
+      expect(error.name).toBe('InvalidInputError');
+      expect(error.field).toBe('detail.executionArn');
+      expect(error.message).toContain(named);
+      expect(sfnMock.calls()).toHaveLength(0);
+      expect(s3Mock.calls()).toHaveLength(0);
+    },
+  );
+
   it('refuses an event that is not a Step Functions status change, naming the field', async () => {
     // Prepare
     const event = { ...statusEvent(), detail: { ...statusEvent().detail, executionArn: 'exec-1' } };

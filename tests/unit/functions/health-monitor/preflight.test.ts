@@ -401,6 +401,26 @@ describe('preflight', () => {
     expect(world.commandNames()).toEqual([]);
   });
 
+  it.each(['inc+1(a)', 'ü-name', 'a b', 'x'.repeat(81)])(
+    'refuses an execution name the decision parameter cannot hold (%s), before any AWS call',
+    async (name) => {
+      // Prepare
+      const world = createWorld(simplePlan());
+
+      // Act
+      const error = await expectRejection(
+        preflight(world.ports, { ...input(), correlationId: name }),
+        InvalidInputError,
+      );
+
+      // Assess
+      expect(error.field).toBe('correlationId');
+      expect(error.message).toContain('letters, digits, - _ .');
+      expect(error.message).toContain('start the execution with a name of');
+      expect(world.commandNames()).toEqual([]);
+    },
+  );
+
   it('reads a weighted record pair and plans to move all weight to DR', async () => {
     // Prepare
     const base = simplePlan();
