@@ -129,9 +129,15 @@ describe('traffic gate and detection paths (dns.strategy gate)', () => {
           null,
         ],
         [['cloudwatch:PutMetricData'], ['*'], { StringEquals: { 'cloudwatch:namespace': 'drctl' } }],
+        // The run guard: the switch acts only for a failover run past its point of no return.
+        [
+          ['states:GetExecutionHistory'],
+          [`arn:aws:states:${plan.regions.dr}:111111111111:execution:${plan.name}-failover:*`],
+          null,
+        ],
       ]),
     );
-    expect(own).toHaveLength(2);
+    expect(own).toHaveLength(3);
     expect(statements.flatMap((s) => s.Action).filter((a) => a.startsWith('route53:'))).toEqual([]);
   });
 
