@@ -88,7 +88,9 @@ export function invoker(handler: LambdaHandler, arn: string): Invoke {
       succeed: () => {},
     };
     try {
-      const result = await handler(JSON.parse(JSON.stringify(event ?? {})), context);
+      // An Invoke without a payload gives the handler {}; an explicit JSON null stays null, as in Lambda.
+      const received = event === undefined ? {} : JSON.parse(JSON.stringify(event));
+      const result = await handler(received, context);
       return result === undefined ? null : JSON.parse(JSON.stringify(result));
     } catch (error) {
       throw asLambdaError(error);

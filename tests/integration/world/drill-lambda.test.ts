@@ -104,6 +104,22 @@ describe('Lambda Invoke in the world', () => {
   });
 });
 
+describe('Lambda Invoke payloads in the world', () => {
+  it('hands a JSON null payload to the handler as null, as Lambda does (the health monitor refuses it)', async () => {
+    // Prepare
+    const lambda = worldClient(world, LambdaClient, plan.regions.dr);
+
+    // Act
+    const output = await lambda.send(
+      new InvokeCommand({ FunctionName: `${plan.name}-health-monitor`, Payload: encode(null) }),
+    );
+
+    // Assess
+    expect(output.FunctionError).toBe('Unhandled');
+    expect((decode(output.Payload) as { errorType: string }).errorType).toBe('InvalidInputError');
+  });
+});
+
 describe('the canary writer in the world', () => {
   it('writes nothing while the primary region is down (it runs there), and writes again once it is back', async () => {
     // Prepare
