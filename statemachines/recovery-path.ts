@@ -172,7 +172,6 @@ export function recoveryPath(plan: Plan): RecoveryStep[] {
       step: 'Promote databases',
       by: 'promote-replica',
       calls: [
-        runGuard(true),
         {
           service: 'rds',
           region: dr,
@@ -180,6 +179,7 @@ export function recoveryPath(plan: Plan): RecoveryStep[] {
           required: true,
           what: 'each replica',
         },
+        runGuard(true),
       ],
     },
     {
@@ -235,7 +235,6 @@ export function recoveryPath(plan: Plan): RecoveryStep[] {
       by: 'update-dns',
       calls: gate
         ? [
-            runGuard(true),
             {
               service: 'cloudwatch',
               region: dr,
@@ -243,9 +242,9 @@ export function recoveryPath(plan: Plan): RecoveryStep[] {
               required: true,
               what: 'close the traffic gate (data plane)',
             },
+            runGuard(true),
           ]
         : [
-            runGuard(true),
             {
               service: 'route53',
               region: ROUTE53_CONTROL_PLANE_REGION,
@@ -253,6 +252,7 @@ export function recoveryPath(plan: Plan): RecoveryStep[] {
               required: true,
               what: `change ${plan.dns.record} (Route 53 API, control plane)`,
             },
+            runGuard(true),
           ],
     },
     {
