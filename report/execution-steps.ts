@@ -281,18 +281,22 @@ export function stepsFromHistory(events: readonly HistoryEvent[], executionRunni
       owner.lastEventAt = at;
       remember(taskOutputs, owner.state, owner.output);
     } else if (FAILED.has(type)) {
+      const stopped = stoppedChild(event);
       if (!attributable) {
-        pending.push({
-          failure: failureOf(event),
-          at,
-          open: new Set(open().map((entry) => entry.id)),
-          consumed: false,
-        });
+        // A stopped child is no failure, whichever Task it belongs to.
+        if (!stopped) {
+          pending.push({
+            failure: failureOf(event),
+            at,
+            open: new Set(open().map((entry) => entry.id)),
+            consumed: false,
+          });
+        }
         continue;
       }
       const owner = ownerOf(event);
       if (!owner) continue;
-      if (stoppedChild(event)) {
+      if (stopped) {
         owner.stopped = true;
         owner.lastEventAt = at;
         continue;

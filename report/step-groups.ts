@@ -136,6 +136,22 @@ function decisionWaiting(group: StepGroup, build: BuildContext): boolean {
   return !build.all.some((entry) => last !== undefined && entry.id > last.id && !states.has(entry.state));
 }
 
+/**
+ * A step that did not fail and did not finish: a failure elsewhere ended it (a Parallel or a Map
+ * ends all its branches when one fails). Not a success.
+ */
+function cutShortOf(group: StepGroup, last: TaskEntry, build: BuildContext): boolean {
+  // Its child execution was stopped.
+  if (last.stopped) return true;
+  // Still open when a failure ended its branch or the run.
+  if (last.exitedAt === null) return !build.executionRunning && build.propagatedAfter(last.lastEventAt);
+  // A poll loop whose last check was not done.
+  if (POLLING_KINDS.has(group.name.kind) && pollDone(last) === false) return true;
+  // A loop that left without passing through its own end.
+  const loopEnds = LOOP_ENDS[group.name.kind];
+  return loopEnds !== undefined && !build.passedAfter(loopEnds, last.exitedAt);
+}
+
 function pollsText(group: StepGroup): string {
   if (group.entries.some((entry) => stepNameOf(entry.state).runsChild))
     return 'status checks in a child execution';
@@ -168,16 +184,7 @@ export function buildStep(
   const waiting = decisionWaiting(group, build);
   const ended =
     waiting || retrying ? null : (last.exitedAt ?? (failure || last.stopped ? last.lastEventAt : null));
-  // A poll loop whose last check was not done was cut short (a sibling branch failed): not a success.
-  const loopEnds = LOOP_ENDS[group.name.kind];
-  // So was a step still open when a failure ended its branch or the run (a child execution stopped).
-  const cutShort =
-    !failure &&
-    (last.stopped ||
-      (last.exitedAt === null && !build.executionRunning && build.propagatedAfter(last.lastEventAt)) ||
-      (last.exitedAt !== null &&
-        ((POLLING_KINDS.has(group.name.kind) && pollDone(last) === false) ||
-          (loopEnds !== undefined && !build.passedAfter(loopEnds, last.exitedAt)))));
+  const cutShort = !failure && cutShortOf(group, last, build);
   let outcome: ReportStep['outcome'];
   if (answer) outcome = 'succeeded';
   else if (retrying || waiting) outcome = 'running';

@@ -7,7 +7,6 @@ import { type FenceOutput, fenceInputSchema, parseTaskInput } from '../shared/co
 import { loadDeployedPlan } from '../shared/plan.ts';
 import { CORRELATION_ID_PATH, powertools } from '../shared/powertools.ts';
 import { failoverRunGuard } from '../shared/run-guard.ts';
-import { stateMachineArns } from '../shared/state-machines.ts';
 import * as z from '../shared/validator.ts';
 import { type FencePorts, fenceForRun, fencePrimary } from './fence.ts';
 
@@ -33,7 +32,7 @@ async function fence(event: unknown, context: Context): Promise<FenceOutput> {
   if (operation === undefined) return fencePrimary(ports, { attempt: 0, pastPointOfNoReturn: false });
   const input = parseTaskInput(fenceInputSchema, event, 'fence-primary');
   // The input claims its run is past the point of no return; the run's own history must say so.
-  const pastPointOfNoReturn = failoverRunGuard(sfn, stateMachineArns(plan, context.invokedFunctionArn));
+  const pastPointOfNoReturn = failoverRunGuard(sfn, plan, context.invokedFunctionArn);
   return fenceForRun({ ...ports, pastPointOfNoReturn }, input);
 }
 

@@ -7,7 +7,6 @@ import { type PromoteOutput, parseTaskInput, promoteInputSchema } from '../share
 import { loadDeployedPlan } from '../shared/plan.ts';
 import { CORRELATION_ID_PATH, powertools } from '../shared/powertools.ts';
 import { failoverRunGuard } from '../shared/run-guard.ts';
-import { stateMachineArns } from '../shared/state-machines.ts';
 import { promoteReplica } from './promote-replica.ts';
 
 const { logger, tracer } = powertools('promote-replica');
@@ -17,7 +16,7 @@ const sfn = tracer.captureAWSv3Client(sfnClient({ region: plan.regions.dr }));
 
 async function promote(event: unknown, context: Context): Promise<PromoteOutput> {
   const input = parseTaskInput(promoteInputSchema, event, 'promote-replica');
-  const pastPointOfNoReturn = failoverRunGuard(sfn, stateMachineArns(plan, context.invokedFunctionArn));
+  const pastPointOfNoReturn = failoverRunGuard(sfn, plan, context.invokedFunctionArn);
   return promoteReplica({ plan, rds, pastPointOfNoReturn, now: () => new Date(), logger }, input);
 }
 

@@ -1,6 +1,7 @@
 import { GetExecutionHistoryCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import { NotPastPointOfNoReturnError, toDrError } from '../../plan/errors.ts';
-import { failoverExecutionArn, type StateMachineArns } from './state-machines.ts';
+import type { Plan } from '../../plan/schema.ts';
+import { failoverExecutionArn, stateMachineArns } from './state-machines.ts';
 
 /**
  * The failover state machine's point of no return (statemachines/failover.asl.json): the Map
@@ -9,7 +10,11 @@ import { failoverExecutionArn, type StateMachineArns } from './state-machines.ts
  */
 export const POINT_OF_NO_RETURN_STATE = 'StartPromotions';
 
-/** The point of no return is among the run's first hundred or so events; a run is read this far at most. */
+/**
+ * How far a run is read. StartPromotions was event 16 of the reference plan's unattended run in
+ * the world (`npm run drill`); a run that waits for a decision first adds about nine events per
+ * check, at most `approvalMaxPolls` (60) checks: under 600 events, so 1,000 is enough.
+ */
 const MAX_PAGES = 5;
 const PAGE_SIZE = 200;
 
@@ -87,11 +92,12 @@ async function readHistoryPage(
 /**
  * The check a function's core makes before an action that cannot be undone: `correlationId` is
  * the run's name as its task input gives it. Bound by the handler to its Step Functions client
- * and the plan's failover state machine in this account and region.
+ * and to the plan's failover state machine in the account and region of the invoked function.
  */
 export type RunGuard = (correlationId: string, action: string) => Promise<void>;
 
-export function failoverRunGuard(sfn: SFNClient, machines: StateMachineArns): RunGuard {
+export function failoverRunGuard(sfn: SFNClient, plan: Plan, invokedFunctionArn: string): RunGuard {
+  const machines = stateMachineArns(plan, invokedFunctionArn);
   return (correlationId, action) =>
     assertPastPointOfNoReturn(sfn, failoverExecutionArn(machines, correlationId), action);
 }

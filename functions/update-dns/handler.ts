@@ -7,7 +7,6 @@ import { type DnsOutput, dnsInputSchema, parseTaskInput } from '../shared/contra
 import { loadDeployedPlan } from '../shared/plan.ts';
 import { CORRELATION_ID_PATH, powertools } from '../shared/powertools.ts';
 import { failoverRunGuard } from '../shared/run-guard.ts';
-import { stateMachineArns } from '../shared/state-machines.ts';
 import { updateDns } from './update-dns.ts';
 
 const { logger, tracer } = powertools('update-dns');
@@ -22,7 +21,7 @@ const sfn = tracer.captureAWSv3Client(sfnClient({ region: plan.regions.dr }));
 
 async function switchDns(event: unknown, context: Context): Promise<DnsOutput> {
   const input = parseTaskInput(dnsInputSchema, event, 'update-dns');
-  const pastPointOfNoReturn = failoverRunGuard(sfn, stateMachineArns(plan, context.invokedFunctionArn));
+  const pastPointOfNoReturn = failoverRunGuard(sfn, plan, context.invokedFunctionArn);
   return updateDns({ plan, ...clients, pastPointOfNoReturn, now: () => new Date(), logger }, input);
 }
 

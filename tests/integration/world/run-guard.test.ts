@@ -29,6 +29,11 @@ function recoveryState() {
   };
 }
 
+/** What a state machine task would send for the run named `correlationId`. */
+function taskEnvelope(correlationId: string) {
+  return { correlationId, executionStartTime: new Date(world.clock.now()).toISOString() };
+}
+
 async function invoke(functionName: string, payload: unknown) {
   const lambda = worldClient(world, LambdaClient, plan.regions.dr);
   const output = await lambda.send(
@@ -53,10 +58,7 @@ describe('the point of no return, invoked by hand', () => {
   it('refuses to fence the healthy primary for a run that does not exist', async () => {
     // Prepare
     const before = recoveryState();
-    const envelope = {
-      correlationId: 'made-up',
-      executionStartTime: new Date(world.clock.now()).toISOString(),
-    };
+    const envelope = taskEnvelope('made-up');
 
     // Act
     const fence = await invoke(`${plan.name}-fence-primary`, { operation: 'fence', attempt: 0, ...envelope });
@@ -72,10 +74,7 @@ describe('the point of no return, invoked by hand', () => {
   it('refuses to promote a replica or move traffic for a made-up run', async () => {
     // Prepare
     const before = recoveryState();
-    const envelope = {
-      correlationId: 'made-up-2',
-      executionStartTime: new Date(world.clock.now()).toISOString(),
-    };
+    const envelope = taskEnvelope('made-up-2');
     const database = plan.databases[0]?.id;
 
     // Act
@@ -113,10 +112,7 @@ describe('the point of no return, invoked by hand', () => {
     );
     const dryRun = await sfn.send(new DescribeExecutionCommand({ executionArn: started.executionArn }));
     const before = recoveryState();
-    const envelope = {
-      correlationId: 'dry-run-1',
-      executionStartTime: new Date(world.clock.now()).toISOString(),
-    };
+    const envelope = taskEnvelope('dry-run-1');
 
     // Act
     const fence = await invoke(`${plan.name}-fence-primary`, { operation: 'fence', attempt: 0, ...envelope });
