@@ -281,22 +281,18 @@ export function stepsFromHistory(events: readonly HistoryEvent[], executionRunni
       owner.lastEventAt = at;
       remember(taskOutputs, owner.state, owner.output);
     } else if (FAILED.has(type)) {
-      const stopped = stoppedChild(event);
       if (!attributable) {
-        // A stopped child is no failure, whichever Task it belongs to.
-        if (!stopped) {
-          pending.push({
-            failure: failureOf(event),
-            at,
-            open: new Set(open().map((entry) => entry.id)),
-            consumed: false,
-          });
-        }
+        pending.push({
+          failure: failureOf(event),
+          at,
+          open: new Set(open().map((entry) => entry.id)),
+          consumed: false,
+        });
         continue;
       }
       const owner = ownerOf(event);
       if (!owner) continue;
-      if (stopped) {
+      if (stoppedChild(event)) {
         owner.stopped = true;
         owner.lastEventAt = at;
         continue;
