@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { StateMachine } from 'aws-local-stepfunctions';
+import { withFalseTypeTestsNegated } from './choice-type-tests.ts';
 
 /**
  * Definitions the world has validated, as the validator left them (asl-validator fills in each
@@ -24,7 +25,8 @@ const inMemory = new Map<string, string>();
 /**
  * aws-local-stepfunctions' interpreter for the definition, validated with every check on (ARNs
  * and paths, the interpreter's defaults) the first time this definition is seen, and not again.
- * Also returns the definition as validated, which is what the interpreter runs.
+ * Also returns the definition as validated, which is what the interpreter runs (with its false
+ * type tests written as `Not`, which aws-local-stepfunctions gets right: choice-type-tests.ts).
  */
 export function validatedInterpreter<T extends object>(
   definition: T,
@@ -34,7 +36,9 @@ export function validatedInterpreter<T extends object>(
   });
   return {
     definition: validated,
-    interpreter: new StateMachine(validated as never, { validationOptions: { noValidate: true } }),
+    interpreter: new StateMachine(withFalseTypeTestsNegated(validated) as never, {
+      validationOptions: { noValidate: true },
+    }),
   };
 }
 
