@@ -13,6 +13,7 @@ import {
   noChangeOf,
   type RunSources,
   trafficOf,
+  wouldWaitOf,
 } from './run-facts.ts';
 import { type RunReport, runReportSchema } from './schema.ts';
 import { executionConsoleUrl } from './view-model.ts';
@@ -195,6 +196,7 @@ export function reportFromExecution(
   const drill = mode === 'drill' ? drillFactsOf(taskResults, running) : null;
   const refusal = mode === 'drill' ? drillRefusal(events) : null;
   const noChange = refusal ?? (status === 'SUCCEEDED' && mode !== 'drill' ? noChangeOf(sources) : null);
+  const wouldWait = status === 'SUCCEEDED' && mode === 'dry-run' ? wouldWaitOf(sources) : null;
 
   const endEvent = events.find((event) =>
     ['ExecutionFailed', 'ExecutionTimedOut', 'ExecutionAborted'].includes(event.type ?? ''),
@@ -223,6 +225,7 @@ export function reportFromExecution(
   else if (mode === 'drill') outcome = status === 'SUCCEEDED' ? 'drilled' : 'failed';
   else if (status !== 'SUCCEEDED') outcome = 'failed';
   else if (noChange) outcome = 'no-change';
+  else if (wouldWait) outcome = 'would-wait-for-decision';
   else outcome = mode === 'dry-run' ? 'would-fail-over' : 'failed-over';
 
   const outageAt = drill ? drill.facts.outageAt : time(record(output.outage).startedAt);
@@ -268,7 +271,7 @@ export function reportFromExecution(
     },
     outcome,
     noChangeReason: noChange?.reason ?? null,
-    noChangeDetail: noChange?.detail ?? null,
+    noChangeDetail: noChange?.detail ?? wouldWait,
     outage: { startedAt: outageAt },
     detection: {
       detectedAt,

@@ -64,6 +64,7 @@ const OUTCOME_LABEL: Record<RunReport['outcome'], string> = {
   'failed-over': '✓ failed over',
   failed: '✕ failed',
   'would-fail-over': '✓ dry run: would fail over',
+  'would-wait-for-decision': '– dry run: would wait for a decision',
   drilled: '✓ drill: recovered on copies, cleaned up',
   running: '… running',
   'no-change': '– no change',

@@ -61,7 +61,7 @@ ${view.interrupted ? html`<p class="interrupted" id="interrupted">${view.interru
 <dt>Mode</dt><dd id="mode">${view.mode}</dd>
 <dt>Trigger</dt><dd id="trigger">${view.trigger.kind}, requested by <strong>${view.trigger.requestedBy}</strong></dd>
 ${view.detectionPath ? html`<dt>Detected by</dt><dd id="detection-path">${view.detectionPath}</dd>` : ''}
-${view.noChangeDetail ? html`<dt>Why no change</dt><dd id="no-change">${view.noChangeDetail}</dd>` : ''}
+${view.noChangeDetail ? html`<dt>${view.noChangeTitle}</dt><dd id="no-change">${view.noChangeDetail}</dd>` : ''}
 ${view.traffic ? html`<dt>Traffic</dt><dd id="traffic">${view.traffic}</dd>` : ''}
 <dt>Reason</dt><dd id="reason">${view.trigger.reason}</dd>
 <dt>Incident</dt><dd>${view.trigger.incidentId}</dd>

@@ -30,6 +30,8 @@ export interface RunSources {
 const latest = (sources: RunSources, state: string): unknown => sources.results.get(state)?.at(-1);
 
 export function noChangeOf(sources: RunSources): { reason: NoChangeReason; detail: string } | null {
+  if (foundNothingToChange(sources.output))
+    return { reason: 'already-failed-over', detail: ALREADY_FAILED_OVER };
   const reason = NO_CHANGE_REASONS.find((candidate) => candidate === sources.output.outcome);
   if (!reason) return null;
   const cause = text(sources.output.reason);
@@ -53,6 +55,31 @@ export function noChangeOf(sources: RunSources): { reason: NoChangeReason; detai
     reason,
     detail: `nobody decided within the plan's approval timeout${checks ? ` (${checks} checks)` : ''}`,
   };
+}
+
+const ALREADY_FAILED_OVER =
+  'preflight found nothing left to change (every replica promoted, every DR service at its DR count, traffic on the DR side): an earlier run failed the plan over';
+
+/**
+ * A failover, or the dry run of one, whose preflight found nothing left to change: the plan is on
+ * the DR side already. A run that resumes a partial failover has changes left, so it still counts
+ * as one (and its RTO is measured); a run with none would measure an RTO from an old alarm.
+ */
+function foundNothingToChange(output: Record<string, unknown>): boolean {
+  if (output.outcome === 'already-failed-over') return true;
+  if (output.outcome !== 'failed-over' && output.outcome !== 'would-fail-over') return false;
+  const changes = output.outcome === 'failed-over' ? output.changes : output.wouldChange;
+  return Array.isArray(changes) && changes.length === 0;
+}
+
+/** Why a dry run's failover would wait for a person (the preflight's reasons), or null. */
+export function wouldWaitOf(sources: RunSources): string | null {
+  if (sources.output.outcome !== 'would-wait-for-decision') return null;
+  const reasons = record(sources.output.decision)?.reasons;
+  const words = Array.isArray(reasons) ? reasons.filter((reason) => typeof reason === 'string') : [];
+  return `a failover started now would wait for a person's decision before the point of no return: ${
+    words.length > 0 ? words.join('; ') : 'the reasons were not recorded'
+  }`;
 }
 
 export function decisionOf(sources: RunSources, mode: RunReport['mode']): RunReport['decision'] {

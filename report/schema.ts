@@ -63,6 +63,7 @@ export const NO_CHANGE_REASONS = [
   'denied',
   'decision-timed-out',
   'refused',
+  'already-failed-over',
 ] as const;
 export type NoChangeReason = (typeof NO_CHANGE_REASONS)[number];
 
@@ -233,13 +234,24 @@ export const runReportSchema = z.object({
     consoleUrl: z.optional(z.string()),
   }),
   /**
-   * failed-over, failed, would-fail-over (dry run), drilled (a drill that ran, met its objectives
-   * and cleaned up), running, or no-change: the run stopped before the point of no return on
-   * purpose (`noChangeReason`; a drill its preflight refused: `refused`), and nothing was changed.
+   * failed-over, failed, would-fail-over (dry run), would-wait-for-decision (dry run: a failover
+   * started now would stop before the point of no return for a person's decision; why:
+   * `noChangeDetail`), drilled (a drill that ran, met its objectives and cleaned up), running, or
+   * no-change: the run stopped before the point of no return on purpose (`noChangeReason`; a drill
+   * its preflight refused: `refused`; a plan already on the DR side: `already-failed-over`), and
+   * nothing was changed.
    */
-  outcome: z.enum(['failed-over', 'failed', 'would-fail-over', 'drilled', 'running', 'no-change']),
+  outcome: z.enum([
+    'failed-over',
+    'failed',
+    'would-fail-over',
+    'would-wait-for-decision',
+    'drilled',
+    'running',
+    'no-change',
+  ]),
   noChangeReason: z.optional(z.nullable(z.enum(NO_CHANGE_REASONS))),
-  /** The run's own words for it (the lock's refusal, the primary's answer, the decision). */
+  /** The run's own words for it (the lock's refusal, the primary's answer, the decision; a dry run: why a failover would wait). */
   noChangeDetail: z.optional(z.nullable(z.string())),
   /** When the primary region was lost (injected in the local world; unknown on AWS unless given). */
   outage: z.object({ startedAt: z.nullable(isoTime) }),

@@ -61,6 +61,8 @@ export interface ReportView {
   detectionPath: string | null;
   traffic: string | null;
   noChangeDetail: string | null;
+  /** What the detail answers: why the run changed nothing, or why a dry run's failover would wait. */
+  noChangeTitle: string;
   writesDiverged: string;
   decision: FactLine[];
   confirmation: FactLine[];
@@ -88,6 +90,11 @@ const OUTCOME: Record<RunReport['outcome'], ReportView['outcome']> = {
   'failed-over': { label: 'Failed over to the DR region', symbol: '✓', tone: 'good' },
   failed: { label: 'Failed', symbol: '✕', tone: 'bad' },
   'would-fail-over': { label: 'Dry run: a failover would proceed', symbol: '✓', tone: 'good' },
+  'would-wait-for-decision': {
+    label: "Dry run: a failover would stop for a person's decision before the point of no return",
+    symbol: '–',
+    tone: 'neutral',
+  },
   drilled: {
     label: 'Drill succeeded: recovered on copies within the objectives, and cleaned up',
     symbol: '✓',
@@ -107,6 +114,7 @@ const NO_CHANGE_LABEL: Record<NonNullable<RunReport['noChangeReason']>, string> 
   denied: 'No change: the failover was denied',
   'decision-timed-out': 'No change: nobody decided in time',
   refused: "No change: the drill's preflight refused it",
+  'already-failed-over': 'No change: the plan is already failed over',
 };
 
 function outcomeView(report: RunReport): ReportView['outcome'] {
@@ -337,7 +345,11 @@ export function buildReportView(report: RunReport): ReportView {
     timeline: buildTimeline(report),
     detectionPath: detectionPathView(report),
     traffic: trafficView(report),
-    noChangeDetail: report.outcome === 'no-change' ? (report.noChangeDetail ?? null) : null,
+    noChangeDetail:
+      report.outcome === 'no-change' || report.outcome === 'would-wait-for-decision'
+        ? (report.noChangeDetail ?? null)
+        : null,
+    noChangeTitle: report.outcome === 'would-wait-for-decision' ? 'Why it would wait' : 'Why no change',
     writesDiverged: writesDivergedView(report),
     decision: decisionView(report),
     confirmation: confirmationView(report),

@@ -17,7 +17,8 @@ export function writeReportFiles(report: RunReport, jsonPath: string): string[] 
  * prove it, not assume it) or made no change (skipped, stood down, denied, decision timed out:
  * a drill that did not fail over proved nothing). A drill (mode drill): 0 when it ran on its
  * copies, met both objectives (RTO known) and cleaned up completely. Bad input is 2, before any
- * run (guarded).
+ * run (guarded). A dry run: 0 only when a failover started now would go through on its own; 1
+ * when it would wait for a person's decision or find the plan already failed over.
  */
 export function drillExitCode(report: RunReport): number {
   if (report.mode === 'dry-run') return report.outcome === 'would-fail-over' ? 0 : 1;

@@ -17,6 +17,7 @@ export const NO_CHANGE_WORDS: Record<NonNullable<RunReport['noChangeReason']>, s
   'decision-timed-out': 'decision timed out (nobody decided in time)',
   refused:
     "refused by the drill's preflight (a failover runs or the plan is failed over, another drill runs, or a replica cannot be copied)",
+  'already-failed-over': 'already failed over (nothing was left to change on the DR side)',
 };
 
 export function detectionPathWords(report: RunReport): string | null {

@@ -33,6 +33,7 @@ const OUTCOME_WORDS: Record<RunReport['outcome'], string> = {
   'failed-over': 'FAILED OVER',
   failed: 'FAILED',
   'would-fail-over': 'WOULD FAIL OVER (dry run: nothing changed)',
+  'would-wait-for-decision': "WOULD WAIT FOR A PERSON'S DECISION (dry run: nothing changed)",
   drilled: 'DRILL SUCCEEDED (on copies: production untouched)',
   running: 'STILL RUNNING',
   'no-change': 'NO CHANGE',
@@ -60,8 +61,9 @@ export function renderSummary(report: RunReport, style: Style, files: string[] =
   );
   const good = ['failed-over', 'would-fail-over', 'drilled'].includes(report.outcome);
   const outcome = outcomeText(report);
+  const neutral = report.outcome === 'no-change' || report.outcome === 'would-wait-for-decision';
   lines.push(
-    `${label('outcome')}${good ? style.green(outcome) : report.outcome === 'no-change' ? style.yellow(outcome) : style.red(outcome)}  (execution ${report.execution.name}: ${report.execution.status})`,
+    `${label('outcome')}${good ? style.green(outcome) : neutral ? style.yellow(outcome) : style.red(outcome)}  (execution ${report.execution.name}: ${report.execution.status})`,
   );
   // Denied and timed-out runs: the decision line below says who and why.
   if (report.noChangeDetail && !report.decision?.required) lines.push(`${label('')}${report.noChangeDetail}`);

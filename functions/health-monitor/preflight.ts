@@ -165,9 +165,12 @@ function preflightOutput(
   };
 }
 
-/** A person decides before the point of no return when the plan asks for approval of alarm-started runs, or when the RPO guard cannot accept the lag. */
+/**
+ * A person decides before the point of no return when the plan asks for approval of alarm-started
+ * runs, or when the RPO guard cannot accept the lag. A dry run never waits, but it answers for the
+ * failover it rehearses: its `decision` says whether that failover, started now, would wait.
+ */
 function decisionNeed(plan: Plan, request: ExecutionInput, rpo: RpoVerdict): PreflightOutput['decision'] {
-  if (request.mode === 'dry-run') return { required: false, reasons: [] };
   const reasons: string[] = [];
   if (plan.failover.trigger === 'approval' && request.requestedBy.startsWith('alarm:')) {
     reasons.push('the plan asks for approval of alarm-started failovers (failover.trigger: approval)');

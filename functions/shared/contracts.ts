@@ -310,7 +310,10 @@ export interface PreflightOutput {
     verdict: 'within' | 'over' | 'unknown';
     offences: string[];
   };
-  /** Whether the run waits for a person's decision before the point of no return, and why. */
+  /**
+   * Whether the run waits for a person's decision before the point of no return, and why. A
+   * dry run does not wait: for it, whether a failover started now would.
+   */
   decision: { required: boolean; reasons: string[] };
   /** A rough estimate of the recovery from here (promotion, start-up, traffic switch), in seconds. */
   estimatedRecoverySeconds: number;

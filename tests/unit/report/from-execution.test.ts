@@ -136,6 +136,77 @@ describe('reportFromExecution', () => {
     expect(report.rto.servingAt).toBeNull();
   });
 
+  it("reports a dry run whose failover would wait for a person's decision, with the reasons", () => {
+    // Prepare
+    const { describe: execution, events } = dryRun();
+    const output = JSON.parse(execution.output ?? '{}');
+    output.outcome = 'would-wait-for-decision';
+    output.decision = { required: true, reasons: ['the RPO guard cannot accept the replica lag: 300 s'] };
+
+    // Act
+    const report = reportFromExecution(
+      { execution: { ...execution, output: JSON.stringify(output) }, events },
+      PLAN,
+      { generatedAt: GENERATED },
+    );
+
+    // Assess
+    expect(report.outcome).toBe('would-wait-for-decision');
+    expect(report.noChangeReason).toBeNull();
+    expect(report.noChangeDetail).toBe(
+      "a failover started now would wait for a person's decision before the point of no return: the RPO guard cannot accept the replica lag: 300 s",
+    );
+    expect(report.changes).toHaveLength(3);
+  });
+
+  it.each([
+    [
+      'a dry run that found nothing to change',
+      'dry-run',
+      { outcome: 'already-failed-over', wouldChange: [] },
+    ],
+    [
+      'an older dry run with an empty change list',
+      'dry-run',
+      { outcome: 'would-fail-over', wouldChange: [] },
+    ],
+    [
+      'a failover whose preflight found nothing to change',
+      'failover',
+      { outcome: 'failed-over', changes: [] },
+    ],
+  ])('reports %s as already failed over, with no RTO from an old alarm', (_name, mode, fields) => {
+    // Prepare
+    const run = mode === 'dry-run' ? dryRun() : succeededFailover();
+    const output = { ...JSON.parse(run.describe.output ?? '{}'), ...fields };
+
+    // Act
+    const report = reportFromExecution(
+      { execution: { ...run.describe, output: JSON.stringify(output) }, events: run.events },
+      PLAN,
+      { generatedAt: GENERATED },
+    );
+
+    // Assess
+    expect(report.outcome).toBe('no-change');
+    expect(report.noChangeReason).toBe('already-failed-over');
+    expect(report.noChangeDetail).toContain('preflight found nothing left to change');
+    expect(report.changes).toEqual([]);
+    expect(report.rto.seconds).toBeNull();
+  });
+
+  it('still reports a failover that had changes left as a failover (a partial one resumed)', () => {
+    // Prepare
+    const { describe: execution, events } = succeededFailover();
+
+    // Act
+    const report = reportFromExecution({ execution, events }, PLAN, { generatedAt: GENERATED });
+
+    // Assess
+    expect(report.outcome).toBe('failed-over');
+    expect(report.noChangeReason).toBeNull();
+  });
+
   it('takes outage, detection and data loss from the output when the run carries them', () => {
     // Prepare
     const { describe: execution, events } = succeededFailover();

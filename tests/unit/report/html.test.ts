@@ -35,6 +35,24 @@ describe('renderReportHtml', () => {
     );
   });
 
+  it("says why a dry run's failover would wait for a decision, under its own heading", () => {
+    // Prepare
+    const report = loadFixture('dry-run');
+    report.outcome = 'would-wait-for-decision';
+    report.noChangeDetail = 'a failover started now would wait: the RPO guard cannot accept the replica lag';
+
+    // Act
+    const page = renderReportHtml(report);
+
+    // Assess
+    expect(page).toContain(
+      'Dry run: a failover would stop for a person&#39;s decision before the point of no return',
+    );
+    expect(page).toContain(
+      '<dt>Why it would wait</dt><dd id="no-change">a failover started now would wait: the RPO guard cannot accept the replica lag</dd>',
+    );
+  });
+
   it('is one self-contained page: inline CSS and SVG, no script, no external resource', () => {
     // Prepare
     const report = loadFixture('failover-succeeded');

@@ -104,6 +104,40 @@ describe('the drill summary', () => {
     expect(drillExitCode(report)).toBe(1);
   });
 
+  it('reads a dry run whose failover would wait for a decision as such, with the reasons, and exits 1', () => {
+    // Prepare
+    const report = loadFixture('dry-run');
+    report.outcome = 'would-wait-for-decision';
+    report.noChangeDetail =
+      "a failover started now would wait for a person's decision before the point of no return: the RPO guard cannot accept the replica lag";
+
+    // Act
+    const text = renderSummary(report, plain);
+
+    // Assess
+    expect(text).toContain("outcome    WOULD WAIT FOR A PERSON'S DECISION (dry run: nothing changed)");
+    expect(text).toContain('the RPO guard cannot accept the replica lag');
+    expect(text).not.toContain('WOULD FAIL OVER');
+    expect(drillExitCode(report)).toBe(1);
+  });
+
+  it('reads a dry run of a plan already failed over as no change, and exits 1', () => {
+    // Prepare
+    const report = loadFixture('dry-run');
+    report.outcome = 'no-change';
+    report.noChangeReason = 'already-failed-over';
+    report.changes = [];
+
+    // Act
+    const text = renderSummary(report, plain);
+
+    // Assess
+    expect(text).toContain(
+      'outcome    NO CHANGE: already failed over (nothing was left to change on the DR side)',
+    );
+    expect(drillExitCode(report)).toBe(1);
+  });
+
   it('keeps summarizing reports written before these fields existed', () => {
     // Prepare
     const report = loadFixture('failover-succeeded');

@@ -268,6 +268,22 @@ describe('preflight', () => {
     expect(world.commandNames().every((name) => READ_ONLY_COMMANDS.has(name))).toBe(true);
   });
 
+  it('answers in a dry run whether the failover it rehearses would wait for a decision', async () => {
+    // Prepare
+    const world = createWorld(simplePlan());
+    world.lag(db(world, 'orders'), [[60, 300]]);
+
+    // Act
+    const output = await preflight(world.ports, input({ ...validRequest, mode: 'dry-run' }));
+
+    // Assess
+    expect(output.request.mode).toBe('dry-run');
+    expect(output.rpo.verdict).toBe('over');
+    expect(output.decision.required).toBe(true);
+    expect(output.decision.reasons[0]).toContain('the RPO guard cannot accept the replica lag');
+    expect(world.commandNames().every((name) => READ_ONLY_COMMANDS.has(name))).toBe(true);
+  });
+
   it('treats a replica without any lag datapoint as unknown, never as zero lag', async () => {
     // Prepare
     const world = createWorld(simplePlan());

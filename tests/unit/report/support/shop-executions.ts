@@ -597,6 +597,7 @@ export function dryRun(): ShopExecution {
   const history = new HistoryBuilder(STARTED, request);
   preflight(history.main, request, false);
   history.main.pass('Choice', 'IsDryRun', 3);
+  history.main.pass('Choice', 'DryRunVerdict', 3);
   history.main.pass('Pass', 'DryRunReport', 3);
   return ended(history, request, 3, {
     status: 'SUCCEEDED',
