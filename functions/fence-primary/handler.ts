@@ -6,13 +6,15 @@ import { cloudWatchClient, ecsClient, rdsClient, sfnClient } from '../shared/cli
 import { type FenceOutput, fenceInputSchema, parseTaskInput } from '../shared/contracts.ts';
 import { loadDeployedPlan } from '../shared/plan.ts';
 import { CORRELATION_ID_PATH, powertools } from '../shared/powertools.ts';
-import { failoverRunGuard } from '../shared/run-guard.ts';
+import { failoverRunGuards } from '../shared/run-guard.ts';
 import * as z from '../shared/validator.ts';
 import { type FencePorts, fenceForRun, fencePrimary } from './fence.ts';
 
 const { logger, tracer } = powertools('fence-primary');
 const plan = loadDeployedPlan();
 const sfn = tracer.captureAWSv3Client(sfnClient({ region: plan.regions.dr }));
+/** The runs this container has verified past the point of no return live as long as it does. */
+const runGuards = failoverRunGuards(sfn, plan);
 const ports: FencePorts = {
   plan,
   primaryEcs: tracer.captureAWSv3Client(ecsClient({ region: plan.regions.primary, bestEffort: true })),
@@ -32,7 +34,7 @@ async function fence(event: unknown, context: Context): Promise<FenceOutput> {
   if (operation === undefined) return fencePrimary(ports, { attempt: 0, pastPointOfNoReturn: false });
   const input = parseTaskInput(fenceInputSchema, event, 'fence-primary');
   // The input claims its run is past the point of no return; the run's own history must say so.
-  const pastPointOfNoReturn = failoverRunGuard(sfn, plan, context.invokedFunctionArn);
+  const pastPointOfNoReturn = runGuards.guardFor(context.invokedFunctionArn);
   return fenceForRun({ ...ports, pastPointOfNoReturn }, input);
 }
 

@@ -6,17 +6,19 @@ import { rdsClient, sfnClient } from '../shared/clients.ts';
 import { type PromoteOutput, parseTaskInput, promoteInputSchema } from '../shared/contracts.ts';
 import { loadDeployedPlan } from '../shared/plan.ts';
 import { CORRELATION_ID_PATH, powertools } from '../shared/powertools.ts';
-import { failoverRunGuard } from '../shared/run-guard.ts';
+import { failoverRunGuards } from '../shared/run-guard.ts';
 import { promoteReplica } from './promote-replica.ts';
 
 const { logger, tracer } = powertools('promote-replica');
 const plan = loadDeployedPlan();
 const rds = tracer.captureAWSv3Client(rdsClient({ region: plan.regions.dr }));
 const sfn = tracer.captureAWSv3Client(sfnClient({ region: plan.regions.dr }));
+/** The runs this container has verified past the point of no return live as long as it does. */
+const runGuards = failoverRunGuards(sfn, plan);
 
 async function promote(event: unknown, context: Context): Promise<PromoteOutput> {
   const input = parseTaskInput(promoteInputSchema, event, 'promote-replica');
-  const pastPointOfNoReturn = failoverRunGuard(sfn, plan, context.invokedFunctionArn);
+  const pastPointOfNoReturn = runGuards.guardFor(context.invokedFunctionArn);
   return promoteReplica({ plan, rds, pastPointOfNoReturn, now: () => new Date(), logger }, input);
 }
 

@@ -18,9 +18,6 @@ export const POINT_OF_NO_RETURN_STATE = 'StartPromotions';
 const MAX_PAGES = 5;
 const PAGE_SIZE = 200;
 
-/** Runs this container has seen past the point: their later calls need no second look. */
-const verified = new Set<string>();
-
 /**
  * Refuses an action that cannot be undone (promoting a replica, fencing the old primary, moving
  * traffic) unless the run it is done for really is a failover run past its point of no return.
@@ -32,6 +29,7 @@ export async function assertPastPointOfNoReturn(
   sfn: SFNClient,
   executionArn: string,
   action: string,
+  verified: VerifiedRuns = new Set(),
 ): Promise<void> {
   if (verified.has(executionArn)) return;
   if (await enteredPointOfNoReturn(sfn, executionArn, action)) {
@@ -96,13 +94,25 @@ async function readHistoryPage(
  */
 export type RunGuard = (correlationId: string, action: string) => Promise<void>;
 
-export function failoverRunGuard(sfn: SFNClient, plan: Plan, invokedFunctionArn: string): RunGuard {
-  const machines = stateMachineArns(plan, invokedFunctionArn);
-  return (correlationId, action) =>
-    assertPastPointOfNoReturn(sfn, failoverExecutionArn(machines, correlationId), action);
-}
+/** Runs a container has seen past the point (execution ARNs): their later calls need no second look. */
+export type VerifiedRuns = Set<string>;
 
-/** For tests: forget the runs seen. */
-export function forgetVerifiedRuns(): void {
-  verified.clear();
+/**
+ * A handler's run guards: created once per module, so the runs it has verified live as long as
+ * its container (and a fresh module, as in a new world of the local world, starts with none).
+ * `guardFor` binds one to the failover state machine in the account and region of the invoked
+ * function.
+ */
+export function failoverRunGuards(
+  sfn: SFNClient,
+  plan: Plan,
+): { guardFor: (invokedFunctionArn: string) => RunGuard } {
+  const verified: VerifiedRuns = new Set();
+  return {
+    guardFor(invokedFunctionArn) {
+      const machines = stateMachineArns(plan, invokedFunctionArn);
+      return (correlationId, action) =>
+        assertPastPointOfNoReturn(sfn, failoverExecutionArn(machines, correlationId), action, verified);
+    },
+  };
 }

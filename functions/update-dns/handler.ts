@@ -6,7 +6,7 @@ import { cloudWatchClient, route53Client, sfnClient } from '../shared/clients.ts
 import { type DnsOutput, dnsInputSchema, parseTaskInput } from '../shared/contracts.ts';
 import { loadDeployedPlan } from '../shared/plan.ts';
 import { CORRELATION_ID_PATH, powertools } from '../shared/powertools.ts';
-import { failoverRunGuard } from '../shared/run-guard.ts';
+import { failoverRunGuards } from '../shared/run-guard.ts';
 import { updateDns } from './update-dns.ts';
 
 const { logger, tracer } = powertools('update-dns');
@@ -18,10 +18,12 @@ const clients =
     : { route53: tracer.captureAWSv3Client(route53Client()) };
 
 const sfn = tracer.captureAWSv3Client(sfnClient({ region: plan.regions.dr }));
+/** The runs this container has verified past the point of no return live as long as it does. */
+const runGuards = failoverRunGuards(sfn, plan);
 
 async function switchDns(event: unknown, context: Context): Promise<DnsOutput> {
   const input = parseTaskInput(dnsInputSchema, event, 'update-dns');
-  const pastPointOfNoReturn = failoverRunGuard(sfn, plan, context.invokedFunctionArn);
+  const pastPointOfNoReturn = runGuards.guardFor(context.invokedFunctionArn);
   return updateDns({ plan, ...clients, pastPointOfNoReturn, now: () => new Date(), logger }, input);
 }
 

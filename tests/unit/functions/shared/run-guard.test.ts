@@ -10,7 +10,6 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
   assertPastPointOfNoReturn,
-  forgetVerifiedRuns,
   POINT_OF_NO_RETURN_STATE,
 } from '../../../../functions/shared/run-guard.ts';
 import { NotPastPointOfNoReturnError, ThrottledError } from '../../../../plan/errors.ts';
@@ -27,7 +26,6 @@ const entered = (name: string, type: HistoryEventType = 'TaskStateEntered'): His
 
 beforeEach(() => {
   sfnMock.reset();
-  forgetVerifiedRuns();
 });
 
 describe('assertPastPointOfNoReturn', () => {
@@ -38,9 +36,11 @@ describe('assertPastPointOfNoReturn', () => {
       .resolvesOnce({ events: [entered('Preflight'), entered('Confirm')], nextToken: 'page-2' })
       .resolvesOnce({ events: [entered(POINT_OF_NO_RETURN_STATE, 'MapStateEntered')] });
 
+    const verified = new Set<string>();
+
     // Act
-    await assertPastPointOfNoReturn(sfn, RUN, 'fence-primary');
-    await assertPastPointOfNoReturn(sfn, RUN, 'fence-primary');
+    await assertPastPointOfNoReturn(sfn, RUN, 'fence-primary', verified);
+    await assertPastPointOfNoReturn(sfn, RUN, 'fence-primary', verified);
 
     // Assess
     const calls = sfnMock.commandCalls(GetExecutionHistoryCommand);
