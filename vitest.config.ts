@@ -7,29 +7,39 @@ import { defineConfig } from 'vitest/config';
  * pays ~5 s of CPU to load aws-cdk-lib and the infra code and to warm up the first synth, and
  * nothing in them outlives a file (they build their own apps, mock nothing and start no world).
  * The bundling test imports the real bundles, which read process.env at load: it keeps its own
- * process. Unit files share their worker threads unless they leave state behind (UNIT_OWN_WORKER).
- * The integration and e2e tests (the world, spawned CLIs, Chromium) stay in forked processes, one
- * per file: the world replaces the global Date and process.env.
+ * process. Unit files share their worker threads, and the integration and e2e tests (the world,
+ * spawned CLIs, Chromium) their forked processes, unless they leave state behind (LEAVES_STATE).
  */
 const SHARED_PROCESS_INFRA = ['tests/infra/**/*.test.ts'];
 const OWN_PROCESS_INFRA = ['tests/infra/bundling.test.ts'];
 const UNIT = ['tests/unit/**/*.test.ts'];
 
 /**
- * Unit test files that change what outlives them in a worker: module mocks, process.env, fake
- * timers or globals, process listeners, or a handler module, which reads its environment once
- * when first imported (a second file in the same worker would get the first one's module). They
- * get a worker of their own; every other unit file shares its worker with the files before it,
- * which saves each one re-importing the same modules (tests/unit: 90 s -> 34 s of CPU, 51 s ->
- * 22 s of wall time on 3 workers). A new unit file that does one of these things is isolated by
- * this rule on its own; one that leaves other state behind belongs in UNIT_OWN_WORKER by name.
+ * Test files that change what outlives them in a worker: module mocks, process.env, fake timers
+ * or globals, process listeners, or a handler module, which reads its environment once when first
+ * imported (a second file in the same worker would get the first one's module). They get a worker
+ * of their own; every other unit and integration file shares its worker with the files before it,
+ * which saves each one re-importing the same modules (tests/unit: 90 s -> 47 s of CPU; the
+ * integration files: 390 s -> 234 s, 216 s -> 139 s of wall time; 3 workers). A new file that
+ * does one of these things gets its own worker by this rule; one that leaves other state behind
+ * must be named in OWN_WORKER. A world test may start several worlds in one process: a world
+ * restores process.env and the global Date when it closes, as it always has between the worlds of
+ * one file.
  */
 const LEAVES_STATE =
   /vi\.(mock|doMock|stubEnv|stubGlobal|useFakeTimers|setSystemTime)\(|process\.env(\.\w+|\[[^\]]+\])\s*=(?!=)|delete process\.env|\/handler\.ts['"]|process\.on\(/;
-const UNIT_OWN_WORKER = readdirSync('tests/unit', { recursive: true, encoding: 'utf8' })
-  .filter((file) => file.endsWith('.test.ts'))
-  .map((file) => join('tests/unit', file))
-  .filter((file) => LEAVES_STATE.test(readFileSync(file, 'utf8')));
+const OWN_WORKER: string[] = [];
+
+function leavingState(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((file) => file.endsWith('.test.ts'))
+    .map((file) => join(dir, file))
+    .filter((file) => OWN_WORKER.includes(file) || LEAVES_STATE.test(readFileSync(file, 'utf8')));
+}
+
+const UNIT_OWN_WORKER = leavingState('tests/unit');
+const INTEGRATION = ['tests/integration/**/*.test.ts', 'tests/e2e/**/*.test.ts'];
+const INTEGRATION_OWN_PROCESS = [...leavingState('tests/integration'), ...leavingState('tests/e2e')];
 
 export default defineConfig({
   test: {
@@ -59,7 +69,11 @@ export default defineConfig({
       { extends: true, test: { name: 'unit-own-worker', include: UNIT_OWN_WORKER, pool: 'threads' } },
       {
         extends: true,
-        test: { name: 'tests', include: ['tests/**/*.test.ts'], exclude: [...SHARED_PROCESS_INFRA, ...UNIT] },
+        test: { name: 'tests', include: INTEGRATION, exclude: INTEGRATION_OWN_PROCESS, isolate: false },
+      },
+      {
+        extends: true,
+        test: { name: 'tests-own-process', include: INTEGRATION_OWN_PROCESS },
       },
       { extends: true, test: { name: 'bundling', include: OWN_PROCESS_INFRA } },
     ],
