@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 /**
@@ -15,26 +15,39 @@ const OWN_PROCESS_INFRA = ['tests/infra/bundling.test.ts'];
 const UNIT = ['tests/unit/**/*.test.ts'];
 
 /**
- * Test files that change what outlives them in a worker: module mocks, process.env, fake timers
- * or globals, process listeners, or a handler module, which reads its environment once when first
+ * Test files that change what outlives them in a worker: aws-sdk-client-mock (it stubs the client
+ * classes' `send`, for every instance, until restored), module mocks, process.env, fake timers or
+ * globals, process listeners, or a handler module, which reads its environment once when first
  * imported (a second file in the same worker would get the first one's module). They get a worker
  * of their own; every other unit and integration file shares its worker with the files before it,
- * which saves each one re-importing the same modules (tests/unit: 90 s -> 47 s of CPU; the
+ * which saves each one re-importing the same modules (tests/unit: 90 s -> 63 s of CPU; the
  * integration files: 390 s -> 234 s, 216 s -> 139 s of wall time; 3 workers). A new file that
- * does one of these things gets its own worker by this rule; one that leaves other state behind
+ * does one of these things, itself or in a test helper it imports, gets its own worker by this rule; one that leaves other state behind
  * must be named in OWN_WORKER. A world test may start several worlds in one process: a world
  * restores process.env and the global Date when it closes, as it always has between the worlds of
  * one file.
  */
 const LEAVES_STATE =
-  /vi\.(mock|doMock|stubEnv|stubGlobal|useFakeTimers|setSystemTime)\(|process\.env(\.\w+|\[[^\]]+\])\s*=(?!=)|delete process\.env|\/handler\.ts['"]|process\.on\(/;
+  /mockClient\(|vi\.(mock|doMock|stubEnv|stubGlobal|useFakeTimers|setSystemTime)\(|process\.env(\.\w+|\[[^\]]+\])\s*=(?!=)|delete process\.env|\/handler\.ts['"]|process\.on\(/;
 const OWN_WORKER: string[] = [];
+
+/** Whether a test file, or a test helper it imports (tests/**), leaves state behind. */
+function leavesState(file: string, seen = new Set<string>()): boolean {
+  if (seen.has(file)) return false;
+  seen.add(file);
+  const source = readFileSync(file, 'utf8');
+  if (OWN_WORKER.includes(file) || LEAVES_STATE.test(source)) return true;
+  const helpers = [...source.matchAll(/from '(\.[^']+\.ts)'/g)]
+    .map((match) => join(dirname(file), match[1] ?? ''))
+    .filter((helper) => helper.startsWith('tests/'));
+  return helpers.some((helper) => leavesState(helper, seen));
+}
 
 function leavingState(dir: string): string[] {
   return readdirSync(dir, { recursive: true, encoding: 'utf8' })
     .filter((file) => file.endsWith('.test.ts'))
     .map((file) => join(dir, file))
-    .filter((file) => OWN_WORKER.includes(file) || LEAVES_STATE.test(readFileSync(file, 'utf8')));
+    .filter((file) => leavesState(file));
 }
 
 const UNIT_OWN_WORKER = leavingState('tests/unit');
