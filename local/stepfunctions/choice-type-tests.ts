@@ -9,6 +9,8 @@
  * takes the Default branch instead. The deployed definition keeps its own words; only the world's
  * interpreter gets the rewritten rule, which means the same in AWS.
  */
+import { allStates, type StateMachineDefinition } from '../../statemachines/definition.ts';
+
 const TYPE_TESTS = ['IsPresent', 'IsNull', 'IsNumeric', 'IsString', 'IsBoolean', 'IsTimestamp'] as const;
 
 type Json = Record<string, unknown>;
@@ -18,32 +20,13 @@ const isObject = (value: unknown): value is Json =>
 
 /** A copy of the definition whose Choice states, at any depth (Map, Parallel), hold no false type test. */
 export function withFalseTypeTestsNegated<T extends object>(definition: T): T {
-  return rewriteMachine(definition as Json) as T;
-}
-
-function rewriteMachine(machine: Json): Json {
-  if (!isObject(machine.States)) return machine;
-  const states = Object.fromEntries(
-    Object.entries(machine.States).map(([name, state]) => [
-      name,
-      isObject(state) ? rewriteState(state) : state,
-    ]),
-  );
-  return { ...machine, States: states };
-}
-
-function rewriteState(state: Json): Json {
-  const rewritten: Json = { ...state };
-  if (state.Type === 'Choice' && Array.isArray(state.Choices)) {
-    rewritten.Choices = state.Choices.map((rule) => (isObject(rule) ? rewriteRule(rule) : rule));
+  const copy = structuredClone(definition) as unknown as StateMachineDefinition;
+  for (const [, state] of allStates(copy)) {
+    if (state.Type === 'Choice' && Array.isArray(state.Choices)) {
+      state.Choices = state.Choices.map((rule) => (isObject(rule) ? rewriteRule(rule) : rule));
+    }
   }
-  for (const key of ['ItemProcessor', 'Iterator'] as const) {
-    if (isObject(state[key])) rewritten[key] = rewriteMachine(state[key]);
-  }
-  if (Array.isArray(state.Branches)) {
-    rewritten.Branches = state.Branches.map((branch) => (isObject(branch) ? rewriteMachine(branch) : branch));
-  }
-  return rewritten;
+  return copy as unknown as T;
 }
 
 /** One rule, its `Next` (top-level rules only) kept outside the `Not` it may become. */
