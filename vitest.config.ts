@@ -18,25 +18,34 @@ const UNIT = ['tests/unit/**/*.test.ts'];
  * Test files that change what outlives them in a worker: aws-sdk-client-mock (it stubs the client
  * classes' `send`, for every instance, until restored), module mocks, process.env, fake timers or
  * globals, process listeners, or a handler module, which reads its environment once when first
- * imported (a second file in the same worker would get the first one's module). They get a worker
- * of their own; every other unit and integration file shares its worker with the files before it,
- * which saves each one re-importing the same modules (tests/unit: 90 s -> 63 s of CPU; the
- * integration files: 390 s -> 234 s, 216 s -> 139 s of wall time; 3 workers). A new file that
- * does one of these things, itself or in a test helper it imports, gets its own worker by this rule; one that leaves other state behind
- * must be named in OWN_WORKER. A world test may start several worlds in one process: a world
- * restores process.env and the global Date when it closes, as it always has between the worlds of
- * one file.
+ * imported (a second file in the same worker would get the first one's module). A file that does
+ * one of these things, itself or in a test helper it imports, gets a worker of its own; every
+ * other unit and integration file shares its worker with the files before it, which saves each
+ * one re-importing the same modules (tests/unit: 90 s -> 63 s of CPU; the integration files, all
+ * shared in a scratch config: 390 s -> 234 s of CPU, 216 s -> 139 s of wall time; 3 workers).
+ * State left behind some other way needs a pattern here. A world test may start several worlds
+ * in one process: a world restores process.env and the global Date when it closes, as it always
+ * has between the worlds of one file.
  */
 const LEAVES_STATE =
   /mockClient\(|vi\.(mock|doMock|stubEnv|stubGlobal|useFakeTimers|setSystemTime)\(|process\.env(\.\w+|\[[^\]]+\])\s*=(?!=)|delete process\.env|\/handler\.ts['"]|process\.on\(/;
-const OWN_WORKER: string[] = [];
+
+/** Each file's source, so a helper that many files import is read once. */
+const sources = new Map<string, string>();
+const sourceOf = (file: string): string => {
+  const known = sources.get(file);
+  if (known !== undefined) return known;
+  const source = readFileSync(file, 'utf8');
+  sources.set(file, source);
+  return source;
+};
 
 /** Whether a test file, or a test helper it imports (tests/**), leaves state behind. */
 function leavesState(file: string, seen = new Set<string>()): boolean {
   if (seen.has(file)) return false;
   seen.add(file);
-  const source = readFileSync(file, 'utf8');
-  if (OWN_WORKER.includes(file) || LEAVES_STATE.test(source)) return true;
+  const source = sourceOf(file);
+  if (LEAVES_STATE.test(source)) return true;
   const helpers = [...source.matchAll(/from '(\.[^']+\.ts)'/g)]
     .map((match) => join(dirname(file), match[1] ?? ''))
     .filter((helper) => helper.startsWith('tests/'));
