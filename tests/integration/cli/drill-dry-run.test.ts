@@ -3,21 +3,11 @@ import { parseFaults } from '../../../cli/drill/faults.ts';
 import { runLocalDrill } from '../../../cli/drill/local-drill.ts';
 import { Progress } from '../../../cli/terminal/progress.ts';
 import { createStyle } from '../../../cli/terminal/style.ts';
-import type { WorldSnapshot } from '../../../local/index.ts';
 import { loadPlanFile } from '../../../plan/load.ts';
+import { recoveryState } from '../world/support.ts';
 import { REPO_ROOT } from './run-cli.ts';
 
 const plan = loadPlanFile(`${REPO_ROOT}drctl.plan.yaml`);
-
-/** What a failover would change: roles and statuses, desired counts, the record's value. */
-function recoveryState(snapshot: WorldSnapshot) {
-  return {
-    databases: snapshot.databases.map((d) => [d.replica.status, d.replica.role, d.replica.source]),
-    services: snapshot.services.map((s) => [s.dr?.desired, s.dr?.running]),
-    dns: snapshot.dns.values,
-    pendingDnsChanges: snapshot.dns.pendingChanges,
-  };
-}
 
 describe('drctl drill --mode dry-run (local world)', () => {
   it('says what would change and changes nothing', async () => {

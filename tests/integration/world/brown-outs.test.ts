@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { type ServiceName, startWorld, type World } from '../../../local/index.ts';
-import { referencePlan } from './support.ts';
+import type { ServiceName, World } from '../../../local/index.ts';
+import { readyWorld, referencePlan } from './support.ts';
 
 const plan = referencePlan();
 let world: World | undefined;
@@ -13,9 +13,8 @@ afterEach(async () => {
 const BROWN_OUT_SECONDS = 120;
 
 /** A world ready to fail over (replication seen active), with the primary region down. */
-async function readyWorld(): Promise<World> {
-  const started = await startWorld({ plan, scale: 1_000, seed: 7, schedule: false, alarmTrigger: false });
-  await started.runFor(180);
+async function downWorld(): Promise<World> {
+  const started = await readyWorld(plan, { scale: 1_000, seed: 7 });
   started.faults.regionOutage();
   return started;
 }
@@ -34,7 +33,7 @@ describe('a two-minute brown-out of a DR-region API the recovery uses does not f
     ['sfn', 'throttle'],
   ])('%s answering with %s for two minutes from the start of the run', async (service, fault) => {
     // Prepare
-    world = await readyWorld();
+    world = await downWorld();
     const w = world;
     w.faults[fault](service, 1, { region: plan.regions.dr });
     w.after(BROWN_OUT_SECONDS, () => w.faults[fault](service, 0, { region: plan.regions.dr }));
@@ -51,7 +50,7 @@ describe('a two-minute brown-out of a DR-region API the recovery uses does not f
 
   it('notifications never hold the recovery up: with SNS failing, promotions start within seconds of the confirmation', async () => {
     // Prepare
-    world = await readyWorld();
+    world = await downWorld();
     world.faults.serverErrors('sns', 1);
 
     // Act

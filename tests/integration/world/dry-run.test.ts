@@ -1,19 +1,12 @@
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startWorld, type World } from '../../../local/index.ts';
+import type { World } from '../../../local/index.ts';
 import { fetchExecution } from '../../../report/fetch-execution.ts';
 import { reportFromExecution } from '../../../report/from-execution.ts';
-import { failoverInput, referencePlan, worldClient } from './support.ts';
+import { failoverInput, readyWorld, recoveryState, referencePlan, worldClient } from './support.ts';
 
 const plan = referencePlan();
-const DRY_RUN = { mode: 'dry-run', reason: 'rehearsal', incidentId: 'DRILL-1', requestedBy: 'test' };
-
-/** A world that has seen active replication for a few minutes, with the alarm path off. */
-async function readyWorld(): Promise<World> {
-  const world = await startWorld({ plan, scale: 400, schedule: false, alarmTrigger: false });
-  await world.runFor(180);
-  return world;
-}
+const DRY_RUN = failoverInput('REHEARSAL-1', 'dry-run');
 
 /** Starts a run, waits for its end and reports it as `drctl report --execution` would. */
 async function runAndReport(world: World, input: Record<string, unknown>, name: string) {
@@ -27,20 +20,10 @@ async function runAndReport(world: World, input: Record<string, unknown>, name: 
   };
 }
 
-/** What a failover would change: roles and statuses, desired counts, the record's value. */
-function recoveryState(world: World) {
-  const { databases, services, dns } = world.snapshot();
-  return {
-    databases: databases.map((d) => [d.replica.status, d.replica.role, d.replica.source]),
-    services: services.map((s) => [s.dr?.desired, s.primary?.desired]),
-    dns: dns.values,
-  };
-}
-
 describe('a dry-run', () => {
   let world: World;
   beforeAll(async () => {
-    world = await readyWorld();
+    world = await readyWorld(plan);
   });
   afterAll(async () => {
     await world?.close();
@@ -48,7 +31,7 @@ describe('a dry-run', () => {
 
   it('succeeds and changes nothing in the world', async () => {
     // Prepare
-    const before = recoveryState(world);
+    const before = recoveryState(world.snapshot());
 
     // Act
     const { execution, report } = await runAndReport(world, DRY_RUN, 'dry-run-1');
@@ -57,7 +40,7 @@ describe('a dry-run', () => {
     // Assess
     expect(execution.status, execution.cause).toBe('SUCCEEDED');
     expect(report.outcome).toBe('would-fail-over');
-    expect(recoveryState(world)).toEqual(before);
+    expect(recoveryState(world.snapshot())).toEqual(before);
     const changes = world.events.list({
       type: ['rds.promotion-started', 'ecs.desired-count', 'route53.change-submitted'],
     });
@@ -68,7 +51,7 @@ describe('a dry-run', () => {
     // Prepare: five minutes of lag against the reference plan's 60 s budget
     world.faults.replicaLagSpike(300, 1_800);
     await world.runFor(180);
-    const before = recoveryState(world);
+    const before = recoveryState(world.snapshot());
 
     // Act
     const { execution, output, report } = await runAndReport(world, DRY_RUN, 'dry-run-lagging');
@@ -80,7 +63,7 @@ describe('a dry-run', () => {
     expect(report.outcome).toBe('would-wait-for-decision');
     expect(report.noChangeDetail).toContain('the RPO guard cannot accept the replica lag');
     expect(report.noChangeDetail).toContain('shop-orders-replica');
-    expect(recoveryState(world)).toEqual(before);
+    expect(recoveryState(world.snapshot())).toEqual(before);
     expect(world.events.list({ type: 'rds.promotion-started' })).toEqual([]);
   });
 });
@@ -88,7 +71,7 @@ describe('a dry-run', () => {
 describe('a plan that is already failed over', () => {
   let world: World;
   beforeAll(async () => {
-    world = await readyWorld();
+    world = await readyWorld(plan);
     const first = world.stepFunctions.start(failoverInput('DONE-1'), 'first-failover');
     await world.stepFunctions.wait(first.arn);
     expect(first.status, first.cause).toBe('SUCCEEDED');
@@ -111,7 +94,7 @@ describe('a plan that is already failed over', () => {
 
   it('a second failover changes nothing and is not reported as a failover with an RTO from the old alarm', async () => {
     // Prepare
-    const before = recoveryState(world);
+    const before = recoveryState(world.snapshot());
 
     // Act
     const { execution, report } = await runAndReport(world, failoverInput('DONE-2'), 'second-failover');
@@ -121,7 +104,7 @@ describe('a plan that is already failed over', () => {
     expect(report.outcome).toBe('no-change');
     expect(report.noChangeReason).toBe('already-failed-over');
     expect(report.rto.seconds).toBeNull();
-    expect(recoveryState(world)).toEqual(before);
+    expect(recoveryState(world.snapshot())).toEqual(before);
     expect(world.events.list({ type: 'rds.promotion-started' })).toHaveLength(plan.databases.length);
   });
 });

@@ -1,24 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { startWorld, type World } from '../../../local/index.ts';
-import { failoverInput, referencePlan } from './support.ts';
+import type { World } from '../../../local/index.ts';
+import { failoverInput, readyWorld, referencePlan } from './support.ts';
 
 const plan = referencePlan();
 /** The reference plan moving its record through the Route 53 API instead of the gate. */
 const simplePlan = { ...plan, dns: { ...plan.dns, strategy: 'simple' as const } };
 let world: World | undefined;
-
-/** A world that has seen active replication for a few minutes, with the alarm path off. */
-async function readyWorld(worldPlan = plan): Promise<World> {
-  const started = await startWorld({
-    plan: worldPlan,
-    scale: 400,
-    seed: 3,
-    schedule: false,
-    alarmTrigger: false,
-  });
-  await started.runFor(180);
-  return started;
-}
 
 afterEach(async () => {
   await world?.close();
@@ -28,7 +15,7 @@ afterEach(async () => {
 describe('faults the failover recovers from', () => {
   it('retries throttling on RDS, ECS and CloudWatch (the gate) and 5xx on SNS, and still succeeds', async () => {
     // Prepare
-    world = await readyWorld();
+    world = await readyWorld(plan, { seed: 3 });
     // RDS and CloudWatch throttle more calls in a row than the SDK retries: the state machine retries.
     world.faults.throttle('rds', 1, { count: 3 });
     world.faults.throttle('ecs', 1, { count: 2 });
@@ -62,7 +49,7 @@ describe('faults the failover recovers from', () => {
 
   it('succeeds while the primary region is down (its APIs refuse connections)', async () => {
     // Prepare
-    world = await readyWorld();
+    world = await readyWorld(plan, { seed: 3 });
     world.faults.regionOutage();
 
     // Act
@@ -76,7 +63,7 @@ describe('faults the failover recovers from', () => {
 
   it('a rejected DNS change (simple strategy) fails the run after promotion, says so, and a re-run completes without a second promotion', async () => {
     // Prepare
-    world = await readyWorld(simplePlan);
+    world = await readyWorld(simplePlan, { seed: 3 });
     world.faults.rejectDnsChanges(1);
 
     // Act

@@ -2,7 +2,7 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWorld, type World } from '../../../local/index.ts';
-import { failoverInput, referencePlan, worldClient } from './support.ts';
+import { failoverInput, recoveryState, referencePlan, worldClient } from './support.ts';
 
 /**
  * The functions whose work cannot be undone (fencing the old primary, promoting a replica, moving
@@ -15,19 +15,6 @@ const decode = (payload: Uint8Array | undefined) => JSON.parse(new TextDecoder()
 const encode = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
 
 /** What the refused calls would have changed: the primary's and the DR side's state. */
-function recoveryState() {
-  const snapshot = world.snapshot();
-  return {
-    databases: snapshot.databases.map((d) => [
-      d.primary.status,
-      d.replica.status,
-      d.replica.role,
-      d.replica.source,
-    ]),
-    services: snapshot.services.map((s) => [s.primary?.desired, s.dr?.desired]),
-    dns: snapshot.dns.resolvesTo,
-  };
-}
 
 /** What a state machine task would send for the run named `correlationId`. */
 function taskEnvelope(correlationId: string) {
@@ -57,7 +44,7 @@ afterAll(async () => {
 describe('the point of no return, invoked by hand', () => {
   it('refuses to fence the healthy primary for a run that does not exist', async () => {
     // Prepare
-    const before = recoveryState();
+    const before = recoveryState(world.snapshot());
     const envelope = taskEnvelope('made-up');
 
     // Act
@@ -68,12 +55,12 @@ describe('the point of no return, invoked by hand', () => {
     expect(fence.error).toBe('Unhandled');
     expect(fence.body.errorType).toBe('NotPastPointOfNoReturnError');
     expect(fence.body.errorMessage).toContain('nothing changed');
-    expect(recoveryState()).toEqual(before);
+    expect(recoveryState(world.snapshot())).toEqual(before);
   });
 
   it('refuses to promote a replica or move traffic for a made-up run', async () => {
     // Prepare
-    const before = recoveryState();
+    const before = recoveryState(world.snapshot());
     const envelope = taskEnvelope('made-up-2');
     const database = plan.databases[0]?.id;
 
@@ -90,7 +77,7 @@ describe('the point of no return, invoked by hand', () => {
     // Assess
     for (const refused of [promote, dns, gateStatus])
       expect(refused.body.errorType).toBe('NotPastPointOfNoReturnError');
-    expect(recoveryState()).toEqual(before);
+    expect(recoveryState(world.snapshot())).toEqual(before);
   });
 
   it('refuses for a real run that never passed the point (a dry run)', async () => {
@@ -111,7 +98,7 @@ describe('the point of no return, invoked by hand', () => {
       },
     );
     const dryRun = await sfn.send(new DescribeExecutionCommand({ executionArn: started.executionArn }));
-    const before = recoveryState();
+    const before = recoveryState(world.snapshot());
     const envelope = taskEnvelope('dry-run-1');
 
     // Act
@@ -122,6 +109,6 @@ describe('the point of no return, invoked by hand', () => {
     expect(dryRun.status).toBe('SUCCEEDED');
     expect(fence.body.errorType).toBe('NotPastPointOfNoReturnError');
     expect(fence.body.errorMessage).toContain('has not reached StartPromotions');
-    expect(recoveryState()).toEqual(before);
+    expect(recoveryState(world.snapshot())).toEqual(before);
   });
 });

@@ -1,4 +1,4 @@
-import type { Execution, World } from '../../../local/index.ts';
+import { type Execution, startWorld, type World, type WorldSnapshot } from '../../../local/index.ts';
 import { loadPlanFile } from '../../../plan/load.ts';
 import type { Plan } from '../../../plan/schema.ts';
 
@@ -80,3 +80,43 @@ export const failoverInput = (incidentId: string, mode: 'failover' | 'dry-run' =
   incidentId,
   requestedBy: 'test',
 });
+
+/**
+ * A world that has seen three simulated minutes of active replication, with the schedule and the
+ * alarm path off: ready for a run started by hand.
+ */
+export async function readyWorld(
+  plan: Plan,
+  options: { scale?: number; seed?: number } = {},
+): Promise<World> {
+  const world = await startWorld({
+    plan,
+    scale: options.scale ?? 400,
+    ...(options.seed === undefined ? {} : { seed: options.seed }),
+    schedule: false,
+    alarmTrigger: false,
+  });
+  await world.runFor(180);
+  return world;
+}
+
+/**
+ * What a failover or a fence would change, to compare before and after a run that must change
+ * nothing: each database's roles and statuses, each service's desired and running counts, DNS.
+ */
+export function recoveryState(snapshot: WorldSnapshot) {
+  return {
+    databases: snapshot.databases.map((d) => [
+      d.primary.status,
+      d.replica.status,
+      d.replica.role,
+      d.replica.source,
+    ]),
+    services: snapshot.services.map((s) => [s.primary?.desired, s.dr?.desired, s.dr?.running]),
+    dns: {
+      values: snapshot.dns.values,
+      resolvesTo: snapshot.dns.resolvesTo,
+      pending: snapshot.dns.pendingChanges,
+    },
+  };
+}
