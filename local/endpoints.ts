@@ -5,9 +5,9 @@ import { type DnsAnswerer, type DnsServer, openDnsServer } from './dns/server.ts
 /**
  * The loopback servers of the world: one AWS endpoint and one application endpoint per region
  * role (HTTP), and one DNS server (UDP) for the hosted zone. They live once per process and serve
- * whichever world is running, because the in-process Lambda handlers read the endpoint, the
- * health URLs and the DNS resolver once, when first imported. They are unref'd: they never keep
- * the process alive.
+ * whichever world is running; a request from an invocation of a world already closed carries
+ * that world's mark and is refused (see stepfunctions/invocation-marks.ts). They are unref'd:
+ * they never keep the process alive.
  */
 export type Listener = (req: IncomingMessage, res: ServerResponse) => void;
 export type AppRole = 'primary' | 'dr';

@@ -8,7 +8,7 @@ import { registerOrchestratorFunctions } from './assembly/deployed-functions.ts'
 import { backfillProbeHistory } from './assembly/deployment.ts';
 import { type DrillHandlers, loadDrillHandlers } from './assembly/drill-handlers.ts';
 import { worldFacade } from './assembly/facade.ts';
-import { loadWorldHandlers } from './assembly/handlers.ts';
+import { loadWorldHandlers, nextHandlerGeneration } from './assembly/handlers.ts';
 import { buildModels } from './assembly/models.ts';
 import { enterWorldEnvironment } from './assembly/process-environment.ts';
 import { registerStateMachines } from './assembly/state-machine.ts';
@@ -202,7 +202,7 @@ async function openWorld(options: WorldOptions): Promise<World> {
   const endpoints = await sharedEndpoints();
   const cleanup = createCleanup();
   try {
-    const { worldPlan, planFile, planJson } = writeWorldPlan(plan, endpoints, cleanup);
+    const { worldPlan, planFile } = writeWorldPlan(plan, endpoints, cleanup);
     const { env, topicArn } = enterWorldEnvironment(
       {
         plan,
@@ -215,9 +215,10 @@ async function openWorld(options: WorldOptions): Promise<World> {
     );
     // Slow one-off work before the simulated clock starts: the handlers' imports, and the RSA key
     // pair every MySQL endpoint of the process shares.
-    const [handlers] = await Promise.all([loadWorldHandlers(plan, account, planJson), serverRsaKeys()]);
+    const generation = nextHandlerGeneration();
+    const [handlers] = await Promise.all([loadWorldHandlers(plan, account, generation), serverRsaKeys()]);
     const drillHandlers: DrillHandlers | undefined = options.drills
-      ? await loadDrillHandlers(plan, account, planJson, handlers.arns)
+      ? await loadDrillHandlers(plan, account, generation, handlers.arns)
       : undefined;
 
     const { context, failures, setRegionState } = createWorldContext(

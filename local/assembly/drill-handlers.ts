@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { canaryFunctionName, drillStateMachineName } from '../../plan/names.ts';
 import type { Plan } from '../../plan/schema.ts';
@@ -53,29 +52,22 @@ export function evidenceFunctionArn(plan: Plan, account: string): string {
   return `arn:aws:lambda:${plan.regions.dr}:${account}:function:${plan.name}-evidence`;
 }
 
-let loaded: { key: string; drill: Loaded; canary: Loaded; evidence: Loaded | undefined } | undefined;
-let generation = 0;
-
 type Loaded = { handler: LambdaHandler } | { problem: string };
 
-/** Imports the drill and canary handlers once per plan (a different plan gets fresh modules). */
+/** Imports the drill and canary handlers, fresh for each world (see nextHandlerGeneration). */
 export async function loadDrillHandlers(
   plan: Plan,
   account: string,
-  planJson: string,
+  generation: string,
   failoverArns: { scaleService: string; notify: string },
 ): Promise<DrillHandlers> {
-  const key = createHash('sha256').update(planJson).digest('hex');
-  if (loaded?.key !== key) {
-    const suffix = loaded === undefined ? '' : String(++generation);
-    const hasEvidence = existsSync(new URL('../../functions/evidence/handler.ts', import.meta.url));
-    const [drill, canary, evidence] = await Promise.all([
-      importHandler('drill', suffix),
-      importHandler('canary', suffix),
-      hasEvidence ? importHandler('evidence', suffix) : Promise.resolve(undefined),
-    ]);
-    loaded = { key, drill, canary, evidence };
-  }
+  const hasEvidence = existsSync(new URL('../../functions/evidence/handler.ts', import.meta.url));
+  const [drill, canary, evidence] = await Promise.all([
+    importHandler('drill', generation),
+    importHandler('canary', generation),
+    hasEvidence ? importHandler('evidence', generation) : Promise.resolve(undefined),
+  ]);
+  const loaded = { drill, canary, evidence };
   const arns: DrillFunctionArns = {
     drill: drillFunctionArn(plan, account),
     scaleService: failoverArns.scaleService,

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { failoverStateMachineName } from '../../plan/names.ts';
 import type { Plan } from '../../plan/schema.ts';
 import {
@@ -15,12 +14,7 @@ import {
 } from '../../statemachines/definition.ts';
 import { type LoadedScheduledFunctions, loadScheduledFunctions } from '../scheduled-functions.ts';
 import { interpreterFor } from '../stepfunctions/executions.ts';
-import {
-  functionArns,
-  type Invoke,
-  type LoadedFunctions,
-  loadFunctions,
-} from '../stepfunctions/lambda-functions.ts';
+import { functionArns, type Invoke, loadFunctions } from '../stepfunctions/lambda-functions.ts';
 
 export interface WorldHandlers {
   arns: FunctionArns;
@@ -55,29 +49,36 @@ export function prepareChildren<K extends ChildKey>(
   ) as ChildMachines<K>;
 }
 
-/** Functions are imported once per plan file content; a different plan gets fresh modules. */
-let loaded: { key: string; functions: LoadedFunctions; scheduled: LoadedScheduledFunctions } | undefined;
-let generation = 0;
+let worlds = 0;
+
+/**
+ * The import generation of the next world's handlers: '' for the first world of the process,
+ * then a new one per world. Each world gets fresh handler modules, as a new deployment gets new
+ * Lambda containers: a handler reads its configuration at import and keeps its SDK clients and
+ * caches (the run guard's verified runs) for the module's life, none of which may carry over
+ * from an earlier world. Only the handler.ts modules are evaluated again (their imports are
+ * shared), which costs a few milliseconds.
+ */
+export function nextHandlerGeneration(): string {
+  const generation = worlds === 0 ? '' : String(worlds);
+  worlds += 1;
+  return generation;
+}
 
 /**
  * The slow, one-off work done before the simulated clock starts: importing the handlers (they
- * keep the configuration of their first import) and validating the state machine.
+ * keep the configuration of their import) and validating the state machine.
  */
 export async function loadWorldHandlers(
   plan: Plan,
   account: string,
-  planJson: string,
+  generation: string,
 ): Promise<WorldHandlers> {
   const arns = functionArns(plan.regions.dr, account, plan.name);
-  const key = createHash('sha256').update(planJson).digest('hex');
-  if (loaded?.key !== key) {
-    const suffix = loaded === undefined ? '' : String(++generation);
-    const [fresh, scheduled] = await Promise.all([
-      loadFunctions(arns, suffix),
-      loadScheduledFunctions(plan, account, suffix),
-    ]);
-    loaded = { key, functions: fresh, scheduled };
-  }
+  const [functions, scheduled] = await Promise.all([
+    loadFunctions(arns, generation),
+    loadScheduledFunctions(plan, account, generation),
+  ]);
   const stateMachineArn = `arn:aws:states:${plan.regions.dr}:${account}:stateMachine:${failoverStateMachineName(plan)}`;
   const childArns = childStateMachineArns(stateMachineArn, FAILOVER_CHILDREN);
   const definition = loadFailoverDefinition(arns, childArns);
@@ -86,9 +87,9 @@ export async function loadWorldHandlers(
     stateMachineArn,
     children,
     arns,
-    functions: loaded.functions.functions,
-    scheduled: loaded.scheduled.functions,
-    problems: [...loaded.functions.problems, ...loaded.scheduled.problems],
+    functions: functions.functions,
+    scheduled: scheduled.functions,
+    problems: [...functions.problems, ...scheduled.problems],
     definition,
     interpreter: interpreterFor(definition),
   };

@@ -9,8 +9,6 @@ export interface WorldPlan {
   /** The plan the handlers see: the same, with health URLs on the world's loopback endpoints. */
   worldPlan: Plan;
   planFile: string;
-  /** The file's text: the handlers are imported once per distinct content. */
-  planJson: string;
 }
 
 /** Writes the handlers' copy of the plan to a temp folder that the cleanup removes. */
@@ -25,7 +23,6 @@ export function writeWorldPlan(plan: Plan, endpoints: Endpoints, cleanup: Cleanu
   const directory = mkdtempSync(join(tmpdir(), 'drctl-world-'));
   cleanup.add(() => rmSync(directory, { recursive: true, force: true }));
   const planFile = join(directory, 'plan.json');
-  const planJson = JSON.stringify(worldPlan, null, 2);
-  writeFileSync(planFile, planJson);
-  return { worldPlan, planFile, planJson };
+  writeFileSync(planFile, JSON.stringify(worldPlan, null, 2));
+  return { worldPlan, planFile };
 }

@@ -1,10 +1,7 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
-import diagnostics from 'node:diagnostics_channel';
-import type { ClientRequest } from 'node:http';
 import { callKindOf } from '../../functions/shared/call-kind.ts';
 import type { SimClock } from '../clock.ts';
-import { INVOCATION_HEADER } from '../protocol/caller.ts';
+import { currentInvocation, runMarked, worldIdOf } from './invocation-marks.ts';
 import { chargeSleeps } from './invocation-sleeps.ts';
 
 /**
@@ -14,9 +11,8 @@ import { chargeSleeps } from './invocation-sleeps.ts';
  * the real time it has run), and simulated time is at least the furthest of them.
  *
  * A handler's API calls reach the world's endpoint as plain HTTP, so the world marks them on
- * the way out: while an invocation runs, every HTTP request it makes carries its id in the
- * INVOCATION_HEADER (set from node:diagnostics_channel's `http.client.request.created`, in the
- * invocation's own async context). Calls without it come from outside the process. A handler's
+ * the way out with the invocation's world and id (invocation-marks.ts). Calls without a mark
+ * come from outside the process. A handler's
  * sleeps (the SDK's retry back-off) are charged to its timeline the same way
  * (invocation-sleeps.ts), rather than slept in wall time.
  */
@@ -40,23 +36,15 @@ export interface InvocationTimes {
   close(): void;
 }
 
-const CHANNEL = 'http.client.request.created';
 const byClock = new WeakMap<SimClock, InvocationTimes>();
 
 /** The invocation timelines of a clock (one per world). */
 export function invocationTimes(clock: SimClock, overheadMs: number): InvocationTimes {
   const existing = byClock.get(clock);
   if (existing) return existing;
-  const storage = new AsyncLocalStorage<string>();
+  const world = worldIdOf(clock);
   const running = new Map<string, Invocation>();
   const wall = () => performance.now();
-  const mark = (message: unknown) => {
-    const id = storage.getStore();
-    const request = (message as { request?: ClientRequest }).request;
-    if (id === undefined || !request || request.headersSent) return;
-    request.setHeader(INVOCATION_HEADER, id);
-  };
-  diagnostics.subscribe(CHANNEL, mark);
   const reachOwnTime = (invocation: Invocation) =>
     clock.reach(invocation.startedAt + invocation.charged + (wall() - invocation.wallStart));
   const charge = (invocation: Invocation, latencyMs: number) => {
@@ -64,8 +52,8 @@ export function invocationTimes(clock: SimClock, overheadMs: number): Invocation
     return reachOwnTime(invocation);
   };
   const stopChargingSleeps = chargeSleeps((delayMs) => {
-    const id = storage.getStore();
-    const invocation = id === undefined ? undefined : running.get(id);
+    const current = currentInvocation();
+    const invocation = current?.world === world ? running.get(current.invocation) : undefined;
     return invocation ? charge(invocation, delayMs) : undefined;
   });
 
@@ -77,7 +65,7 @@ export function invocationTimes(clock: SimClock, overheadMs: number): Invocation
       running.set(id, invocation);
       try {
         await reachOwnTime(invocation);
-        return await storage.run(id, body);
+        return await runMarked({ world, invocation: id }, body);
       } finally {
         running.delete(id);
         // Until the next turn: what the result sets off in this process is not AWS's time either.
@@ -91,7 +79,6 @@ export function invocationTimes(clock: SimClock, overheadMs: number): Invocation
       return Promise.resolve();
     },
     close() {
-      diagnostics.unsubscribe(CHANNEL, mark);
       stopChargingSleeps();
       running.clear();
       byClock.delete(clock);

@@ -4,10 +4,10 @@ import type { SimClock } from '../clock.ts';
 import { invocationTimes } from './invocation-time.ts';
 
 /**
- * The five real Lambda handlers, loaded in process. They read their configuration
+ * The failover's Lambda handlers, loaded in process. They read their configuration
  * (DRCTL_PLAN_FILE, DRCTL_TOPIC_ARN, AWS_ENDPOINT_URL, AWS_REGION) once at import, so the world
- * sets those before the first import; a different plan later in the same process gets fresh
- * module instances (a distinct import URL).
+ * sets those before it imports them; each world gets fresh module instances (a distinct import
+ * URL, see assembly/handlers.ts).
  */
 export const FUNCTION_DIRECTORIES: Record<FunctionKey, string> = {
   healthMonitor: 'health-monitor',
