@@ -7,8 +7,8 @@ import { defineConfig } from 'vitest/config';
  * pays ~5 s of CPU to load aws-cdk-lib and the infra code and to warm up the first synth, and
  * nothing in them outlives a file (they build their own apps, mock nothing and start no world).
  * The bundling test imports the real bundles, which read process.env at load: it keeps its own
- * process. Unit files share their worker threads unless they leave state behind (LEAVES_STATE).
- * The integration and e2e tests (the world, spawned CLIs, Chromium) get a forked process each.
+ * process. Unit files share their worker threads, and the integration and e2e tests (the world,
+ * spawned CLIs, Chromium) their forked processes, unless they leave state behind (LEAVES_STATE).
  */
 const SHARED_PROCESS_INFRA = ['tests/infra/**/*.test.ts'];
 const OWN_PROCESS_INFRA = ['tests/infra/bundling.test.ts'];
@@ -18,11 +18,14 @@ const UNIT = ['tests/unit/**/*.test.ts'];
  * Test files that change what outlives them in a worker: aws-sdk-client-mock (it stubs the client
  * classes' `send`, for every instance, until restored), module mocks, process.env, fake timers or
  * globals, process listeners, or a handler module, which reads its environment once when first
- * imported (a second file in the same worker would get the first one's module). A unit file that
- * does one of these things, itself or in a test helper it imports, gets a worker of its own; every
- * other unit file shares its worker with the files before it, which saves each one re-importing
- * the same modules (tests/unit: 90 s -> 63 s of CPU, 3 workers). State left behind some other way
- * needs a pattern here.
+ * imported (a second file in the same worker would get the first one's module). A file that does
+ * one of these things, itself or in a test helper it imports, gets a worker of its own; every
+ * other unit and integration file shares its worker with the files before it, which saves each
+ * one re-importing the same modules (see docs/performance.md, "The test suite"). State left
+ * behind some other way needs a pattern here. A world leaves nothing behind when it closes: it
+ * restores process.env and the global Date, each world imports fresh handler modules, and a
+ * call that a closed world's invocation still makes is refused by the next world
+ * (local/stepfunctions/invocation-marks.ts).
  */
 const LEAVES_STATE =
   /mockClient\(|vi\.(mock|doMock|stubEnv|stubGlobal|useFakeTimers|setSystemTime)\(|process\.env(\.\w+|\[[^\]]+\])\s*=(?!=)|delete process\.env|\/handler\.ts['"]|process\.on\(/;
@@ -58,6 +61,7 @@ function leavingState(dir: string): string[] {
 
 const UNIT_OWN_WORKER = leavingState('tests/unit');
 const INTEGRATION = ['tests/integration/**/*.test.ts', 'tests/e2e/**/*.test.ts'];
+const INTEGRATION_OWN_PROCESS = [...leavingState('tests/integration'), ...leavingState('tests/e2e')];
 
 export default defineConfig({
   test: {
@@ -85,11 +89,11 @@ export default defineConfig({
         test: { name: 'unit', include: UNIT, exclude: UNIT_OWN_WORKER, pool: 'threads', isolate: false },
       },
       { extends: true, test: { name: 'unit-own-worker', include: UNIT_OWN_WORKER, pool: 'threads' } },
-      // One process per integration file: a world closed with a handler's call still in flight
-      // (its SDK clients outlive it) would have that call answered by the next world in a shared
-      // process. Shared, they took 139 s instead of 216 s, and a clean-clone CI run then counted
-      // another file's DescribeServices in request-counts.test.ts.
-      { extends: true, test: { name: 'tests', include: INTEGRATION } },
+      {
+        extends: true,
+        test: { name: 'tests', include: INTEGRATION, exclude: INTEGRATION_OWN_PROCESS, isolate: false },
+      },
+      { extends: true, test: { name: 'tests-own-process', include: INTEGRATION_OWN_PROCESS } },
       { extends: true, test: { name: 'bundling', include: OWN_PROCESS_INFRA } },
     ],
   },
