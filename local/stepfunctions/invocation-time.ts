@@ -12,9 +12,8 @@ import { chargeSleeps } from './invocation-sleeps.ts';
  *
  * A handler's API calls reach the world's endpoint as plain HTTP, so the world marks them on
  * the way out with the invocation's world and id (invocation-marks.ts). Calls without a mark
- * come from outside the process. A handler's
- * sleeps (the SDK's retry back-off) are charged to its timeline the same way
- * (invocation-sleeps.ts), rather than slept in wall time.
+ * come from outside the process. A handler's sleeps (the SDK's retry back-off) are charged to
+ * its timeline the same way (invocation-sleeps.ts), rather than slept in wall time.
  */
 
 interface Invocation {
