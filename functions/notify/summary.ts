@@ -17,15 +17,29 @@ export interface SummaryContext {
   elapsedSeconds: number;
 }
 
-export function subjectLine({ plan, event, request, failure, elapsedSeconds }: SummaryContext): string {
+/**
+ * A successful run that found nothing to change: its preflight saw every resource already in
+ * the DR state (a second run of a plan already failed over). The report calls it NO CHANGE
+ * (already-failed-over, report/run-facts.ts); the notice must not read as a fresh failover.
+ * A resumed partial failover still has changes left, so it is not one.
+ */
+export function foundNothingToChange({ event, request, results }: SummaryContext): boolean {
+  return event === 'succeeded' && request.mode !== 'dry-run' && results.preflight?.changes.length === 0;
+}
+
+export function subjectLine(context: SummaryContext): string {
+  const { plan, event, request, failure, elapsedSeconds } = context;
   const mode = request.mode ?? 'failover';
   const elapsed = formatDuration(elapsedSeconds);
   const incident = request.incidentId ? ` (${request.incidentId})` : '';
+  const succeeded = foundNothingToChange(context)
+    ? `[drctl] ${plan.name} ${mode} SUCCEEDED with no change: already on ${plan.regions.dr}${incident}`
+    : `[drctl] ${plan.name} ${mode} SUCCEEDED in ${elapsed}`;
   const text =
     event === 'started'
       ? `[drctl] ${plan.name} ${mode} STARTED${incident}`
       : event === 'succeeded'
-        ? `[drctl] ${plan.name} ${mode} SUCCEEDED in ${elapsed}`
+        ? succeeded
         : `[drctl] ${plan.name} ${mode} FAILED after ${elapsed}${failure ? `: ${failure.name}` : ''}`;
   return cleanSubject(text);
 }
@@ -37,7 +51,9 @@ export function summaryText(context: SummaryContext): string {
   const lines: string[] = [];
   const headline = {
     started: `drctl ${mode} of plan "${plan.name}" STARTED: ${plan.regions.primary} → ${plan.regions.dr}.`,
-    succeeded: `drctl ${mode} of plan "${plan.name}" SUCCEEDED: the application now serves from ${plan.regions.dr}.`,
+    succeeded: foundNothingToChange(context)
+      ? `drctl ${mode} of plan "${plan.name}" SUCCEEDED with NO CHANGE: the application already served from ${plan.regions.dr} before this run, so there was nothing left to fail over.`
+      : `drctl ${mode} of plan "${plan.name}" SUCCEEDED: the application now serves from ${plan.regions.dr}.`,
     failed: `drctl ${mode} of plan "${plan.name}" FAILED.`,
   }[event];
   lines.push(headline, '');
@@ -65,7 +81,11 @@ export function summaryText(context: SummaryContext): string {
   return lines.join('\n');
 }
 
-function rtoLine({ plan, elapsedSeconds, event }: SummaryContext): string {
+function rtoLine(context: SummaryContext): string {
+  const { plan, elapsedSeconds, event } = context;
+  if (foundNothingToChange(context)) {
+    return `RTO: none, this run recovered nothing (it took ${formatDuration(elapsedSeconds)} to find everything already failed over).`;
+  }
   const objective = plan.objectives.rtoSeconds;
   const label = event === 'succeeded' ? 'RTO' : 'RTO so far';
   const verdict =

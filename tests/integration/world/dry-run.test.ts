@@ -95,6 +95,7 @@ describe('a plan that is already failed over', () => {
   it('a second failover changes nothing and is not reported as a failover with an RTO from the old alarm', async () => {
     // Prepare
     const before = recoveryState(world.snapshot());
+    const sentBefore = world.messages().length;
 
     // Act
     const { execution, report } = await runAndReport(world, failoverInput('DONE-2'), 'second-failover');
@@ -106,5 +107,14 @@ describe('a plan that is already failed over', () => {
     expect(report.rto.seconds).toBeNull();
     expect(recoveryState(world.snapshot())).toEqual(before);
     expect(world.events.list({ type: 'rds.promotion-started' })).toHaveLength(plan.databases.length);
+    // Its notice says the same as its report, not "the application now serves from us-west-2".
+    const result = world
+      .messages()
+      .slice(sentBefore)
+      .find((message) => message.attributes.event === 'succeeded');
+    expect(result?.subject).toBe(
+      `[drctl] ${plan.name} failover SUCCEEDED with no change: already on ${plan.regions.dr} (DONE-2)`,
+    );
+    expect(result?.message).toContain('RTO: none, this run recovered nothing');
   });
 });

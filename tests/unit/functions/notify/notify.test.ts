@@ -95,6 +95,61 @@ describe('notify', () => {
     expect(timeline[0]?.startedAt).toBe('2026-03-01T12:00:00.000Z');
   });
 
+  it('says NO CHANGE, with no RTO, when the run found the plan already failed over (a second run), as the report does', async () => {
+    // Prepare
+    const { ports, published } = setup();
+    const [promotions, scalings] = recovery;
+    const input = notifyInput({
+      event: 'succeeded',
+      preflight: { ...preflightOutput, changes: [] },
+      recovery: [
+        promotions.map((p) => ({ ...p, alreadyPromoted: true })),
+        scalings.map((s) => ({ ...s, alreadyScaled: true })),
+      ],
+      dns: { ...dnsOutput, alreadySwitched: true },
+      verification,
+    });
+
+    // Act
+    await notify(ports, input);
+
+    // Assess
+    const sent = published();
+    expect(sent.Subject).toBe(
+      '[drctl] shop failover SUCCEEDED with no change: already on us-west-2 (INC-42)',
+    );
+    const summary = sent.Message.slice(0, sent.Message.indexOf('Timeline (JSON):'));
+    expect(summary).toMatch(
+      /^drctl failover of plan "shop" SUCCEEDED with NO CHANGE: the application already served from us-west-2 before this run/,
+    );
+    expect(summary).toContain('RTO: none, this run recovered nothing');
+    expect(summary).not.toContain('since the execution started');
+    expect(summary).toContain('rds:us-west-2:shop-orders-replica: was already promoted before this run');
+  });
+
+  it('still reports a resumed partial failover as a failover with its RTO: changes were left for it', async () => {
+    // Prepare
+    const { ports, published } = setup();
+    const input = notifyInput({
+      event: 'succeeded',
+      preflight: { ...preflightOutput, changes: preflightOutput.changes.slice(0, 1) },
+      recovery,
+      dns: { ...dnsOutput, alreadySwitched: true },
+      verification,
+    });
+
+    // Act
+    await notify(ports, input);
+
+    // Assess
+    const sent = published();
+    expect(sent.Subject).toBe('[drctl] shop failover SUCCEEDED in 11m 42s');
+    expect(sent.Message).toMatch(
+      /^drctl failover of plan "shop" SUCCEEDED: the application now serves from us-west-2/,
+    );
+    expect(sent.Message).toContain('RTO: 11m 42s since the execution started');
+  });
+
   it('on failure, parses the Lambda cause, lists what is already changed and tells how to resume', async () => {
     // Prepare
     const { ports, published } = setup();
