@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type DnsAnswerer, type DnsServer, openDnsServer } from './dns/server.ts';
+import { invocationMarkOf } from './protocol/caller.ts';
 
 /**
  * The loopback servers of the world: one AWS endpoint and one application endpoint per region
@@ -17,7 +18,13 @@ export interface Endpoints {
   appUrls: Record<AppRole, string>;
   /** The DNS server's `127.0.0.1:<port>`. */
   dnsAddress: string;
-  attach(delegates: { aws: Listener; app: (role: AppRole) => Listener; dns: DnsAnswerer }): () => void;
+  /** Serves one world (its id: stepfunctions/invocation-marks.ts) until the returned detach is called. */
+  attach(delegates: {
+    world: string;
+    aws: Listener;
+    app: (role: AppRole) => Listener;
+    dns: DnsAnswerer;
+  }): () => void;
 }
 
 let shared: Promise<Endpoints> | undefined;
@@ -44,7 +51,26 @@ export async function closeSharedEndpoints(): Promise<void> {
   await Promise.all([...closing, dns?.close()]);
 }
 
+/**
+ * A request from an invocation of a world that is not the one attached (`running`, or none): a
+ * world closed earlier in this process whose handler was still running, between retries or on to
+ * its next check. It is not the running world's to answer (it would be counted, logged and could
+ * change that world's state), so it is refused with a client error, which the SDK does not retry:
+ * the stale invocation ends at once.
+ */
+function refusedAsStale(req: IncomingMessage, res: ServerResponse, running: string | undefined): boolean {
+  const mark = invocationMarkOf(req);
+  if (mark === undefined || mark.world === running) return false;
+  req.resume();
+  res.writeHead(400, { 'content-type': 'text/plain' });
+  res.end(
+    `this request comes from an invocation of a local world that was closed (${mark.world}); ${running === undefined ? 'no world is running' : `the running world (${running}) does not answer it`}`,
+  );
+  return true;
+}
+
 async function open(): Promise<Endpoints> {
+  let world: string | undefined;
   let aws: Listener | undefined;
   let app: ((role: AppRole) => Listener) | undefined;
   const unavailable: Listener = (_req, res) => {
@@ -62,9 +88,15 @@ async function open(): Promise<Endpoints> {
     servers.push(server);
     return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   };
-  const awsUrl = await listen((req, res) => (aws ?? unavailable)(req, res));
-  const primary = await listen((req, res) => (app ? app('primary') : unavailable)(req, res));
-  const dr = await listen((req, res) => (app ? app('dr') : unavailable)(req, res));
+  const serve =
+    (listener: () => Listener | undefined): Listener =>
+    (req, res) => {
+      if (refusedAsStale(req, res, world)) return;
+      (listener() ?? unavailable)(req, res);
+    };
+  const awsUrl = await listen(serve(() => aws));
+  const primary = await listen(serve(() => app?.('primary')));
+  const dr = await listen(serve(() => app?.('dr')));
   const dns = await openDnsServer();
   dnsServer = dns;
   return {
@@ -73,10 +105,12 @@ async function open(): Promise<Endpoints> {
     dnsAddress: dns.address,
     attach(delegates) {
       if (aws) throw new Error('a local world is already running in this process; close it first');
+      world = delegates.world;
       aws = delegates.aws;
       app = delegates.app;
       const detachDns = dns.attach(delegates.dns);
       return () => {
+        world = undefined;
         aws = undefined;
         app = undefined;
         detachDns();

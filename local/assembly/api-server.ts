@@ -6,10 +6,9 @@ import { cloudWatchApi } from '../cloudwatch/api.ts';
 import type { WorldContext } from '../context.ts';
 import { answerQuery } from '../dns/answers.ts';
 import { ecsApi } from '../ecs/api.ts';
-import type { Endpoints, Listener } from '../endpoints.ts';
+import type { Endpoints } from '../endpoints.ts';
 import { lambdaApi } from '../lambda/api.ts';
 import { isMutating, type MutationLedger } from '../mutations.ts';
-import { invocationMarkOf } from '../protocol/caller.ts';
 import { awsRequestListener, type RequestContext } from '../protocol/server.ts';
 import { rdsApi } from '../rds/api.ts';
 import type { CountedKind, RequestCounts } from '../request-counts.ts';
@@ -108,10 +107,10 @@ export function serveApis(
   });
   const counted = (req: IncomingMessage, res: ServerResponse) =>
     callers.run(callKindOfRequest(req), () => listener(req, res));
-  const world = worldIdOf(clock);
   const detach = endpoints.attach({
-    aws: refusingOtherWorlds(world, counted),
-    app: (role) => refusingOtherWorlds(world, models.application.listener(role)),
+    world: worldIdOf(clock),
+    aws: counted,
+    app: (role) => models.application.listener(role),
     dns: (query) => answerQuery(query, { plan, route53: models.route53, now: () => clock.now() }),
   });
   cleanup.add(detach);
@@ -124,23 +123,4 @@ function callKindOfRequest(req: IncomingMessage): CountedKind {
     return Array.isArray(value) ? value.join(' ') : value;
   };
   return callKindOf(header('x-amz-user-agent')) ?? callKindOf(header('user-agent')) ?? 'outside';
-}
-
-/**
- * A request from an invocation of another world: one closed earlier in this process, whose
- * handler was still running (between retries, or on to its next check) and reached this world
- * on the shared endpoints. It is not this world's to answer: it would be counted, logged and
- * could change this world's state. It is refused with a client error, which the SDK does not
- * retry, so the stale invocation ends at once.
- */
-function refusingOtherWorlds(world: string, listener: Listener): Listener {
-  return (req, res) => {
-    const mark = invocationMarkOf(req);
-    if (mark === undefined || mark.world === world) return listener(req, res);
-    req.resume();
-    res.writeHead(400, { 'content-type': 'text/plain' });
-    res.end(
-      `this request comes from an invocation of a local world that was closed (${mark.world}); the running world (${world}) does not answer it`,
-    );
-  };
 }

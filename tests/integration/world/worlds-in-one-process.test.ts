@@ -18,6 +18,9 @@ const CARRIED_RUN = 'failed-over-in-the-first-world';
 let closedWorld: string;
 let world: World;
 let rds: RDSClient;
+type SdkFailure = { $metadata?: { httpStatusCode?: number; attempts?: number } };
+/** A call the closed world's invocation made before the next world started. */
+let betweenWorlds: SdkFailure;
 
 beforeAll(async () => {
   const first = await startWorld(options);
@@ -34,6 +37,9 @@ beforeAll(async () => {
   const ended = await first.stepFunctions.wait(run.arn);
   if (ended.status !== 'SUCCEEDED') throw new Error(`the first world's failover ended ${ended.status}`);
   await first.close();
+  betweenWorlds = await runMarked({ world: closedWorld, invocation: randomUUID() }, describeDatabases).catch(
+    (error: unknown) => error as SdkFailure,
+  );
   world = await startWorld(options);
   await world.runFor(120);
 });
@@ -58,7 +64,7 @@ describe('calls from an invocation of a closed world', () => {
     const refused = await runMarked(
       { world: closedWorld, invocation: randomUUID() },
       describeDatabases,
-    ).catch((error: unknown) => error as { $metadata?: { httpStatusCode?: number; attempts?: number } });
+    ).catch((error: unknown) => error as SdkFailure);
 
     // Assess
     expect(refused).toMatchObject({ $metadata: { httpStatusCode: 400, attempts: 1 } });
@@ -66,6 +72,11 @@ describe('calls from an invocation of a closed world', () => {
     expect(world.apiCalls().filter((call) => call.operation === 'DescribeDBInstances')).toHaveLength(
       loggedBefore,
     );
+  });
+
+  it('are refused at once between two worlds too, not answered 503, which the SDK would retry into the next world', () => {
+    // Assess
+    expect(betweenWorlds).toMatchObject({ $metadata: { httpStatusCode: 400, attempts: 1 } });
   });
 
   it("are told apart from the running world's own invocations and from outside callers, which it answers", async () => {
