@@ -1,8 +1,7 @@
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWorld, type World } from '../../../local/index.ts';
-import { failoverInput, recoveryState, referencePlan, worldClient } from './support.ts';
+import { failoverInput, invokeByHand, recoveryState, referencePlan, worldClient } from './support.ts';
 
 /**
  * The functions whose work cannot be undone (fencing the old primary, promoting a replica, moving
@@ -11,26 +10,12 @@ import { failoverInput, recoveryState, referencePlan, worldClient } from './supp
  */
 const plan = referencePlan();
 let world: World;
-const decode = (payload: Uint8Array | undefined) => JSON.parse(new TextDecoder().decode(payload));
-const encode = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
-
-/** What the refused calls would have changed: the primary's and the DR side's state. */
-
 /** What a state machine task would send for the run named `correlationId`. */
 function taskEnvelope(correlationId: string) {
   return { correlationId, executionStartTime: new Date(world.clock.now()).toISOString() };
 }
 
-async function invoke(functionName: string, payload: unknown) {
-  const lambda = worldClient(world, LambdaClient, plan.regions.dr);
-  const output = await lambda.send(
-    new InvokeCommand({ FunctionName: functionName, Payload: encode(payload) }),
-  );
-  return {
-    error: output.FunctionError,
-    body: decode(output.Payload) as { errorType?: string; errorMessage?: string },
-  };
-}
+const invoke = (functionName: string, payload: unknown) => invokeByHand(world, functionName, payload);
 
 beforeAll(async () => {
   world = await startWorld({ plan, scale: 5_000 });

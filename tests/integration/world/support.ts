@@ -1,3 +1,4 @@
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { type Execution, startWorld, type World, type WorldSnapshot } from '../../../local/index.ts';
 import { loadPlanFile } from '../../../plan/load.ts';
 import type { Plan } from '../../../plan/schema.ts';
@@ -119,4 +120,23 @@ export function recoveryState(snapshot: WorldSnapshot) {
       pending: snapshot.dns.pendingChanges,
     },
   };
+}
+
+/**
+ * Invokes one of the world's functions by hand through the real Lambda API, as a person with
+ * lambda:InvokeFunction could: the FunctionError (Unhandled for a thrown error) and the payload.
+ */
+export async function invokeByHand(
+  world: World,
+  functionName: string,
+  payload: unknown,
+): Promise<{ error: string | undefined; body: { errorType?: string; errorMessage?: string } }> {
+  const lambda = worldClient(world, LambdaClient, world.plan.regions.dr);
+  const output = await lambda.send(
+    new InvokeCommand({
+      FunctionName: functionName,
+      Payload: new TextEncoder().encode(JSON.stringify(payload)),
+    }),
+  );
+  return { error: output.FunctionError, body: JSON.parse(new TextDecoder().decode(output.Payload)) };
 }

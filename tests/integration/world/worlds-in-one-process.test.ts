@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { DescribeDBInstancesCommand, RDSClient } from '@aws-sdk/client-rds';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWorld, type World } from '../../../local/index.ts';
 import { runMarked, worldIdOf } from '../../../local/stepfunctions/invocation-marks.ts';
-import { failoverInput, recoveryState, referencePlan, worldClient } from './support.ts';
+import { failoverInput, invokeByHand, recoveryState, referencePlan } from './support.ts';
 
 // Two worlds one after the other in a process must be as separate as two deployments. They share
 // their endpoints (opened once per process), so a handler still running when its world closes
@@ -101,7 +100,6 @@ describe('the handlers of the next world', () => {
   it("do not know the runs an earlier world's handlers verified: fencing for one of them is refused and changes nothing", async () => {
     // Prepare
     const before = recoveryState(world.snapshot());
-    const lambda = worldClient(world, LambdaClient, plan.regions.dr);
     const payload = {
       operation: 'fence',
       attempt: 0,
@@ -110,18 +108,12 @@ describe('the handlers of the next world', () => {
     };
 
     // Act
-    const output = await lambda.send(
-      new InvokeCommand({
-        FunctionName: `${plan.name}-fence-primary`,
-        Payload: new TextEncoder().encode(JSON.stringify(payload)),
-      }),
-    );
+    const fence = await invokeByHand(world, `${plan.name}-fence-primary`, payload);
     await world.runFor(60);
 
     // Assess
-    const body = JSON.parse(new TextDecoder().decode(output.Payload)) as { errorType?: string };
-    expect(output.FunctionError).toBe('Unhandled');
-    expect(body.errorType).toBe('NotPastPointOfNoReturnError');
+    expect(fence.error).toBe('Unhandled');
+    expect(fence.body.errorType).toBe('NotPastPointOfNoReturnError');
     expect(recoveryState(world.snapshot())).toEqual(before);
   });
 });
